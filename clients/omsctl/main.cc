@@ -1,0 +1,42 @@
+// omsctl: the BetterOMS command line, over the OrderManager gRPC API.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "clients/omsctl/commands.h"
+
+int main(int argc, char** argv) {
+  betteroms::omsctl::GlobalOptions options;
+  if (const char* s = std::getenv("BETTEROMS_SERVER"); s != nullptr && *s != '\0') {
+    options.server = s;
+  }
+  CLI::App app{"omsctl: submit trade plans to BetterOMS and inspect runs, orders and positions."};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--server", options.server, "oms-server address [env BETTEROMS_SERVER]")
+      ->capture_default_str();
+  app.add_option("-o,--output", options.output, "table or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json"}));
+  app.add_option("--timeout", options.timeout_seconds, "seconds to wait for an answer")
+      ->capture_default_str();
+  app.add_option("--auth-token-file", options.auth_token_file,
+                 "bearer token for a server beyond loopback");
+  app.add_option("--tls-ca", options.tls_ca, "CA certificate to trust for a TLS server");
+  app.footer(
+      "Exit codes: 0 ok, 1 run failed or other error, 2 invalid input (bad plan, file or id),\n"
+      "3 unavailable (server, database or CLOB down), 4 conflict (duplicate planId).\n"
+      "Examples:\n"
+      "  omsctl plan submit examples/buy.json\n"
+      "  cat plan.json | omsctl plan submit -\n"
+      "  omsctl runs show my-plan-1\n"
+      "  omsctl -o json positions --mode paper");
+  int exit_code = betteroms::omsctl::kOk;
+  betteroms::omsctl::AddCommands(app, options, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : betteroms::omsctl::kInvalidInput;
+  }
+  return exit_code;
+}

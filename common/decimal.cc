@@ -1,0 +1,143 @@
+#include "common/decimal.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+
+namespace betteroms {
+namespace {
+
+constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+constexpr int64_t kMaxWhole = 9'000'000'000'000;  // keeps whole * 1e6 inside int64
+
+}  // namespace
+
+absl::StatusOr<int64_t> ParseMicros(std::string_view text, int max_decimals) {
+  if (text.find_first_of("eE") != text.npos) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", std::string(text), "\" is not a decimal number"));
+  }
+  return ParseJsonNumberMicros(text, max_decimals);
+}
+
+absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_decimals) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(absl::StrCat("\"", std::string(text), "\" is not a decimal number"));
+  };
+  std::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  // Split mantissa and exponent.
+  int exponent = 0;
+  if (size_t e = s.find_first_of("eE"); e != s.npos) {
+    std::string_view exp = s.substr(e + 1);
+    s = s.substr(0, e);
+    bool exp_negative = false;
+    if (!exp.empty() && (exp[0] == '-' || exp[0] == '+')) {
+      exp_negative = exp[0] == '-';
+      exp.remove_prefix(1);
+    }
+    if (exp.empty() || exp.size() > 4) return bad();
+    for (char c : exp) {
+      if (c < '0' || c > '9') return bad();
+      exponent = exponent * 10 + (c - '0');
+    }
+    if (exp_negative) exponent = -exponent;
+  }
+  std::string digits;
+  int frac_digits = 0;
+  bool seen_point = false;
+  for (char c : s) {
+    if (c == '.') {
+      if (seen_point) return bad();
+      seen_point = true;
+    } else if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+      if (seen_point) ++frac_digits;
+    } else {
+      return bad();
+    }
+  }
+  if (digits.empty() || (seen_point && (s.front() == '.' || s.back() == '.'))) return bad();
+  // Value = digits * 10^(exponent - frac_digits). Strip trailing zeros of the fraction.
+  int scale = frac_digits - exponent;  // number of fractional digits
+  while (scale > 0 && digits.size() > 1 && digits.back() == '0') {
+    digits.pop_back();
+    --scale;
+  }
+  if (digits.find_first_not_of('0') == std::string::npos) return int64_t{0};
+  if (scale > max_decimals) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(text), " has more than ", max_decimals, " decimal places"));
+  }
+  // Build micro-units: digits * 10^(6 - scale).
+  int shift = 6 - scale;
+  size_t first = digits.find_first_not_of('0');
+  digits = digits.substr(first);
+  if (static_cast<int>(digits.size()) + shift > 18) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(text), " is too large"));
+  }
+  __int128 value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  for (int i = 0; i < shift; ++i) value *= 10;
+  if (value / kMicro > kMaxWhole) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(text), " is too large"));
+  }
+  int64_t v = static_cast<int64_t>(value);
+  return negative ? -v : v;
+}
+
+std::string FormatMicros(int64_t micros) {
+  std::string out = FormatMicrosFixed(micros, 6);
+  while (out.back() == '0') out.pop_back();
+  if (out.back() == '.') out.pop_back();
+  return out;
+}
+
+std::string FormatMicrosFixed(int64_t micros, int decimals) {
+  bool negative = micros < 0;
+  uint64_t abs = negative ? static_cast<uint64_t>(-(micros + 1)) + 1 : static_cast<uint64_t>(micros);
+  uint64_t whole = abs / kMicro;
+  uint64_t frac = abs % kMicro;
+  std::string out = absl::StrCat(negative ? "-" : "", whole);
+  if (decimals > 0) {
+    std::string f = std::to_string(frac);
+    f.insert(0, 6 - f.size(), '0');
+    out += "." + f.substr(0, decimals);
+  }
+  return out;
+}
+
+int MicroDecimals(int64_t micros) {
+  int64_t frac = std::llabs(micros) % kMicro;
+  if (frac == 0) return 0;
+  int d = 6;
+  while (frac % 10 == 0) {
+    frac /= 10;
+    --d;
+  }
+  return d;
+}
+
+int64_t MulDivFloor(int64_t a, int64_t b, int64_t c) {
+  return static_cast<int64_t>(static_cast<__int128>(a) * b / c);
+}
+
+int64_t MulDivCeil(int64_t a, int64_t b, int64_t c) {
+  __int128 n = static_cast<__int128>(a) * b;
+  return static_cast<int64_t>((n + c - 1) / c);
+}
+
+int64_t RoundDownMicros(int64_t micros, int decimals) {
+  int64_t unit = kPow10[6 - decimals];
+  return micros / unit * unit;
+}
+
+int64_t RoundUpMicros(int64_t micros, int decimals) {
+  int64_t unit = kPow10[6 - decimals];
+  return (micros + unit - 1) / unit * unit;
+}
+
+}  // namespace betteroms

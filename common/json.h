@@ -1,0 +1,47 @@
+// A read-only JSON tree that keeps every number's exact text, so money is parsed as decimals
+// and never passes through a double.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace betteroms {
+
+class JsonValue {
+ public:
+  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
+
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  std::string text;  // a string's value, or a number's text as written
+  std::vector<JsonValue> items;
+  std::vector<std::pair<std::string, JsonValue>> members;  // in document order
+
+  bool is_null() const { return kind == Kind::kNull; }
+  bool is_string() const { return kind == Kind::kString; }
+  bool is_number() const { return kind == Kind::kNumber; }
+  bool is_bool() const { return kind == Kind::kBool; }
+  bool is_array() const { return kind == Kind::kArray; }
+  bool is_object() const { return kind == Kind::kObject; }
+
+  // The member named `key`, or nullptr.
+  const JsonValue* Find(std::string_view key) const;
+  // The member's string value, or `fallback` when absent or not a string.
+  std::string StringOr(std::string_view key, std::string fallback = "") const;
+};
+
+// Names a kind for messages: "a string", "an object", ...
+const char* JsonKindName(JsonValue::Kind kind);
+
+// Parses a JSON document. InvalidArgument with the position on a syntax error, a duplicate key,
+// or nesting deeper than 64 levels.
+absl::StatusOr<JsonValue> ParseJson(std::string_view text);
+
+// Compact JSON text of `value`; numbers are written as they were read.
+std::string DumpJson(const JsonValue& value);
+
+}  // namespace betteroms

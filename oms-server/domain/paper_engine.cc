@@ -1,0 +1,232 @@
+#include "oms-server/domain/paper_engine.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/decimal.h"
+
+namespace betteroms::domain {
+namespace {
+
+constexpr absl::Duration kMinExpiryLead = absl::Seconds(60);  // the venue's safety threshold
+
+std::string Path(int i, std::string_view field) { return absl::StrCat("trades[", i, "].", std::string(field)); }
+
+std::string Shares(int64_t micros) { return FormatMicros(micros); }
+
+void CheckPrice(std::vector<Violation>& out, const std::string& path, int64_t price,
+                int64_t tick) {
+  if (price % tick != 0) {
+    out.push_back({path, absl::StrCat("price ", FormatMicros(price),
+                                      " is not a multiple of the market's tick size ",
+                                      FormatMicros(tick))});
+  } else if (price < tick || price > kMicro - tick) {
+    out.push_back({path, absl::StrCat("invalid price (", FormatMicros(price), "), min: ",
+                                      FormatMicros(tick), " - max: ", FormatMicros(kMicro - tick))});
+  }
+}
+
+// Shares of a LIMIT order: the size itself, or collateral / price rounded down to 0.01 share.
+int64_t LimitShares(const Trade& t) {
+  int64_t shares = t.unit == SizeUnit::kShares ? t.size : MulDivFloor(t.size, kMicro, *t.price);
+  return RoundDownMicros(shares, 2);
+}
+
+// The worst ask/bid a market order must reach to trade its size, walking from the best.
+struct Reach {
+  int64_t price = 0;   // the last level touched
+  int64_t amount = 0;  // collateral (BUY by collateral) or shares needed
+  bool enough = false;
+};
+
+Reach ReachFor(const Trade& t, const Book& book) {
+  Reach r;
+  const std::vector<Level>& levels = t.side == Side::kBuy ? book.asks : book.bids;
+  int64_t remaining = t.size;
+  for (const Level& l : levels) {
+    if (t.worst_price && (t.side == Side::kBuy ? l.price > *t.worst_price : l.price < *t.worst_price)) {
+      break;
+    }
+    r.price = l.price;
+    bool by_collateral = t.unit == SizeUnit::kUsdc;
+    // What this level can absorb, in the trade's own unit.
+    int64_t level_value = by_collateral ? (t.side == Side::kBuy ? CostOf(l.size, l.price)
+                                                                : ProceedsOf(l.size, l.price))
+                                        : l.size;
+    int64_t take = std::min(level_value, remaining);
+    // Translate into the order's unit: BUY spends collateral, SELL gives shares.
+    if (t.side == Side::kBuy) {
+      r.amount += by_collateral ? take : CostOf(take, l.price);
+    } else {
+      r.amount += by_collateral ? std::min(l.size, MulDivCeil(take, kMicro, l.price)) : take;
+    }
+    remaining -= take;
+    if (remaining == 0) {
+      r.enough = true;
+      break;
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& books,
+                                             absl::Time now) {
+  std::vector<Violation> out;
+  for (size_t idx = 0; idx < plan.trades.size(); ++idx) {
+    const Trade& t = plan.trades[idx];
+    int i = static_cast<int>(idx);
+    auto it = books.find(t.token_id);
+    if (it == books.end()) {
+      out.push_back({Path(i, "marketTokenId"), absl::StrCat("no order book for token ", t.token_id)});
+      continue;
+    }
+    const Book& book = it->second;
+    if (!RoundingForTick(book.tick)) {
+      out.push_back({Path(i, "marketTokenId"),
+                     absl::StrCat("the market's tick size ", FormatMicros(book.tick),
+                                  " is not one the venue defines")});
+      continue;
+    }
+    if (t.price) CheckPrice(out, Path(i, "price"), *t.price, book.tick);
+    if (t.worst_price) CheckPrice(out, Path(i, "worstPrice"), *t.worst_price, book.tick);
+    bool two_decimals = MicroDecimals(t.size) <= 2;
+    if (!two_decimals && (t.unit == SizeUnit::kShares || t.type == OrderType::kMarket)) {
+      out.push_back({Path(i, "size"),
+                     absl::StrCat("size ", FormatMicros(t.size), " has more than 2 decimals; the "
+                                  "venue takes ", t.unit == SizeUnit::kShares ? "shares" : "USDC",
+                                  " amounts to 0.01")});
+    }
+    if (t.type == OrderType::kLimit && t.price) {
+      int64_t shares = LimitShares(t);
+      if (shares <= 0 || shares < book.min_order_size) {
+        out.push_back({Path(i, "size"),
+                       absl::StrCat("order of ", Shares(shares),
+                                    " shares is below the market's minimum of ",
+                                    Shares(book.min_order_size), " shares")});
+      }
+    } else if (t.type == OrderType::kMarket && t.side == Side::kSell &&
+               t.unit == SizeUnit::kShares && t.size < book.min_order_size) {
+      out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(t.size),
+                                                   " shares is below the market's minimum of ",
+                                                   Shares(book.min_order_size), " shares")});
+    }
+    if (t.expires_at && *t.expires_at < now + kMinExpiryLead) {
+      out.push_back({Path(i, "expiresAt"), "must be at least one minute in the future"});
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
+    const Plan& plan, BookMap books, std::map<std::string, int64_t> shares_available,
+    FillModel model, absl::Time now) {
+  std::vector<Violation> violations = ValidateAgainstMarket(plan, books, now);
+  if (!violations.empty()) {
+    std::string msg = "the plan breaks the venue's rules:";
+    for (const auto& v : violations) absl::StrAppend(&msg, "\n  ", v.path, ": ", v.message);
+    return absl::InvalidArgumentError(msg);
+  }
+  std::vector<PaperOrder> orders;
+  orders.reserve(plan.trades.size());
+  for (size_t idx = 0; idx < plan.trades.size(); ++idx) {
+    const Trade& t = plan.trades[idx];
+    Book& book = books.at(t.token_id);
+    RoundConfig rc = *RoundingForTick(book.tick);
+    PaperOrder o;
+    o.trade_index = static_cast<int>(idx);
+    o.trade = t;
+    o.expires_at = t.expires_at;
+    if (t.cancel_after) o.expires_at = now + *t.cancel_after;
+    WalkSpec spec{t.side, 0, false, 0};
+
+    if (t.type == OrderType::kLimit) {
+      o.limit_price = *t.price;
+      o.size_shares = LimitShares(t);
+      o.amounts = LimitOrderAmounts(t.side, o.limit_price, o.size_shares, rc);
+      spec.limit = o.limit_price;
+      spec.budget = o.size_shares;
+    } else {
+      Reach reach = ReachFor(t, book);
+      o.limit_price = t.worst_price ? *t.worst_price : reach.price;
+      // The venue sizes a market BUY in collateral and a market SELL in shares; a trade sized in
+      // the other unit is translated through the book.
+      bool native = (t.side == Side::kBuy) == (t.unit == SizeUnit::kUsdc);
+      int64_t amount = native ? t.size : RoundUpMicros(reach.amount, 2);
+      if (o.limit_price > 0) o.amounts = MarketOrderAmounts(t.side, o.limit_price, amount, rc);
+      o.size_shares = t.side == Side::kBuy ? o.amounts.taker : o.amounts.maker;
+      spec.limit = o.limit_price;
+      spec.budget = o.amounts.maker;
+      spec.budget_in_collateral = t.side == Side::kBuy;
+      if (o.limit_price == 0 || o.amounts.maker == 0) {
+        o.status = kRejected;
+        o.reason = absl::StrCat("no ", t.side == Side::kBuy ? "asks" : "bids",
+                                t.worst_price ? " within worstPrice" : "", " in the book");
+        orders.push_back(std::move(o));
+        continue;
+      }
+    }
+
+    if (t.side == Side::kSell) {
+      int64_t held = shares_available[t.token_id];
+      if (held < o.amounts.maker) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "trades[", idx, "]: SELL of ", Shares(o.amounts.maker), " shares of token ",
+            t.token_id, " needs shares the ", ModeName(plan.mode), " position does not hold: ",
+            Shares(held), " available after the plan's earlier trades"));
+      }
+    }
+
+    bool crosses = t.side == Side::kBuy ? (book.BestAsk() && *book.BestAsk() <= spec.limit)
+                                        : (book.BestBid() && *book.BestBid() >= spec.limit);
+    if (t.post_only && crosses) {
+      o.status = kRejected;
+      o.reason = "invalid post-only order: order crosses book";
+      orders.push_back(std::move(o));
+      continue;
+    }
+    WalkResult walk = WalkBook(spec, book, model);
+    bool all_or_nothing = t.tif == TimeInForce::kFok;
+    bool rests = t.tif == TimeInForce::kGtc || t.tif == TimeInForce::kGtd;
+    if (all_or_nothing && !walk.complete) {
+      o.status = kRejected;
+      o.reason = absl::StrCat(
+          "order couldn't be fully filled, FOK orders are fully filled/killed: the book offers ",
+          Shares(walk.shares), " shares for ", FormatMicrosFixed(walk.notional, 2), " USDC within ",
+          FormatMicros(spec.limit));
+      orders.push_back(std::move(o));
+      continue;
+    }
+    o.fills = walk.fills;
+    o.filled_shares = walk.shares;
+    o.filled_notional = walk.notional;
+    if (walk.complete) {
+      o.status = kFilled;
+    } else if (rests) {
+      o.status = walk.shares > 0 ? kPartiallyFilled : kOpen;
+    } else if (walk.shares > 0) {
+      o.status = kPartiallyFilled;
+      o.reason = "FAK: the unfilled remainder was cancelled";
+    } else {
+      o.status = kRejected;
+      o.reason = "FAK: no liquidity within the limit";
+    }
+    ConsumeLiquidity(book, t.side, walk.fills);
+    if (t.side == Side::kBuy) {
+      shares_available[t.token_id] += walk.shares;
+    } else {
+      // A resting SELL keeps its unfilled shares reserved.
+      shares_available[t.token_id] -= rests ? o.amounts.maker : walk.shares;
+    }
+    orders.push_back(std::move(o));
+  }
+  return orders;
+}
+
+std::vector<Fill> FillRestingOrder(const PaperOrder& order, const Book& book) {
+  WalkSpec spec{order.trade.side, order.limit_price, false, order.size_shares - order.filled_shares,
+                /*fill_at_limit=*/true};
+  if (spec.budget <= 0) return {};
+  return WalkBook(spec, book).fills;
+}
+
+}  // namespace betteroms::domain

@@ -1,0 +1,63 @@
+// A paper run: market-stage validation and the simulation of a whole plan against one book read
+// per token (DESIGN §5). Pure: books and positions come in, orders and fills come out.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "oms-server/domain/book.h"
+#include "oms-server/domain/fill_engine.h"
+#include "oms-server/domain/order_builder.h"
+#include "oms-server/domain/plan.h"
+
+namespace betteroms::domain {
+
+using BookMap = std::map<std::string, Book>;  // by token id
+
+// Order statuses as stored.
+inline constexpr std::string_view kOpen = "open";
+inline constexpr std::string_view kPartiallyFilled = "partially_filled";
+inline constexpr std::string_view kFilled = "filled";
+inline constexpr std::string_view kRejected = "rejected";
+inline constexpr std::string_view kCancelled = "cancelled";
+inline constexpr std::string_view kExpired = "expired";
+
+struct PaperOrder {
+  int trade_index = 0;
+  Trade trade;
+  int64_t limit_price = 0;  // LIMIT: its price; MARKET: the worst price it may fill at
+  int64_t size_shares = 0;  // shares ordered (for a market BUY: the minimum it receives)
+  Amounts amounts;
+  std::string status;
+  std::string reason;
+  std::vector<Fill> fills;
+  int64_t filled_shares = 0;
+  int64_t filled_notional = 0;
+  std::optional<absl::Time> expires_at;
+
+  // True while the order rests on the (simulated) book.
+  bool resting() const { return status == kOpen || status == kPartiallyFilled; }
+};
+
+// Venue rules against each trade's market: tick, price range, decimal limits, minimum size,
+// expiry in the future. Every violation, with its path.
+std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& books,
+                                             absl::Time now);
+
+// Simulates every trade in order. `shares_available` holds each token's position (net of shares
+// already reserved by resting SELL orders) and is updated as trades fill. FailedPrecondition
+// names the first SELL that lacks shares; InvalidArgument when the plan breaks a venue rule.
+absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
+    const Plan& plan, BookMap books, std::map<std::string, int64_t> shares_available,
+    FillModel model, absl::Time now);
+
+// Fills a resting order against the book now: at its own limit price, up to the opposing size at
+// or better than it. Returns the new fills (possibly none).
+std::vector<Fill> FillRestingOrder(const PaperOrder& order, const Book& book);
+
+}  // namespace betteroms::domain

@@ -1,0 +1,343 @@
+#include "oms-server/domain/plan.h"
+
+#include <algorithm>
+#include <regex>
+
+#include "absl/strings/str_cat.h"
+#include "common/decimal.h"
+#include "common/json.h"
+#include "common/time.h"
+
+namespace betteroms::domain {
+namespace {
+
+constexpr std::string_view kUint256Max =
+    "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+
+class Checker {
+ public:
+  std::vector<Violation> violations;
+
+  void Add(std::string path, std::string message) {
+    violations.push_back({std::move(path), std::move(message)});
+  }
+
+  // Returns the member when present and of `kind`; records a violation when of another kind.
+  const JsonValue* Get(const JsonValue& obj, std::string_view key, const std::string& path,
+                       JsonValue::Kind kind, bool required) {
+    const JsonValue* v = obj.Find(key);
+    if (v == nullptr) {
+      if (required) Add(path, "is required");
+      return nullptr;
+    }
+    if (v->kind != kind) {
+      Add(path, absl::StrCat("must be ", std::string(JsonKindName(kind)), ", got ", std::string(JsonKindName(v->kind))));
+      return nullptr;
+    }
+    return v;
+  }
+
+  void UnknownFields(const JsonValue& obj, const std::vector<std::string_view>& allowed,
+                     const std::string& prefix) {
+    for (const auto& [key, unused] : obj.members) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        Add(prefix.empty() ? key : absl::StrCat(prefix, ".", key), "is not a known field");
+      }
+    }
+  }
+
+  // A price strictly between 0 and 1 with at most 6 decimals.
+  std::optional<int64_t> Price(const JsonValue& v, const std::string& path) {
+    auto micros = ParseJsonNumberMicros(v.text, 6);
+    if (!micros.ok()) {
+      Add(path, absl::StrCat("must have at most 6 decimal places, got ", v.text));
+      return std::nullopt;
+    }
+    if (*micros <= 0 || *micros >= kMicro) {
+      Add(path, absl::StrCat("must be between 0 and 1 (exclusive), got ", v.text));
+      return std::nullopt;
+    }
+    return *micros;
+  }
+};
+
+std::string TradePath(size_t i, std::string_view field) {
+  return absl::StrCat("trades[", i, "].", std::string(field));
+}
+
+void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
+  std::string base = absl::StrCat("trades[", i, "]");
+  if (!t.is_object()) {
+    c.Add(base, absl::StrCat("must be an object, got ", std::string(JsonKindName(t.kind))));
+    return;
+  }
+  c.UnknownFields(t,
+                  {"marketTokenId", "outcome", "side", "orderType", "size", "price", "notes",
+                   "sizeUnit", "timeInForce", "expiresAt", "cancelAfter", "worstPrice",
+                   "postOnly"},
+                  base);
+  using K = JsonValue::Kind;
+  if (auto* v = c.Get(t, "marketTokenId", TradePath(i, "marketTokenId"), K::kString, true)) {
+    auto id = NormaliseTokenId(v->text);
+    if (id) {
+      out.token_id = *id;
+    } else {
+      c.Add(TradePath(i, "marketTokenId"),
+            absl::StrCat("must be a token id (a decimal uint256 or 0x hex), got \"",
+                         v->text.substr(0, 100), "\""));
+    }
+  }
+  if (auto* v = c.Get(t, "outcome", TradePath(i, "outcome"), K::kString, true)) {
+    if (v->text.empty() || v->text.size() > 100) {
+      c.Add(TradePath(i, "outcome"), "must be 1 to 100 characters (YES, NO or an outcome name)");
+    }
+    out.outcome = v->text;
+  }
+  bool side_ok = false, type_ok = false;
+  if (auto* v = c.Get(t, "side", TradePath(i, "side"), K::kString, true)) {
+    if (auto s = ParseSide(v->text)) {
+      out.side = *s;
+      side_ok = true;
+    } else {
+      c.Add(TradePath(i, "side"), absl::StrCat("must be \"BUY\" or \"SELL\", got \"", v->text, "\""));
+    }
+  }
+  if (auto* v = c.Get(t, "orderType", TradePath(i, "orderType"), K::kString, true)) {
+    if (v->text == "MARKET" || v->text == "LIMIT") {
+      out.type = v->text == "MARKET" ? OrderType::kMarket : OrderType::kLimit;
+      type_ok = true;
+    } else {
+      c.Add(TradePath(i, "orderType"),
+            absl::StrCat("must be \"MARKET\" or \"LIMIT\", got \"", v->text, "\""));
+    }
+  }
+  if (auto* v = c.Get(t, "sizeUnit", TradePath(i, "sizeUnit"), K::kString, false)) {
+    if (v->text == "USDC" || v->text == "SHARES") {
+      out.unit = v->text == "USDC" ? SizeUnit::kUsdc : SizeUnit::kShares;
+    } else {
+      c.Add(TradePath(i, "sizeUnit"),
+            absl::StrCat("must be \"USDC\" or \"SHARES\", got \"", v->text, "\""));
+    }
+  }
+  if (auto* v = c.Get(t, "size", TradePath(i, "size"), K::kNumber, true)) {
+    auto micros = ParseJsonNumberMicros(v->text, 6);
+    if (!micros.ok()) {
+      c.Add(TradePath(i, "size"), absl::StrCat("must have at most 6 decimal places, got ", v->text));
+    } else if (*micros <= 0) {
+      c.Add(TradePath(i, "size"), absl::StrCat("must be greater than 0, got ", v->text));
+    } else if (*micros > kMaxSizeMicros) {
+      c.Add(TradePath(i, "size"), absl::StrCat("must be at most 10000000, got ", v->text));
+    } else {
+      out.size = *micros;
+    }
+  }
+  const JsonValue* price = c.Get(t, "price", TradePath(i, "price"), K::kNumber, false);
+  if (price != nullptr) out.price = c.Price(*price, TradePath(i, "price"));
+  if (type_ok && out.type == OrderType::kLimit && t.Find("price") == nullptr) {
+    c.Add(TradePath(i, "price"), "is required for a LIMIT order");
+  }
+  if (type_ok && out.type == OrderType::kMarket) {
+    out.price.reset();  // v0.0.7 plans may carry a price on MARKET orders; it never applied
+  }
+  if (auto* v = c.Get(t, "worstPrice", TradePath(i, "worstPrice"), K::kNumber, false)) {
+    out.worst_price = c.Price(*v, TradePath(i, "worstPrice"));
+    if (type_ok && out.type == OrderType::kLimit) {
+      c.Add(TradePath(i, "worstPrice"), "applies to MARKET orders only; a LIMIT order's price is its limit");
+    }
+  }
+  out.tif = out.type == OrderType::kLimit ? TimeInForce::kGtc : TimeInForce::kFok;
+  bool tif_given = false;
+  if (auto* v = c.Get(t, "timeInForce", TradePath(i, "timeInForce"), K::kString, false)) {
+    if (auto tif = ParseTimeInForce(v->text)) {
+      out.tif = *tif;
+      tif_given = true;
+      if (type_ok && out.type == OrderType::kMarket &&
+          (*tif == TimeInForce::kGtc || *tif == TimeInForce::kGtd)) {
+        c.Add(TradePath(i, "timeInForce"),
+              absl::StrCat(v->text, " is not valid for a MARKET order: use FOK or FAK"));
+      }
+    } else {
+      c.Add(TradePath(i, "timeInForce"),
+            absl::StrCat("must be GTC, GTD, FOK or FAK, got \"", v->text, "\""));
+    }
+  }
+  if (auto* v = c.Get(t, "expiresAt", TradePath(i, "expiresAt"), K::kString, false)) {
+    auto when = ParseTime(v->text);
+    if (!when.ok()) {
+      c.Add(TradePath(i, "expiresAt"), std::string(when.status().message()));
+    } else {
+      out.expires_at = *when;
+    }
+    if (tif_given && out.tif != TimeInForce::kGtd) {
+      c.Add(TradePath(i, "expiresAt"), "applies to GTD orders only");
+    } else if (!tif_given && type_ok && out.type == OrderType::kLimit) {
+      out.tif = TimeInForce::kGtd;  // an expiry on a LIMIT order means GTD
+    } else if (!tif_given) {
+      c.Add(TradePath(i, "expiresAt"), "applies to LIMIT GTD orders only");
+    }
+  }
+  if (tif_given && out.tif == TimeInForce::kGtd && t.Find("expiresAt") == nullptr) {
+    c.Add(TradePath(i, "expiresAt"), "is required for a GTD order");
+  }
+  if (auto* v = c.Get(t, "cancelAfter", TradePath(i, "cancelAfter"), K::kString, false)) {
+    auto d = ParsePlanDuration(v->text);
+    if (!d.ok()) {
+      c.Add(TradePath(i, "cancelAfter"), std::string(d.status().message()));
+    } else {
+      out.cancel_after = *d;
+    }
+    if (t.Find("expiresAt") != nullptr) {
+      c.Add(TradePath(i, "cancelAfter"), "cannot be combined with expiresAt: choose one");
+    } else if (out.tif != TimeInForce::kGtc) {
+      c.Add(TradePath(i, "cancelAfter"), "applies to resting (GTC LIMIT) orders only");
+    }
+  }
+  if (auto* v = c.Get(t, "postOnly", TradePath(i, "postOnly"), K::kBool, false)) {
+    out.post_only = v->boolean;
+    if (out.post_only && out.tif != TimeInForce::kGtc && out.tif != TimeInForce::kGtd) {
+      c.Add(TradePath(i, "postOnly"), "applies to GTC and GTD LIMIT orders only");
+    }
+  }
+  if (auto* v = c.Get(t, "notes", TradePath(i, "notes"), K::kString, false)) {
+    if (v->text.size() > kMaxNotesBytes) c.Add(TradePath(i, "notes"), "must be at most 4096 bytes");
+    out.notes = v->text;
+  }
+  (void)side_ok;
+}
+
+// Decimal string multiply-by-16-and-add, for hex token ids.
+std::string HexToDecimal(std::string_view hex) {
+  std::string dec = "0";
+  for (char h : hex) {
+    int nibble = h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10;
+    int carry = nibble;
+    for (auto it = dec.rbegin(); it != dec.rend(); ++it) {
+      int d = (*it - '0') * 16 + carry;
+      *it = static_cast<char>('0' + d % 10);
+      carry = d / 10;
+    }
+    while (carry > 0) {
+      dec.insert(dec.begin(), static_cast<char>('0' + carry % 10));
+      carry /= 10;
+    }
+  }
+  size_t first = dec.find_first_not_of('0');
+  return first == std::string::npos ? "0" : dec.substr(first);
+}
+
+}  // namespace
+
+const char* ModeName(Mode m) { return m == Mode::kPaper ? "paper" : "live"; }
+const char* SideName(Side s) { return s == Side::kBuy ? "BUY" : "SELL"; }
+const char* OrderTypeName(OrderType t) { return t == OrderType::kMarket ? "MARKET" : "LIMIT"; }
+const char* TimeInForceName(TimeInForce t) {
+  switch (t) {
+    case TimeInForce::kGtc: return "GTC";
+    case TimeInForce::kGtd: return "GTD";
+    case TimeInForce::kFok: return "FOK";
+    case TimeInForce::kFak: return "FAK";
+  }
+  return "GTC";
+}
+std::optional<Mode> ParseMode(std::string_view s) {
+  if (s == "paper") return Mode::kPaper;
+  if (s == "live") return Mode::kLive;
+  return std::nullopt;
+}
+std::optional<Side> ParseSide(std::string_view s) {
+  if (s == "BUY") return Side::kBuy;
+  if (s == "SELL") return Side::kSell;
+  return std::nullopt;
+}
+std::optional<TimeInForce> ParseTimeInForce(std::string_view s) {
+  if (s == "GTC") return TimeInForce::kGtc;
+  if (s == "GTD") return TimeInForce::kGtd;
+  if (s == "FOK") return TimeInForce::kFok;
+  if (s == "FAK") return TimeInForce::kFak;
+  return std::nullopt;
+}
+
+std::optional<std::string> NormaliseTokenId(std::string_view text) {
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    std::string_view hex = text.substr(2);
+    if (hex.size() > 64 || !std::all_of(hex.begin(), hex.end(), [](char c) {
+          return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+        })) {
+      return std::nullopt;
+    }
+    return HexToDecimal(hex);
+  }
+  if (text.empty() || text.size() > kUint256Max.size() ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;  // no leading zeros
+  if (text.size() == kUint256Max.size() && text > kUint256Max) return std::nullopt;
+  return std::string(text);
+}
+
+PlanParseResult ParsePlan(std::string_view json_text) {
+  PlanParseResult result;
+  Checker c;
+  auto doc = ParseJson(json_text);
+  if (!doc.ok()) {
+    result.violations.push_back({"", std::string(doc.status().message())});
+    return result;
+  }
+  if (!doc->is_object()) {
+    result.violations.push_back(
+        {"", absl::StrCat("a plan must be a JSON object, got ", std::string(JsonKindName(doc->kind)))});
+    return result;
+  }
+  using K = JsonValue::Kind;
+  Plan& plan = result.plan;
+  c.UnknownFields(*doc, {"$schema", "planId", "mode", "notes", "trades"}, "");
+  (void)c.Get(*doc, "$schema", "$schema", K::kString, false);
+  if (auto* v = c.Get(*doc, "planId", "planId", K::kString, true)) {
+    static const std::regex kPlanId("^[A-Za-z0-9_-]{1,128}$");
+    if (v->text.size() > 128 || !std::regex_match(v->text, kPlanId)) {
+      c.Add("planId", "must be 1 to 128 letters, digits, '-' or '_'");
+    }
+    plan.plan_id = v->text;
+  }
+  if (auto* v = c.Get(*doc, "mode", "mode", K::kString, true)) {
+    if (auto m = ParseMode(v->text)) {
+      plan.mode = *m;
+    } else {
+      c.Add("mode", absl::StrCat("must be \"paper\" or \"live\", got \"", v->text, "\""));
+    }
+  }
+  if (auto* v = c.Get(*doc, "notes", "notes", K::kString, false)) {
+    if (v->text.size() > kMaxNotesBytes) c.Add("notes", "must be at most 4096 bytes");
+    plan.notes = v->text;
+  }
+  if (auto* v = c.Get(*doc, "trades", "trades", K::kArray, true)) {
+    if (v->items.empty()) {
+      c.Add("trades", "must contain at least one trade");
+    } else if (v->items.size() > static_cast<size_t>(kMaxTrades)) {
+      c.Add("trades", absl::StrCat("must contain at most ", kMaxTrades, " trades, got ",
+                                   v->items.size()));
+    } else {
+      plan.trades.resize(v->items.size());
+      for (size_t i = 0; i < v->items.size(); ++i) ParseTrade(c, v->items[i], i, plan.trades[i]);
+    }
+  }
+  result.violations = std::move(c.violations);
+  return result;
+}
+
+std::string CanonicalPlanText(const Plan& plan) {
+  std::string out = absl::StrCat("plan|", plan.plan_id, "|", ModeName(plan.mode), "|", plan.notes);
+  for (const Trade& t : plan.trades) {
+    absl::StrAppend(&out, "\ntrade|", t.token_id, "|", t.outcome, "|", SideName(t.side), "|",
+                    OrderTypeName(t.type), "|", t.size, "|",
+                    t.unit == SizeUnit::kUsdc ? "USDC" : "SHARES", "|", t.price.value_or(-1), "|",
+                    TimeInForceName(t.tif), "|",
+                    t.expires_at ? FormatRfc3339(*t.expires_at) : "", "|",
+                    t.cancel_after ? absl::FormatDuration(*t.cancel_after) : "", "|",
+                    t.worst_price.value_or(-1), "|", t.post_only, "|", t.notes);
+  }
+  return out;
+}
+
+}  // namespace betteroms::domain

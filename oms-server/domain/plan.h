@@ -1,0 +1,77 @@
+// Trade plans: the JSON the trader writes, parsed exactly and checked statically (DESIGN §3).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace betteroms::domain {
+
+enum class Mode { kPaper, kLive };
+enum class Side { kBuy, kSell };
+enum class OrderType { kMarket, kLimit };
+enum class TimeInForce { kGtc, kGtd, kFok, kFak };
+enum class SizeUnit { kUsdc, kShares };
+
+const char* ModeName(Mode m);        // "paper" | "live"
+const char* SideName(Side s);        // "BUY" | "SELL"
+const char* OrderTypeName(OrderType t);
+const char* TimeInForceName(TimeInForce t);
+std::optional<Mode> ParseMode(std::string_view s);
+std::optional<Side> ParseSide(std::string_view s);
+std::optional<TimeInForce> ParseTimeInForce(std::string_view s);
+
+inline constexpr int kMaxTrades = 10'000;
+inline constexpr size_t kMaxNotesBytes = 4096;
+inline constexpr int64_t kMaxSizeMicros = int64_t{10'000'000} * 1'000'000;  // 10M units
+
+struct Trade {
+  std::string token_id;  // decimal uint256, normalised
+  std::string outcome;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kMarket;
+  int64_t size = 0;  // micro-units of `unit`
+  SizeUnit unit = SizeUnit::kUsdc;
+  std::optional<int64_t> price;        // micro-units; LIMIT only
+  TimeInForce tif = TimeInForce::kFok;
+  std::optional<absl::Time> expires_at;          // GTD
+  std::optional<absl::Duration> cancel_after;    // GTC: cancel the resting order after this
+  std::optional<int64_t> worst_price;            // MARKET protection, micro-units
+  bool post_only = false;
+  std::string notes;
+};
+
+struct Plan {
+  std::string plan_id;
+  Mode mode = Mode::kPaper;
+  std::string notes;
+  std::vector<Trade> trades;
+};
+
+struct Violation {
+  std::string path;  // "trades[2].price", or "" for the document
+  std::string message;
+};
+
+struct PlanParseResult {
+  Plan plan;                         // meaningful only when violations is empty
+  std::vector<Violation> violations; // every problem found, in document order
+  bool ok() const { return violations.empty(); }
+};
+
+// Parses and statically validates a plan's JSON text. Never fails on malformed input: every
+// problem becomes a violation.
+PlanParseResult ParsePlan(std::string_view json_text);
+
+// A canonical text of the plan's meaning (normalised ids, exact decimals), for content hashing:
+// reformatting the JSON does not change it.
+std::string CanonicalPlanText(const Plan& plan);
+
+// Normalises a token id (decimal, or 0x hex) to decimal; nullopt when invalid or above 2^256-1.
+std::optional<std::string> NormaliseTokenId(std::string_view text);
+
+}  // namespace betteroms::domain

@@ -1,0 +1,39 @@
+#include "oms-server/domain/positions.h"
+
+#include <algorithm>
+
+#include "common/decimal.h"
+#include "oms-server/domain/fill_engine.h"
+
+namespace betteroms::domain {
+
+void PositionState::Apply(Side side, int64_t shares, int64_t notional, int64_t fee) {
+  if (side == Side::kBuy) {
+    net_shares += shares;
+    cost += notional + fee;
+    return;
+  }
+  int64_t sold = std::min(shares, net_shares);
+  if (sold <= 0) return;
+  int64_t released = MulDivFloor(cost, sold, net_shares);
+  if (sold == net_shares) released = cost;  // no rounding dust left on a flat position
+  realized += notional - fee - released;
+  cost -= released;
+  net_shares -= sold;
+}
+
+int64_t PositionState::AvgPrice() const {
+  return net_shares > 0 ? MulDivFloor(cost, kMicro, net_shares) : 0;
+}
+
+Marks MarkPosition(const PositionState& pos, const Book* book) {
+  Marks m;
+  if (book == nullptr) return m;
+  m.mark_price = book->Midpoint();
+  if (m.mark_price) m.unrealized = ProceedsOf(pos.net_shares, *m.mark_price) - pos.cost;
+  WalkSpec spec{Side::kSell, /*limit=*/1, /*budget_in_collateral=*/false, pos.net_shares};
+  m.liquidation_value = pos.net_shares > 0 ? WalkBook(spec, *book).notional : 0;
+  return m;
+}
+
+}  // namespace betteroms::domain

@@ -1,0 +1,34 @@
+// Positions and P&L by the average-cost method, fees included. Each token's position depends
+// only on that token's own fills, in the order they happened.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "oms-server/domain/book.h"
+#include "oms-server/domain/plan.h"
+
+namespace betteroms::domain {
+
+struct PositionState {
+  int64_t net_shares = 0;
+  int64_t cost = 0;      // cost basis of the shares held, collateral micro-units
+  int64_t realized = 0;  // realized P&L
+
+  // Applies one fill. A SELL beyond the held shares is the caller's bug: it is clamped.
+  void Apply(Side side, int64_t shares, int64_t notional, int64_t fee);
+  // Average cost per share in micro-units, 0 when flat.
+  int64_t AvgPrice() const;
+};
+
+struct Marks {
+  std::optional<int64_t> mark_price;         // midpoint
+  std::optional<int64_t> unrealized;         // net × mark − cost
+  std::optional<int64_t> liquidation_value;  // selling the shares into the bids now
+};
+
+// Marks a position against a book (no book: no marks).
+Marks MarkPosition(const PositionState& pos, const Book* book);
+
+}  // namespace betteroms::domain

@@ -1,0 +1,39 @@
+// The gRPC edge of the OMS: converts requests, calls the service, maps absl::Status to
+// grpc::Status. Nothing else happens here.
+#pragma once
+
+#include "betteroms/v1/oms.grpc.pb.h"
+#include "oms-server/service/oms_service.h"
+
+namespace betteroms::grpc_api {
+
+class OrderManagerImpl final : public v1::OrderManager::Service {
+ public:
+  explicit OrderManagerImpl(service::OmsService& service) : service_(service) {}
+
+  grpc::Status SubmitPlan(grpc::ServerContext*, const v1::SubmitPlanRequest* req,
+                          v1::RunSummary* resp) override;
+  grpc::Status ValidatePlan(grpc::ServerContext*, const v1::ValidatePlanRequest* req,
+                            v1::ValidatePlanResponse* resp) override;
+  grpc::Status GetRun(grpc::ServerContext*, const v1::GetRunRequest* req, v1::Run* resp) override;
+  grpc::Status ListRuns(grpc::ServerContext*, const v1::ListRunsRequest* req,
+                        v1::ListRunsResponse* resp) override;
+  grpc::Status ListOrders(grpc::ServerContext*, const v1::ListOrdersRequest* req,
+                          v1::ListOrdersResponse* resp) override;
+  grpc::Status CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest* req,
+                           v1::Order* resp) override;
+  grpc::Status GetPositions(grpc::ServerContext*, const v1::GetPositionsRequest* req,
+                            v1::GetPositionsResponse* resp) override;
+  grpc::Status RunTick(grpc::ServerContext*, const v1::RunTickRequest* req,
+                       v1::TickReport* resp) override;
+  grpc::Status GetBook(grpc::ServerContext*, const v1::GetBookRequest* req,
+                       v1::Book* resp) override;
+
+ private:
+  service::OmsService& service_;
+};
+
+// absl::Status → grpc::Status with the same code and message.
+grpc::Status ToGrpc(const absl::Status& status);
+
+}  // namespace betteroms::grpc_api

@@ -1,0 +1,70 @@
+// oms-server: the BetterOMS gRPC service. `oms-server migrate` applies migrations and exits.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/time/time.h"
+#include "oms-server/server.h"
+
+namespace {
+
+std::string Env(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  betteroms::ServerConfig config;
+  config.database_url = Env("DATABASE_URL", "");
+  config.listen = Env("OMS_LISTEN", config.listen);
+  config.clob_url = Env("CLOB_API_URL", config.clob_url);
+  config.market_data = Env("BETTEROMS_MARKET_DATA", config.market_data);
+  config.tls_cert = Env("OMS_TLS_CERT", "");
+  config.tls_key = Env("OMS_TLS_KEY", "");
+  config.auth_token_file = Env("OMS_AUTH_TOKEN_FILE", "");
+  std::string tick_interval = Env("OMS_TICK_INTERVAL", "0s");
+
+  CLI::App app{"oms-server: BetterOMS order management service (gRPC)."};
+  app.add_option("--database-url", config.database_url, "PostgreSQL URL [env DATABASE_URL]");
+  app.add_option("--listen", config.listen, "gRPC address HOST:PORT [env OMS_LISTEN]")
+      ->capture_default_str();
+  app.add_option("--clob-url", config.clob_url, "Polymarket CLOB REST URL [env CLOB_API_URL]")
+      ->capture_default_str();
+  app.add_option("--market-data", config.market_data,
+                 "clob, or snapshots:DIR for recorded books [env BETTEROMS_MARKET_DATA]")
+      ->capture_default_str();
+  app.add_option("--fill-model", config.fill_model,
+                 "paper fills: book (walk the depth) or top (all at the best price)")
+      ->capture_default_str();
+  app.add_option("--tls-cert", config.tls_cert, "server certificate PEM [env OMS_TLS_CERT]");
+  app.add_option("--tls-key", config.tls_key, "server key PEM [env OMS_TLS_KEY]");
+  app.add_option("--auth-token-file", config.auth_token_file,
+                 "file with the bearer token clients must send [env OMS_AUTH_TOKEN_FILE]");
+  app.add_option("--tick-interval", tick_interval,
+                 "run a tick every DURATION (e.g. 1h); 0s = only on request [env OMS_TICK_INTERVAL]")
+      ->capture_default_str();
+  app.add_option("--port-file", config.port_file, "write the bound port here once listening");
+  app.add_option("--db-connections", config.db_connections, "database connections")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  CLI::App* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
+  app.footer(
+      "Exit status: 0 after a clean stop, 1 when the configuration is wrong or a dependency\n"
+      "(PostgreSQL) is unreachable at start.");
+  CLI11_PARSE(app, argc, argv);
+
+  if (!absl::ParseDuration(tick_interval, &config.tick_interval)) {
+    std::cerr << "oms-server: --tick-interval: \"" << tick_interval
+              << "\" is not a duration such as 30m or 1h\n";
+    return 1;
+  }
+  absl::Status status = migrate->parsed() ? betteroms::RunMigrate(config)
+                                          : betteroms::RunServer(config);
+  if (!status.ok()) {
+    std::cerr << "oms-server: " << status.message() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,145 @@
+#include "oms-server/market/clob_market_data.h"
+
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/decimal.h"
+#include "common/json.h"
+#include "common/status_macros.h"
+
+namespace betteroms::market {
+
+namespace {
+
+bool Retryable(long status) { return status == 425 || status == 429 || status >= 500; }
+
+std::string VenueError(const std::string& body) {
+  auto doc = ParseJson(body);
+  if (doc.ok() && doc->is_object()) {
+    std::string msg = doc->StringOr("error");
+    if (!msg.empty()) return msg;
+  }
+  return body.substr(0, 200);
+}
+
+}  // namespace
+
+ClobMarketData::ClobMarketData(std::string base_url, HttpTransport& transport, RetryPolicy retry)
+    : base_url_(std::move(base_url)), transport_(transport), retry_(retry) {
+  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
+absl::StatusOr<std::string> ClobMarketData::Call(const std::string& method, const std::string& path,
+                                                 const std::string& body,
+                                                 const std::string& token) {
+  absl::Duration backoff = retry_.first_backoff;
+  std::string last_error;
+  absl::StatusCode last_code = absl::StatusCode::kUnavailable;
+  for (int attempt = 1; attempt <= retry_.attempts; ++attempt) {
+    if (attempt > 1) {
+      std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
+      backoff *= 2;
+    }
+    auto resp = transport_.Request(method, base_url_ + path, body);
+    if (!resp.ok()) {
+      last_code = resp.status().code() == absl::StatusCode::kDeadlineExceeded
+                      ? absl::StatusCode::kDeadlineExceeded
+                      : absl::StatusCode::kUnavailable;
+      last_error = std::string(resp.status().message());
+      continue;
+    }
+    if (resp->status == 200) return std::move(resp->body);
+    if (Retryable(resp->status)) {
+      last_code = absl::StatusCode::kUnavailable;
+      last_error = absl::StrCat("HTTP ", resp->status, ": ", VenueError(resp->body));
+      continue;
+    }
+    if (resp->status == 404) {
+      return absl::NotFoundError(absl::StrCat("no order book for token ", token));
+    }
+    if (resp->status == 403) {
+      bool html = absl::StrContains(resp->content_type, "html") ||
+                  absl::StartsWith(resp->body, "<");
+      return absl::PermissionDeniedError(
+          html ? absl::StrCat("market data: blocked by the venue's firewall (HTTP 403) at ",
+                              base_url_)
+               : absl::StrCat("market data: the venue refused the request (HTTP 403): ",
+                              VenueError(resp->body)));
+    }
+    if (resp->status == 400) {
+      return absl::InvalidArgumentError(absl::StrCat("market data: the venue refused ", path,
+                                                     " for token ", token, ": ",
+                                                     VenueError(resp->body)));
+    }
+    return absl::UnknownError(absl::StrCat("market data: unexpected HTTP ", resp->status, " from ",
+                                           base_url_, path));
+  }
+  return absl::Status(last_code, absl::StrCat("the Polymarket CLOB at ", base_url_,
+                                              " is unavailable (", last_error, ") after ",
+                                              retry_.attempts, " attempts"));
+}
+
+absl::StatusOr<domain::Book> ClobMarketData::GetBook(const std::string& token) {
+  OMS_ASSIGN_OR_RETURN(std::string body, Call("GET", "/book?token_id=" + token, "", token));
+  OMS_ASSIGN_OR_RETURN(domain::Book book, ParseBookJson(body));
+  if (book.token_id.empty()) book.token_id = token;
+  return book;
+}
+
+absl::StatusOr<std::map<std::string, domain::Book>> ClobMarketData::GetBooks(
+    const std::vector<std::string>& tokens) {
+  std::map<std::string, domain::Book> books;
+  for (size_t start = 0; start < tokens.size(); start += kBooksPerRequest) {
+    size_t end = std::min(tokens.size(), start + kBooksPerRequest);
+    if (end - start == 1) {
+      OMS_ASSIGN_OR_RETURN(books[tokens[start]], GetBook(tokens[start]));
+      continue;
+    }
+    std::string body = "[";
+    for (size_t i = start; i < end; ++i) {
+      absl::StrAppend(&body, i > start ? "," : "", "{\"token_id\":\"", tokens[i], "\"}");
+    }
+    body += "]";
+    OMS_ASSIGN_OR_RETURN(std::string resp, Call("POST", "/books", body, tokens[start]));
+    OMS_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(resp));
+    if (!doc.is_array()) return absl::UnknownError("market data: /books did not return an array");
+    for (const JsonValue& item : doc.items) {
+      OMS_ASSIGN_OR_RETURN(domain::Book book, BookFromJson(item, DumpJson(item)));
+      std::string id = book.token_id;
+      books[id] = std::move(book);
+    }
+    for (size_t i = start; i < end; ++i) {
+      if (books.count(tokens[i]) == 0) {
+        return absl::NotFoundError(absl::StrCat("no order book for token ", tokens[i]));
+      }
+    }
+  }
+  return books;
+}
+
+absl::StatusOr<int64_t> ClobMarketData::GetTickSize(const std::string& token) {
+  OMS_ASSIGN_OR_RETURN(std::string body, Call("GET", "/tick-size?token_id=" + token, "", token));
+  OMS_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(body));
+  const JsonValue* v = doc.Find("minimum_tick_size");
+  if (v == nullptr) return absl::UnknownError("market data: /tick-size without minimum_tick_size");
+  return ParseJsonNumberMicros(v->text, 6);
+}
+
+absl::StatusOr<bool> ClobMarketData::GetNegRisk(const std::string& token) {
+  OMS_ASSIGN_OR_RETURN(std::string body, Call("GET", "/neg-risk?token_id=" + token, "", token));
+  OMS_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(body));
+  const JsonValue* v = doc.Find("neg_risk");
+  if (v == nullptr || !v->is_bool()) return absl::UnknownError("market data: /neg-risk without neg_risk");
+  return v->boolean;
+}
+
+absl::StatusOr<int64_t> ClobMarketData::GetMidpoint(const std::string& token) {
+  OMS_ASSIGN_OR_RETURN(std::string body, Call("GET", "/midpoint?token_id=" + token, "", token));
+  OMS_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(body));
+  const JsonValue* v = doc.Find("mid");
+  if (v == nullptr) return absl::UnknownError("market data: /midpoint without mid");
+  return ParseJsonNumberMicros(v->text, 6);
+}
+
+}  // namespace betteroms::market

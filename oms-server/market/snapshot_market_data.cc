@@ -1,0 +1,79 @@
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "oms-server/market/clob_market_data.h"
+#include "oms-server/market/market_data.h"
+
+namespace betteroms::market {
+namespace {
+
+// Recorded /book responses, one file per token: DIR/<token_id>.json.
+class SnapshotMarketData : public MarketData {
+ public:
+  explicit SnapshotMarketData(std::string dir) : dir_(std::move(dir)) {}
+
+  absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
+      const std::vector<std::string>& tokens) override {
+    std::map<std::string, domain::Book> books;
+    for (const std::string& token : tokens) {
+      std::filesystem::path path = std::filesystem::path(dir_) / (token + ".json");
+      std::ifstream in(path);
+      if (!in) {
+        return absl::NotFoundError(
+            absl::StrCat("no order book for token ", token, " (no recorded book ", path.string(), ")"));
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      auto book = ParseBookJson(text.str());
+      if (!book.ok()) {
+        return absl::Status(book.status().code(),
+                            absl::StrCat(path.string(), ": ", book.status().message()));
+      }
+      book->token_id = token;
+      books[token] = std::move(*book);
+    }
+    return books;
+  }
+  std::string Describe() const override { return "snapshots " + dir_; }
+
+ private:
+  std::string dir_;
+};
+
+// Owns the transport the CLOB client borrows.
+class OwningClob : public MarketData {
+ public:
+  explicit OwningClob(const std::string& url) : clob_(url, transport_) {}
+  absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
+      const std::vector<std::string>& tokens) override {
+    return clob_.GetBooks(tokens);
+  }
+  std::string Describe() const override { return clob_.Describe(); }
+
+ private:
+  CurlTransport transport_;
+  ClobMarketData clob_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MarketData>> MakeMarketData(const std::string& spec,
+                                                           const std::string& clob_url) {
+  if (spec.empty() || spec == "clob") return std::make_unique<OwningClob>(clob_url);
+  if (absl::StartsWith(spec, "snapshots:")) {
+    std::string dir = spec.substr(10);
+    if (!std::filesystem::is_directory(dir)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("BETTEROMS_MARKET_DATA: ", dir, " is not a directory"));
+    }
+    return std::make_unique<SnapshotMarketData>(dir);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "BETTEROMS_MARKET_DATA must be \"clob\" or \"snapshots:DIR\", got \"", spec, "\""));
+}
+
+}  // namespace betteroms::market

@@ -1,0 +1,106 @@
+#include "signer/key/secret_key.h"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <secp256k1.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/hex.h"
+
+namespace betteroms::key {
+namespace {
+
+int Nibble(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::NotFoundError(absl::StrCat("key file ", path, ": ", std::strerror(errno)));
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
+    close(fd);
+    return absl::PermissionDeniedError(absl::StrCat(
+        "key file ", path, " is readable by group or others (mode ",
+        absl::StrCat(absl::Hex(st.st_mode & 0777)), "); run: chmod 600 ", path));
+  }
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof(buf));
+  close(fd);
+  SecretKey key;
+  std::string_view text(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  bool ok = text.size() == 64;
+  for (size_t i = 0; ok && i < 32; ++i) {
+    int hi = Nibble(text[2 * i]);
+    int lo = Nibble(text[2 * i + 1]);
+    ok = hi >= 0 && lo >= 0;
+    key.bytes_[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  OPENSSL_cleanse(buf, sizeof(buf));
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("key file ", path, " does not hold a 64-digit hex private key"));
+  }
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  int valid = secp256k1_ec_seckey_verify(ctx, key.bytes_.data());
+  secp256k1_context_destroy(ctx);
+  if (valid != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("key file ", path, " holds an invalid key"));
+  }
+  return key;
+}
+
+SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(other.bytes_) {
+  OPENSSL_cleanse(other.bytes_.data(), other.bytes_.size());
+}
+
+SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
+  if (this != &other) {
+    bytes_ = other.bytes_;
+    OPENSSL_cleanse(other.bytes_.data(), other.bytes_.size());
+  }
+  return *this;
+}
+
+SecretKey::~SecretKey() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
+
+absl::Status WriteNewHexKey(const std::string& path) {
+  std::array<uint8_t, 32> bytes{};
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  do {
+    if (RAND_bytes(bytes.data(), bytes.size()) != 1) {
+      secp256k1_context_destroy(ctx);
+      return absl::InternalError("no randomness available");
+    }
+  } while (secp256k1_ec_seckey_verify(ctx, bytes.data()) != 1);
+  secp256k1_context_destroy(ctx);
+  std::string hex = ToHex(bytes) + "\n";
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    OPENSSL_cleanse(hex.data(), hex.size());
+    return absl::FailedPreconditionError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
+  }
+  ssize_t written = write(fd, hex.data(), hex.size());
+  OPENSSL_cleanse(hex.data(), hex.size());
+  bool synced = fsync(fd) == 0;
+  close(fd);
+  if (written != 65 || !synced) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+}  // namespace betteroms::key

@@ -1,0 +1,37 @@
+// The private key: a move-only fixed 32-byte value, wiped on destruction, never printed. It has no
+// hex getter and no stream operator on purpose.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace betteroms::key {
+
+class SecretKey {
+ public:
+  // Reads a raw hex key file (64 hex digits, optional 0x and surrounding whitespace). Refuses a
+  // file that group or others can read (PermissionDenied), and a key that is not a valid
+  // secp256k1 scalar (InvalidArgument).
+  static absl::StatusOr<SecretKey> FromHexFile(const std::string& path);
+
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+  ~SecretKey();
+
+  // For the crypto layer only.
+  const uint8_t* data() const { return bytes_.data(); }
+
+ private:
+  SecretKey() = default;
+  std::array<uint8_t, 32> bytes_{};
+};
+
+// Writes a fresh random key as hex to `path` with mode 0600. Refuses to overwrite.
+absl::Status WriteNewHexKey(const std::string& path);
+
+}  // namespace betteroms::key

@@ -1,0 +1,93 @@
+#include "store/runs_repo.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace betteroms::store {
+namespace {
+
+constexpr char kRunColumns[] =
+    "plan_id, plan_json, plan_hash, mode, status, trade_count, attempts, oms_rfc3339(started_at), "
+    "oms_rfc3339(finished_at), summary_json::text, error_message, "
+    "(SELECT count(*) FROM orders o WHERE o.plan_id = execution_history.plan_id)";
+
+RunRow ReadRun(const Result& r, int row) {
+  RunRow run;
+  run.plan_id = r.Text(row, 0);
+  run.plan_json = r.Text(row, 1);
+  run.plan_hash = r.Text(row, 2);
+  run.mode = r.Text(row, 3);
+  run.status = r.Text(row, 4);
+  run.trade_count = static_cast<int>(r.Int(row, 5));
+  run.attempts = static_cast<int>(r.Int(row, 6));
+  run.started_at = r.Text(row, 7);
+  run.finished_at = r.OptText(row, 8);
+  run.summary_json = r.OptText(row, 9);
+  run.error_message = r.OptText(row, 10);
+  run.order_count = static_cast<int>(r.Int(row, 11));
+  return run;
+}
+
+}  // namespace
+
+absl::Status InsertRunningRun(Connection& conn, const RunRow& run) {
+  auto res = conn.Exec("insert run",
+                       "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
+                       "trade_count) VALUES ($1, $2, $3, $4, 'running', $5)",
+                       Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash)
+                           .Add(run.mode).Add(run.trade_count));
+  if (res.status().code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError(absl::StrCat("plan \"", run.plan_id, "\" already has a run"));
+  }
+  return res.status();
+}
+
+absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("restart run",
+                "UPDATE execution_history SET status = 'running', plan_json = $2, plan_hash = $3, "
+                "mode = $4, trade_count = $5, attempts = attempts + 1, started_at = now(), "
+                "finished_at = NULL, summary_json = NULL, error_message = NULL "
+                "WHERE plan_id = $1 AND status = 'failed' "
+                "AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.plan_id = $1)",
+                Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash).Add(run.mode)
+                    .Add(run.trade_count)));
+  return res.affected() == 1;
+}
+
+absl::Status FinishRun(Connection& conn, const std::string& plan_id, const std::string& status,
+                       const std::optional<std::string>& summary_json,
+                       const std::optional<std::string>& error_message) {
+  return conn
+      .Exec("finish run",
+            "UPDATE execution_history SET status = $2, summary_json = $3::jsonb, "
+            "error_message = $4, finished_at = now() WHERE plan_id = $1",
+            Params().Add(plan_id).Add(status).AddOptional(summary_json).AddOptional(error_message))
+      .status();
+}
+
+absl::StatusOr<RunRow> GetRun(Connection& conn, const std::string& plan_id) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res, conn.Exec("get run",
+                            absl::StrCat("SELECT ", kRunColumns,
+                                         " FROM execution_history WHERE plan_id = $1"),
+                            Params().Add(plan_id)));
+  if (res.rows() == 0) return absl::NotFoundError(absl::StrCat("no run for plan \"", plan_id, "\""));
+  return ReadRun(res, 0);
+}
+
+absl::StatusOr<std::vector<RunRow>> ListRuns(Connection& conn, int limit, const std::string& mode) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("list runs",
+                absl::StrCat("SELECT ", kRunColumns, " FROM execution_history "
+                             "WHERE ($2 = '' OR mode = $2) ORDER BY started_at DESC, plan_id "
+                             "LIMIT $1"),
+                Params().Add(limit).Add(mode)));
+  std::vector<RunRow> runs;
+  for (int r = 0; r < res.rows(); ++r) runs.push_back(ReadRun(res, r));
+  return runs;
+}
+
+}  // namespace betteroms::store

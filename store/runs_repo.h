@@ -1,0 +1,46 @@
+// execution_history: one row per plan run, keyed by planId (the idempotency key).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "store/db.h"
+
+namespace betteroms::store {
+
+struct RunRow {
+  std::string plan_id;
+  std::string plan_json;
+  std::string plan_hash;
+  std::string mode;
+  std::string status;  // running | completed | failed
+  int trade_count = 0;
+  int attempts = 1;
+  std::string started_at;  // RFC 3339
+  std::optional<std::string> finished_at;
+  std::optional<std::string> summary_json;
+  std::optional<std::string> error_message;
+  int order_count = 0;
+};
+
+// Inserts a run as `running`. AlreadyExists when the planId has a run already.
+absl::Status InsertRunningRun(Connection& conn, const RunRow& run);
+
+// Turns a failed run that placed no order back into `running` for a retry. Returns false when the
+// run is not failed or has orders (another retry may have taken it).
+absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run);
+
+// Records the outcome of a run.
+absl::Status FinishRun(Connection& conn, const std::string& plan_id, const std::string& status,
+                       const std::optional<std::string>& summary_json,
+                       const std::optional<std::string>& error_message);
+
+// NotFound when there is no such run.
+absl::StatusOr<RunRow> GetRun(Connection& conn, const std::string& plan_id);
+
+// Newest first; `mode` empty for all.
+absl::StatusOr<std::vector<RunRow>> ListRuns(Connection& conn, int limit, const std::string& mode);
+
+}  // namespace betteroms::store
