@@ -1,4 +1,5 @@
 #include "common/decimal.h"
+#include "common/int128.h"
 
 #include <cstdlib>
 
@@ -79,7 +80,7 @@ absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_dec
   if (static_cast<int>(digits.size()) + shift > 18) {
     return absl::InvalidArgumentError(absl::StrCat(std::string(text), " is too large"));
   }
-  __int128 value = 0;
+  Int128 value = 0;
   for (char c : digits) value = value * 10 + (c - '0');
   for (int i = 0; i < shift; ++i) value *= 10;
   if (value / kMicro > kMaxWhole) {
@@ -122,11 +123,11 @@ int MicroDecimals(int64_t micros) {
 }
 
 int64_t MulDivFloor(int64_t a, int64_t b, int64_t c) {
-  return static_cast<int64_t>(static_cast<__int128>(a) * b / c);
+  return static_cast<int64_t>(static_cast<Int128>(a) * b / c);
 }
 
 int64_t MulDivCeil(int64_t a, int64_t b, int64_t c) {
-  __int128 n = static_cast<__int128>(a) * b;
+  Int128 n = static_cast<Int128>(a) * b;
   return static_cast<int64_t>((n + c - 1) / c);
 }
 

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   config.auth_token_file = Env("OMS_AUTH_TOKEN_FILE", "");
   std::string tick_interval = Env("OMS_TICK_INTERVAL", "0s");
 
-  CLI::App app{"oms-server: BetterOMS order management service (gRPC)."};
+  CLI::App app{"oms-server: BetterOMS order management service (gRPC).", "oms-server"};
   app.add_option("--database-url", config.database_url, "PostgreSQL URL [env DATABASE_URL]");
   app.add_option("--listen", config.listen, "gRPC address HOST:PORT [env OMS_LISTEN]")
       ->capture_default_str();

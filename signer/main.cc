@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   std::string keygen_out;
 
   CLI::App app{"oms-signer: the BetterOMS key holder. It alone reads the private key and returns\n"
-               "EIP-712 signatures for Polymarket orders."};
+               "EIP-712 signatures for Polymarket orders.",
+               "oms-signer"};
   app.add_option("--key-file", key_file,
                  "raw hex private key file; refused when readable by group or others");
   app.add_option("--listen", listen, "HOST:PORT to serve on")->capture_default_str();

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "absl/strings/strip.h"
 #include "clients/omsctl/output.h"
 
@@ -34,7 +35,9 @@ class Client {
  public:
   explicit Client(const GlobalOptions& o) : options_(o) {}
 
-  std::unique_ptr<OrderManager::Stub> Stub() {
+  std::unique_ptr<OrderManager::Stub> Stub() { return OrderManager::NewStub(Channel()); }
+
+  std::shared_ptr<grpc::Channel> Channel() {
     std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
     if (!options_.tls_ca.empty()) {
       grpc::SslCredentialsOptions ssl;
@@ -43,7 +46,7 @@ class Client {
     }
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    return OrderManager::NewStub(grpc::CreateCustomChannel(options_.server, creds, args));
+    return grpc::CreateCustomChannel(options_.server, creds, args);
   }
 
   std::unique_ptr<grpc::ClientContext> Context() {
@@ -184,15 +187,10 @@ void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
     }
     exit_code = resp.status() == "completed" ? kOk : kRunFailed;
   };
-  for (const char* name : {"submit", "execute:trade-plan"}) {
-    CLI::App* cmd = std::string(name) == "submit"
-                        ? plan->add_subcommand("submit", "run a plan: FILE, or - / nothing for stdin")
-                        : app.add_subcommand("execute:trade-plan",
-                                             "same as `plan submit` (the original command name)");
-    cmd->add_option("file", *submit_file, "plan JSON file; - or omitted reads standard input");
-    cmd->add_flag("--retry", *retry, "run again a plan whose earlier run failed before any order");
-    cmd->callback(submit);
-  }
+  CLI::App* cmd = plan->add_subcommand("submit", "run a plan: FILE, or - / nothing for stdin");
+  cmd->add_option("file", *submit_file, "plan JSON file; - or omitted reads standard input");
+  cmd->add_flag("--retry", *retry, "run again a plan whose earlier run failed before any order");
+  cmd->callback(submit);
 
   auto validate_file = std::make_shared<std::string>();
   auto* validate = plan->add_subcommand("validate", "check a plan against the rules and the market");
@@ -395,6 +393,22 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
       std::cout << t.Render({0, 1, 2, 3});
     }
     exit_code = kOk;
+  });
+
+  auto* health = app.add_subcommand("health", "ask oms-server whether it is serving");
+  health->callback([&client, &exit_code] {
+    auto stub = grpc::health::v1::Health::NewStub(client.Channel());
+    grpc::health::v1::HealthCheckRequest r;
+    grpc::health::v1::HealthCheckResponse resp;
+    auto ctx = client.Context();
+    grpc::Status st = stub->Check(ctx.get(), r, &resp);
+    if (!st.ok()) {
+      exit_code = client.Error(st);
+      return;
+    }
+    std::string status = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
+    std::cout << (client.json() ? ToJson(resp) : status) << "\n";
+    exit_code = resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? kOk : kUnavailable;
   });
 
   auto* tick = app.add_subcommand("tick", "fill, expire and reconcile open orders once");

@@ -1,15 +1,37 @@
 // omsctl: the BetterOMS command line, over the OrderManager gRPC API.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "clients/omsctl/commands.h"
+
+namespace {
+
+// `omsctl execute:trade-plan FILE` is the original command name; CLI11 names cannot hold ':',
+// so it is rewritten to `plan submit` before parsing.
+std::vector<std::string> RewriteAlias(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "execute:trade-plan") {
+      args[i] = "submit";
+      args.insert(args.begin() + static_cast<std::ptrdiff_t>(i), "plan");
+      break;
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
+  return args;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   betteroms::omsctl::GlobalOptions options;
   if (const char* s = std::getenv("BETTEROMS_SERVER"); s != nullptr && *s != '\0') {
     options.server = s;
   }
-  CLI::App app{"omsctl: submit trade plans to BetterOMS and inspect runs, orders and positions."};
+  CLI::App app{"omsctl: submit trade plans to BetterOMS and inspect runs, orders and positions.", "omsctl"};
   app.require_subcommand(1);
   app.fallthrough();
   app.add_option("--server", options.server, "oms-server address [env BETTEROMS_SERVER]")
@@ -26,14 +48,15 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 run failed or other error, 2 invalid input (bad plan, file or id),\n"
       "3 unavailable (server, database or CLOB down), 4 conflict (duplicate planId).\n"
       "Examples:\n"
-      "  omsctl plan submit examples/buy.json\n"
+      "  omsctl plan submit examples/buy.json   (also: omsctl execute:trade-plan FILE)\n"
       "  cat plan.json | omsctl plan submit -\n"
       "  omsctl runs show my-plan-1\n"
       "  omsctl -o json positions --mode paper");
   int exit_code = betteroms::omsctl::kOk;
   betteroms::omsctl::AddCommands(app, options, exit_code);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = RewriteAlias(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : betteroms::omsctl::kInvalidInput;

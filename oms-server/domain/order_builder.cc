@@ -1,12 +1,13 @@
 #include "oms-server/domain/order_builder.h"
 
 #include "common/decimal.h"
+#include "common/int128.h"
 
 namespace betteroms::domain {
 namespace {
 
-__int128 Pow10(int n) {
-  __int128 v = 1;
+Int128 Pow10(int n) {
+  Int128 v = 1;
   for (int i = 0; i < n; ++i) v *= 10;
   return v;
 }
@@ -50,9 +51,9 @@ Amounts MarketOrderAmounts(Side side, int64_t price, int64_t amount, const Round
   if (p <= 0) return {maker, 0};
   // fixAmount(maker / p): round up at amount_decimals + 4, then down to amount_decimals.
   int a = rc.amount_decimals;
-  __int128 num = static_cast<__int128>(maker) * Pow10(a + 4);
-  __int128 up = (num + p - 1) / p;  // maker/p at scale a+4, rounded up
-  __int128 at_a = up / Pow10(4);    // rounded down to scale a
+  Int128 num = static_cast<Int128>(maker) * Pow10(a + 4);
+  Int128 up = (num + p - 1) / p;  // maker/p at scale a+4, rounded up
+  Int128 at_a = up / Pow10(4);    // rounded down to scale a
   return {maker, static_cast<int64_t>(at_a * Pow10(6 - a))};
 }
 

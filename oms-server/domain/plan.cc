@@ -194,7 +194,9 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
   }
   if (auto* v = c.Get(t, "postOnly", TradePath(i, "postOnly"), K::kBool, false)) {
     out.post_only = v->boolean;
-    if (out.post_only && out.tif != TimeInForce::kGtc && out.tif != TimeInForce::kGtd) {
+    bool rests = out.type == OrderType::kLimit &&
+                 (out.tif == TimeInForce::kGtc || out.tif == TimeInForce::kGtd);
+    if (out.post_only && type_ok && !rests) {
       c.Add(TradePath(i, "postOnly"), "applies to GTC and GTD LIMIT orders only");
     }
   }

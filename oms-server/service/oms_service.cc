@@ -237,7 +237,18 @@ absl::StatusOr<v1::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
     }
     OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, fills));
     summary.set_finished_at(FormatRfc3339(clock_.Now()));
-    for (const auto& row : rows) *summary.add_orders() = ToApiOrder(row);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      v1::Order* order = summary.add_orders();
+      *order = ToApiOrder(rows[i]);
+      for (const auto& f : orders[i].fills) {
+        v1::Fill* fill = order->add_fills();
+        fill->set_shares(FormatMicros(f.shares));
+        fill->set_price(FormatMicros(f.price));
+        fill->set_fee("0");
+        fill->set_executed_at(summary.finished_at());
+        fill->set_book_hash(books.at(rows[i].token_id).hash);
+      }
+    }
     // The stored summary omits the per-order list: orders live in their own table.
     v1::RunSummary stored = summary;
     stored.clear_orders();

@@ -1,0 +1,168 @@
+// The foundation end to end: real oms-server, oms-signer and omsctl processes.
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include "betteroms/signer/v1/signer.grpc.pb.h"
+#include "common/hex.h"
+#include "signer/crypto/keccak.h"
+#include "tests/support/stack.h"
+
+namespace betteroms::testing {
+namespace {
+
+class FoundationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!HaveTestPostgres()) GTEST_FAIL() << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+  }
+};
+
+TEST_F(FoundationTest, HealthReportsServingOnceTheDatabaseAnswers) {
+  Stack stack;
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  CommandResult r = stack.Omsctl({"health"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SERVING\n");
+}
+
+TEST_F(FoundationTest, RunsListOnAnEmptyDatabasePrintsAnEmptyTable) {
+  Stack stack;
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  CommandResult r = stack.Omsctl({"runs", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 4), "PLAN");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
+  CommandResult json = stack.Omsctl({"-o", "json", "runs", "list"});
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.out.find("\"runs\": []"), std::string::npos) << json.out;
+}
+
+TEST_F(FoundationTest, RunsShowFindsAPlanInsertedByTheTest) {
+  Stack stack;
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  auto conn = stack.db().Connect();
+  ASSERT_TRUE(conn->Exec("insert", "INSERT INTO execution_history (plan_id, plan_json, plan_hash, "
+                                   "mode, status, trade_count, finished_at, error_message) VALUES "
+                                   "('seeded-1', '{}', 'h', 'paper', 'failed', 3, now(), 'seeded')")
+                  .ok());
+  CommandResult r = stack.Omsctl({"runs", "show", "seeded-1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Run seeded-1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("failed"), std::string::npos);
+  EXPECT_NE(r.out.find("Trades: 3"), std::string::npos) << r.out;
+  CommandResult listed = stack.Omsctl({"runs", "list"});
+  EXPECT_NE(listed.out.find("seeded-1"), std::string::npos);
+
+  CommandResult missing = stack.Omsctl({"runs", "show", "no-such-plan"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "error: no run for plan \"no-such-plan\"\n");
+}
+
+TEST_F(FoundationTest, UnbuiltRpcsAnswerUnimplementedSaying) {
+  Stack stack;
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  CommandResult r = stack.Omsctl({"plan", "submit", "-"},
+                                 R"({"planId": "live-1", "mode": "live", "trades": [
+                                     {"marketTokenId": "1", "outcome": "YES", "side": "BUY",
+                                      "orderType": "MARKET", "size": 5}]})");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("live trading is not available yet"), std::string::npos) << r.err;
+}
+
+TEST_F(FoundationTest, ServerExitsWithAClearErrorWhenPostgresIsDown) {
+  TempDir dir;
+  CommandResult r = RunCommand({OmsServerBin(), "--listen", "127.0.0.1:0"},
+                               {{"DATABASE_URL", "postgresql://oms@127.0.0.1:1/betteroms"}}, "", 30);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("oms-server: store: cannot connect to PostgreSQL"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(FoundationTest, ServerRefusesBadConfiguration) {
+  CommandResult no_db = RunCommand({OmsServerBin()}, {{"DATABASE_URL", ""}});
+  EXPECT_EQ(no_db.exit_code, 1);
+  EXPECT_NE(no_db.err.find("set --database-url or DATABASE_URL"), std::string::npos) << no_db.err;
+  CommandResult open = RunCommand({OmsServerBin(), "--listen", "0.0.0.0:50051"},
+                                  {{"DATABASE_URL", "postgresql://x@127.0.0.1:1/x"}});
+  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_NE(open.err.find("beyond loopback without TLS and a bearer token"), std::string::npos)
+      << open.err;
+}
+
+TEST_F(FoundationTest, ServerStopsGracefullyOnSigterm) {
+  Stack stack;
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  EXPECT_EQ(stack.server().Stop(), 0);
+  EXPECT_NE(stack.server().Log().find("\"msg\":\"stopped\""), std::string::npos)
+      << stack.server().Log();
+}
+
+TEST_F(FoundationTest, MigrateSubcommandAppliesAndIsIdempotent) {
+  auto db = TestDatabase::Create(/*migrate=*/false);
+  for (int i = 0; i < 2; ++i) {
+    CommandResult r = RunCommand({OmsServerBin(), "migrate"}, {{"DATABASE_URL", db->url()}});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(i == 0 ? "\"applied\":\"1\"" : "\"applied\":\"0\""), std::string::npos)
+        << r.err;
+  }
+}
+
+TEST(Omsctl, UnreachableServerIsOneClearLine) {
+  CommandResult r = RunCommand({OmsctlBin(), "--server", "127.0.0.1:1", "runs", "list"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.err,
+            "error: cannot reach oms-server at 127.0.0.1:1 (is it running? set --server or "
+            "BETTEROMS_SERVER)\n");
+}
+
+TEST(Omsctl, HelpOnEveryLevel) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"runs", "--help"}, {"plan", "--help"}, {"orders", "--help"},
+           {"plan", "submit", "--help"}}) {
+    args.insert(args.begin(), OmsctlBin());
+    CommandResult r = RunCommand(args);
+    EXPECT_EQ(r.exit_code, 0) << args[1];
+    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << r.out;
+  }
+  CommandResult top = RunCommand({OmsctlBin(), "--help"});
+  EXPECT_NE(top.out.find("Exit codes"), std::string::npos);
+  CommandResult bad = RunCommand({OmsctlBin(), "frobnicate"});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST(Signer, ReportsTheAddressOfAKnownKey) {
+  TempDir dir;
+  dir.Write("key", ToHex(crypto::Keccak256(std::string("cow"))), 0600);
+  BackgroundProcess signer({OmsSignerBin(), "--key-file", dir.File("key"), "--listen",
+                            "127.0.0.1:0", "--insecure-loopback", "--port-file", dir.File("port")},
+                           {}, dir.File("signer.log"));
+  int port = WaitForPortFile(dir.File("port"), 10'000, &signer);
+  ASSERT_GT(port, 0) << signer.Log();
+  auto stub = signer::v1::Signer::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  signer::v1::Identity id;
+  grpc::Status st = stub->GetIdentity(&ctx, {}, &id);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(id.address(), "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826");
+  EXPECT_EQ(id.chain_id(), 137u);
+  EXPECT_EQ(signer.Log().find(ToHex(crypto::Keccak256(std::string("cow")))), std::string::npos);
+}
+
+TEST(Signer, RefusesAWorldReadableKeyAndANonLoopbackPlaintextListener) {
+  TempDir dir;
+  dir.Write("key", ToHex(crypto::Keccak256(std::string("cow"))), 0644);
+  CommandResult r = RunCommand({OmsSignerBin(), "--key-file", dir.File("key"), "--listen",
+                                "127.0.0.1:0", "--insecure-loopback"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("readable by group or others"), std::string::npos) << r.err;
+  dir.Write("key600", ToHex(crypto::Keccak256(std::string("cow"))), 0600);
+  CommandResult open = RunCommand({OmsSignerBin(), "--key-file", dir.File("key600"), "--listen",
+                                   "0.0.0.0:0", "--insecure-loopback"});
+  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_NE(open.err.find("loopback addresses only"), std::string::npos) << open.err;
+}
+
+}  // namespace
+}  // namespace betteroms::testing

@@ -1,0 +1,201 @@
+// Paper trading end to end: omsctl → oms-server → fake CLOB (venue JSON, worst-first) and
+// PostgreSQL, every case of the paper-trading issue.
+#include <gtest/gtest.h>
+
+#include "tests/support/stack.h"
+
+namespace betteroms::testing {
+namespace {
+
+const std::string kYes = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+const std::string kNo = "52114319501245915516055106046884209969926127482827954674443846427813813222426";
+
+std::string Trade(const std::string& token, const std::string& side, const std::string& type,
+                  const std::string& size, const std::string& extra = "") {
+  return R"({"marketTokenId": ")" + token + R"(", "outcome": "YES", "side": ")" + side +
+         R"(", "orderType": ")" + type + R"(", "size": )" + size + extra + "}";
+}
+
+std::string Plan(const std::string& id, const std::vector<std::string>& trades) {
+  std::string out = R"({"planId": ")" + id + R"(", "mode": "paper", "trades": [)";
+  for (size_t i = 0; i < trades.size(); ++i) out += (i ? "," : "") + trades[i];
+  return out + "]}";
+}
+
+class PaperTradingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!HaveTestPostgres()) GTEST_FAIL() << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    stack_ = std::make_unique<Stack>();
+    ASSERT_TRUE(stack_->ok()) << stack_->error();
+    // Venue order: the best ask (0.50) is the LAST element of asks; the worst (0.99) is first.
+    stack_->clob().SetBook(kYes, VenueBookJson(kYes, {{"0.48", "100"}, {"0.47", "500"}},
+                                               {{"0.50", "10"}, {"0.52", "20"}, {"0.99", "1000"}}));
+    stack_->clob().SetBook(kNo, VenueBookJson(kNo, {{"0.49", "100"}}, {{"0.51", "100"}}));
+  }
+
+  CommandResult Submit(const std::string& plan, const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> args = {"plan", "submit", "-"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return stack_->Omsctl(args, plan);
+  }
+  CommandResult SubmitJson(const std::string& plan) {
+    return stack_->Omsctl({"-o", "json", "plan", "submit", "-"}, plan);
+  }
+  int64_t Count(const std::string& sql) { return stack_->db().Connect()->Exec("c", sql)->Int(0, 0); }
+
+  std::unique_ptr<Stack> stack_;
+};
+
+TEST_F(PaperTradingTest, MarketBuyFillsAtTheTrueBestAsk) {
+  CommandResult r = SubmitJson(Plan("best-ask", {Trade(kYes, "BUY", "MARKET", "4")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"price\": \"0.5\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"filledShares\": \"8\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"price\": \"0.99\""), std::string::npos);
+}
+
+TEST_F(PaperTradingTest, MarketBuyWalksTheDepthAcrossLevels) {
+  // $10 = 10 shares at 0.50 ($5) + $5 at 0.52 (9.615384 shares).
+  CommandResult r = SubmitJson(Plan("depth", {Trade(kYes, "BUY", "MARKET", "10")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"filledShares\": \"19.615384\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"price\": \"0.52\""), std::string::npos) << r.out;
+  EXPECT_EQ(Count("SELECT count(*) FROM executions"), 2);
+}
+
+TEST_F(PaperTradingTest, FokIsRefusedOnAThinBook) {
+  CommandResult r = SubmitJson(Plan("thin", {Trade(kYes, "BUY", "MARKET", "100", R"(, "worstPrice": 0.52)")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"ordersRejected\": 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("FOK orders are fully filled/killed"), std::string::npos) << r.out;
+  EXPECT_EQ(Count("SELECT count(*) FROM executions"), 0);
+}
+
+TEST_F(PaperTradingTest, SellWithoutSharesIsRefusedAndNothingPersisted) {
+  CommandResult r = Submit(Plan("naked-sell", {Trade(kYes, "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("SELL of 5 shares"), std::string::npos) << r.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM executions"), 0);
+}
+
+TEST_F(PaperTradingTest, BuyThenSellRealizesPnl) {
+  ASSERT_EQ(Submit(Plan("bts", {Trade(kYes, "BUY", "MARKET", "5"),
+                                Trade(kYes, "SELL", "MARKET", "10", R"(, "sizeUnit": "SHARES")")}))
+                .exit_code,
+            0);
+  CommandResult pos = stack_->Omsctl({"-o", "json", "positions", "--mode", "paper"});
+  ASSERT_EQ(pos.exit_code, 0) << pos.err;
+  // Bought 10 @ 0.50, sold 10 @ 0.48: realized -0.20.
+  EXPECT_NE(pos.out.find("\"realizedPnl\": \"-0.2\""), std::string::npos) << pos.out;
+  EXPECT_NE(pos.out.find("\"netShares\": \"0\""), std::string::npos) << pos.out;
+  CommandResult run = stack_->Omsctl({"runs", "show", "bts"});
+  EXPECT_NE(run.out.find("Realized P&L -$0.20"), std::string::npos) << run.out;
+}
+
+TEST_F(PaperTradingTest, LimitOrderFillsOrRests) {
+  CommandResult r = SubmitJson(Plan("limits", {
+      Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.5, "sizeUnit": "SHARES")"),
+      Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"ordersFilled\": 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"ordersOpen\": 1"), std::string::npos) << r.out;
+  CommandResult open = stack_->Omsctl({"orders", "list", "--status", "open"});
+  EXPECT_EQ(open.exit_code, 0);
+  EXPECT_NE(open.out.find("0.45"), std::string::npos) << open.out;
+}
+
+TEST_F(PaperTradingTest, ARestingOrderFillsOnALaterTickAfterTheBookMoves) {
+  ASSERT_EQ(Submit(Plan("rest", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")")})).exit_code, 0);
+  CommandResult quiet = stack_->Omsctl({"tick"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_NE(quiet.out.find("0 filled"), std::string::npos) << quiet.out;
+  stack_->clob().SetBook(kYes, VenueBookJson(kYes, {{"0.40", "100"}}, {{"0.44", "50"}}));
+  CommandResult tick = stack_->Omsctl({"tick"});
+  EXPECT_NE(tick.out.find("1 filled"), std::string::npos) << tick.out;
+  EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE price = 450000 AND shares = 10000000 "
+                  "AND book_snapshot_id IS NOT NULL"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'filled'"), 1);
+}
+
+TEST_F(PaperTradingTest, GtdOrdersExpireOnTheTickAfterTheirTime) {
+  ASSERT_EQ(Submit(Plan("gtd", {Trade(kYes, "BUY", "LIMIT", "10",
+                                      R"(, "price": 0.30, "sizeUnit": "SHARES", "timeInForce": "GTD", "expiresAt": "2099-01-01T00:00:00Z")")}))
+                .exit_code,
+            0);
+  // Time passes: the order's expiry is moved into the past rather than the test waiting for it.
+  ASSERT_TRUE(stack_->db().Connect()->Exec("age", "UPDATE orders SET expires_at = now() - interval '1 minute'").ok());
+  CommandResult tick = stack_->Omsctl({"tick"});
+  EXPECT_NE(tick.out.find("1 expired"), std::string::npos) << tick.out;
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'expired'"), 1);
+}
+
+TEST_F(PaperTradingTest, CancelARestingOrder) {
+  ASSERT_EQ(Submit(Plan("cxl", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.30, "sizeUnit": "SHARES")")})).exit_code, 0);
+  int64_t id = Count("SELECT id FROM orders LIMIT 1");
+  CommandResult r = stack_->Omsctl({"orders", "cancel", std::to_string(id)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("cancelled"), std::string::npos);
+  CommandResult again = stack_->Omsctl({"orders", "cancel", std::to_string(id)});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("is cancelled; only open orders can be cancelled"), std::string::npos) << again.err;
+}
+
+TEST_F(PaperTradingTest, ADuplicatePlanIdIsAConflict) {
+  std::string plan = Plan("dup", {Trade(kYes, "BUY", "MARKET", "2")});
+  ASSERT_EQ(Submit(plan).exit_code, 0);
+  CommandResult again = Submit(plan);
+  EXPECT_EQ(again.exit_code, 4);
+  EXPECT_NE(again.err.find("already ran: completed"), std::string::npos) << again.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 1);
+}
+
+TEST_F(PaperTradingTest, AnUnknownTokenIsNamed) {
+  CommandResult r = Submit(Plan("unknown", {Trade("123456789", "BUY", "MARKET", "2")}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no order book for token 123456789"), std::string::npos) << r.err;
+}
+
+TEST_F(PaperTradingTest, ClobDownIsUnavailableNamingTheVenue) {
+  stack_->clob().FailNext(503, 100);
+  CommandResult r = Submit(Plan("down", {Trade(kYes, "BUY", "MARKET", "2")}));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("the Polymarket CLOB at"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unavailable"), std::string::npos) << r.err;
+  stack_->clob().FailNext(503, 0);
+  CommandResult retry = Submit(Plan("down", {Trade(kYes, "BUY", "MARKET", "2")}), {"--retry"});
+  EXPECT_EQ(retry.exit_code, 0) << retry.err;
+}
+
+TEST_F(PaperTradingTest, AnInvalidPlanListsEveryProblem) {
+  CommandResult r = Submit(R"({"planId": "x", "mode": "paper", "trades": [
+      {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "LIMIT", "size": 5},
+      {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET", "size": 0}]})");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("trades[0].price: is required for a LIMIT order"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("trades[1].size: must be greater than 0"), std::string::npos) << r.err;
+  CommandResult v = stack_->Omsctl({"plan", "validate", "-"},
+                                   Plan("v", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.505, "sizeUnit": "SHARES")")}));
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.out.find("not a multiple of the market's tick size 0.01"), std::string::npos) << v.out;
+}
+
+TEST_F(PaperTradingTest, BookShowsBestPricesFirst) {
+  CommandResult r = stack_->Omsctl({"-o", "json", "book", kYes});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"bestAsk\": \"0.5\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"bestBid\": \"0.48\""), std::string::npos) << r.out;
+}
+
+TEST_F(PaperTradingTest, TheOriginalCommandNameStillWorks) {
+  TempDir dir;
+  dir.Write("plan.json", Plan("alias", {Trade(kNo, "BUY", "MARKET", "3")}));
+  CommandResult r = stack_->Omsctl({"execute:trade-plan", dir.File("plan.json")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Run alias"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace betteroms::testing

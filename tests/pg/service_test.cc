@@ -1,0 +1,215 @@
+// The OMS service over a real PostgreSQL, with in-memory books and a controlled clock.
+#include "oms-server/service/oms_service.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "store/runs_repo.h"
+#include "tests/support/pg_harness.h"
+#include "tests/support/static_market.h"
+
+namespace betteroms::service {
+namespace {
+
+constexpr int64_t M = 1'000'000;
+
+domain::Book BookOf(const std::string& token, std::vector<domain::Level> bids,
+                    std::vector<domain::Level> asks) {
+  domain::Book b;
+  b.token_id = token;
+  b.bids = std::move(bids);
+  b.asks = std::move(asks);
+  b.tick = 10'000;
+  b.min_order_size = 5 * M;
+  return b;
+}
+
+std::string Trade(const std::string& token, const std::string& side, const std::string& type,
+                  const std::string& size, const std::string& extra = "") {
+  return R"({"marketTokenId": ")" + token + R"(", "outcome": "YES", "side": ")" + side +
+         R"(", "orderType": ")" + type + R"(", "size": )" + size + extra + "}";
+}
+
+std::string PlanJson(const std::string& id, const std::vector<std::string>& trades) {
+  std::string out = R"({"planId": ")" + id + R"(", "mode": "paper", "trades": [)";
+  for (size_t i = 0; i < trades.size(); ++i) out += (i ? "," : "") + trades[i];
+  return out + "]}";
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::HaveTestPostgres()) GTEST_FAIL() << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    db_ = testing::TestDatabase::Create();
+    pool_ = std::make_unique<store::Pool>(db_->url(), 4);
+    market_.Set(BookOf("1001", {{480'000, 100 * M}}, {{500'000, 100 * M}, {520'000, 100 * M}}));
+    market_.Set(BookOf("1002", {{300'000, 100 * M}}, {{320'000, 100 * M}}));
+    service_ = std::make_unique<OmsService>(*pool_, market_, clock_);
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto conn = db_->Connect();
+    return conn->Exec("count", sql)->Int(0, 0);
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<store::Pool> pool_;
+  testing::StaticMarketData market_;
+  testing::ManualClock clock_;
+  std::unique_ptr<OmsService> service_;
+};
+
+TEST_F(ServiceTest, APaperPlanIsStoredWithItsSummary) {
+  auto summary = service_->SubmitPlan(
+      PlanJson("p1", {Trade("1001", "BUY", "MARKET", "10"),
+                      Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.4, "sizeUnit": "SHARES")")}),
+      false);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->orders_placed(), 2);
+  EXPECT_EQ(summary->orders_filled(), 1);
+  EXPECT_EQ(summary->orders_open(), 1);
+  EXPECT_EQ(summary->notional_bought(), "10");
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE plan_id = 'p1'"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM executions e JOIN book_snapshots s "
+                  "ON s.id = e.book_snapshot_id"),
+            1);
+  auto run = service_->GetRun("p1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status(), "completed");
+  EXPECT_EQ(run->summary().orders_placed(), 2);  // read back from summary_json
+  EXPECT_EQ(market_.requests, 1);                // one book read for the run
+}
+
+TEST_F(ServiceTest, AFailedWriteLeavesNoOrdersAndRecordsTheFailure) {
+  {
+    auto conn = db_->Connect();
+    ASSERT_TRUE(conn->ExecScript("trap",
+                                 "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS "
+                                 "$$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;"
+                                 "CREATE TRIGGER boom BEFORE INSERT ON executions "
+                                 "FOR EACH ROW EXECUTE FUNCTION boom();")
+                    .ok());
+  }
+  auto summary = service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), false);
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM book_snapshots"), 0);
+  auto run = service_->GetRun("p2");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status(), "failed");
+  EXPECT_NE(run->error_message().find("disk on fire"), std::string::npos);
+
+  // A failed run without orders may run again, but only when asked to.
+  auto conn = db_->Connect();
+  ASSERT_TRUE(conn->ExecScript("untrap", "DROP TRIGGER boom ON executions").ok());
+  auto again = service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), false);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find("--retry"), std::string::npos);
+  auto retried = service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), true);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 1);
+}
+
+TEST_F(ServiceTest, ASellWithoutSharesPersistsNothing) {
+  auto summary = service_->SubmitPlan(
+      PlanJson("p3", {Trade("1002", "SELL", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")")}),
+      false);
+  ASSERT_EQ(summary.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM execution_history WHERE status = 'failed'"), 1);
+}
+
+TEST_F(ServiceTest, DuplicatesAndReusedPlanIdsAreRefusedWithReasons) {
+  std::string plan = PlanJson("p4", {Trade("1001", "BUY", "MARKET", "5")});
+  ASSERT_TRUE(service_->SubmitPlan(plan, false).ok());
+  auto dup = service_->SubmitPlan(plan, false);
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(dup.status().message().find("already ran: completed"), std::string::npos) << dup.status();
+  auto other = service_->SubmitPlan(PlanJson("p4", {Trade("1001", "BUY", "MARKET", "6")}), false);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(other.status().message().find("different plan"), std::string::npos) << other.status();
+}
+
+TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
+  for (int round = 0; round < 5; ++round) {
+    std::string plan = PlanJson("race-" + std::to_string(round), {Trade("1001", "BUY", "MARKET", "1")});
+    std::atomic<int> ok{0}, dup{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&] {
+        auto r = service_->SubmitPlan(plan, false);
+        if (r.ok()) ++ok;
+        if (r.status().code() == absl::StatusCode::kAlreadyExists) ++dup;
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok, 1) << "round " << round;
+    EXPECT_EQ(dup, 3) << "round " << round;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 5);
+}
+
+TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
+  // Same trades in A and B, interleaved differently in two databases' worth of plans.
+  ASSERT_TRUE(service_->SubmitPlan(PlanJson("x1", {Trade("1001", "BUY", "MARKET", "10"),
+                                                   Trade("1002", "BUY", "MARKET", "6")}), false).ok());
+  ASSERT_TRUE(service_->SubmitPlan(PlanJson("x2", {Trade("1001", "SELL", "MARKET", "5",
+                                                         R"(, "sizeUnit": "SHARES")")}), false).ok());
+  auto first = service_->GetPositions("paper");
+  ASSERT_TRUE(first.ok());
+
+  auto db2 = testing::TestDatabase::Create();
+  store::Pool pool2(db2->url(), 2);
+  OmsService other(pool2, market_, clock_);
+  ASSERT_TRUE(other.SubmitPlan(PlanJson("y1", {Trade("1002", "BUY", "MARKET", "6")}), false).ok());
+  ASSERT_TRUE(other.SubmitPlan(PlanJson("y2", {Trade("1001", "BUY", "MARKET", "10")}), false).ok());
+  ASSERT_TRUE(other.SubmitPlan(PlanJson("y3", {Trade("1001", "SELL", "MARKET", "5",
+                                                     R"(, "sizeUnit": "SHARES")")}), false).ok());
+  auto second = other.GetPositions("paper");
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(first->positions_size(), 2);
+  ASSERT_EQ(second->positions_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(first->positions(i).DebugString(), second->positions(i).DebugString());
+  }
+  EXPECT_EQ(first->positions(0).market_token_id(), "1001");
+  EXPECT_EQ(first->positions(0).net_shares(), "15");
+  EXPECT_EQ(first->positions(0).realized_pnl(), "-0.1");  // bought at 0.50, sold into 0.48
+}
+
+TEST_F(ServiceTest, TickFillsCrossedOrdersAndExpiresDueOnes) {
+  ASSERT_TRUE(service_->SubmitPlan(
+      PlanJson("t1", {Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")"),
+                      Trade("1001", "BUY", "LIMIT", "10",
+                            R"(, "price": 0.40, "sizeUnit": "SHARES", "cancelAfter": "1h")")}),
+      false).ok());
+  auto quiet = service_->RunTick();
+  ASSERT_TRUE(quiet.ok()) << quiet.status();
+  EXPECT_EQ(quiet->orders_filled(), 0);
+  market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 6 * M}, {470'000, 100 * M}}));
+  clock_.Advance(absl::Hours(2));
+  auto report = service_->RunTick();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->orders_partially_filled(), 1);
+  EXPECT_EQ(report->orders_expired(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE price = 450000 AND shares = 6000000"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'expired'"), 1);
+}
+
+TEST_F(ServiceTest, CancelOnlyTouchesRestingOrders) {
+  auto s = service_->SubmitPlan(
+      PlanJson("c1", {Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")"),
+                      Trade("1001", "BUY", "MARKET", "5")}),
+      false);
+  ASSERT_TRUE(s.ok());
+  auto cancelled = service_->CancelOrder(s->orders(0).id());
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->status(), "cancelled");
+  EXPECT_EQ(service_->CancelOrder(s->orders(1).id()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->CancelOrder(999999).status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace betteroms::service

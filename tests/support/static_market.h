@@ -1,0 +1,54 @@
+// In-memory market data and clock for service tests that need a database but no HTTP.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/time.h"
+#include "oms-server/market/market_data.h"
+
+namespace betteroms::testing {
+
+class StaticMarketData : public market::MarketData {
+ public:
+  void Set(domain::Book book) {
+    std::lock_guard<std::mutex> lock(mu_);
+    domain::NormaliseBook(book);
+    if (book.hash.empty()) book.hash = "hash-" + std::to_string(++version_);
+    if (book.raw_json.empty()) book.raw_json = "{}";
+    books_[book.token_id] = std::move(book);
+  }
+  absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
+      const std::vector<std::string>& tokens) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++requests;
+    std::map<std::string, domain::Book> out;
+    for (const auto& t : tokens) {
+      auto it = books_.find(t);
+      if (it == books_.end()) return absl::NotFoundError("no order book for token " + t);
+      out[t] = it->second;
+    }
+    return out;
+  }
+  std::string Describe() const override { return "static"; }
+  std::atomic<int> requests{0};
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, domain::Book> books_;
+  int version_ = 0;
+};
+
+class ManualClock : public Clock {
+ public:
+  absl::Time Now() const override { return now_.load(); }
+  void Advance(absl::Duration d) { now_ = now_.load() + d; }
+  void Set(absl::Time t) { now_ = t; }
+
+ private:
+  std::atomic<absl::Time> now_{absl::Now()};
+};
+
+}  // namespace betteroms::testing

@@ -1,0 +1,27 @@
+// Loads known-answer vectors from ../shared/polymarket/vectors (OMS_VECTORS_DIR at build time).
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "common/json.h"
+
+namespace betteroms::testing {
+
+inline std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline JsonValue LoadVectors(const std::string& name) {
+  auto doc = ParseJson(ReadTextFile(std::string(OMS_VECTORS_DIR) + "/" + name));
+  if (!doc.ok()) throw std::runtime_error(std::string(doc.status().message()));
+  return *doc;
+}
+
+}  // namespace betteroms::testing
