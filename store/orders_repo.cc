@@ -160,17 +160,19 @@ absl::StatusOr<std::vector<int64_t>> InsertOrders(Connection& conn,
 
 absl::Status InsertExecutions(Connection& conn, const std::vector<ExecutionRow>& rows) {
   if (rows.empty()) return absl::OkStatus();
-  std::vector<std::optional<std::string>> snapshots;
+  std::vector<std::optional<std::string>> snapshots, executed;
   for (const ExecutionRow& e : rows) {
     snapshots.push_back(e.book_snapshot_id ? std::optional(std::to_string(*e.book_snapshot_id))
                                            : std::nullopt);
+    executed.push_back(e.executed_at.empty() ? std::nullopt : std::optional(e.executed_at));
   }
   return conn
       .Exec("insert executions",
             "INSERT INTO executions (order_id, mode, token_id, side, shares, price, notional, fee, "
-            "liquidity, book_snapshot_id) SELECT * FROM unnest($1::bigint[], $2::text[], "
+            "liquidity, book_snapshot_id, executed_at) SELECT u.o, u.m, u.t, u.s, u.sh, u.p, u.n, "
+            "u.f, u.l, u.b, coalesce(u.at, now()) FROM unnest($1::bigint[], $2::text[], "
             "$3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], "
-            "$9::text[], $10::bigint[])",
+            "$9::text[], $10::bigint[], $11::timestamptz[]) AS u(o, m, t, s, sh, p, n, f, l, b, at)",
             Params()
                 .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.order_id; })))
                 .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.mode; })))
@@ -181,7 +183,8 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<ExecutionRow>&
                 .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.notional; })))
                 .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.fee; })))
                 .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.liquidity; })))
-                .Add(NullableTextArray(snapshots)))
+                .Add(NullableTextArray(snapshots))
+                .Add(NullableTextArray(executed)))
       .status();
 }
 

@@ -47,7 +47,7 @@ struct ExecutionRow {
   int64_t fee = 0;
   std::string liquidity;  // maker | taker
   std::optional<int64_t> book_snapshot_id;
-  std::string executed_at;  // RFC 3339, filled in when read
+  std::string executed_at;  // RFC 3339; empty on insert means now()
   std::string book_hash;    // filled in when read
   std::string outcome;      // filled in when read
 };

@@ -33,9 +33,12 @@ RunRow ReadRun(const Result& r, int row) {
 absl::Status InsertRunningRun(Connection& conn, const RunRow& run) {
   auto res = conn.Exec("insert run",
                        "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
-                       "trade_count) VALUES ($1, $2, $3, $4, 'running', $5)",
+                       "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
+                       "coalesce($6::timestamptz, now()))",
                        Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash)
-                           .Add(run.mode).Add(run.trade_count));
+                           .Add(run.mode).Add(run.trade_count)
+                           .AddOptional(run.started_at.empty() ? std::nullopt
+                                                               : std::optional(run.started_at)));
   if (res.status().code() == absl::StatusCode::kAlreadyExists) {
     return absl::AlreadyExistsError(absl::StrCat("plan \"", run.plan_id, "\" already has a run"));
   }
@@ -47,23 +50,28 @@ absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run) {
       Result res,
       conn.Exec("restart run",
                 "UPDATE execution_history SET status = 'running', plan_json = $2, plan_hash = $3, "
-                "mode = $4, trade_count = $5, attempts = attempts + 1, started_at = now(), "
+                "mode = $4, trade_count = $5, attempts = attempts + 1, "
+                "started_at = coalesce($6::timestamptz, now()), "
                 "finished_at = NULL, summary_json = NULL, error_message = NULL "
                 "WHERE plan_id = $1 AND status = 'failed' "
                 "AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.plan_id = $1)",
                 Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash).Add(run.mode)
-                    .Add(run.trade_count)));
+                    .Add(run.trade_count)
+                    .AddOptional(run.started_at.empty() ? std::nullopt
+                                                        : std::optional(run.started_at))));
   return res.affected() == 1;
 }
 
 absl::Status FinishRun(Connection& conn, const std::string& plan_id, const std::string& status,
+                       const std::string& finished_at,
                        const std::optional<std::string>& summary_json,
                        const std::optional<std::string>& error_message) {
   return conn
       .Exec("finish run",
             "UPDATE execution_history SET status = $2, summary_json = $3::jsonb, "
-            "error_message = $4, finished_at = now() WHERE plan_id = $1",
-            Params().Add(plan_id).Add(status).AddOptional(summary_json).AddOptional(error_message))
+            "error_message = $4, finished_at = $5::timestamptz WHERE plan_id = $1",
+            Params().Add(plan_id).Add(status).AddOptional(summary_json).AddOptional(error_message)
+                .Add(finished_at))
       .status();
 }
 

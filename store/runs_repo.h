@@ -18,7 +18,7 @@ struct RunRow {
   std::string status;  // running | completed | failed
   int trade_count = 0;
   int attempts = 1;
-  std::string started_at;  // RFC 3339
+  std::string started_at;  // RFC 3339; empty on insert means now()
   std::optional<std::string> finished_at;
   std::optional<std::string> summary_json;
   std::optional<std::string> error_message;
@@ -32,8 +32,9 @@ absl::Status InsertRunningRun(Connection& conn, const RunRow& run);
 // run is not failed or has orders (another retry may have taken it).
 absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run);
 
-// Records the outcome of a run.
+// Records the outcome of a run; `finished_at` is RFC 3339.
 absl::Status FinishRun(Connection& conn, const std::string& plan_id, const std::string& status,
+                       const std::string& finished_at,
                        const std::optional<std::string>& summary_json,
                        const std::optional<std::string>& error_message);
 

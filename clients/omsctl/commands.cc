@@ -7,10 +7,12 @@
 #include <iterator>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "absl/strings/strip.h"
 #include "clients/omsctl/output.h"
+#include "common/decimal.h"
 
 namespace betteroms::omsctl {
 namespace {
@@ -121,16 +123,25 @@ std::string PositionsTable(const google::protobuf::RepeatedPtrField<v1::Position
   return t.Render({3, 4, 5, 6, 7, 8, 9});
 }
 
+// A market BUY is sized in collateral; every other order in shares.
+std::string SizeText(const v1::Order& o) {
+  if (o.order_type() == "MARKET" && o.side() == "BUY") {
+    int64_t maker = 0;
+    if (absl::SimpleAtoi(o.maker_amount(), &maker)) return Dollars(FormatMicros(maker));
+  }
+  return o.size_shares();
+}
+
 std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders, bool with_plan) {
   std::vector<std::string> header = {"ID", "#", "SIDE", "TYPE", "TIF", "TOKEN", "OUTCOME", "LIMIT",
-                                     "SHARES", "FILLED", "AVG", "NOTIONAL", "STATUS"};
+                                     "SIZE", "FILLED", "AVG", "NOTIONAL", "STATUS"};
   if (with_plan) header.insert(header.begin() + 1, "PLAN");
   Table t(header);
   for (const auto& o : orders) {
     std::vector<std::string> row = {std::to_string(o.id()), std::to_string(o.trade_index()),
                                     o.side(), o.order_type(), o.time_in_force(),
                                     ShortToken(o.market_token_id()), o.outcome(),
-                                    OrDash(o.limit_price()), o.size_shares(), o.filled_shares(),
+                                    OrDash(o.limit_price()), SizeText(o), o.filled_shares(),
                                     OrDash(o.avg_fill_price()), Dollars(o.notional()),
                                     Colour(o.status(), o.status())};
     if (with_plan) row.insert(row.begin() + 1, o.plan_id());

@@ -111,13 +111,14 @@ absl::Status OmsService::CheckDatabase() {
 }
 
 absl::Status OmsService::ClaimRun(store::Connection& conn, const PreparedPlan& prepared,
-                                  bool retry) {
+                                  bool retry, absl::Time started) {
   store::RunRow row;
   row.plan_id = prepared.plan.plan_id;
   row.plan_json = prepared.json;
   row.plan_hash = prepared.hash;
   row.mode = std::string(domain::ModeName(prepared.plan.mode));
   row.trade_count = static_cast<int>(prepared.plan.trades.size());
+  row.started_at = FormatRfc3339(started);
   absl::Status inserted = store::InsertRunningRun(conn, row);
   if (inserted.code() != absl::StatusCode::kAlreadyExists) return inserted;
 
@@ -154,11 +155,12 @@ absl::StatusOr<v1::RunSummary> OmsService::SubmitPlan(const std::string& plan_js
         "submit the plan with \"mode\": \"paper\" to simulate it");
   }
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
-  OMS_RETURN_IF_ERROR(ClaimRun(*conn, prepared, retry));
+  OMS_RETURN_IF_ERROR(ClaimRun(*conn, prepared, retry, started));
   auto summary = RunPaperPlan(*conn, prepared, started);
   if (!summary.ok()) {
-    absl::Status recorded = store::FinishRun(*conn, prepared.plan.plan_id, "failed", std::nullopt,
-                                             std::string(summary.status().message()));
+    absl::Status recorded =
+        store::FinishRun(*conn, prepared.plan.plan_id, "failed", FormatRfc3339(clock_.Now()),
+                         std::nullopt, std::string(summary.status().message()));
     if (!recorded.ok()) {
       LogError("cannot record failed run", {{"plan_id", prepared.plan.plan_id},
                                             {"error", std::string(recorded.message())}});
@@ -227,16 +229,17 @@ absl::StatusOr<v1::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
     rows.reserve(orders.size());
     for (const auto& o : orders) rows.push_back(ToRow(o, plan.plan_id));
     OMS_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store::InsertOrders(tx, rows));
+    summary.set_finished_at(FormatRfc3339(clock_.Now()));
     std::vector<store::ExecutionRow> fills;
     for (size_t i = 0; i < orders.size(); ++i) {
       for (const auto& f : orders[i].fills) {
         fills.push_back({ids[i], mode, rows[i].token_id, rows[i].side, f.shares, f.price,
-                         f.notional, 0, "taker", snapshot_ids[rows[i].token_id]});
+                         f.notional, 0, "taker", snapshot_ids[rows[i].token_id],
+                         summary.finished_at()});
       }
       rows[i].id = ids[i];
     }
     OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, fills));
-    summary.set_finished_at(FormatRfc3339(clock_.Now()));
     for (size_t i = 0; i < rows.size(); ++i) {
       v1::Order* order = summary.add_orders();
       *order = ToApiOrder(rows[i]);
@@ -252,7 +255,8 @@ absl::StatusOr<v1::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
     // The stored summary omits the per-order list: orders live in their own table.
     v1::RunSummary stored = summary;
     stored.clear_orders();
-    return store::FinishRun(tx, plan.plan_id, "completed", ToJson(stored), std::nullopt);
+    return store::FinishRun(tx, plan.plan_id, "completed", summary.finished_at(), ToJson(stored),
+                            std::nullopt);
   });
   OMS_RETURN_IF_ERROR(written);
   return summary;
@@ -437,7 +441,7 @@ absl::StatusOr<v1::TickReport> OmsService::RunTick() {
         o.filled_shares += f.shares;
         o.filled_notional += f.notional;
         fills.push_back({o.id, o.mode, o.token_id, o.side, f.shares, f.price, f.notional, 0,
-                         "maker", std::nullopt});
+                         "maker", std::nullopt, FormatRfc3339(started)});
       }
       bool done = o.filled_shares >= o.size_shares;
       o.status = done ? "filled" : "partially_filled";

@@ -53,7 +53,8 @@ class OmsService {
 
  private:
   // Claims the planId (or a failed run of it, on retry). AlreadyExists explains the earlier run.
-  absl::Status ClaimRun(store::Connection& conn, const PreparedPlan& prepared, bool retry);
+  absl::Status ClaimRun(store::Connection& conn, const PreparedPlan& prepared, bool retry,
+                        absl::Time started);
   absl::StatusOr<v1::RunSummary> RunPaperPlan(store::Connection& conn, const PreparedPlan& prepared,
                                               absl::Time started);
 
