@@ -41,13 +41,14 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
   }
   bool key(string_t& value) override {
     JsonValue* obj = stack_.back();
-    for (const auto& [k, unused] : obj->members) {
-      if (k == value) {
+    for (const JsonValue& member : obj->members) {
+      if (member.name == value) {
         error = absl::StrCat("duplicate key \"", value, "\"");
         return false;
       }
     }
-    obj->members.emplace_back(std::move(value), JsonValue{});
+    obj->members.emplace_back();
+    obj->members.back().name = std::move(value);
     return true;
   }
   bool end_object() override {
@@ -82,8 +83,9 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
       parent->items.push_back(std::move(value));
       return &parent->items.back();
     }
-    parent->members.back().second = std::move(value);
-    return &parent->members.back().second;
+    value.name = std::move(parent->members.back().name);
+    parent->members.back() = std::move(value);
+    return &parent->members.back();
   }
   bool Add(JsonValue value) {
     Place(std::move(value));
@@ -113,8 +115,8 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
 }  // namespace
 
 const JsonValue* JsonValue::Find(std::string_view key) const {
-  for (const auto& [k, v] : members) {
-    if (k == key) return &v;
+  for (const JsonValue& member : members) {
+    if (member.name == key) return &member;
   }
   return nullptr;
 }
@@ -168,7 +170,7 @@ std::string DumpJson(const JsonValue& value) {
       std::string out = "{";
       for (size_t i = 0; i < value.members.size(); ++i) {
         if (i > 0) out.push_back(',');
-        out += quote(value.members[i].first) + ":" + DumpJson(value.members[i].second);
+        out += quote(value.members[i].name) + ":" + DumpJson(value.members[i]);
       }
       return out + "}";
     }

@@ -19,7 +19,9 @@ class JsonValue {
   bool boolean = false;
   std::string text;  // a string's value, or a number's text as written
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;  // in document order
+  // An object's members in document order; each member's name is in its `name`.
+  std::vector<JsonValue> members;
+  std::string name;
 
   bool is_null() const { return kind == Kind::kNull; }
   bool is_string() const { return kind == Kind::kString; }

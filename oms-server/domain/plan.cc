@@ -39,7 +39,8 @@ class Checker {
 
   void UnknownFields(const JsonValue& obj, const std::vector<std::string_view>& allowed,
                      const std::string& prefix) {
-    for (const auto& [key, unused] : obj.members) {
+    for (const JsonValue& member : obj.members) {
+      const std::string& key = member.name;
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         Add(prefix.empty() ? key : absl::StrCat(prefix, ".", key), "is not a known field");
       }
