@@ -136,6 +136,7 @@ absl::StatusOr<Result> Connection::Exec(const std::string& context, const std::s
   std::vector<const char*> values;
   values.reserve(params.values().size());
   for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+  ++statements_;
   PGresult* raw = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                                values.data(), nullptr, nullptr, 0);
   Result res(raw);
@@ -145,6 +146,7 @@ absl::StatusOr<Result> Connection::Exec(const std::string& context, const std::s
 }
 
 absl::Status Connection::ExecScript(const std::string& context, const std::string& sql) {
+  ++statements_;
   PGresult* raw = PQexec(conn_, sql.c_str());
   Result res(raw);
   ExecStatusType st = PQresultStatus(raw);

@@ -78,11 +78,14 @@ class Connection {
   absl::Status ExecScript(const std::string& context, const std::string& sql);
   // True when the connection is usable.
   bool Healthy() const;
+  // Statements sent on this connection so far (round trips), for logs and benchmarks.
+  int64_t statements() const { return statements_; }
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   absl::Status ResultError(const std::string& context, PGresult* raw);
   PGconn* conn_;
+  int64_t statements_ = 0;
 };
 
 // Runs `body` between BEGIN and COMMIT; rolls back when it returns an error or COMMIT fails.

@@ -40,8 +40,12 @@ struct PaperOrder {
   int64_t filled_notional = 0;
   std::optional<absl::Time> expires_at;
 
-  // True while the order rests on the (simulated) book.
-  bool resting() const { return status == kOpen || status == kPartiallyFilled; }
+  // True while the order rests on the (simulated) book: a GTC/GTD order not yet done. A FAK
+  // that partly filled is finished.
+  bool resting() const {
+    return (status == kOpen || status == kPartiallyFilled) &&
+           (trade.tif == TimeInForce::kGtc || trade.tif == TimeInForce::kGtd);
+  }
 };
 
 // Venue rules against each trade's market: tick, price range, decimal limits, minimum size,

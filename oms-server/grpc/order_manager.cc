@@ -1,5 +1,7 @@
 #include "oms-server/grpc/order_manager.h"
 
+#include "absl/time/clock.h"
+
 namespace betteroms::grpc_api {
 namespace {
 
@@ -10,6 +12,21 @@ grpc::Status Reply(absl::StatusOr<T> result, T* resp) {
   return grpc::Status::OK;
 }
 
+// Tells the caller how long the server spent on the request, so clients and benchmarks can tell
+// server time from network and client time.
+class ServerTimer {
+ public:
+  explicit ServerTimer(grpc::ServerContext* ctx) : ctx_(ctx), start_(absl::Now()) {}
+  ~ServerTimer() {
+    ctx_->AddTrailingMetadata(
+        "x-oms-server-us", std::to_string(absl::ToInt64Microseconds(absl::Now() - start_)));
+  }
+
+ private:
+  grpc::ServerContext* ctx_;
+  absl::Time start_;
+};
+
 }  // namespace
 
 grpc::Status ToGrpc(const absl::Status& status) {
@@ -17,8 +34,9 @@ grpc::Status ToGrpc(const absl::Status& status) {
   return {static_cast<grpc::StatusCode>(status.code()), std::string(status.message())};
 }
 
-grpc::Status OrderManagerImpl::SubmitPlan(grpc::ServerContext*, const v1::SubmitPlanRequest* req,
-                                          v1::RunSummary* resp) {
+grpc::Status OrderManagerImpl::SubmitPlan(grpc::ServerContext* ctx,
+                                          const v1::SubmitPlanRequest* req, v1::RunSummary* resp) {
+  ServerTimer timer(ctx);
   return Reply(service_.SubmitPlan(req->plan_json(), req->retry()), resp);
 }
 grpc::Status OrderManagerImpl::ValidatePlan(grpc::ServerContext*,

@@ -155,6 +155,7 @@ absl::StatusOr<v1::RunSummary> OmsService::SubmitPlan(const std::string& plan_js
         "submit the plan with \"mode\": \"paper\" to simulate it");
   }
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
+  int64_t statements_before = conn->statements();
   OMS_RETURN_IF_ERROR(ClaimRun(*conn, prepared, retry, started));
   auto summary = RunPaperPlan(*conn, prepared, started);
   if (!summary.ok()) {
@@ -169,8 +170,11 @@ absl::StatusOr<v1::RunSummary> OmsService::SubmitPlan(const std::string& plan_js
                             {"error", std::string(summary.status().message())}});
     return summary.status();
   }
-  LogInfo("plan completed", {{"plan_id", prepared.plan.plan_id},
-                             {"orders", std::to_string(summary->orders_placed())}});
+  LogInfo("plan completed",
+          {{"plan_id", prepared.plan.plan_id},
+           {"orders", std::to_string(summary->orders_placed())},
+           {"db_statements", std::to_string(conn->statements() - statements_before)},
+           {"millis", std::to_string(absl::ToInt64Milliseconds(clock_.Now() - started))}});
   return summary;
 }
 
@@ -345,9 +349,12 @@ absl::StatusOr<v1::Order> OmsService::CancelOrder(int64_t id) {
     if (order.mode == "live") {
       return absl::UnimplementedError("cancelling live orders is not available yet");
     }
-    if (order.status != "open" && order.status != "partially_filled") {
+    bool resting = (order.status == "open" || order.status == "partially_filled") &&
+                   (order.time_in_force == "GTC" || order.time_in_force == "GTD");
+    if (!resting) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "order ", id, " is ", order.status, "; only open orders can be cancelled"));
+          "order ", id, " is ", order.status, " (", order.time_in_force,
+          "); only resting GTC/GTD orders can be cancelled"));
     }
     order.status = "cancelled";
     order.reason = "cancelled by request";

@@ -140,7 +140,9 @@ TEST_F(PaperTradingTest, CancelARestingOrder) {
   EXPECT_NE(r.out.find("cancelled"), std::string::npos);
   CommandResult again = stack_->Omsctl({"orders", "cancel", std::to_string(id)});
   EXPECT_EQ(again.exit_code, 1);
-  EXPECT_NE(again.err.find("is cancelled; only open orders can be cancelled"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("is cancelled (GTC); only resting GTC/GTD orders can be cancelled"),
+            std::string::npos)
+      << again.err;
 }
 
 TEST_F(PaperTradingTest, ADuplicatePlanIdIsAConflict) {

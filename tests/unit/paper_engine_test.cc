@@ -102,6 +102,7 @@ TEST(PaperEngine, FokIsRefusedWhenTheBookIsThin) {
   ASSERT_TRUE(orders.ok());
   EXPECT_EQ((*orders)[0].status, kPartiallyFilled);
   EXPECT_EQ((*orders)[0].filled_shares, 10 * M);
+  EXPECT_FALSE((*orders)[0].resting());  // a FAK's remainder is cancelled, not left on the book
 }
 
 TEST(PaperEngine, LimitOrderFillsWhatCrossesAndRestsTheRest) {
