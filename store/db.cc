@@ -92,10 +92,7 @@ absl::StatusCode CodeForSqlState(const std::string& state) {
   if (absl::StartsWith(state, "08") || state == "57P01" || state == "57P03") {
     return absl::StatusCode::kUnavailable;
   }
-  if (absl::StartsWith(state, "22") || absl::StartsWith(state, "42")) {
-    return absl::StatusCode::kInternal;  // our SQL or our data is wrong
-  }
-  return absl::StatusCode::kInternal;
+  return absl::StatusCode::kInternal;  // our SQL or our data is wrong
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {

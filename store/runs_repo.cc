@@ -30,19 +30,39 @@ RunRow ReadRun(const Result& r, int row) {
 
 }  // namespace
 
-absl::Status InsertRunningRun(Connection& conn, const RunRow& run) {
-  auto res = conn.Exec("insert run",
-                       "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
-                       "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
-                       "coalesce($6::timestamptz, now()))",
-                       Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash)
-                           .Add(run.mode).Add(run.trade_count)
-                           .AddOptional(run.started_at.empty() ? std::nullopt
-                                                               : std::optional(run.started_at)));
-  if (res.status().code() == absl::StatusCode::kAlreadyExists) {
-    return absl::AlreadyExistsError(absl::StrCat("plan \"", run.plan_id, "\" already has a run"));
-  }
-  return res.status();
+absl::StatusOr<bool> InsertRunningRun(Connection& conn, const RunRow& run) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("insert run",
+                "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
+                "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
+                "coalesce($6::timestamptz, now())) ON CONFLICT (plan_id) DO NOTHING "
+                "RETURNING plan_id",
+                Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash).Add(run.mode)
+                    .Add(run.trade_count)
+                    .AddOptional(run.started_at.empty() ? std::nullopt
+                                                        : std::optional(run.started_at))));
+  return res.rows() == 1;
+}
+
+absl::Status RecordFailedRun(Connection& conn, const RunRow& run, const std::string& finished_at,
+                             const std::string& error_message) {
+  return conn
+      .Exec("record failed run",
+            "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
+            "trade_count, started_at, finished_at, error_message) VALUES ($1, $2, $3, $4, "
+            "'failed', $5, coalesce($6::timestamptz, now()), $7, $8) "
+            "ON CONFLICT (plan_id) DO UPDATE SET status = 'failed', plan_json = EXCLUDED.plan_json,"
+            " plan_hash = EXCLUDED.plan_hash, trade_count = EXCLUDED.trade_count,"
+            " started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,"
+            " error_message = EXCLUDED.error_message, summary_json = NULL,"
+            " attempts = execution_history.attempts + 1 "
+            "WHERE execution_history.status = 'failed'",
+            Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash).Add(run.mode)
+                .Add(run.trade_count)
+                .AddOptional(run.started_at.empty() ? std::nullopt : std::optional(run.started_at))
+                .Add(finished_at).Add(error_message))
+      .status();
 }
 
 absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run) {

@@ -25,8 +25,14 @@ struct RunRow {
   int order_count = 0;
 };
 
-// Inserts a run as `running`. AlreadyExists when the planId has a run already.
-absl::Status InsertRunningRun(Connection& conn, const RunRow& run);
+// Inserts a run as `running`; false when the planId has a run already. Inside a transaction the
+// row stays invisible, and a concurrent insert of the same planId waits for the outcome.
+absl::StatusOr<bool> InsertRunningRun(Connection& conn, const RunRow& run);
+
+// Records a run that failed before anything of it was written: inserts it as `failed`, or updates
+// an earlier failed run of the planId. A completed run is never touched.
+absl::Status RecordFailedRun(Connection& conn, const RunRow& run, const std::string& finished_at,
+                             const std::string& error_message);
 
 // Turns a failed run that placed no order back into `running` for a retry. Returns false when the
 // run is not failed or has orders (another retry may have taken it).

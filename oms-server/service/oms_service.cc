@@ -99,6 +99,17 @@ domain::PaperOrder FromRow(const store::OrderRow& row) {
   return o;
 }
 
+store::RunRow RunRowOf(const PreparedPlan& prepared, absl::Time started) {
+  store::RunRow row;
+  row.plan_id = prepared.plan.plan_id;
+  row.plan_json = prepared.json;
+  row.plan_hash = prepared.hash;
+  row.mode = domain::ModeName(prepared.plan.mode);
+  row.trade_count = static_cast<int>(prepared.plan.trades.size());
+  row.started_at = FormatRfc3339(started);
+  return row;
+}
+
 }  // namespace
 
 OmsService::OmsService(store::Pool& pool, market::MarketData& market, const Clock& clock,
@@ -112,15 +123,9 @@ absl::Status OmsService::CheckDatabase() {
 
 absl::Status OmsService::ClaimRun(store::Connection& conn, const PreparedPlan& prepared,
                                   bool retry, absl::Time started) {
-  store::RunRow row;
-  row.plan_id = prepared.plan.plan_id;
-  row.plan_json = prepared.json;
-  row.plan_hash = prepared.hash;
-  row.mode = std::string(domain::ModeName(prepared.plan.mode));
-  row.trade_count = static_cast<int>(prepared.plan.trades.size());
-  row.started_at = FormatRfc3339(started);
-  absl::Status inserted = store::InsertRunningRun(conn, row);
-  if (inserted.code() != absl::StatusCode::kAlreadyExists) return inserted;
+  store::RunRow row = RunRowOf(prepared, started);
+  OMS_ASSIGN_OR_RETURN(bool inserted, store::InsertRunningRun(conn, row));
+  if (inserted) return absl::OkStatus();
 
   OMS_ASSIGN_OR_RETURN(store::RunRow earlier, store::GetRun(conn, row.plan_id));
   std::string when = earlier.finished_at.value_or(earlier.started_at);
@@ -156,19 +161,30 @@ absl::StatusOr<v1::RunSummary> OmsService::SubmitPlan(const std::string& plan_js
   }
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
   int64_t statements_before = conn->statements();
-  OMS_RETURN_IF_ERROR(ClaimRun(*conn, prepared, retry, started));
-  auto summary = RunPaperPlan(*conn, prepared, started);
-  if (!summary.ok()) {
-    absl::Status recorded =
-        store::FinishRun(*conn, prepared.plan.plan_id, "failed", FormatRfc3339(clock_.Now()),
-                         std::nullopt, std::string(summary.status().message()));
-    if (!recorded.ok()) {
-      LogError("cannot record failed run", {{"plan_id", prepared.plan.plan_id},
-                                            {"error", std::string(recorded.message())}});
-    }
-    LogWarn("plan failed", {{"plan_id", prepared.plan.plan_id},
-                            {"error", std::string(summary.status().message())}});
+  // The claim on the planId and everything the run writes commit together: a failed run leaves
+  // nothing but its failure record, and one commit per plan keeps submissions fast.
+  bool claimed = false;
+  absl::StatusOr<v1::RunSummary> summary;
+  absl::Status status = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+    claimed = false;
+    OMS_RETURN_IF_ERROR(ClaimRun(tx, prepared, retry, started));
+    claimed = true;
+    summary = RunPaperPlan(tx, prepared, started);
     return summary.status();
+  });
+  if (!status.ok()) {
+    if (claimed) {
+      absl::Status recorded = store::RecordFailedRun(*conn, RunRowOf(prepared, started),
+                                                     FormatRfc3339(clock_.Now()),
+                                                     std::string(status.message()));
+      if (!recorded.ok()) {
+        LogError("cannot record failed run", {{"plan_id", prepared.plan.plan_id},
+                                              {"error", std::string(recorded.message())}});
+      }
+    }
+    LogWarn("plan refused or failed",
+            {{"plan_id", prepared.plan.plan_id}, {"error", std::string(status.message())}});
+    return status;
   }
   LogInfo("plan completed",
           {{"plan_id", prepared.plan.plan_id},
@@ -224,45 +240,40 @@ absl::StatusOr<v1::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
   summary.set_notional_sold(FormatMicros(sold));
   summary.set_realized_pnl(FormatMicros(realized));
 
-  // Everything of the run lands in one transaction, or nothing does.
-  absl::Status written = store::InTransaction(conn, [&](store::Connection& tx) -> absl::Status {
-    std::vector<store::SnapshotRow> snapshots;
-    for (const auto& [token, book] : books) snapshots.push_back({token, book.hash, book.raw_json});
-    OMS_ASSIGN_OR_RETURN(auto snapshot_ids, store::InsertSnapshots(tx, snapshots));
-    std::vector<store::OrderRow> rows;
-    rows.reserve(orders.size());
-    for (const auto& o : orders) rows.push_back(ToRow(o, plan.plan_id));
-    OMS_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store::InsertOrders(tx, rows));
-    summary.set_finished_at(FormatRfc3339(clock_.Now()));
-    std::vector<store::ExecutionRow> fills;
-    for (size_t i = 0; i < orders.size(); ++i) {
-      for (const auto& f : orders[i].fills) {
-        fills.push_back({ids[i], mode, rows[i].token_id, rows[i].side, f.shares, f.price,
-                         f.notional, 0, "taker", snapshot_ids[rows[i].token_id],
-                         summary.finished_at()});
-      }
-      rows[i].id = ids[i];
+  // Written in the caller's transaction: everything of the run lands, or nothing does.
+  std::vector<store::SnapshotRow> snapshots;
+  for (const auto& [token, book] : books) snapshots.push_back({token, book.hash, book.raw_json});
+  OMS_ASSIGN_OR_RETURN(auto snapshot_ids, store::InsertSnapshots(conn, snapshots));
+  std::vector<store::OrderRow> rows;
+  rows.reserve(orders.size());
+  for (const auto& o : orders) rows.push_back(ToRow(o, plan.plan_id));
+  OMS_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store::InsertOrders(conn, rows));
+  summary.set_finished_at(FormatRfc3339(clock_.Now()));
+  std::vector<store::ExecutionRow> fills;
+  for (size_t i = 0; i < orders.size(); ++i) {
+    for (const auto& f : orders[i].fills) {
+      fills.push_back({ids[i], mode, rows[i].token_id, rows[i].side, f.shares, f.price,
+                       f.notional, 0, "taker", snapshot_ids[rows[i].token_id],
+                       summary.finished_at()});
     }
-    OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, fills));
-    for (size_t i = 0; i < rows.size(); ++i) {
-      v1::Order* order = summary.add_orders();
-      *order = ToApiOrder(rows[i]);
-      for (const auto& f : orders[i].fills) {
-        v1::Fill* fill = order->add_fills();
-        fill->set_shares(FormatMicros(f.shares));
-        fill->set_price(FormatMicros(f.price));
-        fill->set_fee("0");
-        fill->set_executed_at(summary.finished_at());
-        fill->set_book_hash(books.at(rows[i].token_id).hash);
-      }
+    rows[i].id = ids[i];
+  }
+  OMS_RETURN_IF_ERROR(store::InsertExecutions(conn, fills));
+  // The stored summary has no per-order list: orders live in their own table.
+  OMS_RETURN_IF_ERROR(store::FinishRun(conn, plan.plan_id, "completed", summary.finished_at(),
+                                       ToJson(summary), std::nullopt));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    v1::Order* order = summary.add_orders();
+    *order = ToApiOrder(rows[i]);
+    for (const auto& f : orders[i].fills) {
+      v1::Fill* fill = order->add_fills();
+      fill->set_shares(FormatMicros(f.shares));
+      fill->set_price(FormatMicros(f.price));
+      fill->set_fee("0");
+      fill->set_executed_at(summary.finished_at());
+      fill->set_book_hash(books.at(rows[i].token_id).hash);
     }
-    // The stored summary omits the per-order list: orders live in their own table.
-    v1::RunSummary stored = summary;
-    stored.clear_orders();
-    return store::FinishRun(tx, plan.plan_id, "completed", summary.finished_at(), ToJson(stored),
-                            std::nullopt);
-  });
-  OMS_RETURN_IF_ERROR(written);
+  }
   return summary;
 }
 

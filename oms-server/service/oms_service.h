@@ -55,6 +55,7 @@ class OmsService {
   // Claims the planId (or a failed run of it, on retry). AlreadyExists explains the earlier run.
   absl::Status ClaimRun(store::Connection& conn, const PreparedPlan& prepared, bool retry,
                         absl::Time started);
+  // Simulates and writes a claimed paper run, inside the caller's transaction.
   absl::StatusOr<v1::RunSummary> RunPaperPlan(store::Connection& conn, const PreparedPlan& prepared,
                                               absl::Time started);
 

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 
+#include <thread>
+
 #include "betteroms/signer/v1/signer.grpc.pb.h"
 #include "common/hex.h"
 #include "signer/crypto/keccak.h"
@@ -23,6 +25,22 @@ TEST_F(FoundationTest, HealthReportsServingOnceTheDatabaseAnswers) {
   CommandResult r = stack.Omsctl({"health"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SERVING\n");
+}
+
+TEST_F(FoundationTest, HealthTurnsNotServingWhenTheDatabaseGoesAway) {
+  Stack stack;
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  stack.db().Drop();
+  CommandResult r;
+  for (int i = 0; i < 50; ++i) {  // the server checks every 2 s
+    r = stack.Omsctl({"health"});
+    if (r.out == "NOT_SERVING\n") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(r.out, "NOT_SERVING\n");
+  EXPECT_EQ(r.exit_code, 3);
+  CommandResult runs = stack.Omsctl({"runs", "list"});
+  EXPECT_EQ(runs.exit_code, 3) << runs.err;
 }
 
 TEST_F(FoundationTest, RunsListOnAnEmptyDatabasePrintsAnEmptyTable) {

@@ -197,6 +197,19 @@ TEST_F(ServiceTest, TickFillsCrossedOrdersAndExpiresDueOnes) {
   EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'expired'"), 1);
 }
 
+TEST_F(ServiceTest, ASecondTickAtTheSameTimeReturnsAtOnceSayingSo) {
+  auto other = db_->Connect();
+  ASSERT_TRUE(other->Exec("lock", "SELECT pg_advisory_lock(8029200564483613547)").ok());
+  auto report = service_->RunTick();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->skipped());
+  EXPECT_NE(report->message().find("another tick is running"), std::string::npos);
+  ASSERT_TRUE(other->Exec("unlock", "SELECT pg_advisory_unlock(8029200564483613547)").ok());
+  auto next = service_->RunTick();
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(next->skipped());
+}
+
 TEST_F(ServiceTest, CancelOnlyTouchesRestingOrders) {
   auto s = service_->SubmitPlan(
       PlanJson("c1", {Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")"),

@@ -39,7 +39,9 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(bool migrate) {
   return db;
 }
 
-TestDatabase::~TestDatabase() {
+TestDatabase::~TestDatabase() { Drop(); }
+
+void TestDatabase::Drop() {
   auto admin = store::Connection::Open(admin_url_);
   if (admin.ok()) {
     (void)(*admin)->Exec("drop test database", "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");

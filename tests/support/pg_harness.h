@@ -16,6 +16,8 @@ class TestDatabase {
   ~TestDatabase();
 
   const std::string& url() const { return url_; }
+  // Drops the database now, closing every connection to it (the destructor does it otherwise).
+  void Drop();
   std::unique_ptr<store::Connection> Connect() const;
 
  private:
