@@ -119,6 +119,7 @@ bool Connection::Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 absl::Status Connection::ResultError(const std::string& context, PGresult* raw) {
   if (PQstatus(conn_) != CONNECTION_OK) {
     PQreset(conn_);  // usable again for the next caller if the server is back
+    prepared_.clear();
     return absl::UnavailableError(
         absl::StrCat("store: ", context, ": connection to PostgreSQL lost"));
   }
@@ -128,14 +129,29 @@ absl::Status Connection::ResultError(const std::string& context, PGresult* raw) 
                       absl::StrCat("store: ", context, ": ", primary ? primary : ConnError(conn_)));
 }
 
+absl::StatusOr<std::string> Connection::Prepared(const std::string& context,
+                                                 const std::string& sql, int param_count) {
+  auto it = prepared_.find(sql);
+  if (it != prepared_.end()) return it->second;
+  std::string name = "s" + std::to_string(prepared_.size() + 1);
+  ++statements_;
+  PGresult* raw = PQprepare(conn_, name.c_str(), sql.c_str(), param_count, nullptr);
+  Result res(raw);
+  if (raw == nullptr || PQresultStatus(raw) != PGRES_COMMAND_OK) return ResultError(context, raw);
+  prepared_.emplace(sql, name);
+  return name;
+}
+
 absl::StatusOr<Result> Connection::Exec(const std::string& context, const std::string& sql,
                                         const Params& params) {
   std::vector<const char*> values;
   values.reserve(params.values().size());
   for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+  auto name = Prepared(context, sql, static_cast<int>(values.size()));
+  if (!name.ok()) return name.status();
   ++statements_;
-  PGresult* raw = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0);
+  PGresult* raw = PQexecPrepared(conn_, name->c_str(), static_cast<int>(values.size()),
+                                 values.data(), nullptr, nullptr, 0);
   Result res(raw);
   ExecStatusType st = PQresultStatus(raw);
   if (raw != nullptr && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) return res;
@@ -155,15 +171,15 @@ absl::Status InTransaction(Connection& conn,
                            const std::function<absl::Status(Connection&)>& body) {
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto begin = conn.Exec("begin", "BEGIN");
-    if (!begin.ok()) return begin.status();
+    absl::Status begin = conn.ExecScript("begin", "BEGIN");
+    if (!begin.ok()) return begin;
     last = body(conn);
     if (last.ok()) {
-      auto commit = conn.Exec("commit", "COMMIT");
+      absl::Status commit = conn.ExecScript("commit", "COMMIT");
       if (commit.ok()) return absl::OkStatus();
-      last = commit.status();
+      last = commit;
     } else {
-      (void)conn.Exec("rollback", "ROLLBACK");
+      (void)conn.ExecScript("rollback", "ROLLBACK");
     }
     if (last.code() != absl::StatusCode::kAborted) return last;
   }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -84,8 +85,14 @@ class Connection {
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   absl::Status ResultError(const std::string& context, PGresult* raw);
+  // The name of `sql` as a prepared statement on this connection, preparing it on first use so
+  // PostgreSQL parses and plans each statement once per connection, not once per call.
+  absl::StatusOr<std::string> Prepared(const std::string& context, const std::string& sql,
+                                       int param_count);
+
   PGconn* conn_;
   int64_t statements_ = 0;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
 };
 
 // Runs `body` between BEGIN and COMMIT; rolls back when it returns an error or COMMIT fails.
