@@ -1,9 +1,9 @@
 #include "common/decimal.h"
-#include "common/int128.h"
 
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "common/int128.h"
 
 namespace betteroms {
 namespace {
@@ -15,14 +15,16 @@ constexpr int64_t kMaxWhole = 9'000'000'000'000;  // keeps whole * 1e6 inside in
 
 absl::StatusOr<int64_t> ParseMicros(std::string_view text, int max_decimals) {
   if (text.find_first_of("eE") != text.npos) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", std::string(text), "\" is not a decimal number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", std::string(text), "\" is not a decimal number"));
   }
   return ParseJsonNumberMicros(text, max_decimals);
 }
 
 absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_decimals) {
   auto bad = [&] {
-    return absl::InvalidArgumentError(absl::StrCat("\"", std::string(text), "\" is not a decimal number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", std::string(text), "\" is not a decimal number"));
   };
   std::string_view s = text;
   bool negative = false;
@@ -99,7 +101,8 @@ std::string FormatMicros(int64_t micros) {
 
 std::string FormatMicrosFixed(int64_t micros, int decimals) {
   bool negative = micros < 0;
-  uint64_t abs = negative ? static_cast<uint64_t>(-(micros + 1)) + 1 : static_cast<uint64_t>(micros);
+  uint64_t abs =
+      negative ? static_cast<uint64_t>(-(micros + 1)) + 1 : static_cast<uint64_t>(micros);
   uint64_t whole = abs / kMicro;
   uint64_t frac = abs % kMicro;
   std::string out = absl::StrCat(negative ? "-" : "", whole);

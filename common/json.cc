@@ -36,9 +36,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return Add(std::move(v));
   }
   bool binary(binary_t& /*value*/) override { return false; }
-  bool start_object(std::size_t /*size*/) override {
-    return Open(JsonValue::Kind::kObject);
-  }
+  bool start_object(std::size_t /*size*/) override { return Open(JsonValue::Kind::kObject); }
   bool key(string_t& value) override {
     JsonValue* obj = stack_.back();
     for (const JsonValue& member : obj->members) {
@@ -128,12 +126,18 @@ std::string JsonValue::StringOr(std::string_view key, std::string fallback) cons
 
 const char* JsonKindName(JsonValue::Kind kind) {
   switch (kind) {
-    case JsonValue::Kind::kNull: return "null";
-    case JsonValue::Kind::kBool: return "a boolean";
-    case JsonValue::Kind::kNumber: return "a number";
-    case JsonValue::Kind::kString: return "a string";
-    case JsonValue::Kind::kArray: return "an array";
-    case JsonValue::Kind::kObject: return "an object";
+    case JsonValue::Kind::kNull:
+      return "null";
+    case JsonValue::Kind::kBool:
+      return "a boolean";
+    case JsonValue::Kind::kNumber:
+      return "a number";
+    case JsonValue::Kind::kString:
+      return "a string";
+    case JsonValue::Kind::kArray:
+      return "an array";
+    case JsonValue::Kind::kObject:
+      return "an object";
   }
   return "unknown";
 }
@@ -154,10 +158,14 @@ std::string DumpJson(const JsonValue& value) {
     return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   switch (value.kind) {
-    case JsonValue::Kind::kNull: return "null";
-    case JsonValue::Kind::kBool: return value.boolean ? "true" : "false";
-    case JsonValue::Kind::kNumber: return value.text;
-    case JsonValue::Kind::kString: return quote(value.text);
+    case JsonValue::Kind::kNull:
+      return "null";
+    case JsonValue::Kind::kBool:
+      return value.boolean ? "true" : "false";
+    case JsonValue::Kind::kNumber:
+      return value.text;
+    case JsonValue::Kind::kString:
+      return quote(value.text);
     case JsonValue::Kind::kArray: {
       std::string out = "[";
       for (size_t i = 0; i < value.items.size(); ++i) {

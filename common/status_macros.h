@@ -8,10 +8,10 @@
 #define OMS_STATUS_CONCAT(a, b) OMS_STATUS_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define OMS_RETURN_IF_ERROR(expr)                 \
-  do {                                            \
-    ::absl::Status oms_status_ = (expr);          \
-    if (!oms_status_.ok()) return oms_status_;    \
+#define OMS_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status oms_status_ = (expr);       \
+    if (!oms_status_.ok()) return oms_status_; \
   } while (false)
 
 // Declares `lhs` from a StatusOr expression, or returns its error.

@@ -12,15 +12,15 @@ absl::StatusOr<absl::Time> ParseTime(std::string_view text) {
   absl::Time t;
   std::string err;
   if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", std::string(text), "\" is not an RFC 3339 time such as 2026-12-01T18:00:00Z"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", std::string(text), "\" is not an RFC 3339 time such as 2026-12-01T18:00:00Z"));
   }
   return t;
 }
 
 absl::StatusOr<absl::Duration> ParsePlanDuration(std::string_view text) {
-  auto bad = absl::InvalidArgumentError(
-      absl::StrCat("\"", std::string(text), "\" is not a duration such as \"90m\", \"6h\" or \"2d\""));
+  auto bad = absl::InvalidArgumentError(absl::StrCat(
+      "\"", std::string(text), "\" is not a duration such as \"90m\", \"6h\" or \"2d\""));
   if (text.empty() || text.size() > 32) return bad;
   absl::Duration total = absl::ZeroDuration();
   int64_t number = -1;
@@ -32,11 +32,20 @@ absl::StatusOr<absl::Duration> ParsePlanDuration(std::string_view text) {
     }
     if (number < 0) return bad;
     switch (c) {
-      case 's': total += absl::Seconds(number); break;
-      case 'm': total += absl::Minutes(number); break;
-      case 'h': total += absl::Hours(number); break;
-      case 'd': total += absl::Hours(24 * number); break;
-      default: return bad;
+      case 's':
+        total += absl::Seconds(number);
+        break;
+      case 'm':
+        total += absl::Minutes(number);
+        break;
+      case 'h':
+        total += absl::Hours(number);
+        break;
+      case 'd':
+        total += absl::Hours(24 * number);
+        break;
+      default:
+        return bad;
     }
     number = -1;
   }

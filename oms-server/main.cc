@@ -47,8 +47,9 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", config.tls_key, "server key PEM [env OMS_TLS_KEY]");
   app.add_option("--auth-token-file", config.auth_token_file,
                  "file with the bearer token clients must send [env OMS_AUTH_TOKEN_FILE]");
-  app.add_option("--tick-interval", tick_interval,
-                 "run a tick every DURATION (e.g. 1h); 0s = only on request [env OMS_TICK_INTERVAL]")
+  app.add_option(
+         "--tick-interval", tick_interval,
+         "run a tick every DURATION (e.g. 1h); 0s = only on request [env OMS_TICK_INTERVAL]")
       ->capture_default_str();
   app.add_option("--port-file", config.port_file, "write the bound port here once listening");
   app.add_option("--db-connections", config.db_connections, "database connections")
@@ -65,8 +66,8 @@ int main(int argc, char** argv) {
               << "\" is not a duration such as 30m or 1h\n";
     return 1;
   }
-  absl::Status status = migrate->parsed() ? betteroms::RunMigrate(config)
-                                          : betteroms::RunServer(config);
+  absl::Status status =
+      migrate->parsed() ? betteroms::RunMigrate(config) : betteroms::RunServer(config);
   if (!status.ok()) {
     std::cerr << "oms-server: " << status.message() << "\n";
     return 1;

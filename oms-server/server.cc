@@ -39,10 +39,11 @@ class BearerTokenProcessor : public grpc::AuthMetadataProcessor {
  public:
   explicit BearerTokenProcessor(std::string token) : expected_("Bearer " + std::move(token)) {}
   bool IsBlocking() const override { return false; }
-  grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext*,
-                       OutputMetadata*, OutputMetadata*) override {
+  grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext*, OutputMetadata*,
+                       OutputMetadata*) override {
     auto it = auth_metadata.find("authorization");
-    if (it == auth_metadata.end() || std::string(it->second.data(), it->second.size()) != expected_) {
+    if (it == auth_metadata.end() ||
+        std::string(it->second.data(), it->second.size()) != expected_) {
       return {grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token"};
     }
     return grpc::Status::OK;
@@ -83,9 +84,10 @@ absl::Status ValidateConfig(const ServerConfig& c) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
   }
   if (!IsLoopbackAddress(c.listen) && (c.tls_cert.empty() || c.auth_token_file.empty())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "refusing to listen on ", c.listen, " beyond loopback without TLS and a bearer token: "
-        "set --tls-cert, --tls-key and --auth-token-file, or listen on 127.0.0.1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("refusing to listen on ", c.listen,
+                     " beyond loopback without TLS and a bearer token: "
+                     "set --tls-cert, --tls-key and --auth-token-file, or listen on 127.0.0.1"));
   }
   if (c.tick_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--tick-interval must not be negative");
@@ -115,7 +117,8 @@ absl::Status RunServer(const ServerConfig& config) {
   store::Pool pool(config.database_url, config.db_connections);
   SystemClock clock;
   service::ServiceOptions options;
-  options.fill_model = config.fill_model == "top" ? domain::FillModel::kTop : domain::FillModel::kBook;
+  options.fill_model =
+      config.fill_model == "top" ? domain::FillModel::kTop : domain::FillModel::kBook;
   service::OmsService oms(pool, *market, clock, options);
   grpc_api::OrderManagerImpl api(oms);
 
@@ -145,14 +148,15 @@ absl::Status RunServer(const ServerConfig& config) {
   builder.SetMaxReceiveMessageSize(16 << 20);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen,
-                                               " (address in use or not available)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen, " (address in use or not available)"));
   }
   if (!config.port_file.empty()) {
     std::ofstream(config.port_file + ".tmp") << port << "\n";
     std::rename((config.port_file + ".tmp").c_str(), config.port_file.c_str());
   }
-  LogInfo("oms-server listening", {{"address", config.listen}, {"port", std::to_string(port)},
+  LogInfo("oms-server listening", {{"address", config.listen},
+                                   {"port", std::to_string(port)},
                                    {"market_data", market->Describe()}});
 
   // Health follows the database: SERVING only while it answers.

@@ -35,9 +35,10 @@ int main(int argc, char** argv) {
   uint64_t chain_id = 137;
   std::string keygen_out;
 
-  CLI::App app{"oms-signer: the BetterOMS key holder. It alone reads the private key and returns\n"
-               "EIP-712 signatures for Polymarket orders.",
-               "oms-signer"};
+  CLI::App app{
+      "oms-signer: the BetterOMS key holder. It alone reads the private key and returns\n"
+      "EIP-712 signatures for Polymarket orders.",
+      "oms-signer"};
   app.add_option("--key-file", key_file,
                  "raw hex private key file; refused when readable by group or others");
   app.add_option("--listen", listen, "HOST:PORT to serve on")->capture_default_str();
@@ -59,12 +60,14 @@ int main(int argc, char** argv) {
   }
   if (key_file.empty()) return Fail("--key-file is required");
   if (!insecure_loopback) {
-    return Fail("no transport configured: mTLS arrives with the signer issue; for now pass "
-                "--insecure-loopback with a loopback --listen address");
+    return Fail(
+        "no transport configured: mTLS arrives with the signer issue; for now pass "
+        "--insecure-loopback with a loopback --listen address");
   }
   if (!IsLoopback(listen)) {
-    return Fail("--insecure-loopback allows loopback addresses only (127.0.0.1, [::1], localhost), got " +
-                listen);
+    return Fail(
+        "--insecure-loopback allows loopback addresses only (127.0.0.1, [::1], localhost), got " +
+        listen);
   }
   auto key = betteroms::key::SecretKey::FromHexFile(key_file);
   if (!key.ok()) return Fail(std::string(key.status().message()));
@@ -88,9 +91,9 @@ int main(int argc, char** argv) {
     std::ofstream(port_file + ".tmp") << port << "\n";
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
   }
-  betteroms::LogInfo("oms-signer listening",
-                     {{"address", listen}, {"port", std::to_string(port)},
-                      {"signer_address", service.address()}});
+  betteroms::LogInfo(
+      "oms-signer listening",
+      {{"address", listen}, {"port", std::to_string(port)}, {"signer_address", service.address()}});
   int sig = 0;
   sigwait(&signals, &sig);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

@@ -13,7 +13,9 @@ std::string AddressOf(const secp256k1_context* ctx, const key::SecretKey& key) {
 }
 
 SignerService::SignerService(key::SecretKey key, uint64_t chain_id)
-    : key_(std::move(key)), chain_id_(chain_id), ctx_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {
+    : key_(std::move(key)),
+      chain_id_(chain_id),
+      ctx_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {
   // Randomise once against side channels, as libsecp256k1 recommends.
   unsigned char seed[32];
   if (RAND_bytes(seed, sizeof(seed)) == 1) {

@@ -2,9 +2,9 @@
 // answers UNIMPLEMENTED until then.
 #pragma once
 
-#include <string>
-
 #include <secp256k1.h>
+
+#include <string>
 
 #include "betteroms/signer/v1/signer.grpc.pb.h"
 #include "signer/key/secret_key.h"

@@ -103,12 +103,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
     std::string msg = ConnError(conn);
     PQfinish(conn);
     bool malformed = absl::StrContains(msg, "invalid") && absl::StrContains(msg, "option");
-    return absl::Status(malformed ? absl::StatusCode::kInvalidArgument
-                                  : absl::StatusCode::kUnavailable,
-                        absl::StrCat("store: cannot connect to PostgreSQL: ", msg));
+    return absl::Status(
+        malformed ? absl::StatusCode::kInvalidArgument : absl::StatusCode::kUnavailable,
+        absl::StrCat("store: cannot connect to PostgreSQL: ", msg));
   }
   // Quiet NOTICEs (e.g. "relation already exists, skipping") instead of printing them to stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 
@@ -129,8 +130,8 @@ absl::Status Connection::ResultError(const std::string& context, PGresult* raw) 
                       absl::StrCat("store: ", context, ": ", primary ? primary : ConnError(conn_)));
 }
 
-absl::StatusOr<std::string> Connection::Prepared(const std::string& context,
-                                                 const std::string& sql, int param_count) {
+absl::StatusOr<std::string> Connection::Prepared(const std::string& context, const std::string& sql,
+                                                 int param_count) {
   auto it = prepared_.find(sql);
   if (it != prepared_.end()) return it->second;
   std::string name = "s" + std::to_string(prepared_.size() + 1);
@@ -167,8 +168,7 @@ absl::Status Connection::ExecScript(const std::string& context, const std::strin
   return ResultError(context, raw);
 }
 
-absl::Status InTransaction(Connection& conn,
-                           const std::function<absl::Status(Connection&)>& body) {
+absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Connection&)>& body) {
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     absl::Status begin = conn.ExecScript("begin", "BEGIN");

@@ -31,7 +31,8 @@ std::string MigrationChecksum(const Migration& m) {
 absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
-  if (ec) return absl::NotFoundError(absl::StrCat("migrations: cannot read ", dir, ": ", ec.message()));
+  if (ec)
+    return absl::NotFoundError(absl::StrCat("migrations: cannot read ", dir, ": ", ec.message()));
   std::vector<Migration> out;
   for (const auto& entry : it) {
     std::string name = entry.path().filename().string();
@@ -51,8 +52,8 @@ absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   for (size_t i = 1; i < out.size(); ++i) {
     if (out[i].version == out[i - 1].version) {
-      return absl::InvalidArgumentError(absl::StrCat("migrations: ", out[i - 1].name, " and ",
-                                                     out[i].name, " share a version"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("migrations: ", out[i - 1].name, " and ", out[i].name, " share a version"));
     }
   }
   return out;
@@ -65,15 +66,15 @@ absl::StatusOr<int> ApplyMigrations(Connection& conn, const std::vector<Migratio
                                       " name text NOT NULL,"
                                       " checksum text NOT NULL,"
                                       " applied_at timestamptz NOT NULL DEFAULT now())"));
-  OMS_RETURN_IF_ERROR(conn.Exec("migration lock", "SELECT pg_advisory_lock($1)",
-                                Params().Add(kMigrationLockKey))
-                          .status());
+  OMS_RETURN_IF_ERROR(
+      conn.Exec("migration lock", "SELECT pg_advisory_lock($1)", Params().Add(kMigrationLockKey))
+          .status());
   auto unlock = [&] {
     (void)conn.Exec("migration unlock", "SELECT pg_advisory_unlock($1)",
                     Params().Add(kMigrationLockKey));
   };
-  auto applied_rows = conn.Exec("read schema_migrations",
-                                "SELECT version, name, checksum FROM schema_migrations");
+  auto applied_rows =
+      conn.Exec("read schema_migrations", "SELECT version, name, checksum FROM schema_migrations");
   if (!applied_rows.ok()) {
     unlock();
     return applied_rows.status();
@@ -86,9 +87,9 @@ absl::StatusOr<int> ApplyMigrations(Connection& conn, const std::vector<Migratio
                               [&](const Migration& m) { return m.version == version; });
     if (known == migrations.end()) {
       unlock();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "migrations: the database has migration ", applied_rows->Text(r, 1),
-          " which this build does not know; it is newer than this binary"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("migrations: the database has migration ", applied_rows->Text(r, 1),
+                       " which this build does not know; it is newer than this binary"));
     }
     if (MigrationChecksum(*known) != applied[version]) {
       unlock();

@@ -95,15 +95,16 @@ absl::StatusOr<std::map<std::string, int64_t>> InsertSnapshots(
   // The no-op update makes RETURNING report rows that already existed.
   OMS_ASSIGN_OR_RETURN(
       Result res,
-      conn.Exec("insert book snapshots",
-                "INSERT INTO book_snapshots (token_id, hash, book_json) "
-                "SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) "
-                "ON CONFLICT (token_id, hash) DO UPDATE SET token_id = EXCLUDED.token_id "
-                "RETURNING id, token_id",
-                Params()
-                    .Add(TextArray(Column(rows, [](const SnapshotRow& r) { return r.token_id; })))
-                    .Add(TextArray(Column(rows, [](const SnapshotRow& r) { return r.hash; })))
-                    .Add(TextArray(Column(rows, [](const SnapshotRow& r) { return r.book_json; })))));
+      conn.Exec(
+          "insert book snapshots",
+          "INSERT INTO book_snapshots (token_id, hash, book_json) "
+          "SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) "
+          "ON CONFLICT (token_id, hash) DO UPDATE SET token_id = EXCLUDED.token_id "
+          "RETURNING id, token_id",
+          Params()
+              .Add(TextArray(Column(rows, [](const SnapshotRow& r) { return r.token_id; })))
+              .Add(TextArray(Column(rows, [](const SnapshotRow& r) { return r.hash; })))
+              .Add(TextArray(Column(rows, [](const SnapshotRow& r) { return r.book_json; })))));
   for (int r = 0; r < res.rows(); ++r) ids[res.Text(r, 1)] = res.Int(r, 0);
   return ids;
 }
@@ -137,9 +138,9 @@ absl::StatusOr<std::vector<int64_t>> InsertOrders(Connection& conn,
               .Add(TextArray(Column(rows, [](const OrderRow& o) { return o.side; })))
               .Add(TextArray(Column(rows, [](const OrderRow& o) { return o.order_type; })))
               .Add(TextArray(Column(rows, [](const OrderRow& o) { return o.time_in_force; })))
-              .Add(TextArray(Column(rows, [](const OrderRow& o) {
-                return std::string(o.post_only ? "true" : "false");
-              })))
+              .Add(TextArray(Column(
+                  rows,
+                  [](const OrderRow& o) { return std::string(o.post_only ? "true" : "false"); })))
               .Add(NullableTextArray(limits))
               .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.size_shares; })))
               .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.maker_amount; })))
@@ -167,24 +168,25 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<ExecutionRow>&
     executed.push_back(e.executed_at.empty() ? std::nullopt : std::optional(e.executed_at));
   }
   return conn
-      .Exec("insert executions",
-            "INSERT INTO executions (order_id, mode, token_id, side, shares, price, notional, fee, "
-            "liquidity, book_snapshot_id, executed_at) SELECT u.o, u.m, u.t, u.s, u.sh, u.p, u.n, "
-            "u.f, u.l, u.b, coalesce(u.at, now()) FROM unnest($1::bigint[], $2::text[], "
-            "$3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], "
-            "$9::text[], $10::bigint[], $11::timestamptz[]) AS u(o, m, t, s, sh, p, n, f, l, b, at)",
-            Params()
-                .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.order_id; })))
-                .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.mode; })))
-                .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.token_id; })))
-                .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.side; })))
-                .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.shares; })))
-                .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.price; })))
-                .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.notional; })))
-                .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.fee; })))
-                .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.liquidity; })))
-                .Add(NullableTextArray(snapshots))
-                .Add(NullableTextArray(executed)))
+      .Exec(
+          "insert executions",
+          "INSERT INTO executions (order_id, mode, token_id, side, shares, price, notional, fee, "
+          "liquidity, book_snapshot_id, executed_at) SELECT u.o, u.m, u.t, u.s, u.sh, u.p, u.n, "
+          "u.f, u.l, u.b, coalesce(u.at, now()) FROM unnest($1::bigint[], $2::text[], "
+          "$3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], "
+          "$9::text[], $10::bigint[], $11::timestamptz[]) AS u(o, m, t, s, sh, p, n, f, l, b, at)",
+          Params()
+              .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.order_id; })))
+              .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.mode; })))
+              .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.token_id; })))
+              .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.side; })))
+              .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.shares; })))
+              .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.price; })))
+              .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.notional; })))
+              .Add(IntArray(IntColumn(rows, [](const ExecutionRow& e) { return e.fee; })))
+              .Add(TextArray(Column(rows, [](const ExecutionRow& e) { return e.liquidity; })))
+              .Add(NullableTextArray(snapshots))
+              .Add(NullableTextArray(executed)))
       .status();
 }
 
@@ -193,17 +195,18 @@ absl::Status UpdateOrderStates(Connection& conn, const std::vector<OrderRow>& ro
   std::vector<std::optional<std::string>> reasons;
   for (const OrderRow& o : rows) reasons.push_back(o.reason);
   return conn
-      .Exec("update orders",
-            "UPDATE orders SET filled_shares = u.filled_shares, filled_notional = u.filled_notional,"
-            " status = u.status, reason = u.reason, updated_at = now() FROM unnest($1::bigint[], "
-            "$2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS u(id, filled_shares, "
-            "filled_notional, status, reason) WHERE orders.id = u.id",
-            Params()
-                .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.id; })))
-                .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.filled_shares; })))
-                .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.filled_notional; })))
-                .Add(TextArray(Column(rows, [](const OrderRow& o) { return o.status; })))
-                .Add(NullableTextArray(reasons)))
+      .Exec(
+          "update orders",
+          "UPDATE orders SET filled_shares = u.filled_shares, filled_notional = u.filled_notional,"
+          " status = u.status, reason = u.reason, updated_at = now() FROM unnest($1::bigint[], "
+          "$2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS u(id, filled_shares, "
+          "filled_notional, status, reason) WHERE orders.id = u.id",
+          Params()
+              .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.id; })))
+              .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.filled_shares; })))
+              .Add(IntArray(IntColumn(rows, [](const OrderRow& o) { return o.filled_notional; })))
+              .Add(TextArray(Column(rows, [](const OrderRow& o) { return o.status; })))
+              .Add(NullableTextArray(reasons)))
       .status();
 }
 
@@ -211,12 +214,13 @@ absl::StatusOr<std::vector<OrderRow>> ListOrders(Connection& conn, const OrderFi
   OMS_ASSIGN_OR_RETURN(
       Result res,
       conn.Exec("list orders",
-                absl::StrCat("SELECT ", kOrderColumns, " FROM orders WHERE ($1 = '' OR plan_id = $1)"
+                absl::StrCat("SELECT ", kOrderColumns,
+                             " FROM orders WHERE ($1 = '' OR plan_id = $1)"
                              " AND ($2 = '' OR status = $2) AND ($3 = '' OR mode = $3)"
                              " AND (cardinality($5::text[]) = 0 OR status = ANY($5::text[]))"
                              " ORDER BY created_at DESC, id DESC LIMIT $4"),
-                Params().Add(f.plan_id).Add(f.status).Add(f.mode).Add(f.limit)
-                    .Add(TextArray(f.statuses))));
+                Params().Add(f.plan_id).Add(f.status).Add(f.mode).Add(f.limit).Add(
+                    TextArray(f.statuses))));
   std::vector<OrderRow> out;
   for (int r = 0; r < res.rows(); ++r) out.push_back(ReadOrder(res, r));
   return out;

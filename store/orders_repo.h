@@ -67,8 +67,8 @@ struct OrderFilter {
 };
 
 // Stores book snapshots (once per token and hash); returns their ids by token.
-absl::StatusOr<std::map<std::string, int64_t>> InsertSnapshots(Connection& conn,
-                                                               const std::vector<SnapshotRow>& rows);
+absl::StatusOr<std::map<std::string, int64_t>> InsertSnapshots(
+    Connection& conn, const std::vector<SnapshotRow>& rows);
 
 // Inserts orders in one statement; returns their ids in the order given.
 absl::StatusOr<std::vector<int64_t>> InsertOrders(Connection& conn,

@@ -33,15 +33,19 @@ RunRow ReadRun(const Result& r, int row) {
 absl::StatusOr<bool> InsertRunningRun(Connection& conn, const RunRow& run) {
   OMS_ASSIGN_OR_RETURN(
       Result res,
-      conn.Exec("insert run",
-                "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
-                "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
-                "coalesce($6::timestamptz, now())) ON CONFLICT (plan_id) DO NOTHING "
-                "RETURNING plan_id",
-                Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash).Add(run.mode)
-                    .Add(run.trade_count)
-                    .AddOptional(run.started_at.empty() ? std::nullopt
-                                                        : std::optional(run.started_at))));
+      conn.Exec(
+          "insert run",
+          "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
+          "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
+          "coalesce($6::timestamptz, now())) ON CONFLICT (plan_id) DO NOTHING "
+          "RETURNING plan_id",
+          Params()
+              .Add(run.plan_id)
+              .Add(run.plan_json)
+              .Add(run.plan_hash)
+              .Add(run.mode)
+              .Add(run.trade_count)
+              .AddOptional(run.started_at.empty() ? std::nullopt : std::optional(run.started_at))));
   return res.rows() == 1;
 }
 
@@ -58,27 +62,36 @@ absl::Status RecordFailedRun(Connection& conn, const RunRow& run, const std::str
             " error_message = EXCLUDED.error_message, summary_json = NULL,"
             " attempts = execution_history.attempts + 1 "
             "WHERE execution_history.status = 'failed'",
-            Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash).Add(run.mode)
+            Params()
+                .Add(run.plan_id)
+                .Add(run.plan_json)
+                .Add(run.plan_hash)
+                .Add(run.mode)
                 .Add(run.trade_count)
                 .AddOptional(run.started_at.empty() ? std::nullopt : std::optional(run.started_at))
-                .Add(finished_at).Add(error_message))
+                .Add(finished_at)
+                .Add(error_message))
       .status();
 }
 
 absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run) {
   OMS_ASSIGN_OR_RETURN(
       Result res,
-      conn.Exec("restart run",
-                "UPDATE execution_history SET status = 'running', plan_json = $2, plan_hash = $3, "
-                "mode = $4, trade_count = $5, attempts = attempts + 1, "
-                "started_at = coalesce($6::timestamptz, now()), "
-                "finished_at = NULL, summary_json = NULL, error_message = NULL "
-                "WHERE plan_id = $1 AND status = 'failed' "
-                "AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.plan_id = $1)",
-                Params().Add(run.plan_id).Add(run.plan_json).Add(run.plan_hash).Add(run.mode)
-                    .Add(run.trade_count)
-                    .AddOptional(run.started_at.empty() ? std::nullopt
-                                                        : std::optional(run.started_at))));
+      conn.Exec(
+          "restart run",
+          "UPDATE execution_history SET status = 'running', plan_json = $2, plan_hash = $3, "
+          "mode = $4, trade_count = $5, attempts = attempts + 1, "
+          "started_at = coalesce($6::timestamptz, now()), "
+          "finished_at = NULL, summary_json = NULL, error_message = NULL "
+          "WHERE plan_id = $1 AND status = 'failed' "
+          "AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.plan_id = $1)",
+          Params()
+              .Add(run.plan_id)
+              .Add(run.plan_json)
+              .Add(run.plan_hash)
+              .Add(run.mode)
+              .Add(run.trade_count)
+              .AddOptional(run.started_at.empty() ? std::nullopt : std::optional(run.started_at))));
   return res.affected() == 1;
 }
 
@@ -90,18 +103,23 @@ absl::Status FinishRun(Connection& conn, const std::string& plan_id, const std::
       .Exec("finish run",
             "UPDATE execution_history SET status = $2, summary_json = $3::jsonb, "
             "error_message = $4, finished_at = $5::timestamptz WHERE plan_id = $1",
-            Params().Add(plan_id).Add(status).AddOptional(summary_json).AddOptional(error_message)
+            Params()
+                .Add(plan_id)
+                .Add(status)
+                .AddOptional(summary_json)
+                .AddOptional(error_message)
                 .Add(finished_at))
       .status();
 }
 
 absl::StatusOr<RunRow> GetRun(Connection& conn, const std::string& plan_id) {
   OMS_ASSIGN_OR_RETURN(
-      Result res, conn.Exec("get run",
-                            absl::StrCat("SELECT ", kRunColumns,
-                                         " FROM execution_history WHERE plan_id = $1"),
-                            Params().Add(plan_id)));
-  if (res.rows() == 0) return absl::NotFoundError(absl::StrCat("no run for plan \"", plan_id, "\""));
+      Result res,
+      conn.Exec("get run",
+                absl::StrCat("SELECT ", kRunColumns, " FROM execution_history WHERE plan_id = $1"),
+                Params().Add(plan_id)));
+  if (res.rows() == 0)
+    return absl::NotFoundError(absl::StrCat("no run for plan \"", plan_id, "\""));
   return ReadRun(res, 0);
 }
 
@@ -109,7 +127,8 @@ absl::StatusOr<std::vector<RunRow>> ListRuns(Connection& conn, int limit, const 
   OMS_ASSIGN_OR_RETURN(
       Result res,
       conn.Exec("list runs",
-                absl::StrCat("SELECT ", kRunColumns, " FROM execution_history "
+                absl::StrCat("SELECT ", kRunColumns,
+                             " FROM execution_history "
                              "WHERE ($2 = '' OR mode = $2) ORDER BY started_at DESC, plan_id "
                              "LIMIT $1"),
                 Params().Add(limit).Add(mode)));

@@ -1,6 +1,7 @@
 #include "clients/omsctl/commands.h"
 
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -9,10 +10,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "absl/strings/strip.h"
 #include "clients/omsctl/output.h"
 #include "common/decimal.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 
 namespace betteroms::omsctl {
 namespace {
@@ -21,15 +22,20 @@ using v1::OrderManager;
 
 int ExitFor(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return kOk;
+    case grpc::StatusCode::OK:
+      return kOk;
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::NOT_FOUND:
-    case grpc::StatusCode::OUT_OF_RANGE: return kInvalidInput;
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return kInvalidInput;
     case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return kUnavailable;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return kUnavailable;
     case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED: return kConflict;
-    default: return kRunFailed;
+    case grpc::StatusCode::ABORTED:
+      return kConflict;
+    default:
+      return kRunFailed;
   }
 }
 
@@ -53,11 +59,13 @@ class Client {
 
   std::unique_ptr<grpc::ClientContext> Context() {
     auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() +
-                      std::chrono::milliseconds(static_cast<int64_t>(options_.timeout_seconds * 1000)));
+    ctx->set_deadline(
+        std::chrono::system_clock::now() +
+        std::chrono::milliseconds(static_cast<int64_t>(options_.timeout_seconds * 1000)));
     if (!options_.auth_token_file.empty()) {
-      ctx->AddMetadata("authorization",
-                       "Bearer " + std::string(absl::StripAsciiWhitespace(ReadAll(options_.auth_token_file))));
+      ctx->AddMetadata(
+          "authorization",
+          "Bearer " + std::string(absl::StripAsciiWhitespace(ReadAll(options_.auth_token_file))));
     }
     return ctx;
   }
@@ -93,6 +101,10 @@ class Client {
 // Reads a plan from a file, or stdin for "-" or no argument.
 bool ReadPlan(const std::string& path, std::string& out) {
   if (path.empty() || path == "-") {
+    if (path.empty() && isatty(STDIN_FILENO) != 0) {
+      std::cerr << "error: give a plan file, or pipe a plan in (omsctl plan submit plan.json)\n";
+      return false;
+    }
     out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     if (out.empty()) {
       std::cerr << "error: no plan on standard input (give a file, or pipe the plan in)\n";
@@ -132,23 +144,33 @@ std::string SizeText(const v1::Order& o) {
   return o.size_shares();
 }
 
-std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders, bool with_plan) {
-  std::vector<std::string> header = {"ID", "#", "SIDE", "TYPE", "TIF", "TOKEN", "OUTCOME", "LIMIT",
-                                     "SIZE", "FILLED", "AVG", "NOTIONAL", "STATUS"};
+std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders,
+                        bool with_plan) {
+  std::vector<std::string> header = {"ID",    "#",        "SIDE",  "TYPE", "TIF",
+                                     "TOKEN", "OUTCOME",  "LIMIT", "SIZE", "FILLED",
+                                     "AVG",   "NOTIONAL", "STATUS"};
   if (with_plan) header.insert(header.begin() + 1, "PLAN");
   Table t(header);
   for (const auto& o : orders) {
-    std::vector<std::string> row = {std::to_string(o.id()), std::to_string(o.trade_index()),
-                                    o.side(), o.order_type(), o.time_in_force(),
-                                    ShortToken(o.market_token_id()), o.outcome(),
-                                    OrDash(o.limit_price()), SizeText(o), o.filled_shares(),
-                                    OrDash(o.avg_fill_price()), Dollars(o.notional()),
+    std::vector<std::string> row = {std::to_string(o.id()),
+                                    std::to_string(o.trade_index()),
+                                    o.side(),
+                                    o.order_type(),
+                                    o.time_in_force(),
+                                    ShortToken(o.market_token_id()),
+                                    o.outcome(),
+                                    OrDash(o.limit_price()),
+                                    SizeText(o),
+                                    o.filled_shares(),
+                                    OrDash(o.avg_fill_price()),
+                                    Dollars(o.notional()),
                                     Colour(o.status(), o.status())};
     if (with_plan) row.insert(row.begin() + 1, o.plan_id());
     t.Add(row);
   }
   size_t shift = with_plan ? 1 : 0;
-  std::string out = t.Render({0, 1 + shift, 7 + shift, 8 + shift, 9 + shift, 10 + shift, 11 + shift});
+  std::string out =
+      t.Render({0, 1 + shift, 7 + shift, 8 + shift, 9 + shift, 10 + shift, 11 + shift});
   for (const auto& o : orders) {
     if (!o.reason().empty()) out += absl::StrCat("  order ", o.id(), ": ", o.reason(), "\n");
   }
@@ -156,13 +178,13 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
 }
 
 void PrintSummary(const v1::RunSummary& s) {
-  std::cout << Bold("Run " + s.plan_id()) << "  " << s.mode() << "  " << Colour(s.status(), s.status())
-            << "  " << s.started_at() << (s.finished_at().empty() ? "" : " → " + s.finished_at())
-            << "\n";
+  std::cout << Bold("Run " + s.plan_id()) << "  " << s.mode() << "  "
+            << Colour(s.status(), s.status()) << "  " << s.started_at()
+            << (s.finished_at().empty() ? "" : " → " + s.finished_at()) << "\n";
   if (!s.error_message().empty()) std::cout << "error: " << s.error_message() << "\n";
   std::cout << "Orders: " << s.orders_placed() << " placed, " << s.orders_filled() << " filled, "
-            << s.orders_partially_filled() << " partially filled, " << s.orders_open()
-            << " open, " << s.orders_rejected() << " rejected\n";
+            << s.orders_partially_filled() << " partially filled, " << s.orders_open() << " open, "
+            << s.orders_rejected() << " rejected\n";
   std::cout << "Bought " << Dollars(s.notional_bought()) << "   Sold " << Dollars(s.notional_sold())
             << "   Realized P&L " << Dollars(s.realized_pnl()) << "\n";
   if (s.orders_size() > 0) std::cout << "\n" << OrdersTable(s.orders(), false);
@@ -204,7 +226,8 @@ void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
   cmd->callback(submit);
 
   auto validate_file = std::make_shared<std::string>();
-  auto* validate = plan->add_subcommand("validate", "check a plan against the rules and the market");
+  auto* validate =
+      plan->add_subcommand("validate", "check a plan against the rules and the market");
   validate->add_option("file", *validate_file, "plan JSON file; - or omitted reads standard input");
   validate->callback([&client, &exit_code, validate_file] {
     std::string text;
@@ -263,8 +286,9 @@ void AddRunCommands(CLI::App& app, Client& client, int& exit_code) {
     } else {
       Table t({"PLAN", "MODE", "STATUS", "TRADES", "STARTED", "FINISHED", "ERROR"});
       for (const auto& r : resp.runs()) {
-        t.Add({r.plan_id(), r.mode(), Colour(r.status(), r.status()), std::to_string(r.trade_count()),
-               r.started_at(), OrDash(r.finished_at()), r.error_message().substr(0, 60)});
+        t.Add({r.plan_id(), r.mode(), Colour(r.status(), r.status()),
+               std::to_string(r.trade_count()), r.started_at(), OrDash(r.finished_at()),
+               r.error_message().substr(0, 60)});
       }
       std::cout << t.Render({3});
     }
@@ -419,7 +443,8 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
     }
     std::string status = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
     std::cout << (client.json() ? ToJson(resp) : status) << "\n";
-    exit_code = resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? kOk : kUnavailable;
+    exit_code =
+        resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? kOk : kUnavailable;
   });
 
   auto* tick = app.add_subcommand("tick", "fill, expire and reconcile open orders once");
@@ -436,7 +461,8 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else {
-      std::cout << (resp.skipped() ? "tick skipped: " : "tick " + std::to_string(resp.tick_id()) + ": ")
+      std::cout << (resp.skipped() ? "tick skipped: "
+                                   : "tick " + std::to_string(resp.tick_id()) + ": ")
                 << resp.message() << "\n";
     }
     exit_code = kOk;

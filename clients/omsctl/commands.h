@@ -1,10 +1,9 @@
 // omsctl commands: each one calls one OrderManager RPC and prints its answer.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "betteroms/v1/oms.grpc.pb.h"
 

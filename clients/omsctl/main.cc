@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   if (const char* s = std::getenv("BETTEROMS_SERVER"); s != nullptr && *s != '\0') {
     options.server = s;
   }
-  CLI::App app{"omsctl: submit trade plans to BetterOMS and inspect runs, orders and positions.", "omsctl"};
+  CLI::App app{"omsctl: submit trade plans to BetterOMS and inspect runs, orders and positions.",
+               "omsctl"};
   app.require_subcommand(1);
   app.fallthrough();
   app.add_option("--server", options.server, "oms-server address [env BETTEROMS_SERVER]")

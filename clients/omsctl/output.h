@@ -1,10 +1,10 @@
 // omsctl output: aligned tables for people, proto JSON for programs, colour only on a terminal.
 #pragma once
 
+#include <google/protobuf/message.h>
+
 #include <string>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 namespace betteroms::omsctl {
 

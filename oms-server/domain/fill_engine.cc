@@ -16,11 +16,13 @@ WalkResult WalkBook(const WalkSpec& spec, const Book& book, FillModel model) {
   int64_t remaining = spec.budget;
   for (size_t i = 0; i < side.size() && remaining > 0; ++i) {
     const Level& level = side[i];
-    bool acceptable = spec.side == Side::kBuy ? level.price <= spec.limit : level.price >= spec.limit;
+    bool acceptable =
+        spec.side == Side::kBuy ? level.price <= spec.limit : level.price >= spec.limit;
     if (!acceptable) break;
     int64_t price = spec.fill_at_limit ? spec.limit : level.price;
     // The top model treats the best level as bottomless, as the earlier implementation did.
-    int64_t available = model == FillModel::kTop ? std::numeric_limits<int64_t>::max() / 4 : level.size;
+    int64_t available =
+        model == FillModel::kTop ? std::numeric_limits<int64_t>::max() / 4 : level.size;
     int64_t shares = 0;
     int64_t notional = 0;
     if (spec.budget_in_collateral) {

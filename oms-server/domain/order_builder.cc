@@ -27,13 +27,20 @@ int64_t ProductRoundedDown(int64_t a, int64_t b, int decimals) {
 
 std::optional<RoundConfig> RoundingForTick(int64_t tick) {
   switch (tick) {
-    case 100'000: return RoundConfig{tick, 1, 2, 3};
-    case 10'000: return RoundConfig{tick, 2, 2, 4};
-    case 5'000: return RoundConfig{tick, 3, 2, 5};
-    case 2'500: return RoundConfig{tick, 4, 2, 6};
-    case 1'000: return RoundConfig{tick, 3, 2, 5};
-    case 100: return RoundConfig{tick, 4, 2, 6};
-    default: return std::nullopt;
+    case 100'000:
+      return RoundConfig{tick, 1, 2, 3};
+    case 10'000:
+      return RoundConfig{tick, 2, 2, 4};
+    case 5'000:
+      return RoundConfig{tick, 3, 2, 5};
+    case 2'500:
+      return RoundConfig{tick, 4, 2, 6};
+    case 1'000:
+      return RoundConfig{tick, 3, 2, 5};
+    case 100:
+      return RoundConfig{tick, 4, 2, 6};
+    default:
+      return std::nullopt;
   }
 }
 

@@ -8,19 +8,21 @@ namespace {
 
 constexpr absl::Duration kMinExpiryLead = absl::Seconds(60);  // the venue's safety threshold
 
-std::string Path(int i, std::string_view field) { return absl::StrCat("trades[", i, "].", std::string(field)); }
+std::string Path(int i, std::string_view field) {
+  return absl::StrCat("trades[", i, "].", std::string(field));
+}
 
 std::string Shares(int64_t micros) { return FormatMicros(micros); }
 
-void CheckPrice(std::vector<Violation>& out, const std::string& path, int64_t price,
-                int64_t tick) {
+void CheckPrice(std::vector<Violation>& out, const std::string& path, int64_t price, int64_t tick) {
   if (price % tick != 0) {
-    out.push_back({path, absl::StrCat("price ", FormatMicros(price),
-                                      " is not a multiple of the market's tick size ",
-                                      FormatMicros(tick))});
+    out.push_back(
+        {path, absl::StrCat("price ", FormatMicros(price),
+                            " is not a multiple of the market's tick size ", FormatMicros(tick))});
   } else if (price < tick || price > kMicro - tick) {
-    out.push_back({path, absl::StrCat("invalid price (", FormatMicros(price), "), min: ",
-                                      FormatMicros(tick), " - max: ", FormatMicros(kMicro - tick))});
+    out.push_back(
+        {path, absl::StrCat("invalid price (", FormatMicros(price), "), min: ", FormatMicros(tick),
+                            " - max: ", FormatMicros(kMicro - tick))});
   }
 }
 
@@ -42,7 +44,8 @@ Reach ReachFor(const Trade& t, const Book& book) {
   const std::vector<Level>& levels = t.side == Side::kBuy ? book.asks : book.bids;
   int64_t remaining = t.size;
   for (const Level& l : levels) {
-    if (t.worst_price && (t.side == Side::kBuy ? l.price > *t.worst_price : l.price < *t.worst_price)) {
+    if (t.worst_price &&
+        (t.side == Side::kBuy ? l.price > *t.worst_price : l.price < *t.worst_price)) {
       break;
     }
     r.price = l.price;
@@ -77,7 +80,8 @@ std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& bo
     int i = static_cast<int>(idx);
     auto it = books.find(t.token_id);
     if (it == books.end()) {
-      out.push_back({Path(i, "marketTokenId"), absl::StrCat("no order book for token ", t.token_id)});
+      out.push_back(
+          {Path(i, "marketTokenId"), absl::StrCat("no order book for token ", t.token_id)});
       continue;
     }
     const Book& book = it->second;
@@ -91,18 +95,18 @@ std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& bo
     if (t.worst_price) CheckPrice(out, Path(i, "worstPrice"), *t.worst_price, book.tick);
     bool two_decimals = MicroDecimals(t.size) <= 2;
     if (!two_decimals && (t.unit == SizeUnit::kShares || t.type == OrderType::kMarket)) {
-      out.push_back({Path(i, "size"),
-                     absl::StrCat("size ", FormatMicros(t.size), " has more than 2 decimals; the "
-                                  "venue takes ", t.unit == SizeUnit::kShares ? "shares" : "USDC",
-                                  " amounts to 0.01")});
+      out.push_back({Path(i, "size"), absl::StrCat("size ", FormatMicros(t.size),
+                                                   " has more than 2 decimals; the "
+                                                   "venue takes ",
+                                                   t.unit == SizeUnit::kShares ? "shares" : "USDC",
+                                                   " amounts to 0.01")});
     }
     if (t.type == OrderType::kLimit && t.price) {
       int64_t shares = LimitShares(t);
       if (shares <= 0 || shares < book.min_order_size) {
-        out.push_back({Path(i, "size"),
-                       absl::StrCat("order of ", Shares(shares),
-                                    " shares is below the market's minimum of ",
-                                    Shares(book.min_order_size), " shares")});
+        out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(shares),
+                                                     " shares is below the market's minimum of ",
+                                                     Shares(book.min_order_size), " shares")});
       }
     } else if (t.type == OrderType::kMarket && t.side == Side::kSell &&
                t.unit == SizeUnit::kShares && t.size < book.min_order_size) {
@@ -170,9 +174,9 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
       int64_t held = shares_available[t.token_id];
       if (held < o.amounts.maker) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "trades[", idx, "]: SELL of ", Shares(o.amounts.maker), " shares of token ",
-            t.token_id, " needs shares the ", ModeName(plan.mode), " position does not hold: ",
-            Shares(held), " available after the plan's earlier trades"));
+            "trades[", idx, "]: SELL of ", Shares(o.amounts.maker), " shares of token ", t.token_id,
+            " needs shares the ", ModeName(plan.mode), " position does not hold: ", Shares(held),
+            " available after the plan's earlier trades"));
       }
     }
 

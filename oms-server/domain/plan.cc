@@ -31,7 +31,8 @@ class Checker {
       return nullptr;
     }
     if (v->kind != kind) {
-      Add(path, absl::StrCat("must be ", std::string(JsonKindName(kind)), ", got ", std::string(JsonKindName(v->kind))));
+      Add(path, absl::StrCat("must be ", std::string(JsonKindName(kind)), ", got ",
+                             std::string(JsonKindName(v->kind))));
       return nullptr;
     }
     return v;
@@ -74,8 +75,7 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
   }
   c.UnknownFields(t,
                   {"marketTokenId", "outcome", "side", "orderType", "size", "price", "notes",
-                   "sizeUnit", "timeInForce", "expiresAt", "cancelAfter", "worstPrice",
-                   "postOnly"},
+                   "sizeUnit", "timeInForce", "expiresAt", "cancelAfter", "worstPrice", "postOnly"},
                   base);
   using K = JsonValue::Kind;
   if (auto* v = c.Get(t, "marketTokenId", TradePath(i, "marketTokenId"), K::kString, true)) {
@@ -100,7 +100,8 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
       out.side = *s;
       side_ok = true;
     } else {
-      c.Add(TradePath(i, "side"), absl::StrCat("must be \"BUY\" or \"SELL\", got \"", v->text, "\""));
+      c.Add(TradePath(i, "side"),
+            absl::StrCat("must be \"BUY\" or \"SELL\", got \"", v->text, "\""));
     }
   }
   if (auto* v = c.Get(t, "orderType", TradePath(i, "orderType"), K::kString, true)) {
@@ -123,7 +124,8 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
   if (auto* v = c.Get(t, "size", TradePath(i, "size"), K::kNumber, true)) {
     auto micros = ParseJsonNumberMicros(v->text, 6);
     if (!micros.ok()) {
-      c.Add(TradePath(i, "size"), absl::StrCat("must have at most 6 decimal places, got ", v->text));
+      c.Add(TradePath(i, "size"),
+            absl::StrCat("must have at most 6 decimal places, got ", v->text));
     } else if (*micros <= 0) {
       c.Add(TradePath(i, "size"), absl::StrCat("must be greater than 0, got ", v->text));
     } else if (*micros > kMaxSizeMicros) {
@@ -143,7 +145,8 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
   if (auto* v = c.Get(t, "worstPrice", TradePath(i, "worstPrice"), K::kNumber, false)) {
     out.worst_price = c.Price(*v, TradePath(i, "worstPrice"));
     if (type_ok && out.type == OrderType::kLimit) {
-      c.Add(TradePath(i, "worstPrice"), "applies to MARKET orders only; a LIMIT order's price is its limit");
+      c.Add(TradePath(i, "worstPrice"),
+            "applies to MARKET orders only; a LIMIT order's price is its limit");
     }
   }
   out.tif = out.type == OrderType::kLimit ? TimeInForce::kGtc : TimeInForce::kFok;
@@ -235,10 +238,14 @@ const char* SideName(Side s) { return s == Side::kBuy ? "BUY" : "SELL"; }
 const char* OrderTypeName(OrderType t) { return t == OrderType::kMarket ? "MARKET" : "LIMIT"; }
 const char* TimeInForceName(TimeInForce t) {
   switch (t) {
-    case TimeInForce::kGtc: return "GTC";
-    case TimeInForce::kGtd: return "GTD";
-    case TimeInForce::kFok: return "FOK";
-    case TimeInForce::kFak: return "FAK";
+    case TimeInForce::kGtc:
+      return "GTC";
+    case TimeInForce::kGtd:
+      return "GTD";
+    case TimeInForce::kFok:
+      return "FOK";
+    case TimeInForce::kFak:
+      return "FAK";
   }
   return "GTC";
 }
@@ -288,8 +295,8 @@ PlanParseResult ParsePlan(std::string_view json_text) {
     return result;
   }
   if (!doc->is_object()) {
-    result.violations.push_back(
-        {"", absl::StrCat("a plan must be a JSON object, got ", std::string(JsonKindName(doc->kind)))});
+    result.violations.push_back({"", absl::StrCat("a plan must be a JSON object, got ",
+                                                  std::string(JsonKindName(doc->kind)))});
     return result;
   }
   using K = JsonValue::Kind;
@@ -318,8 +325,8 @@ PlanParseResult ParsePlan(std::string_view json_text) {
     if (v->items.empty()) {
       c.Add("trades", "must contain at least one trade");
     } else if (v->items.size() > static_cast<size_t>(kMaxTrades)) {
-      c.Add("trades", absl::StrCat("must contain at most ", kMaxTrades, " trades, got ",
-                                   v->items.size()));
+      c.Add("trades",
+            absl::StrCat("must contain at most ", kMaxTrades, " trades, got ", v->items.size()));
     } else {
       plan.trades.resize(v->items.size());
       for (size_t i = 0; i < v->items.size(); ++i) ParseTrade(c, v->items[i], i, plan.trades[i]);
@@ -335,9 +342,8 @@ std::string CanonicalPlanText(const Plan& plan) {
     absl::StrAppend(&out, "\ntrade|", t.token_id, "|", t.outcome, "|", SideName(t.side), "|",
                     OrderTypeName(t.type), "|", t.size, "|",
                     t.unit == SizeUnit::kUsdc ? "USDC" : "SHARES", "|", t.price.value_or(-1), "|",
-                    TimeInForceName(t.tif), "|",
-                    t.expires_at ? FormatRfc3339(*t.expires_at) : "", "|",
-                    t.cancel_after ? absl::FormatDuration(*t.cancel_after) : "", "|",
+                    TimeInForceName(t.tif), "|", t.expires_at ? FormatRfc3339(*t.expires_at) : "",
+                    "|", t.cancel_after ? absl::FormatDuration(*t.cancel_after) : "", "|",
                     t.worst_price.value_or(-1), "|", t.post_only, "|", t.notes);
   }
   return out;

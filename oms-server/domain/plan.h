@@ -17,8 +17,8 @@ enum class OrderType { kMarket, kLimit };
 enum class TimeInForce { kGtc, kGtd, kFok, kFak };
 enum class SizeUnit { kUsdc, kShares };
 
-const char* ModeName(Mode m);        // "paper" | "live"
-const char* SideName(Side s);        // "BUY" | "SELL"
+const char* ModeName(Mode m);  // "paper" | "live"
+const char* SideName(Side s);  // "BUY" | "SELL"
 const char* OrderTypeName(OrderType t);
 const char* TimeInForceName(TimeInForce t);
 std::optional<Mode> ParseMode(std::string_view s);
@@ -36,11 +36,11 @@ struct Trade {
   OrderType type = OrderType::kMarket;
   int64_t size = 0;  // micro-units of `unit`
   SizeUnit unit = SizeUnit::kUsdc;
-  std::optional<int64_t> price;        // micro-units; LIMIT only
+  std::optional<int64_t> price;  // micro-units; LIMIT only
   TimeInForce tif = TimeInForce::kFok;
-  std::optional<absl::Time> expires_at;          // GTD
-  std::optional<absl::Duration> cancel_after;    // GTC: cancel the resting order after this
-  std::optional<int64_t> worst_price;            // MARKET protection, micro-units
+  std::optional<absl::Time> expires_at;        // GTD
+  std::optional<absl::Duration> cancel_after;  // GTC: cancel the resting order after this
+  std::optional<int64_t> worst_price;          // MARKET protection, micro-units
   bool post_only = false;
   std::string notes;
 };
@@ -58,8 +58,8 @@ struct Violation {
 };
 
 struct PlanParseResult {
-  Plan plan;                         // meaningful only when violations is empty
-  std::vector<Violation> violations; // every problem found, in document order
+  Plan plan;                          // meaningful only when violations is empty
+  std::vector<Violation> violations;  // every problem found, in document order
   bool ok() const { return violations.empty(); }
 };
 

@@ -18,8 +18,8 @@ class ServerTimer {
  public:
   explicit ServerTimer(grpc::ServerContext* ctx) : ctx_(ctx), start_(absl::Now()) {}
   ~ServerTimer() {
-    ctx_->AddTrailingMetadata(
-        "x-oms-server-us", std::to_string(absl::ToInt64Microseconds(absl::Now() - start_)));
+    ctx_->AddTrailingMetadata("x-oms-server-us",
+                              std::to_string(absl::ToInt64Microseconds(absl::Now() - start_)));
   }
 
  private:

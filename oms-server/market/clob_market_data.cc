@@ -59,8 +59,8 @@ absl::StatusOr<std::string> ClobMarketData::Call(const std::string& method, cons
       return absl::NotFoundError(absl::StrCat("no order book for token ", token));
     }
     if (resp->status == 403) {
-      bool html = absl::StrContains(resp->content_type, "html") ||
-                  absl::StartsWith(resp->body, "<");
+      bool html =
+          absl::StrContains(resp->content_type, "html") || absl::StartsWith(resp->body, "<");
       return absl::PermissionDeniedError(
           html ? absl::StrCat("market data: blocked by the venue's firewall (HTTP 403) at ",
                               base_url_)
@@ -72,12 +72,12 @@ absl::StatusOr<std::string> ClobMarketData::Call(const std::string& method, cons
                                                      " for token ", token, ": ",
                                                      VenueError(resp->body)));
     }
-    return absl::UnknownError(absl::StrCat("market data: unexpected HTTP ", resp->status, " from ",
-                                           base_url_, path));
+    return absl::UnknownError(
+        absl::StrCat("market data: unexpected HTTP ", resp->status, " from ", base_url_, path));
   }
-  return absl::Status(last_code, absl::StrCat("the Polymarket CLOB at ", base_url_,
-                                              " is unavailable (", last_error, ") after ",
-                                              retry_.attempts, " attempts"));
+  return absl::Status(
+      last_code, absl::StrCat("the Polymarket CLOB at ", base_url_, " is unavailable (", last_error,
+                              ") after ", retry_.attempts, " attempts"));
 }
 
 absl::StatusOr<domain::Book> ClobMarketData::GetBook(const std::string& token) {
@@ -130,7 +130,8 @@ absl::StatusOr<bool> ClobMarketData::GetNegRisk(const std::string& token) {
   OMS_ASSIGN_OR_RETURN(std::string body, Call("GET", "/neg-risk?token_id=" + token, "", token));
   OMS_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(body));
   const JsonValue* v = doc.Find("neg_risk");
-  if (v == nullptr || !v->is_bool()) return absl::UnknownError("market data: /neg-risk without neg_risk");
+  if (v == nullptr || !v->is_bool())
+    return absl::UnknownError("market data: /neg-risk without neg_risk");
   return v->boolean;
 }
 

@@ -10,7 +10,7 @@
 namespace betteroms::market {
 
 struct RetryPolicy {
-  int attempts = 3;                              // in all, the first included
+  int attempts = 3;                                        // in all, the first included
   absl::Duration first_backoff = absl::Milliseconds(200);  // doubles each retry
 };
 

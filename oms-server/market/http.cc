@@ -35,7 +35,8 @@ absl::StatusOr<HttpResponse> CurlTransport::Request(const std::string& method,
   CURL* h = curl.get();
   curl_easy_reset(h);  // clears options, keeps connections
   HttpResponse resp;
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
+                                                                      &curl_slist_free_all);
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
@@ -55,8 +56,8 @@ absl::StatusOr<HttpResponse> CurlTransport::Request(const std::string& method,
   }
   CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OPERATION_TIMEDOUT) {
-    return absl::DeadlineExceededError(absl::StrCat("timed out after ",
-                                                    absl::FormatDuration(options_.total_timeout)));
+    return absl::DeadlineExceededError(
+        absl::StrCat("timed out after ", absl::FormatDuration(options_.total_timeout)));
   }
   if (rc != CURLE_OK) return absl::UnavailableError(curl_easy_strerror(rc));
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);

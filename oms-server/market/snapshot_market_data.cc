@@ -23,8 +23,8 @@ class SnapshotMarketData : public MarketData {
       std::filesystem::path path = std::filesystem::path(dir_) / (token + ".json");
       std::ifstream in(path);
       if (!in) {
-        return absl::NotFoundError(
-            absl::StrCat("no order book for token ", token, " (no recorded book ", path.string(), ")"));
+        return absl::NotFoundError(absl::StrCat("no order book for token ", token,
+                                                " (no recorded book ", path.string(), ")"));
       }
       std::stringstream text;
       text << in.rdbuf();

@@ -121,8 +121,8 @@ absl::Status OmsService::CheckDatabase() {
   return conn->Exec("health", "SELECT 1").status();
 }
 
-absl::Status OmsService::ClaimRun(store::Connection& conn, const PreparedPlan& prepared,
-                                  bool retry, absl::Time started) {
+absl::Status OmsService::ClaimRun(store::Connection& conn, const PreparedPlan& prepared, bool retry,
+                                  absl::Time started) {
   store::RunRow row = RunRowOf(prepared, started);
   OMS_ASSIGN_OR_RETURN(bool inserted, store::InsertRunningRun(conn, row));
   if (inserted) return absl::OkStatus();
@@ -130,24 +130,24 @@ absl::Status OmsService::ClaimRun(store::Connection& conn, const PreparedPlan& p
   OMS_ASSIGN_OR_RETURN(store::RunRow earlier, store::GetRun(conn, row.plan_id));
   std::string when = earlier.finished_at.value_or(earlier.started_at);
   if (earlier.plan_hash != prepared.hash) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "planId \"", row.plan_id, "\" was already used for a different plan (", earlier.status,
-        " at ", when, "); give this plan a new planId"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("planId \"", row.plan_id, "\" was already used for a different plan (",
+                     earlier.status, " at ", when, "); give this plan a new planId"));
   }
   if (earlier.status == "failed" && earlier.order_count == 0) {
     if (!retry) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "plan \"", row.plan_id, "\" already ran and failed at ", when, " (",
-          earlier.error_message.value_or("no reason recorded"),
-          "); it placed no orders, so it may run again with --retry"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("plan \"", row.plan_id, "\" already ran and failed at ", when, " (",
+                       earlier.error_message.value_or("no reason recorded"),
+                       "); it placed no orders, so it may run again with --retry"));
     }
     OMS_ASSIGN_OR_RETURN(bool restarted, store::RestartFailedRun(conn, row));
     if (restarted) return absl::OkStatus();
     return absl::AlreadyExistsError(
         absl::StrCat("plan \"", row.plan_id, "\" is being retried by another request"));
   }
-  return absl::AlreadyExistsError(absl::StrCat("plan \"", row.plan_id, "\" already ran: ",
-                                               earlier.status, " at ", when,
+  return absl::AlreadyExistsError(absl::StrCat("plan \"", row.plan_id,
+                                               "\" already ran: ", earlier.status, " at ", when,
                                                " (a planId runs once)"));
 }
 
@@ -174,12 +174,12 @@ absl::StatusOr<v1::RunSummary> OmsService::SubmitPlan(const std::string& plan_js
   });
   if (!status.ok()) {
     if (claimed) {
-      absl::Status recorded = store::RecordFailedRun(*conn, RunRowOf(prepared, started),
-                                                     FormatRfc3339(clock_.Now()),
-                                                     std::string(status.message()));
+      absl::Status recorded =
+          store::RecordFailedRun(*conn, RunRowOf(prepared, started), FormatRfc3339(clock_.Now()),
+                                 std::string(status.message()));
       if (!recorded.ok()) {
-        LogError("cannot record failed run", {{"plan_id", prepared.plan.plan_id},
-                                              {"error", std::string(recorded.message())}});
+        LogError("cannot record failed run",
+                 {{"plan_id", prepared.plan.plan_id}, {"error", std::string(recorded.message())}});
       }
     }
     LogWarn("plan refused or failed",
@@ -203,9 +203,9 @@ absl::StatusOr<v1::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
   // One book read per token per run: the simulation and the stored snapshots use the same books.
   OMS_ASSIGN_OR_RETURN(domain::BookMap books, market_.GetBooks(tokens));
   OMS_ASSIGN_OR_RETURN(auto available, store::SharesAvailable(conn, mode, tokens));
-  OMS_ASSIGN_OR_RETURN(std::vector<domain::PaperOrder> orders,
-                       domain::SimulatePaperPlan(plan, books, available, options_.fill_model,
-                                                 clock_.Now()));
+  OMS_ASSIGN_OR_RETURN(
+      std::vector<domain::PaperOrder> orders,
+      domain::SimulatePaperPlan(plan, books, available, options_.fill_model, clock_.Now()));
   OMS_ASSIGN_OR_RETURN(auto history, store::ListExecutionsForPositions(conn, mode, tokens));
   std::map<PositionKey, HeldPosition> before = FoldPositions(history);
 
@@ -252,9 +252,8 @@ absl::StatusOr<v1::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
   std::vector<store::ExecutionRow> fills;
   for (size_t i = 0; i < orders.size(); ++i) {
     for (const auto& f : orders[i].fills) {
-      fills.push_back({ids[i], mode, rows[i].token_id, rows[i].side, f.shares, f.price,
-                       f.notional, 0, "taker", snapshot_ids[rows[i].token_id],
-                       summary.finished_at()});
+      fills.push_back({ids[i], mode, rows[i].token_id, rows[i].side, f.shares, f.price, f.notional,
+                       0, "taker", snapshot_ids[rows[i].token_id], summary.finished_at()});
     }
     rows[i].id = ids[i];
   }
@@ -326,9 +325,9 @@ absl::StatusOr<v1::ListRunsResponse> OmsService::ListRuns(const v1::ListRunsRequ
 }
 
 absl::StatusOr<v1::ListOrdersResponse> OmsService::ListOrders(const v1::ListOrdersRequest& req) {
-  static const std::set<std::string> kStatuses = {"open", "partially_filled", "filled",
-                                                  "cancelled", "expired", "rejected",
-                                                  "signing", "submitting", "unknown"};
+  static const std::set<std::string> kStatuses = {"open",      "partially_filled", "filled",
+                                                  "cancelled", "expired",          "rejected",
+                                                  "signing",   "submitting",       "unknown"};
   if (!req.status().empty() && kStatuses.count(req.status()) == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "status must be one of ", absl::StrJoin(kStatuses, ", "), "; got \"", req.status(), "\""));
@@ -336,7 +335,10 @@ absl::StatusOr<v1::ListOrdersResponse> OmsService::ListOrders(const v1::ListOrde
   if (!req.mode().empty() && !domain::ParseMode(req.mode())) {
     return absl::InvalidArgumentError("mode must be \"paper\" or \"live\"");
   }
-  store::OrderFilter filter{req.plan_id(), req.status(), req.mode(), {},
+  store::OrderFilter filter{req.plan_id(),
+                            req.status(),
+                            req.mode(),
+                            {},
                             req.limit() > 0 ? std::min(req.limit(), 10000) : 100};
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
   OMS_ASSIGN_OR_RETURN(auto rows, store::ListOrders(*conn, filter));
@@ -363,9 +365,9 @@ absl::StatusOr<v1::Order> OmsService::CancelOrder(int64_t id) {
     bool resting = (order.status == "open" || order.status == "partially_filled") &&
                    (order.time_in_force == "GTC" || order.time_in_force == "GTD");
     if (!resting) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "order ", id, " is ", order.status, " (", order.time_in_force,
-          "); only resting GTC/GTD orders can be cancelled"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("order ", id, " is ", order.status, " (", order.time_in_force,
+                       "); only resting GTC/GTD orders can be cancelled"));
     }
     order.status = "cancelled";
     order.reason = "cancelled by request";

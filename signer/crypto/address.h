@@ -1,11 +1,11 @@
 // Ethereum addresses: derived from a secp256k1 public key, written with the EIP-55 checksum.
 #pragma once
 
+#include <secp256k1.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
-
-#include <secp256k1.h>
 
 namespace betteroms::crypto {
 

@@ -27,22 +27,26 @@ int Nibble(char c) {
 
 absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::NotFoundError(absl::StrCat("key file ", path, ": ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::NotFoundError(absl::StrCat("key file ", path, ": ", std::strerror(errno)));
   struct stat st {};
   if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
     close(fd);
-    return absl::PermissionDeniedError(absl::StrCat(
-        "key file ", path, " is readable by group or others (mode ",
-        absl::StrCat(absl::Hex(st.st_mode & 0777)), "); run: chmod 600 ", path));
+    return absl::PermissionDeniedError(
+        absl::StrCat("key file ", path, " is readable by group or others (mode ",
+                     absl::StrCat(absl::Hex(st.st_mode & 0777)), "); run: chmod 600 ", path));
   }
   char buf[256];
   ssize_t n = read(fd, buf, sizeof(buf));
   close(fd);
   SecretKey key;
   std::string_view text(buf, n > 0 ? static_cast<size_t>(n) : 0);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+    text.remove_prefix(2);
   bool ok = text.size() == 64;
   for (size_t i = 0; ok && i < 32; ++i) {
     int hi = Nibble(text[2 * i]);
@@ -93,7 +97,8 @@ absl::Status WriteNewHexKey(const std::string& path) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     OPENSSL_cleanse(hex.data(), hex.size());
-    return absl::FailedPreconditionError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
   }
   ssize_t written = write(fd, hex.data(), hex.size());
   OPENSSL_cleanse(hex.data(), hex.size());

@@ -57,9 +57,10 @@ int main() {
     return 1;
   }
   for (int i = 0; i < 100; ++i) {
-    stack.clob().SetBook(Token(i), betteroms::testing::VenueBookJson(
-                                       Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
-                                       {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
+    stack.clob().SetBook(Token(i),
+                         betteroms::testing::VenueBookJson(
+                             Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
+                             {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
   }
   auto channel = grpc::CreateChannel(stack.address(), grpc::InsecureChannelCredentials());
   auto stub = betteroms::v1::OrderManager::NewStub(channel);
@@ -68,9 +69,9 @@ int main() {
   std::vector<double> server_ms, client_ms;
   for (int i = 0; i < 1000; ++i) {
     betteroms::v1::SubmitPlanRequest req;
-    req.set_plan_json(R"({"planId": "seq-)" + std::to_string(i) + R"(", "mode": "paper", "trades": [)" +
-                      Trade(Token(i % 100), R"("side": "BUY", "orderType": "MARKET", "size": 2)") +
-                      "]}");
+    req.set_plan_json(
+        R"({"planId": "seq-)" + std::to_string(i) + R"(", "mode": "paper", "trades": [)" +
+        Trade(Token(i % 100), R"("side": "BUY", "orderType": "MARKET", "size": 2)") + "]}");
     grpc::ClientContext ctx;
     betteroms::v1::RunSummary resp;
     auto start = Clock::now();
@@ -83,10 +84,11 @@ int main() {
     auto it = ctx.GetServerTrailingMetadata().find("x-oms-server-us");
     server_ms.push_back(std::stod(std::string(it->second.data(), it->second.size())) / 1000.0);
   }
-  std::printf("(a) 1000 sequential one-trade plans: server p50 %.2f ms, p99 %.2f ms; "
-              "client p50 %.2f ms, p99 %.2f ms\n",
-              Percentile(server_ms, 0.5), Percentile(server_ms, 0.99), Percentile(client_ms, 0.5),
-              Percentile(client_ms, 0.99));
+  std::printf(
+      "(a) 1000 sequential one-trade plans: server p50 %.2f ms, p99 %.2f ms; "
+      "client p50 %.2f ms, p99 %.2f ms\n",
+      Percentile(server_ms, 0.5), Percentile(server_ms, 0.99), Percentile(client_ms, 0.5),
+      Percentile(client_ms, 0.99));
 
   // (b) omsctl as a whole process.
   std::vector<double> walls;
@@ -109,15 +111,17 @@ int main() {
   // (c) one 10,000-trade plan over 100 tokens.
   stack.clob().Reset();
   for (int i = 0; i < 100; ++i) {
-    stack.clob().SetBook(Token(i), betteroms::testing::VenueBookJson(
-                                       Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
-                                       {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
+    stack.clob().SetBook(Token(i),
+                         betteroms::testing::VenueBookJson(
+                             Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
+                             {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
   }
   std::string big = R"({"planId": "big-1", "mode": "paper", "trades": [)";
   for (int i = 0; i < 10000; ++i) {
-    std::string body = i % 4 == 3
-        ? R"("side": "BUY", "orderType": "LIMIT", "size": 10, "price": 0.4, "sizeUnit": "SHARES")"
-        : R"("side": "BUY", "orderType": "MARKET", "size": 3)";
+    std::string body =
+        i % 4 == 3
+            ? R"("side": "BUY", "orderType": "LIMIT", "size": 10, "price": 0.4, "sizeUnit": "SHARES")"
+            : R"("side": "BUY", "orderType": "MARKET", "size": 3)";
     big += (i ? "," : "") + Trade(Token(i % 100), body);
   }
   big += "]}";
@@ -138,10 +142,11 @@ int main() {
   std::string statements = "?";
   std::regex re(R"re("plan_id":"big-1","orders":"10000","db_statements":"(\d+)")re");
   if (std::regex_search(log, m, re)) statements = m[1];
-  std::printf("(c) 10,000-trade plan over 100 tokens: %.0f ms end to end (%d orders, %s filled); "
-              "book requests: %d /books + %d /book; DB statements for the run: %s\n",
-              wall, resp.orders_placed(), std::to_string(resp.orders_filled()).c_str(),
-              stack.clob().Count("books"), stack.clob().Count("book"), statements.c_str());
+  std::printf(
+      "(c) 10,000-trade plan over 100 tokens: %.0f ms end to end (%d orders, %s filled); "
+      "book requests: %d /books + %d /book; DB statements for the run: %s\n",
+      wall, resp.orders_placed(), std::to_string(resp.orders_filled()).c_str(),
+      stack.clob().Count("books"), stack.clob().Count("book"), statements.c_str());
 
   // (d) resident memory of the server after (c).
   std::printf("(d) oms-server RSS after (c): %.1f MB\n", RssKb(stack.server().pid()) / 1024.0);

@@ -1,6 +1,6 @@
 // The foundation end to end: real oms-server, oms-signer and omsctl processes.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <thread>
 
@@ -15,7 +15,9 @@ namespace {
 class FoundationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveTestPostgres()) GTEST_FAIL() << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    if (!HaveTestPostgres())
+      GTEST_FAIL()
+          << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
   }
 };
 
@@ -59,9 +61,10 @@ TEST_F(FoundationTest, RunsShowFindsAPlanInsertedByTheTest) {
   Stack stack;
   ASSERT_TRUE(stack.ok()) << stack.error();
   auto conn = stack.db().Connect();
-  ASSERT_TRUE(conn->Exec("insert", "INSERT INTO execution_history (plan_id, plan_json, plan_hash, "
-                                   "mode, status, trade_count, finished_at, error_message) VALUES "
-                                   "('seeded-1', '{}', 'h', 'paper', 'failed', 3, now(), 'seeded')")
+  ASSERT_TRUE(conn->Exec("insert",
+                         "INSERT INTO execution_history (plan_id, plan_json, plan_hash, "
+                         "mode, status, trade_count, finished_at, error_message) VALUES "
+                         "('seeded-1', '{}', 'h', 'paper', 'failed', 3, now(), 'seeded')")
                   .ok());
   CommandResult r = stack.Omsctl({"runs", "show", "seeded-1"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -89,10 +92,12 @@ TEST_F(FoundationTest, UnbuiltRpcsAnswerUnimplementedSaying) {
 
 TEST_F(FoundationTest, ServerExitsWithAClearErrorWhenPostgresIsDown) {
   TempDir dir;
-  CommandResult r = RunCommand({OmsServerBin(), "--listen", "127.0.0.1:0"},
-                               {{"DATABASE_URL", "postgresql://oms@127.0.0.1:1/betteroms"}}, "", 30);
+  CommandResult r =
+      RunCommand({OmsServerBin(), "--listen", "127.0.0.1:0"},
+                 {{"DATABASE_URL", "postgresql://oms@127.0.0.1:1/betteroms"}}, "", 30);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("oms-server: store: cannot connect to PostgreSQL"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("oms-server: store: cannot connect to PostgreSQL"), std::string::npos)
+      << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
@@ -134,9 +139,11 @@ TEST(Omsctl, UnreachableServerIsOneClearLine) {
 }
 
 TEST(Omsctl, HelpOnEveryLevel) {
-  for (auto args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"runs", "--help"}, {"plan", "--help"}, {"orders", "--help"},
-           {"plan", "submit", "--help"}}) {
+  for (auto args : std::vector<std::vector<std::string>>{{"--help"},
+                                                         {"runs", "--help"},
+                                                         {"plan", "--help"},
+                                                         {"orders", "--help"},
+                                                         {"plan", "submit", "--help"}}) {
     args.insert(args.begin(), OmsctlBin());
     CommandResult r = RunCommand(args);
     EXPECT_EQ(r.exit_code, 0) << args[1];
@@ -156,8 +163,8 @@ TEST(Signer, ReportsTheAddressOfAKnownKey) {
                            {}, dir.File("signer.log"));
   int port = WaitForPortFile(dir.File("port"), 10'000, &signer);
   ASSERT_GT(port, 0) << signer.Log();
-  auto stub = signer::v1::Signer::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  auto stub = signer::v1::Signer::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   signer::v1::Identity id;

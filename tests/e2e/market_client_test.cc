@@ -36,7 +36,8 @@ TEST_F(MarketClientTest, FetchesManyBooksInBatches) {
   std::vector<std::string> tokens;
   for (int i = 0; i < 120; ++i) {
     tokens.push_back(std::to_string(1000 + i));
-    clob_.SetBook(tokens.back(), testing::VenueBookJson(tokens.back(), {{"0.4", "1"}}, {{"0.6", "1"}}));
+    clob_.SetBook(tokens.back(),
+                  testing::VenueBookJson(tokens.back(), {{"0.4", "1"}}, {{"0.6", "1"}}));
   }
   auto books = client_->GetBooks(tokens);
   ASSERT_TRUE(books.ok()) << books.status();

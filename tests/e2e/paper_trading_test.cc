@@ -7,8 +7,10 @@
 namespace betteroms::testing {
 namespace {
 
-const std::string kYes = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
-const std::string kNo = "52114319501245915516055106046884209969926127482827954674443846427813813222426";
+const std::string kYes =
+    "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+const std::string kNo =
+    "52114319501245915516055106046884209969926127482827954674443846427813813222426";
 
 std::string Trade(const std::string& token, const std::string& side, const std::string& type,
                   const std::string& size, const std::string& extra = "") {
@@ -25,7 +27,9 @@ std::string Plan(const std::string& id, const std::vector<std::string>& trades) 
 class PaperTradingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveTestPostgres()) GTEST_FAIL() << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    if (!HaveTestPostgres())
+      GTEST_FAIL()
+          << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
     stack_ = std::make_unique<Stack>();
     ASSERT_TRUE(stack_->ok()) << stack_->error();
     // Venue order: the best ask (0.50) is the LAST element of asks; the worst (0.99) is first.
@@ -42,7 +46,9 @@ class PaperTradingTest : public ::testing::Test {
   CommandResult SubmitJson(const std::string& plan) {
     return stack_->Omsctl({"-o", "json", "plan", "submit", "-"}, plan);
   }
-  int64_t Count(const std::string& sql) { return stack_->db().Connect()->Exec("c", sql)->Int(0, 0); }
+  int64_t Count(const std::string& sql) {
+    return stack_->db().Connect()->Exec("c", sql)->Int(0, 0);
+  }
 
   std::unique_ptr<Stack> stack_;
 };
@@ -65,7 +71,8 @@ TEST_F(PaperTradingTest, MarketBuyWalksTheDepthAcrossLevels) {
 }
 
 TEST_F(PaperTradingTest, FokIsRefusedOnAThinBook) {
-  CommandResult r = SubmitJson(Plan("thin", {Trade(kYes, "BUY", "MARKET", "100", R"(, "worstPrice": 0.52)")}));
+  CommandResult r =
+      SubmitJson(Plan("thin", {Trade(kYes, "BUY", "MARKET", "100", R"(, "worstPrice": 0.52)")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"ordersRejected\": 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("FOK orders are fully filled/killed"), std::string::npos) << r.out;
@@ -73,7 +80,8 @@ TEST_F(PaperTradingTest, FokIsRefusedOnAThinBook) {
 }
 
 TEST_F(PaperTradingTest, SellWithoutSharesIsRefusedAndNothingPersisted) {
-  CommandResult r = Submit(Plan("naked-sell", {Trade(kYes, "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}));
+  CommandResult r =
+      Submit(Plan("naked-sell", {Trade(kYes, "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("SELL of 5 shares"), std::string::npos) << r.err;
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
@@ -95,9 +103,9 @@ TEST_F(PaperTradingTest, BuyThenSellRealizesPnl) {
 }
 
 TEST_F(PaperTradingTest, LimitOrderFillsOrRests) {
-  CommandResult r = SubmitJson(Plan("limits", {
-      Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.5, "sizeUnit": "SHARES")"),
-      Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
+  CommandResult r = SubmitJson(Plan(
+      "limits", {Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.5, "sizeUnit": "SHARES")"),
+                 Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"ordersFilled\": 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"ordersOpen\": 1"), std::string::npos) << r.out;
@@ -107,7 +115,10 @@ TEST_F(PaperTradingTest, LimitOrderFillsOrRests) {
 }
 
 TEST_F(PaperTradingTest, ARestingOrderFillsOnALaterTickAfterTheBookMoves) {
-  ASSERT_EQ(Submit(Plan("rest", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")")})).exit_code, 0);
+  ASSERT_EQ(Submit(Plan("rest", {Trade(kYes, "BUY", "LIMIT", "10",
+                                       R"(, "price": 0.45, "sizeUnit": "SHARES")")}))
+                .exit_code,
+            0);
   CommandResult quiet = stack_->Omsctl({"tick"});
   EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_NE(quiet.out.find("0 filled"), std::string::npos) << quiet.out;
@@ -121,19 +132,30 @@ TEST_F(PaperTradingTest, ARestingOrderFillsOnALaterTickAfterTheBookMoves) {
 }
 
 TEST_F(PaperTradingTest, GtdOrdersExpireOnTheTickAfterTheirTime) {
-  ASSERT_EQ(Submit(Plan("gtd", {Trade(kYes, "BUY", "LIMIT", "10",
-                                      R"(, "price": 0.30, "sizeUnit": "SHARES", "timeInForce": "GTD", "expiresAt": "2099-01-01T00:00:00Z")")}))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Submit(
+          Plan(
+              "gtd",
+              {Trade(
+                  kYes, "BUY", "LIMIT", "10",
+                  R"(, "price": 0.30, "sizeUnit": "SHARES", "timeInForce": "GTD", "expiresAt": "2099-01-01T00:00:00Z")")}))
+          .exit_code,
+      0);
   // Time passes: the order's expiry is moved into the past rather than the test waiting for it.
-  ASSERT_TRUE(stack_->db().Connect()->Exec("age", "UPDATE orders SET expires_at = now() - interval '1 minute'").ok());
+  ASSERT_TRUE(stack_->db()
+                  .Connect()
+                  ->Exec("age", "UPDATE orders SET expires_at = now() - interval '1 minute'")
+                  .ok());
   CommandResult tick = stack_->Omsctl({"tick"});
   EXPECT_NE(tick.out.find("1 expired"), std::string::npos) << tick.out;
   EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'expired'"), 1);
 }
 
 TEST_F(PaperTradingTest, CancelARestingOrder) {
-  ASSERT_EQ(Submit(Plan("cxl", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.30, "sizeUnit": "SHARES")")})).exit_code, 0);
+  ASSERT_EQ(Submit(Plan("cxl", {Trade(kYes, "BUY", "LIMIT", "10",
+                                      R"(, "price": 0.30, "sizeUnit": "SHARES")")}))
+                .exit_code,
+            0);
   int64_t id = Count("SELECT id FROM orders LIMIT 1");
   CommandResult r = stack_->Omsctl({"orders", "cancel", std::to_string(id)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -176,12 +198,15 @@ TEST_F(PaperTradingTest, AnInvalidPlanListsEveryProblem) {
       {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "LIMIT", "size": 5},
       {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET", "size": 0}]})");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("trades[0].price: is required for a LIMIT order"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("trades[0].price: is required for a LIMIT order"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("trades[1].size: must be greater than 0"), std::string::npos) << r.err;
-  CommandResult v = stack_->Omsctl({"plan", "validate", "-"},
-                                   Plan("v", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.505, "sizeUnit": "SHARES")")}));
+  CommandResult v = stack_->Omsctl(
+      {"plan", "validate", "-"},
+      Plan("v", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.505, "sizeUnit": "SHARES")")}));
   EXPECT_EQ(v.exit_code, 2);
-  EXPECT_NE(v.out.find("not a multiple of the market's tick size 0.01"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("not a multiple of the market's tick size 0.01"), std::string::npos)
+      << v.out;
 }
 
 TEST_F(PaperTradingTest, BookShowsBestPricesFirst) {

@@ -27,16 +27,26 @@ std::map<std::string, std::string> ParseQuery(const std::string& q) {
 
 const char* Reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 425: return "Too Early";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 425:
+      return "Too Early";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -197,8 +207,9 @@ FakeClob::Response FakeClob::MarketData(const std::string& endpoint,
   if (fail_count_ > 0) {
     --fail_count_;
     if (fail_html_) {
-      return {fail_status_, "<html><head><title>Attention Required! | Cloudflare</title></head>"
-                            "<body>Sorry, you have been blocked</body></html>",
+      return {fail_status_,
+              "<html><head><title>Attention Required! | Cloudflare</title></head>"
+              "<body>Sorry, you have been blocked</body></html>",
               "text/html"};
     }
     return {fail_status_, fail_status_ == 429 ? R"({"error":"Too Many Requests"})"
@@ -229,13 +240,18 @@ FakeClob::Response FakeClob::MarketData(const std::string& endpoint,
   if (book.empty()) return {404, R"({"error":"No orderbook exists for the requested token id"})"};
   nlohmann::json doc = nlohmann::json::parse(book);
   if (endpoint == "tick-size") {
-    return {200, nlohmann::json{{"minimum_tick_size", std::stod(doc.value("tick_size", "0.01"))}}.dump()};
+    return {
+        200,
+        nlohmann::json{{"minimum_tick_size", std::stod(doc.value("tick_size", "0.01"))}}.dump()};
   }
-  if (endpoint == "neg-risk") return {200, nlohmann::json{{"neg_risk", doc.value("neg_risk", false)}}.dump()};
+  if (endpoint == "neg-risk")
+    return {200, nlohmann::json{{"neg_risk", doc.value("neg_risk", false)}}.dump()};
   if (endpoint == "midpoint") {
     // Best levels are the last elements in venue order.
-    double bid = doc["bids"].empty() ? 0 : std::stod(doc["bids"].back()["price"].get<std::string>());
-    double ask = doc["asks"].empty() ? 1 : std::stod(doc["asks"].back()["price"].get<std::string>());
+    double bid =
+        doc["bids"].empty() ? 0 : std::stod(doc["bids"].back()["price"].get<std::string>());
+    double ask =
+        doc["asks"].empty() ? 1 : std::stod(doc["asks"].back()["price"].get<std::string>());
     char mid[32];
     std::snprintf(mid, sizeof(mid), "%.4g", (bid + ask) / 2);
     return {200, nlohmann::json{{"mid", mid}}.dump()};

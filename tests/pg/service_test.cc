@@ -1,10 +1,9 @@
 // The OMS service over a real PostgreSQL, with in-memory books and a controlled clock.
-#include "oms-server/service/oms_service.h"
-
 #include <gtest/gtest.h>
 
 #include <thread>
 
+#include "oms-server/service/oms_service.h"
 #include "store/runs_repo.h"
 #include "tests/support/pg_harness.h"
 #include "tests/support/static_market.h"
@@ -40,7 +39,9 @@ std::string PlanJson(const std::string& id, const std::vector<std::string>& trad
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::HaveTestPostgres()) GTEST_FAIL() << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    if (!testing::HaveTestPostgres())
+      GTEST_FAIL()
+          << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
     db_ = testing::TestDatabase::Create();
     pool_ = std::make_unique<store::Pool>(db_->url(), 4);
     market_.Set(BookOf("1001", {{480'000, 100 * M}}, {{500'000, 100 * M}, {520'000, 100 * M}}));
@@ -62,8 +63,9 @@ class ServiceTest : public ::testing::Test {
 
 TEST_F(ServiceTest, APaperPlanIsStoredWithItsSummary) {
   auto summary = service_->SubmitPlan(
-      PlanJson("p1", {Trade("1001", "BUY", "MARKET", "10"),
-                      Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.4, "sizeUnit": "SHARES")")}),
+      PlanJson("p1",
+               {Trade("1001", "BUY", "MARKET", "10"),
+                Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.4, "sizeUnit": "SHARES")")}),
       false);
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->orders_placed(), 2);
@@ -91,7 +93,8 @@ TEST_F(ServiceTest, AFailedWriteLeavesNoOrdersAndRecordsTheFailure) {
                                  "FOR EACH ROW EXECUTE FUNCTION boom();")
                     .ok());
   }
-  auto summary = service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), false);
+  auto summary =
+      service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), false);
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM book_snapshots"), 0);
@@ -113,7 +116,8 @@ TEST_F(ServiceTest, AFailedWriteLeavesNoOrdersAndRecordsTheFailure) {
 
 TEST_F(ServiceTest, ASellWithoutSharesPersistsNothing) {
   auto summary = service_->SubmitPlan(
-      PlanJson("p3", {Trade("1002", "SELL", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")")}),
+      PlanJson("p3",
+               {Trade("1002", "SELL", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")")}),
       false);
   ASSERT_EQ(summary.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
@@ -125,7 +129,8 @@ TEST_F(ServiceTest, DuplicatesAndReusedPlanIdsAreRefusedWithReasons) {
   ASSERT_TRUE(service_->SubmitPlan(plan, false).ok());
   auto dup = service_->SubmitPlan(plan, false);
   EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(dup.status().message().find("already ran: completed"), std::string::npos) << dup.status();
+  EXPECT_NE(dup.status().message().find("already ran: completed"), std::string::npos)
+      << dup.status();
   auto other = service_->SubmitPlan(PlanJson("p4", {Trade("1001", "BUY", "MARKET", "6")}), false);
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(other.status().message().find("different plan"), std::string::npos) << other.status();
@@ -133,7 +138,8 @@ TEST_F(ServiceTest, DuplicatesAndReusedPlanIdsAreRefusedWithReasons) {
 
 TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
   for (int round = 0; round < 5; ++round) {
-    std::string plan = PlanJson("race-" + std::to_string(round), {Trade("1001", "BUY", "MARKET", "1")});
+    std::string plan =
+        PlanJson("race-" + std::to_string(round), {Trade("1001", "BUY", "MARKET", "1")});
     std::atomic<int> ok{0}, dup{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i) {
@@ -152,10 +158,16 @@ TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
 
 TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
   // Same trades in A and B, interleaved differently in two databases' worth of plans.
-  ASSERT_TRUE(service_->SubmitPlan(PlanJson("x1", {Trade("1001", "BUY", "MARKET", "10"),
-                                                   Trade("1002", "BUY", "MARKET", "6")}), false).ok());
-  ASSERT_TRUE(service_->SubmitPlan(PlanJson("x2", {Trade("1001", "SELL", "MARKET", "5",
-                                                         R"(, "sizeUnit": "SHARES")")}), false).ok());
+  ASSERT_TRUE(service_
+                  ->SubmitPlan(PlanJson("x1", {Trade("1001", "BUY", "MARKET", "10"),
+                                               Trade("1002", "BUY", "MARKET", "6")}),
+                               false)
+                  .ok());
+  ASSERT_TRUE(service_
+                  ->SubmitPlan(PlanJson("x2", {Trade("1001", "SELL", "MARKET", "5",
+                                                     R"(, "sizeUnit": "SHARES")")}),
+                               false)
+                  .ok());
   auto first = service_->GetPositions("paper");
   ASSERT_TRUE(first.ok());
 
@@ -164,8 +176,11 @@ TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
   OmsService other(pool2, market_, clock_);
   ASSERT_TRUE(other.SubmitPlan(PlanJson("y1", {Trade("1002", "BUY", "MARKET", "6")}), false).ok());
   ASSERT_TRUE(other.SubmitPlan(PlanJson("y2", {Trade("1001", "BUY", "MARKET", "10")}), false).ok());
-  ASSERT_TRUE(other.SubmitPlan(PlanJson("y3", {Trade("1001", "SELL", "MARKET", "5",
-                                                     R"(, "sizeUnit": "SHARES")")}), false).ok());
+  ASSERT_TRUE(other
+                  .SubmitPlan(PlanJson("y3", {Trade("1001", "SELL", "MARKET", "5",
+                                                    R"(, "sizeUnit": "SHARES")")}),
+                              false)
+                  .ok());
   auto second = other.GetPositions("paper");
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(first->positions_size(), 2);
@@ -179,11 +194,16 @@ TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
 }
 
 TEST_F(ServiceTest, TickFillsCrossedOrdersAndExpiresDueOnes) {
-  ASSERT_TRUE(service_->SubmitPlan(
-      PlanJson("t1", {Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")"),
-                      Trade("1001", "BUY", "LIMIT", "10",
-                            R"(, "price": 0.40, "sizeUnit": "SHARES", "cancelAfter": "1h")")}),
-      false).ok());
+  ASSERT_TRUE(
+      service_
+          ->SubmitPlan(
+              PlanJson(
+                  "t1",
+                  {Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")"),
+                   Trade("1001", "BUY", "LIMIT", "10",
+                         R"(, "price": 0.40, "sizeUnit": "SHARES", "cancelAfter": "1h")")}),
+              false)
+          .ok());
   auto quiet = service_->RunTick();
   ASSERT_TRUE(quiet.ok()) << quiet.status();
   EXPECT_EQ(quiet->orders_filled(), 0);
@@ -211,10 +231,10 @@ TEST_F(ServiceTest, ASecondTickAtTheSameTimeReturnsAtOnceSayingSo) {
 }
 
 TEST_F(ServiceTest, CancelOnlyTouchesRestingOrders) {
-  auto s = service_->SubmitPlan(
-      PlanJson("c1", {Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")"),
-                      Trade("1001", "BUY", "MARKET", "5")}),
-      false);
+  auto s = service_->SubmitPlan(PlanJson("c1", {Trade("1001", "BUY", "LIMIT", "10",
+                                                      R"(, "price": 0.3, "sizeUnit": "SHARES")"),
+                                                Trade("1001", "BUY", "MARKET", "5")}),
+                                false);
   ASSERT_TRUE(s.ok());
   auto cancelled = service_->CancelOrder(s->orders(0).id());
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();

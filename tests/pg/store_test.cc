@@ -11,7 +11,9 @@ namespace {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::HaveTestPostgres()) GTEST_FAIL() << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    if (!testing::HaveTestPostgres())
+      GTEST_FAIL()
+          << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
   }
 };
 
@@ -26,7 +28,8 @@ TEST_F(StoreTest, MigrationsApplyToAnEmptyDatabaseAndAgainAsANoOp) {
   EXPECT_EQ(*second, 0);
   auto rows = conn->Exec("count", "SELECT count(*) FROM schema_migrations");
   EXPECT_EQ(rows->Int(0, 0), static_cast<int64_t>(EmbeddedMigrations().size()));
-  for (const char* table : {"execution_history", "orders", "executions", "book_snapshots", "ticks"}) {
+  for (const char* table :
+       {"execution_history", "orders", "executions", "book_snapshots", "ticks"}) {
     auto t = conn->Exec("table", "SELECT to_regclass($1) IS NOT NULL", Params().Add(table));
     EXPECT_TRUE(t->Bool(0, 0)) << table;
   }
@@ -99,10 +102,10 @@ TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
   ASSERT_TRUE(snaps.ok()) << snaps.status();
   auto again = InsertSnapshots(*conn, {{rows[0].token_id, "hash1", R"({"bids":[]})"}});
   EXPECT_EQ((*again)[rows[0].token_id], (*snaps)[rows[0].token_id]);  // stored once
-  ASSERT_TRUE(InsertExecutions(*conn, {{(*ids)[0], "paper", rows[0].token_id, "BUY", 4'000'000,
-                                        500'000, 2'000'000, 0, "taker",
-                                        (*snaps)[rows[0].token_id]}})
-                  .ok());
+  ASSERT_TRUE(
+      InsertExecutions(*conn, {{(*ids)[0], "paper", rows[0].token_id, "BUY", 4'000'000, 500'000,
+                                2'000'000, 0, "taker", (*snaps)[rows[0].token_id]}})
+          .ok());
   auto listed = ListOrders(*conn, {"p", "", "", {}, 10});
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 3u);

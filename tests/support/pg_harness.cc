@@ -28,7 +28,8 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(bool migrate) {
   db->name_ = "oms_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
   auto admin = store::Connection::Open(db->admin_url_);
   if (!admin.ok()) throw std::runtime_error(std::string(admin.status().message()));
-  absl::Status created = (*admin)->ExecScript("create test database", "CREATE DATABASE " + db->name_);
+  absl::Status created =
+      (*admin)->ExecScript("create test database", "CREATE DATABASE " + db->name_);
   if (!created.ok()) throw std::runtime_error(std::string(created.message()));
   db->url_ = WithDatabase(db->admin_url_, db->name_);
   if (migrate) {

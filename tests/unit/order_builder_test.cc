@@ -35,10 +35,10 @@ Outcome Check(const JsonValue& cases) {
     ++out.checked;
     if (std::to_string(a.maker) != maker || std::to_string(a.taker) != taker) {
       out.failures.push_back(v.StringOr("source", "generated") + " " + v.StringOr("kind") + " " +
-                             v.StringOr("side") + " p=" + v.Find("price")->text + " q=" +
-                             v.Find(limit ? "size" : "amount")->text + " tick=" +
-                             v.StringOr("tickSize") + ": want " + maker + "/" + taker + " got " +
-                             std::to_string(a.maker) + "/" + std::to_string(a.taker));
+                             v.StringOr("side") + " p=" + v.Find("price")->text +
+                             " q=" + v.Find(limit ? "size" : "amount")->text +
+                             " tick=" + v.StringOr("tickSize") + ": want " + maker + "/" + taker +
+                             " got " + std::to_string(a.maker) + "/" + std::to_string(a.taker));
     }
   }
   return out;

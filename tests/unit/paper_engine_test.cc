@@ -65,9 +65,11 @@ TEST(NormaliseBook, PutsTheBestLevelFirstWhateverTheVenueOrder) {
 }
 
 TEST(PaperEngine, MarketBuyWalksAsksFromTheLowestPrice) {
-  BookMap books{{"t", MakeBook("t", {{490'000, 100 * M}}, {{500'000, 10 * M}, {520'000, 100 * M}})}};
+  BookMap books{
+      {"t", MakeBook("t", {{490'000, 100 * M}}, {{500'000, 10 * M}, {520'000, 100 * M}})}};
   // $10 buys 10 shares at 0.50 ($5) and $5 / 0.52 = 9.615384 shares at 0.52.
-  auto orders = SimulatePaperPlan(PlanOf({MarketBuy("t", 10 * M)}), books, {}, FillModel::kBook, kNow);
+  auto orders =
+      SimulatePaperPlan(PlanOf({MarketBuy("t", 10 * M)}), books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(orders.ok()) << orders.status();
   const PaperOrder& o = (*orders)[0];
   EXPECT_EQ(o.status, kFilled);
@@ -82,7 +84,8 @@ TEST(PaperEngine, MarketBuyWalksAsksFromTheLowestPrice) {
 
 TEST(PaperEngine, TopModelFillsEverythingAtTheBestPrice) {
   BookMap books{{"t", MakeBook("t", {}, {{500'000, 1 * M}, {900'000, 100 * M}})}};
-  auto orders = SimulatePaperPlan(PlanOf({MarketBuy("t", 10 * M)}), books, {}, FillModel::kTop, kNow);
+  auto orders =
+      SimulatePaperPlan(PlanOf({MarketBuy("t", 10 * M)}), books, {}, FillModel::kTop, kNow);
   ASSERT_TRUE(orders.ok());
   EXPECT_EQ((*orders)[0].filled_shares, 20 * M);
 }
@@ -107,9 +110,9 @@ TEST(PaperEngine, FokIsRefusedWhenTheBookIsThin) {
 
 TEST(PaperEngine, LimitOrderFillsWhatCrossesAndRestsTheRest) {
   BookMap books{{"t", MakeBook("t", {{400'000, 50 * M}}, {{450'000, 4 * M}, {500'000, 50 * M}})}};
-  auto orders = SimulatePaperPlan(PlanOf({Limit("t", Side::kBuy, 460'000, 10 * M),
-                                          Limit("t", Side::kBuy, 300'000, 10 * M)}),
-                                  books, {}, FillModel::kBook, kNow);
+  auto orders = SimulatePaperPlan(
+      PlanOf({Limit("t", Side::kBuy, 460'000, 10 * M), Limit("t", Side::kBuy, 300'000, 10 * M)}),
+      books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(orders.ok());
   EXPECT_EQ((*orders)[0].status, kPartiallyFilled);
   EXPECT_EQ((*orders)[0].filled_shares, 4 * M);
@@ -135,7 +138,8 @@ TEST(PaperEngine, SellNeedsTheSharesHeldAfterEarlierTrades) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("trades[0]"), std::string::npos);
 
-  auto ok = SimulatePaperPlan(PlanOf({MarketBuy("t", 6 * M), sell}), books, {}, FillModel::kBook, kNow);
+  auto ok =
+      SimulatePaperPlan(PlanOf({MarketBuy("t", 6 * M), sell}), books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ((*ok)[1].status, kFilled);
   EXPECT_EQ((*ok)[1].filled_notional, 5 * M);
@@ -184,8 +188,8 @@ TEST(PaperEngine, RestingOrderFillsAtItsOwnLimitWhenTheBookCrosses) {
 
 TEST(Positions, AverageCostAndRealizedPnl) {
   PositionState p;
-  p.Apply(Side::kBuy, 10 * M, 4 * M, 0);      // 10 @ 0.40
-  p.Apply(Side::kBuy, 10 * M, 6 * M, 0);      // 10 @ 0.60 → avg 0.50
+  p.Apply(Side::kBuy, 10 * M, 4 * M, 0);  // 10 @ 0.40
+  p.Apply(Side::kBuy, 10 * M, 6 * M, 0);  // 10 @ 0.60 → avg 0.50
   EXPECT_EQ(p.AvgPrice(), 500'000);
   p.Apply(Side::kSell, 5 * M, 3'500'000, 0);  // 5 @ 0.70 → +1.00
   EXPECT_EQ(p.realized, 1 * M);

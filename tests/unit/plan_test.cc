@@ -7,7 +7,8 @@
 namespace betteroms::domain {
 namespace {
 
-constexpr char kToken[] = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+constexpr char kToken[] =
+    "71321045679252212594626385532706912750332728571942532289631379312455583992563";
 
 std::string Paths(const PlanParseResult& r) {
   std::string out;
@@ -22,9 +23,11 @@ TEST(PlanParser, AcceptsAPlanWrittenForTheOriginalSchema) {
     "mode": "paper",
     "notes": "morning run",
     "trades": [
-      {"marketTokenId": ")") + kToken + R"(", "outcome": "YES", "side": "BUY",
+      {"marketTokenId": ")") +
+                     kToken + R"(", "outcome": "YES", "side": "BUY",
        "orderType": "MARKET", "size": 100},
-      {"marketTokenId": ")" + kToken + R"(", "outcome": "YES", "side": "SELL",
+      {"marketTokenId": ")" +
+                     kToken + R"(", "outcome": "YES", "side": "SELL",
        "orderType": "LIMIT", "size": 10.5, "price": 0.55, "notes": "take profit"}
     ]})";
   PlanParseResult r = ParsePlan(plan);
@@ -49,10 +52,10 @@ TEST(PlanParser, ReportsEveryViolationAtOnceWithItsPath) {
        "price": 1.5}
     ]})");
   std::string got = Paths(r);
-  for (const char* path : {"planId:", "mode:", "extra:", "trades[0].marketTokenId:",
-                           "trades[0].side:", "trades[0].size:", "trades[0].price:",
-                           "trades[1].size:", "trades[1].timeInForce:", "trades[1].postOnly:",
-                           "trades[1].colour:", "trades[2].price:"}) {
+  for (const char* path :
+       {"planId:", "mode:", "extra:", "trades[0].marketTokenId:", "trades[0].side:",
+        "trades[0].size:", "trades[0].price:", "trades[1].size:", "trades[1].timeInForce:",
+        "trades[1].postOnly:", "trades[1].colour:", "trades[2].price:"}) {
     EXPECT_NE(got.find(path), std::string::npos) << "missing " << path << " in\n" << got;
   }
 }
@@ -109,8 +112,9 @@ TEST(PlanParser, BoundsCountsAndSizes) {
   EXPECT_FALSE(ParsePlan(R"({"planId": "p", "mode": "paper", "trades": []})").ok());
   std::string many = R"({"planId": "p", "mode": "paper", "trades": [)";
   for (int i = 0; i <= kMaxTrades; ++i) {
-    many += std::string(i ? "," : "") +
-            R"({"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET", "size": 1})";
+    many +=
+        std::string(i ? "," : "") +
+        R"({"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET", "size": 1})";
   }
   many += "]}";
   PlanParseResult r = ParsePlan(many);
@@ -125,13 +129,15 @@ TEST(PlanParser, BoundsCountsAndSizes) {
 }
 
 TEST(PlanParser, CanonicalTextIgnoresFormatting) {
-  PlanParseResult a = ParsePlan(R"({"planId":"p","mode":"paper","trades":[{"marketTokenId":"1","outcome":"YES","side":"BUY","orderType":"MARKET","size":1.50}]})");
+  PlanParseResult a = ParsePlan(
+      R"({"planId":"p","mode":"paper","trades":[{"marketTokenId":"1","outcome":"YES","side":"BUY","orderType":"MARKET","size":1.50}]})");
   PlanParseResult b = ParsePlan(R"({ "mode": "paper", "planId": "p",
     "trades": [ { "size": 1.5, "orderType": "MARKET", "side": "BUY", "outcome": "YES",
                   "marketTokenId": "0x1" } ] })");
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(CanonicalPlanText(a.plan), CanonicalPlanText(b.plan));
-  PlanParseResult c = ParsePlan(R"({"planId":"p","mode":"paper","trades":[{"marketTokenId":"1","outcome":"YES","side":"BUY","orderType":"MARKET","size":2}]})");
+  PlanParseResult c = ParsePlan(
+      R"({"planId":"p","mode":"paper","trades":[{"marketTokenId":"1","outcome":"YES","side":"BUY","orderType":"MARKET","size":2}]})");
   EXPECT_NE(CanonicalPlanText(a.plan), CanonicalPlanText(c.plan));
 }
 
