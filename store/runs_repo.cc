@@ -11,6 +11,11 @@ constexpr char kRunColumns[] =
     "oms_rfc3339(finished_at), summary_json::text, error_message, "
     "(SELECT count(*) FROM orders o WHERE o.plan_id = execution_history.plan_id)";
 
+// Empty means "not given": the SQL falls back to now().
+std::optional<std::string> OptionalText(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional(text);
+}
+
 RunRow ReadRun(const Result& r, int row) {
   RunRow run;
   run.plan_id = r.Text(row, 0);
@@ -33,19 +38,18 @@ RunRow ReadRun(const Result& r, int row) {
 absl::StatusOr<bool> InsertRunningRun(Connection& conn, const RunRow& run) {
   OMS_ASSIGN_OR_RETURN(
       Result res,
-      conn.Exec(
-          "insert run",
-          "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
-          "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
-          "coalesce($6::timestamptz, now())) ON CONFLICT (plan_id) DO NOTHING "
-          "RETURNING plan_id",
-          Params()
-              .Add(run.plan_id)
-              .Add(run.plan_json)
-              .Add(run.plan_hash)
-              .Add(run.mode)
-              .Add(run.trade_count)
-              .AddOptional(run.started_at.empty() ? std::nullopt : std::optional(run.started_at))));
+      conn.Exec("insert run",
+                "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
+                "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
+                "coalesce($6::timestamptz, now())) ON CONFLICT (plan_id) DO NOTHING "
+                "RETURNING plan_id",
+                Params()
+                    .Add(run.plan_id)
+                    .Add(run.plan_json)
+                    .Add(run.plan_hash)
+                    .Add(run.mode)
+                    .Add(run.trade_count)
+                    .AddOptional(OptionalText(run.started_at))));
   return res.rows() == 1;
 }
 
@@ -68,7 +72,7 @@ absl::Status RecordFailedRun(Connection& conn, const RunRow& run, const std::str
                 .Add(run.plan_hash)
                 .Add(run.mode)
                 .Add(run.trade_count)
-                .AddOptional(run.started_at.empty() ? std::nullopt : std::optional(run.started_at))
+                .AddOptional(OptionalText(run.started_at))
                 .Add(finished_at)
                 .Add(error_message))
       .status();
@@ -77,21 +81,20 @@ absl::Status RecordFailedRun(Connection& conn, const RunRow& run, const std::str
 absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run) {
   OMS_ASSIGN_OR_RETURN(
       Result res,
-      conn.Exec(
-          "restart run",
-          "UPDATE execution_history SET status = 'running', plan_json = $2, plan_hash = $3, "
-          "mode = $4, trade_count = $5, attempts = attempts + 1, "
-          "started_at = coalesce($6::timestamptz, now()), "
-          "finished_at = NULL, summary_json = NULL, error_message = NULL "
-          "WHERE plan_id = $1 AND status = 'failed' "
-          "AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.plan_id = $1)",
-          Params()
-              .Add(run.plan_id)
-              .Add(run.plan_json)
-              .Add(run.plan_hash)
-              .Add(run.mode)
-              .Add(run.trade_count)
-              .AddOptional(run.started_at.empty() ? std::nullopt : std::optional(run.started_at))));
+      conn.Exec("restart run",
+                "UPDATE execution_history SET status = 'running', plan_json = $2, plan_hash = $3, "
+                "mode = $4, trade_count = $5, attempts = attempts + 1, "
+                "started_at = coalesce($6::timestamptz, now()), "
+                "finished_at = NULL, summary_json = NULL, error_message = NULL "
+                "WHERE plan_id = $1 AND status = 'failed' "
+                "AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.plan_id = $1)",
+                Params()
+                    .Add(run.plan_id)
+                    .Add(run.plan_json)
+                    .Add(run.plan_hash)
+                    .Add(run.mode)
+                    .Add(run.trade_count)
+                    .AddOptional(OptionalText(run.started_at))));
   return res.affected() == 1;
 }
 

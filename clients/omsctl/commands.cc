@@ -87,6 +87,18 @@ class Client {
     return ExitFor(st.error_code());
   }
 
+  // Calls one OrderManager RPC; on failure prints the error, sets `exit_code` and returns false.
+  template <typename Request, typename Response>
+  bool Call(grpc::Status (OrderManager::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                       Response*),
+            const Request& req, Response* resp, int& exit_code) {
+    auto stub = Stub();
+    auto ctx = Context();
+    grpc::Status st = (stub.get()->*method)(ctx.get(), req, resp);
+    if (!st.ok()) exit_code = Error(st);
+    return st.ok();
+  }
+
   bool json() const { return options_.output == "json"; }
 
   static std::string ReadAll(const std::string& path) {
@@ -206,13 +218,7 @@ void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
     req.set_plan_json(text);
     req.set_retry(*retry);
     v1::RunSummary resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->SubmitPlan(ctx.get(), req, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::SubmitPlan, req, &resp, exit_code)) return;
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else {
@@ -238,13 +244,7 @@ void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
     v1::ValidatePlanRequest req;
     req.set_plan_json(text);
     v1::ValidatePlanResponse resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->ValidatePlan(ctx.get(), req, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::ValidatePlan, req, &resp, exit_code)) return;
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else if (resp.valid()) {
@@ -274,13 +274,7 @@ void AddRunCommands(CLI::App& app, Client& client, int& exit_code) {
     req.set_limit(*limit);
     req.set_mode(*mode);
     v1::ListRunsResponse resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->ListRuns(ctx.get(), req, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::ListRuns, req, &resp, exit_code)) return;
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else {
@@ -301,13 +295,7 @@ void AddRunCommands(CLI::App& app, Client& client, int& exit_code) {
     v1::GetRunRequest req;
     req.set_plan_id(*plan_id);
     v1::Run resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->GetRun(ctx.get(), req, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::GetRun, req, &resp, exit_code)) return;
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else if (resp.has_summary()) {
@@ -344,13 +332,7 @@ void AddOrderCommands(CLI::App& app, Client& client, int& exit_code) {
     r.set_mode(*mode);
     r.set_limit(*limit);
     v1::ListOrdersResponse resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->ListOrders(ctx.get(), r, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::ListOrders, r, &resp, exit_code)) return;
     std::cout << (client.json() ? ToJson(resp) + "\n" : OrdersTable(resp.orders(), true));
     exit_code = kOk;
   });
@@ -361,13 +343,7 @@ void AddOrderCommands(CLI::App& app, Client& client, int& exit_code) {
     v1::CancelOrderRequest r;
     r.set_id(*id);
     v1::Order resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->CancelOrder(ctx.get(), r, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::CancelOrder, r, &resp, exit_code)) return;
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else {
@@ -386,13 +362,7 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
     v1::GetPositionsRequest r;
     r.set_mode(*mode);
     v1::GetPositionsResponse resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->GetPositions(ctx.get(), r, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::GetPositions, r, &resp, exit_code)) return;
     std::cout << (client.json() ? ToJson(resp) + "\n" : PositionsTable(resp.positions()));
     exit_code = kOk;
   });
@@ -404,13 +374,7 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
     v1::GetBookRequest r;
     r.set_market_token_id(*token);
     v1::Book resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->GetBook(ctx.get(), r, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::GetBook, r, &resp, exit_code)) return;
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else {
@@ -451,13 +415,7 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
   tick->callback([&client, &exit_code] {
     v1::RunTickRequest r;
     v1::TickReport resp;
-    auto stub = client.Stub();
-    auto ctx = client.Context();
-    grpc::Status st = stub->RunTick(ctx.get(), r, &resp);
-    if (!st.ok()) {
-      exit_code = client.Error(st);
-      return;
-    }
+    if (!client.Call(&OrderManager::Stub::RunTick, r, &resp, exit_code)) return;
     if (client.json()) {
       std::cout << ToJson(resp) << "\n";
     } else {

@@ -14,16 +14,7 @@
 #include "common/hex.h"
 
 namespace betteroms::key {
-namespace {
-
-int Nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -47,14 +38,11 @@ absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
     text.remove_prefix(1);
   if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
     text.remove_prefix(2);
-  bool ok = text.size() == 64;
-  for (size_t i = 0; ok && i < 32; ++i) {
-    int hi = Nibble(text[2 * i]);
-    int lo = Nibble(text[2 * i + 1]);
-    ok = hi >= 0 && lo >= 0;
-    key.bytes_[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
+  std::optional<std::vector<uint8_t>> bytes = FromHex(text);
   OPENSSL_cleanse(buf, sizeof(buf));
+  bool ok = bytes.has_value() && bytes->size() == key.bytes_.size();
+  if (ok) std::copy(bytes->begin(), bytes->end(), key.bytes_.begin());
+  if (bytes.has_value()) OPENSSL_cleanse(bytes->data(), bytes->size());
   if (!ok) {
     return absl::InvalidArgumentError(
         absl::StrCat("key file ", path, " does not hold a 64-digit hex private key"));

@@ -2,6 +2,7 @@
 // PostgreSQL, every case of the paper-trading issue.
 #include <gtest/gtest.h>
 
+#include "tests/support/plans.h"
 #include "tests/support/stack.h"
 
 namespace betteroms::testing {
@@ -11,18 +12,6 @@ const std::string kYes =
     "71321045679252212594626385532706912750332728571942532289631379312455583992563";
 const std::string kNo =
     "52114319501245915516055106046884209969926127482827954674443846427813813222426";
-
-std::string Trade(const std::string& token, const std::string& side, const std::string& type,
-                  const std::string& size, const std::string& extra = "") {
-  return R"({"marketTokenId": ")" + token + R"(", "outcome": "YES", "side": ")" + side +
-         R"(", "orderType": ")" + type + R"(", "size": )" + size + extra + "}";
-}
-
-std::string Plan(const std::string& id, const std::vector<std::string>& trades) {
-  std::string out = R"({"planId": ")" + id + R"(", "mode": "paper", "trades": [)";
-  for (size_t i = 0; i < trades.size(); ++i) out += (i ? "," : "") + trades[i];
-  return out + "]}";
-}
 
 class PaperTradingTest : public ::testing::Test {
  protected:
@@ -54,7 +43,7 @@ class PaperTradingTest : public ::testing::Test {
 };
 
 TEST_F(PaperTradingTest, MarketBuyFillsAtTheTrueBestAsk) {
-  CommandResult r = SubmitJson(Plan("best-ask", {Trade(kYes, "BUY", "MARKET", "4")}));
+  CommandResult r = SubmitJson(PlanJson("best-ask", {TradeJson(kYes, "BUY", "MARKET", "4")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"price\": \"0.5\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"filledShares\": \"8\""), std::string::npos) << r.out;
@@ -63,7 +52,7 @@ TEST_F(PaperTradingTest, MarketBuyFillsAtTheTrueBestAsk) {
 
 TEST_F(PaperTradingTest, MarketBuyWalksTheDepthAcrossLevels) {
   // $10 = 10 shares at 0.50 ($5) + $5 at 0.52 (9.615384 shares).
-  CommandResult r = SubmitJson(Plan("depth", {Trade(kYes, "BUY", "MARKET", "10")}));
+  CommandResult r = SubmitJson(PlanJson("depth", {TradeJson(kYes, "BUY", "MARKET", "10")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"filledShares\": \"19.615384\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"price\": \"0.52\""), std::string::npos) << r.out;
@@ -71,8 +60,8 @@ TEST_F(PaperTradingTest, MarketBuyWalksTheDepthAcrossLevels) {
 }
 
 TEST_F(PaperTradingTest, FokIsRefusedOnAThinBook) {
-  CommandResult r =
-      SubmitJson(Plan("thin", {Trade(kYes, "BUY", "MARKET", "100", R"(, "worstPrice": 0.52)")}));
+  CommandResult r = SubmitJson(
+      PlanJson("thin", {TradeJson(kYes, "BUY", "MARKET", "100", R"(, "worstPrice": 0.52)")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"ordersRejected\": 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("FOK orders are fully filled/killed"), std::string::npos) << r.out;
@@ -80,8 +69,8 @@ TEST_F(PaperTradingTest, FokIsRefusedOnAThinBook) {
 }
 
 TEST_F(PaperTradingTest, SellWithoutSharesIsRefusedAndNothingPersisted) {
-  CommandResult r =
-      Submit(Plan("naked-sell", {Trade(kYes, "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}));
+  CommandResult r = Submit(PlanJson(
+      "naked-sell", {TradeJson(kYes, "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("SELL of 5 shares"), std::string::npos) << r.err;
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
@@ -89,8 +78,9 @@ TEST_F(PaperTradingTest, SellWithoutSharesIsRefusedAndNothingPersisted) {
 }
 
 TEST_F(PaperTradingTest, BuyThenSellRealizesPnl) {
-  ASSERT_EQ(Submit(Plan("bts", {Trade(kYes, "BUY", "MARKET", "5"),
-                                Trade(kYes, "SELL", "MARKET", "10", R"(, "sizeUnit": "SHARES")")}))
+  ASSERT_EQ(Submit(PlanJson("bts",
+                            {TradeJson(kYes, "BUY", "MARKET", "5"),
+                             TradeJson(kYes, "SELL", "MARKET", "10", R"(, "sizeUnit": "SHARES")")}))
                 .exit_code,
             0);
   CommandResult pos = stack_->Omsctl({"-o", "json", "positions", "--mode", "paper"});
@@ -103,9 +93,10 @@ TEST_F(PaperTradingTest, BuyThenSellRealizesPnl) {
 }
 
 TEST_F(PaperTradingTest, LimitOrderFillsOrRests) {
-  CommandResult r = SubmitJson(Plan(
-      "limits", {Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.5, "sizeUnit": "SHARES")"),
-                 Trade(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
+  CommandResult r = SubmitJson(
+      PlanJson("limits",
+               {TradeJson(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.5, "sizeUnit": "SHARES")"),
+                TradeJson(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"ordersFilled\": 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"ordersOpen\": 1"), std::string::npos) << r.out;
@@ -115,8 +106,8 @@ TEST_F(PaperTradingTest, LimitOrderFillsOrRests) {
 }
 
 TEST_F(PaperTradingTest, ARestingOrderFillsOnALaterTickAfterTheBookMoves) {
-  ASSERT_EQ(Submit(Plan("rest", {Trade(kYes, "BUY", "LIMIT", "10",
-                                       R"(, "price": 0.45, "sizeUnit": "SHARES")")}))
+  ASSERT_EQ(Submit(PlanJson("rest", {TradeJson(kYes, "BUY", "LIMIT", "10",
+                                               R"(, "price": 0.45, "sizeUnit": "SHARES")")}))
                 .exit_code,
             0);
   CommandResult quiet = stack_->Omsctl({"tick"});
@@ -134,9 +125,9 @@ TEST_F(PaperTradingTest, ARestingOrderFillsOnALaterTickAfterTheBookMoves) {
 TEST_F(PaperTradingTest, GtdOrdersExpireOnTheTickAfterTheirTime) {
   ASSERT_EQ(
       Submit(
-          Plan(
+          PlanJson(
               "gtd",
-              {Trade(
+              {TradeJson(
                   kYes, "BUY", "LIMIT", "10",
                   R"(, "price": 0.30, "sizeUnit": "SHARES", "timeInForce": "GTD", "expiresAt": "2099-01-01T00:00:00Z")")}))
           .exit_code,
@@ -152,8 +143,8 @@ TEST_F(PaperTradingTest, GtdOrdersExpireOnTheTickAfterTheirTime) {
 }
 
 TEST_F(PaperTradingTest, CancelARestingOrder) {
-  ASSERT_EQ(Submit(Plan("cxl", {Trade(kYes, "BUY", "LIMIT", "10",
-                                      R"(, "price": 0.30, "sizeUnit": "SHARES")")}))
+  ASSERT_EQ(Submit(PlanJson("cxl", {TradeJson(kYes, "BUY", "LIMIT", "10",
+                                              R"(, "price": 0.30, "sizeUnit": "SHARES")")}))
                 .exit_code,
             0);
   int64_t id = Count("SELECT id FROM orders LIMIT 1");
@@ -168,7 +159,7 @@ TEST_F(PaperTradingTest, CancelARestingOrder) {
 }
 
 TEST_F(PaperTradingTest, ADuplicatePlanIdIsAConflict) {
-  std::string plan = Plan("dup", {Trade(kYes, "BUY", "MARKET", "2")});
+  std::string plan = PlanJson("dup", {TradeJson(kYes, "BUY", "MARKET", "2")});
   ASSERT_EQ(Submit(plan).exit_code, 0);
   CommandResult again = Submit(plan);
   EXPECT_EQ(again.exit_code, 4);
@@ -177,19 +168,20 @@ TEST_F(PaperTradingTest, ADuplicatePlanIdIsAConflict) {
 }
 
 TEST_F(PaperTradingTest, AnUnknownTokenIsNamed) {
-  CommandResult r = Submit(Plan("unknown", {Trade("123456789", "BUY", "MARKET", "2")}));
+  CommandResult r = Submit(PlanJson("unknown", {TradeJson("123456789", "BUY", "MARKET", "2")}));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no order book for token 123456789"), std::string::npos) << r.err;
 }
 
 TEST_F(PaperTradingTest, ClobDownIsUnavailableNamingTheVenue) {
   stack_->clob().FailNext(503, 100);
-  CommandResult r = Submit(Plan("down", {Trade(kYes, "BUY", "MARKET", "2")}));
+  CommandResult r = Submit(PlanJson("down", {TradeJson(kYes, "BUY", "MARKET", "2")}));
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("the Polymarket CLOB at"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("unavailable"), std::string::npos) << r.err;
   stack_->clob().FailNext(503, 0);
-  CommandResult retry = Submit(Plan("down", {Trade(kYes, "BUY", "MARKET", "2")}), {"--retry"});
+  CommandResult retry =
+      Submit(PlanJson("down", {TradeJson(kYes, "BUY", "MARKET", "2")}), {"--retry"});
   EXPECT_EQ(retry.exit_code, 0) << retry.err;
 }
 
@@ -201,9 +193,10 @@ TEST_F(PaperTradingTest, AnInvalidPlanListsEveryProblem) {
   EXPECT_NE(r.err.find("trades[0].price: is required for a LIMIT order"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("trades[1].size: must be greater than 0"), std::string::npos) << r.err;
-  CommandResult v = stack_->Omsctl(
-      {"plan", "validate", "-"},
-      Plan("v", {Trade(kYes, "BUY", "LIMIT", "10", R"(, "price": 0.505, "sizeUnit": "SHARES")")}));
+  CommandResult v =
+      stack_->Omsctl({"plan", "validate", "-"},
+                     PlanJson("v", {TradeJson(kYes, "BUY", "LIMIT", "10",
+                                              R"(, "price": 0.505, "sizeUnit": "SHARES")")}));
   EXPECT_EQ(v.exit_code, 2);
   EXPECT_NE(v.out.find("not a multiple of the market's tick size 0.01"), std::string::npos)
       << v.out;
@@ -218,7 +211,7 @@ TEST_F(PaperTradingTest, BookShowsBestPricesFirst) {
 
 TEST_F(PaperTradingTest, TheOriginalCommandNameStillWorks) {
   TempDir dir;
-  dir.Write("plan.json", Plan("alias", {Trade(kNo, "BUY", "MARKET", "3")}));
+  dir.Write("plan.json", PlanJson("alias", {TradeJson(kNo, "BUY", "MARKET", "3")}));
   CommandResult r = stack_->Omsctl({"execute:trade-plan", dir.File("plan.json")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Run alias"), std::string::npos) << r.out;

@@ -6,10 +6,14 @@
 #include "oms-server/service/oms_service.h"
 #include "store/runs_repo.h"
 #include "tests/support/pg_harness.h"
+#include "tests/support/plans.h"
 #include "tests/support/static_market.h"
 
 namespace betteroms::service {
 namespace {
+
+using testing::PlanJson;
+using testing::TradeJson;
 
 constexpr int64_t M = 1'000'000;
 
@@ -22,18 +26,6 @@ domain::Book BookOf(const std::string& token, std::vector<domain::Level> bids,
   b.tick = 10'000;
   b.min_order_size = 5 * M;
   return b;
-}
-
-std::string Trade(const std::string& token, const std::string& side, const std::string& type,
-                  const std::string& size, const std::string& extra = "") {
-  return R"({"marketTokenId": ")" + token + R"(", "outcome": "YES", "side": ")" + side +
-         R"(", "orderType": ")" + type + R"(", "size": )" + size + extra + "}";
-}
-
-std::string PlanJson(const std::string& id, const std::vector<std::string>& trades) {
-  std::string out = R"({"planId": ")" + id + R"(", "mode": "paper", "trades": [)";
-  for (size_t i = 0; i < trades.size(); ++i) out += (i ? "," : "") + trades[i];
-  return out + "]}";
 }
 
 class ServiceTest : public ::testing::Test {
@@ -62,11 +54,11 @@ class ServiceTest : public ::testing::Test {
 };
 
 TEST_F(ServiceTest, APaperPlanIsStoredWithItsSummary) {
-  auto summary = service_->SubmitPlan(
-      PlanJson("p1",
-               {Trade("1001", "BUY", "MARKET", "10"),
-                Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.4, "sizeUnit": "SHARES")")}),
-      false);
+  auto summary =
+      service_->SubmitPlan(PlanJson("p1", {TradeJson("1001", "BUY", "MARKET", "10"),
+                                           TradeJson("1001", "BUY", "LIMIT", "10",
+                                                     R"(, "price": 0.4, "sizeUnit": "SHARES")")}),
+                           false);
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->orders_placed(), 2);
   EXPECT_EQ(summary->orders_filled(), 1);
@@ -94,7 +86,7 @@ TEST_F(ServiceTest, AFailedWriteLeavesNoOrdersAndRecordsTheFailure) {
                     .ok());
   }
   auto summary =
-      service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), false);
+      service_->SubmitPlan(PlanJson("p2", {TradeJson("1001", "BUY", "MARKET", "10")}), false);
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM book_snapshots"), 0);
@@ -106,32 +98,35 @@ TEST_F(ServiceTest, AFailedWriteLeavesNoOrdersAndRecordsTheFailure) {
   // A failed run without orders may run again, but only when asked to.
   auto conn = db_->Connect();
   ASSERT_TRUE(conn->ExecScript("untrap", "DROP TRIGGER boom ON executions").ok());
-  auto again = service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), false);
+  auto again =
+      service_->SubmitPlan(PlanJson("p2", {TradeJson("1001", "BUY", "MARKET", "10")}), false);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(again.status().message().find("--retry"), std::string::npos);
-  auto retried = service_->SubmitPlan(PlanJson("p2", {Trade("1001", "BUY", "MARKET", "10")}), true);
+  auto retried =
+      service_->SubmitPlan(PlanJson("p2", {TradeJson("1001", "BUY", "MARKET", "10")}), true);
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 1);
 }
 
 TEST_F(ServiceTest, ASellWithoutSharesPersistsNothing) {
-  auto summary = service_->SubmitPlan(
-      PlanJson("p3",
-               {Trade("1002", "SELL", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")")}),
-      false);
+  auto summary =
+      service_->SubmitPlan(PlanJson("p3", {TradeJson("1002", "SELL", "LIMIT", "10",
+                                                     R"(, "price": 0.3, "sizeUnit": "SHARES")")}),
+                           false);
   ASSERT_EQ(summary.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM execution_history WHERE status = 'failed'"), 1);
 }
 
 TEST_F(ServiceTest, DuplicatesAndReusedPlanIdsAreRefusedWithReasons) {
-  std::string plan = PlanJson("p4", {Trade("1001", "BUY", "MARKET", "5")});
+  std::string plan = PlanJson("p4", {TradeJson("1001", "BUY", "MARKET", "5")});
   ASSERT_TRUE(service_->SubmitPlan(plan, false).ok());
   auto dup = service_->SubmitPlan(plan, false);
   EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(dup.status().message().find("already ran: completed"), std::string::npos)
       << dup.status();
-  auto other = service_->SubmitPlan(PlanJson("p4", {Trade("1001", "BUY", "MARKET", "6")}), false);
+  auto other =
+      service_->SubmitPlan(PlanJson("p4", {TradeJson("1001", "BUY", "MARKET", "6")}), false);
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(other.status().message().find("different plan"), std::string::npos) << other.status();
 }
@@ -139,7 +134,7 @@ TEST_F(ServiceTest, DuplicatesAndReusedPlanIdsAreRefusedWithReasons) {
 TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
   for (int round = 0; round < 5; ++round) {
     std::string plan =
-        PlanJson("race-" + std::to_string(round), {Trade("1001", "BUY", "MARKET", "1")});
+        PlanJson("race-" + std::to_string(round), {TradeJson("1001", "BUY", "MARKET", "1")});
     std::atomic<int> ok{0}, dup{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i) {
@@ -159,13 +154,13 @@ TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
 TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
   // Same trades in A and B, interleaved differently in two databases' worth of plans.
   ASSERT_TRUE(service_
-                  ->SubmitPlan(PlanJson("x1", {Trade("1001", "BUY", "MARKET", "10"),
-                                               Trade("1002", "BUY", "MARKET", "6")}),
+                  ->SubmitPlan(PlanJson("x1", {TradeJson("1001", "BUY", "MARKET", "10"),
+                                               TradeJson("1002", "BUY", "MARKET", "6")}),
                                false)
                   .ok());
   ASSERT_TRUE(service_
-                  ->SubmitPlan(PlanJson("x2", {Trade("1001", "SELL", "MARKET", "5",
-                                                     R"(, "sizeUnit": "SHARES")")}),
+                  ->SubmitPlan(PlanJson("x2", {TradeJson("1001", "SELL", "MARKET", "5",
+                                                         R"(, "sizeUnit": "SHARES")")}),
                                false)
                   .ok());
   auto first = service_->GetPositions("paper");
@@ -174,11 +169,13 @@ TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
   auto db2 = testing::TestDatabase::Create();
   store::Pool pool2(db2->url(), 2);
   OmsService other(pool2, market_, clock_);
-  ASSERT_TRUE(other.SubmitPlan(PlanJson("y1", {Trade("1002", "BUY", "MARKET", "6")}), false).ok());
-  ASSERT_TRUE(other.SubmitPlan(PlanJson("y2", {Trade("1001", "BUY", "MARKET", "10")}), false).ok());
+  ASSERT_TRUE(
+      other.SubmitPlan(PlanJson("y1", {TradeJson("1002", "BUY", "MARKET", "6")}), false).ok());
+  ASSERT_TRUE(
+      other.SubmitPlan(PlanJson("y2", {TradeJson("1001", "BUY", "MARKET", "10")}), false).ok());
   ASSERT_TRUE(other
-                  .SubmitPlan(PlanJson("y3", {Trade("1001", "SELL", "MARKET", "5",
-                                                    R"(, "sizeUnit": "SHARES")")}),
+                  .SubmitPlan(PlanJson("y3", {TradeJson("1001", "SELL", "MARKET", "5",
+                                                        R"(, "sizeUnit": "SHARES")")}),
                               false)
                   .ok());
   auto second = other.GetPositions("paper");
@@ -199,9 +196,10 @@ TEST_F(ServiceTest, TickFillsCrossedOrdersAndExpiresDueOnes) {
           ->SubmitPlan(
               PlanJson(
                   "t1",
-                  {Trade("1001", "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")"),
-                   Trade("1001", "BUY", "LIMIT", "10",
-                         R"(, "price": 0.40, "sizeUnit": "SHARES", "cancelAfter": "1h")")}),
+                  {TradeJson("1001", "BUY", "LIMIT", "10",
+                             R"(, "price": 0.45, "sizeUnit": "SHARES")"),
+                   TradeJson("1001", "BUY", "LIMIT", "10",
+                             R"(, "price": 0.40, "sizeUnit": "SHARES", "cancelAfter": "1h")")}),
               false)
           .ok());
   auto quiet = service_->RunTick();
@@ -231,10 +229,11 @@ TEST_F(ServiceTest, ASecondTickAtTheSameTimeReturnsAtOnceSayingSo) {
 }
 
 TEST_F(ServiceTest, CancelOnlyTouchesRestingOrders) {
-  auto s = service_->SubmitPlan(PlanJson("c1", {Trade("1001", "BUY", "LIMIT", "10",
-                                                      R"(, "price": 0.3, "sizeUnit": "SHARES")"),
-                                                Trade("1001", "BUY", "MARKET", "5")}),
-                                false);
+  auto s = service_->SubmitPlan(
+      PlanJson("c1",
+               {TradeJson("1001", "BUY", "LIMIT", "10", R"(, "price": 0.3, "sizeUnit": "SHARES")"),
+                TradeJson("1001", "BUY", "MARKET", "5")}),
+      false);
   ASSERT_TRUE(s.ok());
   auto cancelled = service_->CancelOrder(s->orders(0).id());
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
