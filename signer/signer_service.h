@@ -1,39 +1,44 @@
-// The signer's gRPC service. GetIdentity answers; signing arrives with the signer issue and
-// answers UNIMPLEMENTED until then.
+// The signer's gRPC edge: checks the caller (pinned client certificate when mTLS), converts the
+// typed request, and maps the core's decisions to gRPC statuses.
 #pragma once
 
 #include <secp256k1.h>
 
+#include <set>
 #include <string>
 
 #include "betteroms/signer/v1/signer.grpc.pb.h"
 #include "signer/key/secret_key.h"
+#include "signer/signing_core.h"
 
 namespace betteroms::signer {
 
 class SignerService final : public signer::v1::Signer::Service {
  public:
-  // Takes the key; derives the address with one randomised secp256k1 context.
-  SignerService(key::SecretKey key, uint64_t chain_id);
-  ~SignerService() override;
+  // `pinned` holds allowed client-certificate SHA-256 fingerprints (hex); empty = any certificate
+  // the client CA signed.
+  SignerService(SigningCore& core, std::set<std::string> pinned)
+      : core_(core), pinned_(std::move(pinned)) {}
 
-  const std::string& address() const { return address_; }
-
-  grpc::Status GetIdentity(grpc::ServerContext*, const signer::v1::GetIdentityRequest*,
+  grpc::Status GetIdentity(grpc::ServerContext* ctx, const signer::v1::GetIdentityRequest*,
                            signer::v1::Identity* resp) override;
-  grpc::Status SignOrder(grpc::ServerContext*, const signer::v1::SignOrderRequest*,
-                         signer::v1::SignOrderResponse*) override;
-  grpc::Status SignClobAuth(grpc::ServerContext*, const signer::v1::SignClobAuthRequest*,
-                            signer::v1::SignClobAuthResponse*) override;
+  grpc::Status SignOrder(grpc::ServerContext* ctx, const signer::v1::SignOrderRequest* req,
+                         signer::v1::SignOrderResponse* resp) override;
+  grpc::Status SignClobAuth(grpc::ServerContext* ctx, const signer::v1::SignClobAuthRequest* req,
+                            signer::v1::SignClobAuthResponse* resp) override;
 
  private:
-  key::SecretKey key_;
-  uint64_t chain_id_;
-  secp256k1_context* ctx_;
-  std::string address_;
+  // The caller as the audit log names it; PermissionDenied for an unpinned certificate.
+  grpc::Status Caller(grpc::ServerContext* ctx, std::string* caller);
+
+  SigningCore& core_;
+  std::set<std::string> pinned_;
 };
 
 // The EIP-55 address of `key`.
 std::string AddressOf(const secp256k1_context* ctx, const key::SecretKey& key);
+
+// SHA-256 fingerprint (lower-case hex) and subject of a PEM certificate; empty when unreadable.
+std::pair<std::string, std::string> CertificateIdentity(const std::string& pem);
 
 }  // namespace betteroms::signer

@@ -56,6 +56,17 @@ absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
   return key;
 }
 
+absl::StatusOr<SecretKey> SecretKey::FromBytes(const uint8_t* bytes, size_t size) {
+  SecretKey key;
+  if (size != key.bytes_.size()) return absl::InvalidArgumentError("a private key is 32 bytes");
+  std::copy(bytes, bytes + size, key.bytes_.begin());
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  int valid = secp256k1_ec_seckey_verify(ctx, key.bytes_.data());
+  secp256k1_context_destroy(ctx);
+  if (valid != 1) return absl::InvalidArgumentError("not a valid secp256k1 private key");
+  return key;
+}
+
 SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(other.bytes_) {
   OPENSSL_cleanse(other.bytes_.data(), other.bytes_.size());
 }

@@ -23,6 +23,9 @@ class SecretKey {
   SecretKey& operator=(const SecretKey&) = delete;
   ~SecretKey();
 
+  // Copies 32 bytes in; the caller wipes its copy.
+  static absl::StatusOr<SecretKey> FromBytes(const uint8_t* bytes, size_t size);
+
   // For the crypto layer only.
   const uint8_t* data() const { return bytes_.data(); }
 

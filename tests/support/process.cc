@@ -183,6 +183,13 @@ int WaitForPortFile(const std::string& path, int timeout_ms, BackgroundProcess* 
   return 0;
 }
 
+std::string ReadTextFileForTest(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 TempDir::TempDir() {
   char tmpl[] = "/tmp/betteroms-test-XXXXXX";
   path_ = mkdtemp(tmpl);

@@ -48,6 +48,9 @@ class BackgroundProcess {
 // Waits until `path` exists and holds a port number; returns it, or 0 on timeout.
 int WaitForPortFile(const std::string& path, int timeout_ms, BackgroundProcess* proc = nullptr);
 
+// The whole text of a file ("" when unreadable).
+std::string ReadTextFileForTest(const std::string& path);
+
 // A fresh temporary folder, removed by the destructor.
 class TempDir {
  public:

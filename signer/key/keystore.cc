@@ -1,0 +1,197 @@
+#include "signer/key/keystore.h"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <secp256k1.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/hex.h"
+#include "common/json.h"
+#include "common/status_macros.h"
+#include "signer/crypto/address.h"
+#include "signer/crypto/keccak.h"
+
+namespace betteroms::key {
+namespace {
+
+// Wipes a buffer when it goes out of scope.
+struct Wiped {
+  std::vector<uint8_t> bytes;
+  explicit Wiped(size_t n) : bytes(n) {}
+  ~Wiped() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+  uint8_t* data() { return bytes.data(); }
+};
+
+absl::StatusOr<std::vector<uint8_t>> HexField(const JsonValue& obj, std::string_view name) {
+  auto bytes = FromHex(obj.StringOr(name));
+  if (!bytes || bytes->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("keystore: ", std::string(name), " is missing or not hex"));
+  }
+  return *bytes;
+}
+
+bool AesCtr(const uint8_t* key, const std::vector<uint8_t>& iv, const uint8_t* in, size_t n,
+            uint8_t* out) {
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      &EVP_CIPHER_CTX_free);
+  int len = 0;
+  return iv.size() == 16 &&
+         EVP_EncryptInit_ex(ctx.get(), EVP_aes_128_ctr(), nullptr, key, iv.data()) == 1 &&
+         EVP_EncryptUpdate(ctx.get(), out, &len, in, static_cast<int>(n)) == 1;
+}
+
+crypto::Hash256 Mac(const uint8_t* derived, const std::vector<uint8_t>& ciphertext) {
+  std::vector<uint8_t> buf(derived + 16, derived + 32);
+  buf.insert(buf.end(), ciphertext.begin(), ciphertext.end());
+  return crypto::Keccak256(buf);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadPasswordFile(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat("password file ", path, ": ", std::strerror(errno)));
+  }
+  if ((st.st_mode & 077) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "password file ", path, " is readable by group or others; run: chmod 600 ", path));
+  }
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::string& password) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::NotFoundError(absl::StrCat("keystore ", path, ": ", std::strerror(errno)));
+  close(fd);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = ParseJson(text.str());
+  if (!doc.ok()) return absl::InvalidArgumentError(absl::StrCat("keystore ", path, ": not JSON"));
+  const JsonValue* version = doc->Find("version");
+  const JsonValue* c = doc->Find("crypto");
+  if (c == nullptr) c = doc->Find("Crypto");
+  if (version == nullptr || version->text != "3" || c == nullptr || !c->is_object()) {
+    return absl::InvalidArgumentError(absl::StrCat("keystore ", path, ": not a version 3 keystore"));
+  }
+  if (c->StringOr("cipher") != "aes-128-ctr") {
+    return absl::InvalidArgumentError("keystore: only aes-128-ctr is supported");
+  }
+  const JsonValue* kdfparams = c->Find("kdfparams");
+  const JsonValue* cipherparams = c->Find("cipherparams");
+  if (kdfparams == nullptr || cipherparams == nullptr) {
+    return absl::InvalidArgumentError("keystore: kdfparams or cipherparams missing");
+  }
+  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> salt, HexField(*kdfparams, "salt"));
+  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> iv, HexField(*cipherparams, "iv"));
+  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> ciphertext, HexField(*c, "ciphertext"));
+  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> mac, HexField(*c, "mac"));
+  auto number = [&](std::string_view name) -> uint64_t {
+    const JsonValue* v = kdfparams->Find(name);
+    return v != nullptr && v->is_number() ? std::stoull(v->text) : 0;
+  };
+  if (number("dklen") != 32) return absl::InvalidArgumentError("keystore: dklen must be 32");
+  Wiped derived(32);
+  std::string kdf = c->StringOr("kdf");
+  if (kdf == "scrypt") {
+    uint64_t n = number("n"), r = number("r"), p = number("p");
+    if (n < 2 || r == 0 || p == 0 || n > (uint64_t{1} << 22)) {
+      return absl::InvalidArgumentError("keystore: unsupported scrypt parameters");
+    }
+    if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), n, r, p,
+                       uint64_t{2} << 30, derived.data(), 32) != 1) {
+      return absl::InvalidArgumentError("keystore: scrypt failed");
+    }
+  } else if (kdf == "pbkdf2") {
+    if (kdfparams->StringOr("prf") != "hmac-sha256" || number("c") == 0) {
+      return absl::InvalidArgumentError("keystore: pbkdf2 needs prf hmac-sha256 and a count");
+    }
+    if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
+                          static_cast<int>(salt.size()), static_cast<int>(number("c")),
+                          EVP_sha256(), 32, derived.data()) != 1) {
+      return absl::InvalidArgumentError("keystore: pbkdf2 failed");
+    }
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("keystore: unsupported kdf \"", kdf, "\""));
+  }
+  crypto::Hash256 computed = Mac(derived.data(), ciphertext);
+  if (mac.size() != 32 || CRYPTO_memcmp(computed.data(), mac.data(), 32) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("keystore ", path, ": wrong password (the MAC does not match)"));
+  }
+  if (ciphertext.size() != 32) return absl::InvalidArgumentError("keystore: ciphertext is not 32 bytes");
+  Wiped plain(32);
+  if (!AesCtr(derived.data(), iv, ciphertext.data(), 32, plain.data())) {
+    return absl::InvalidArgumentError("keystore: cannot decrypt");
+  }
+  return SecretKey::FromBytes(plain.data(), 32);
+}
+
+absl::StatusOr<std::string> WriteNewKeystore(const std::string& path, const std::string& password,
+                                             uint64_t scrypt_n) {
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  Wiped key(32);
+  do {
+    if (RAND_bytes(key.data(), 32) != 1) {
+      secp256k1_context_destroy(ctx);
+      return absl::InternalError("no randomness available");
+    }
+  } while (secp256k1_ec_seckey_verify(ctx, key.data()) != 1);
+  secp256k1_pubkey pub;
+  int created = secp256k1_ec_pubkey_create(ctx, &pub, key.data());
+  crypto::Address address = crypto::AddressFromPublicKey(ctx, pub);
+  secp256k1_context_destroy(ctx);
+  if (created != 1) return absl::InternalError("cannot derive the public key");
+
+  std::vector<uint8_t> salt(32), iv(16), ciphertext(32), id(16);
+  if (RAND_bytes(salt.data(), 32) != 1 || RAND_bytes(iv.data(), 16) != 1 ||
+      RAND_bytes(id.data(), 16) != 1) {
+    return absl::InternalError("no randomness available");
+  }
+  Wiped derived(32);
+  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), scrypt_n, 8, 1,
+                     uint64_t{2} << 30, derived.data(), 32) != 1 ||
+      !AesCtr(derived.data(), iv, key.data(), 32, ciphertext.data())) {
+    return absl::InternalError("keystore: encryption failed");
+  }
+  id[6] = static_cast<uint8_t>((id[6] & 0x0f) | 0x40);  // UUID v4
+  id[8] = static_cast<uint8_t>((id[8] & 0x3f) | 0x80);
+  std::string uuid = ToHex(id);
+  uuid = absl::StrCat(uuid.substr(0, 8), "-", uuid.substr(8, 4), "-", uuid.substr(12, 4), "-",
+                      uuid.substr(16, 4), "-", uuid.substr(20));
+  nlohmann::ordered_json doc;
+  doc["address"] = ToHex(address);
+  doc["crypto"] = {{"cipher", "aes-128-ctr"},
+                   {"cipherparams", {{"iv", ToHex(iv)}}},
+                   {"ciphertext", ToHex(ciphertext)},
+                   {"kdf", "scrypt"},
+                   {"kdfparams", {{"dklen", 32}, {"n", scrypt_n}, {"p", 1}, {"r", 8}, {"salt", ToHex(salt)}}},
+                   {"mac", ToHex(Mac(derived.data(), ciphertext))}};
+  doc["id"] = uuid;
+  doc["version"] = 3;
+  std::string text = doc.dump(1) + "\n";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
+  }
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
+  close(fd);
+  if (!ok) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return crypto::ChecksumAddress(address);
+}
+
+}  // namespace betteroms::key

@@ -1,0 +1,249 @@
+#include "signer/signing_core.h"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/decimal.h"
+#include "common/hex.h"
+#include "common/status_macros.h"
+
+namespace betteroms::signer {
+namespace {
+
+std::string Hex0x(std::span<const uint8_t> b) { return "0x" + ToHex(b); }
+
+std::string UtcDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone()); }
+
+}  // namespace
+
+SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, std::string ledger_path,
+                         audit::AuditLog* audit, const Clock& clock)
+    : key_(std::move(key)),
+      policy_(std::move(policy)),
+      ledger_path_(std::move(ledger_path)),
+      audit_(audit),
+      clock_(clock),
+      ctx_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {
+  // Randomised once against side channels, as libsecp256k1 recommends.
+  unsigned char seed[32];
+  if (RAND_bytes(seed, sizeof(seed)) == 1) {
+    int randomized = secp256k1_context_randomize(ctx_, seed);
+    (void)randomized;
+  }
+  secp256k1_pubkey pub;
+  if (secp256k1_ec_pubkey_create(ctx_, &pub, key_.data()) == 1) {
+    key_address_ = crypto::AddressFromPublicKey(ctx_, pub);
+  }
+  address_ = crypto::ChecksumAddress(key_address_);
+  rate_tokens_ = policy_.max_signs_per_second.value_or(0);
+  rate_at_ = std::chrono::steady_clock::now();
+}
+
+SigningCore::~SigningCore() {
+  if (ledger_fd_ >= 0) close(ledger_fd_);
+  secp256k1_context_destroy(ctx_);
+}
+
+absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey key,
+                                                                 policy::Policy policy,
+                                                                 const std::string& state_dir,
+                                                                 audit::AuditLog* audit,
+                                                                 const Clock& clock) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat("state dir ", state_dir, ": ", ec.message()));
+  }
+  chmod(state_dir.c_str(), 0700);
+  auto core = std::unique_ptr<SigningCore>(new SigningCore(
+      std::move(key), std::move(policy), state_dir + "/ledger.jsonl", audit, clock));
+  OMS_RETURN_IF_ERROR(core->LoadLedger());
+  return core;
+}
+
+absl::Status SigningCore::LoadLedger() {
+  std::ifstream in(ledger_path_);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto rec = nlohmann::json::parse(line, nullptr, false);
+    if (rec.is_discarded() || !rec.contains("intent")) {
+      // A torn last line (power cut mid-write) never got a signature out; anything else is damage.
+      if (in.peek() == EOF) break;
+      return absl::FailedPreconditionError(
+          absl::StrCat("signer ledger ", ledger_path_, ": line ", n, " is damaged"));
+    }
+    intents_[rec["intent"]] = {rec["order_hash"], rec["signature"]};
+    daily_[rec["day"]] += rec["notional"].get<int64_t>();
+  }
+  ledger_fd_ = open(ledger_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (ledger_fd_ < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("signer ledger ", ledger_path_, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SigningCore::AppendLedger(const std::string& day, const std::string& intent,
+                                       const std::string& order_hash,
+                                       const std::string& signature, int64_t notional) {
+  nlohmann::ordered_json rec = {{"day", day},
+                                {"intent", intent},
+                                {"order_hash", order_hash},
+                                {"signature", signature},
+                                {"notional", notional}};
+  std::string line = rec.dump() + "\n";
+  // The record is durable before the signature leaves: a restart keeps the intent and the cap.
+  if (write(ledger_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+      fdatasync(ledger_fd_) != 0) {
+    return absl::InternalError(absl::StrCat("signer ledger: write failed: ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+bool SigningCore::TakeRateToken() {
+  if (!policy_.max_signs_per_second) return true;
+  auto now = std::chrono::steady_clock::now();
+  double limit = *policy_.max_signs_per_second;
+  rate_tokens_ = std::min(limit, rate_tokens_ + limit * std::chrono::duration<double>(now - rate_at_).count());
+  rate_at_ = now;
+  if (rate_tokens_ < 1) return false;
+  rate_tokens_ -= 1;
+  return true;
+}
+
+void SigningCore::Audit(const std::string& caller, const SignRequest& request,
+                        const std::string& order_hash, const policy::OrderFacts& facts,
+                        const std::string& decision, const std::string& rule) {
+  if (audit_ == nullptr) return;
+  nlohmann::ordered_json rec = {{"time", FormatRfc3339(clock_.Now())},
+                                {"caller", caller},
+                                {"intent", request.intent_id},
+                                {"order_hash", order_hash},
+                                {"chain_id", request.chain_id},
+                                {"exchange", crypto::ExchangeName(request.exchange)},
+                                {"token", facts.token_id},
+                                {"side", facts.buy ? "BUY" : "SELL"},
+                                {"price", FormatMicros(facts.price)},
+                                {"notional", FormatMicros(facts.notional)},
+                                {"decision", decision},
+                                {"rule", rule}};
+  (void)audit_->Append(std::move(rec));
+}
+
+absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
+                                                  const std::string& caller) {
+  policy::OrderFacts facts;
+  facts.chain_id = request.chain_id;
+  facts.exchange = request.exchange;
+  facts.maker = request.order.maker;
+  facts.signer = request.order.signer;
+  facts.signature_type = request.order.signature_type;
+  facts.token_id = crypto::Uint256ToDecimal(request.order.token_id);
+  if (request.intent_id.empty() || request.intent_id.size() > 200) {
+    return absl::InvalidArgumentError("intent_id must be 1 to 200 characters");
+  }
+  auto domain = crypto::DomainFor(request.exchange, request.chain_id);
+  if (!domain) {
+    return absl::InvalidArgumentError(absl::StrCat("chain ", request.chain_id, " is not 137 or 80002"));
+  }
+  if (domain->version == "1") {
+    return absl::InvalidArgumentError("V1 exchanges are retired; sign for V2 or V3");
+  }
+  absl::Status economics = policy::DeriveEconomics(request.order, facts);
+  crypto::Hash256 separator = crypto::ExchangeDomainSeparator(*domain, request.chain_id);
+  crypto::Hash256 struct_hash = crypto::OrderV2StructHash(request.order);
+  crypto::Hash256 digest = crypto::TypedDataDigest(separator, struct_hash);
+  std::string order_hash = Hex0x(digest);
+  if (!economics.ok()) {
+    Audit(caller, request, order_hash, facts, "refused", "amounts");
+    return economics;
+  }
+  // Only POLY_1271 orders name a signer other than the key (the deposit wallet it controls).
+  if (request.order.signature_type != 3 && request.order.signer != key_address_) {
+    Audit(caller, request, order_hash, facts, "refused", "signer_is_key");
+    return absl::PermissionDeniedError(absl::StrCat(
+        "order signer ", crypto::ChecksumAddress(request.order.signer), " is not this key's address ",
+        address_));
+  }
+
+  std::lock_guard<std::mutex> lock(mu_);
+  auto known = intents_.find(request.intent_id);
+  if (known != intents_.end()) {
+    if (known->second.order_hash != order_hash) {
+      Audit(caller, request, order_hash, facts, "refused", "one_intent_one_order");
+      return absl::AlreadyExistsError(absl::StrCat(
+          "intent ", request.intent_id, " already signed order ", known->second.order_hash,
+          "; it will not sign a different order"));
+    }
+    Audit(caller, request, order_hash, facts, "replayed", "");
+    return SignResult{digest, *FromHex(known->second.signature), true};
+  }
+  std::string day = UtcDay(clock_.Now());
+  absl::Status allowed = policy::Check(policy_, facts, daily_[day]);
+  if (!allowed.ok()) {
+    std::string rule(allowed.message().substr(12, allowed.message().find(':') - 12));
+    Audit(caller, request, order_hash, facts, "refused", rule);
+    return allowed;
+  }
+  if (!TakeRateToken()) {
+    Audit(caller, request, order_hash, facts, "refused", "max_signs_per_second");
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "policy rule max_signs_per_second: more than ", *policy_.max_signs_per_second,
+        " signatures per second"));
+  }
+  SignResult result{digest, {}, false};
+  if (request.order.signature_type == 3) {
+    crypto::Hash256 signing = crypto::Poly1271SigningDigest(separator, struct_hash,
+                                                            request.chain_id, request.order.signer);
+    auto inner = crypto::SignDigest(ctx_, key_.data(), signing);
+    if (!inner) return absl::InternalError("signing failed");
+    result.signature = crypto::Poly1271Envelope(*inner, separator, struct_hash);
+  } else {
+    auto sig = crypto::SignDigest(ctx_, key_.data(), digest);
+    if (!sig) return absl::InternalError("signing failed");
+    result.signature.assign(sig->begin(), sig->end());
+  }
+  std::string signature_hex = ToHex(result.signature);
+  OMS_RETURN_IF_ERROR(AppendLedger(day, request.intent_id, order_hash, signature_hex, facts.notional));
+  intents_[request.intent_id] = {order_hash, signature_hex};
+  daily_[day] += facts.notional;
+  Audit(caller, request, order_hash, facts, "signed", "");
+  return result;
+}
+
+absl::StatusOr<crypto::Signature> SigningCore::SignClobAuth(uint64_t chain_id,
+                                                           const std::string& timestamp,
+                                                           const crypto::Word& nonce,
+                                                           const std::string& caller) {
+  if (chain_id != policy_.chain_id) {
+    return absl::PermissionDeniedError(absl::StrCat("policy rule chain_id: chain ", chain_id,
+                                                    " is not the policy's chain ", policy_.chain_id));
+  }
+  if (timestamp.empty() || timestamp.size() > 12 ||
+      timestamp.find_first_not_of("0123456789") != std::string::npos) {
+    return absl::InvalidArgumentError("timestamp must be decimal unix seconds");
+  }
+  crypto::Hash256 digest = crypto::ClobAuthDigest(chain_id, key_address_, timestamp, nonce);
+  auto sig = crypto::SignDigest(ctx_, key_.data(), digest);
+  if (!sig) return absl::InternalError("signing failed");
+  if (audit_ != nullptr) {
+    (void)audit_->Append({{"time", FormatRfc3339(clock_.Now())},
+                          {"caller", caller},
+                          {"kind", "clob_auth"},
+                          {"digest", Hex0x(digest)},
+                          {"decision", "signed"}});
+  }
+  return *sig;
+}
+
+}  // namespace betteroms::signer
