@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
   config.tls_key = Env("OMS_TLS_KEY", "");
   config.auth_token_file = Env("OMS_AUTH_TOKEN_FILE", "");
   std::string tick_interval = Env("OMS_TICK_INTERVAL", "0s");
+  config.signer_addr = Env("SIGNER_ADDR", "");
+  config.signer_ca = Env("SIGNER_TLS_CA", "");
+  config.signer_cert = Env("SIGNER_TLS_CERT", "");
+  config.signer_key = Env("SIGNER_TLS_KEY", "");
 
   CLI::App app{"oms-server: BetterOMS order management service (gRPC).", "oms-server"};
   app.add_option("--database-url", config.database_url, "PostgreSQL URL [env DATABASE_URL]");
@@ -52,6 +56,12 @@ int main(int argc, char** argv) {
          "run a tick every DURATION (e.g. 1h); 0s = only on request [env OMS_TICK_INTERVAL]")
       ->capture_default_str();
   app.add_option("--port-file", config.port_file, "write the bound port here once listening");
+  app.add_option("--signer-addr", config.signer_addr,
+                 "oms-signer address, host:port or unix:/path [env SIGNER_ADDR]");
+  app.add_option("--signer-ca", config.signer_ca, "CA of the signer's certificate [env SIGNER_TLS_CA]");
+  app.add_option("--signer-cert", config.signer_cert,
+                 "client certificate for the signer [env SIGNER_TLS_CERT]");
+  app.add_option("--signer-key", config.signer_key, "client key for the signer [env SIGNER_TLS_KEY]");
   app.add_option("--db-connections", config.db_connections, "database connections")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

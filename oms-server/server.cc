@@ -116,7 +116,15 @@ absl::Status RunServer(const ServerConfig& config) {
   OMS_ASSIGN_OR_RETURN(auto market, market::MakeMarketData(config.market_data, config.clob_url));
   store::Pool pool(config.database_url, config.db_connections);
   SystemClock clock;
+  std::unique_ptr<signer_client::OrderSigner> signer;
+  if (!config.signer_addr.empty()) {
+    OMS_ASSIGN_OR_RETURN(signer, signer_client::MakeGrpcSigner({config.signer_addr,
+                                                                config.signer_ca,
+                                                                config.signer_cert,
+                                                                config.signer_key}));
+  }
   service::ServiceOptions options;
+  options.signer = signer.get();
   options.fill_model =
       config.fill_model == "top" ? domain::FillModel::kTop : domain::FillModel::kBook;
   service::OmsService oms(pool, *market, clock, options);

@@ -20,6 +20,10 @@ struct ServerConfig {
   std::string port_file;  // written with the bound port once listening (tests use port 0)
   absl::Duration tick_interval = absl::ZeroDuration();
   int db_connections = 8;
+  std::string signer_addr;  // empty: no signer
+  std::string signer_ca;
+  std::string signer_cert;
+  std::string signer_key;
 };
 
 // True for 127.0.0.0/8, localhost and [::1] listen addresses.

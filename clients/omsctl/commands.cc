@@ -394,6 +394,23 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
     exit_code = kOk;
   });
 
+  auto* account = app.add_subcommand("account", "the signing account: address, chain and policy");
+  account->callback([&client, &exit_code] {
+    v1::Account resp;
+    if (!client.Call(&OrderManager::Stub::GetAccount, v1::GetAccountRequest(), &resp, exit_code)) {
+      return;
+    }
+    if (client.json()) {
+      std::cout << ToJson(resp) << "\n";
+    } else {
+      std::cout << "signer   " << resp.signer_address() << "\nchain    " << resp.chain_id()
+                << (resp.chain_id() == 137 ? " (Polygon)" : resp.chain_id() == 80002 ? " (Amoy)" : "")
+                << "\nendpoint " << resp.signer_endpoint() << "\npolicy   " << resp.policy_summary()
+                << "\n";
+    }
+    exit_code = kOk;
+  });
+
   auto* health = app.add_subcommand("health", "ask oms-server whether it is serving");
   health->callback([&client, &exit_code] {
     auto stub = grpc::health::v1::Health::NewStub(client.Channel());

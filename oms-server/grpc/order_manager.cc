@@ -74,4 +74,9 @@ grpc::Status OrderManagerImpl::GetBook(grpc::ServerContext*, const v1::GetBookRe
   return Reply(service_.GetBook(req->market_token_id()), resp);
 }
 
+grpc::Status OrderManagerImpl::GetAccount(grpc::ServerContext*, const v1::GetAccountRequest*,
+                                          v1::Account* resp) {
+  return Reply(service_.GetAccount(), resp);
+}
+
 }  // namespace betteroms::grpc_api

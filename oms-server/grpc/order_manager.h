@@ -28,6 +28,8 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
                        v1::TickReport* resp) override;
   grpc::Status GetBook(grpc::ServerContext*, const v1::GetBookRequest* req,
                        v1::Book* resp) override;
+  grpc::Status GetAccount(grpc::ServerContext*, const v1::GetAccountRequest* req,
+                          v1::Account* resp) override;
 
  private:
   service::OmsService& service_;

@@ -504,6 +504,20 @@ absl::StatusOr<v1::TickReport> OmsService::RunTick() {
   return report;
 }
 
+absl::StatusOr<v1::Account> OmsService::GetAccount() {
+  if (options_.signer == nullptr) {
+    return absl::FailedPreconditionError(
+        "no signer is configured: start oms-server with --signer-addr (or SIGNER_ADDR)");
+  }
+  OMS_ASSIGN_OR_RETURN(signer_client::SignerIdentity id, options_.signer->Identity());
+  v1::Account account;
+  account.set_signer_address(id.address);
+  account.set_chain_id(id.chain_id);
+  account.set_policy_summary(id.policy_summary);
+  account.set_signer_endpoint(options_.signer->Endpoint());
+  return account;
+}
+
 absl::StatusOr<v1::Book> OmsService::GetBook(const std::string& token) {
   auto id = domain::NormaliseTokenId(token);
   if (!id) {

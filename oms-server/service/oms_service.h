@@ -12,12 +12,14 @@
 #include "oms-server/domain/fill_engine.h"
 #include "oms-server/domain/plan.h"
 #include "oms-server/market/market_data.h"
+#include "oms-server/signer_client/order_signer.h"
 #include "store/db.h"
 
 namespace betteroms::service {
 
 struct ServiceOptions {
   domain::FillModel fill_model = domain::FillModel::kBook;
+  signer_client::OrderSigner* signer = nullptr;  // none: GetAccount says so
 };
 
 // A plan that passed static validation, with its verbatim text and content hash.
@@ -48,6 +50,8 @@ class OmsService {
   // One maintenance pass; returns at once (skipped) when another tick holds the lock.
   absl::StatusOr<v1::TickReport> RunTick();
   absl::StatusOr<v1::Book> GetBook(const std::string& token);
+  // The signer's address, chain and policy. FailedPrecondition without a signer.
+  absl::StatusOr<v1::Account> GetAccount();
   // OK once the database answers.
   absl::Status CheckDatabase();
 

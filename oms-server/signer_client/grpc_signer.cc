@@ -1,0 +1,94 @@
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "betteroms/signer/v1/signer.grpc.pb.h"
+#include "oms-server/signer_client/order_signer.h"
+
+namespace betteroms::signer_client {
+namespace {
+
+absl::Status FromGrpc(const grpc::Status& st) {
+  return absl::Status(static_cast<absl::StatusCode>(st.error_code()),
+                      absl::StrCat("signer: ", st.error_message()));
+}
+
+bool ReadFile(const std::string& path, std::string& out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::stringstream s;
+  s << in.rdbuf();
+  out = s.str();
+  return !out.empty();
+}
+
+class GrpcSigner : public OrderSigner {
+ public:
+  GrpcSigner(std::shared_ptr<grpc::Channel> channel, SignerClientOptions options)
+      : stub_(signer::v1::Signer::NewStub(channel)), options_(std::move(options)) {}
+
+  absl::StatusOr<SignerIdentity> Identity() override {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(Deadline());
+    signer::v1::Identity id;
+    grpc::Status st = stub_->GetIdentity(&ctx, {}, &id);
+    if (!st.ok()) return FromGrpc(st);
+    return SignerIdentity{id.address(), id.chain_id(), id.policy_summary()};
+  }
+
+  absl::StatusOr<SignedOrder> Sign(const signer::v1::SignOrderRequest& request) override {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(Deadline());
+    signer::v1::SignOrderResponse resp;
+    grpc::Status st = stub_->SignOrder(&ctx, request, &resp);
+    if (!st.ok()) return FromGrpc(st);
+    return SignedOrder{resp.order_hash(), resp.signature()};
+  }
+
+  std::string Endpoint() const override {
+    return absl::StrCat(options_.address, options_.ca_file.empty() ? "" : " (mTLS)");
+  }
+
+ private:
+  std::chrono::system_clock::time_point Deadline() const {
+    return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(options_.deadline);
+  }
+
+  std::unique_ptr<signer::v1::Signer::Stub> stub_;
+  SignerClientOptions options_;
+};
+
+bool IsLocal(const std::string& address) {
+  return absl::StartsWith(address, "unix:") || absl::StartsWith(address, "127.") ||
+         absl::StartsWith(address, "localhost:") || absl::StartsWith(address, "[::1]:");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<OrderSigner>> MakeGrpcSigner(const SignerClientOptions& options) {
+  bool any_tls = !options.ca_file.empty() || !options.cert_file.empty() || !options.key_file.empty();
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  if (any_tls) {
+    grpc::SslCredentialsOptions ssl;
+    if (!ReadFile(options.ca_file, ssl.pem_root_certs) ||
+        !ReadFile(options.cert_file, ssl.pem_cert_chain) ||
+        !ReadFile(options.key_file, ssl.pem_private_key)) {
+      return absl::InvalidArgumentError(
+          "signer mTLS needs readable --signer-ca, --signer-cert and --signer-key files");
+    }
+    creds = grpc::SslCredentials(ssl);
+  } else if (IsLocal(options.address)) {
+    creds = grpc::InsecureChannelCredentials();
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the signer at ", options.address, " is not on this host: give --signer-ca, "
+        "--signer-cert and --signer-key for mTLS"));
+  }
+  return std::unique_ptr<OrderSigner>(
+      new GrpcSigner(grpc::CreateChannel(options.address, creds), options));
+}
+
+}  // namespace betteroms::signer_client
