@@ -58,10 +58,12 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", config.port_file, "write the bound port here once listening");
   app.add_option("--signer-addr", config.signer_addr,
                  "oms-signer address, host:port or unix:/path [env SIGNER_ADDR]");
-  app.add_option("--signer-ca", config.signer_ca, "CA of the signer's certificate [env SIGNER_TLS_CA]");
+  app.add_option("--signer-ca", config.signer_ca,
+                 "CA of the signer's certificate [env SIGNER_TLS_CA]");
   app.add_option("--signer-cert", config.signer_cert,
                  "client certificate for the signer [env SIGNER_TLS_CERT]");
-  app.add_option("--signer-key", config.signer_key, "client key for the signer [env SIGNER_TLS_KEY]");
+  app.add_option("--signer-key", config.signer_key,
+                 "client key for the signer [env SIGNER_TLS_KEY]");
   app.add_option("--db-connections", config.db_connections, "database connections")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

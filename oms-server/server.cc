@@ -118,10 +118,9 @@ absl::Status RunServer(const ServerConfig& config) {
   SystemClock clock;
   std::unique_ptr<signer_client::OrderSigner> signer;
   if (!config.signer_addr.empty()) {
-    OMS_ASSIGN_OR_RETURN(signer, signer_client::MakeGrpcSigner({config.signer_addr,
-                                                                config.signer_ca,
-                                                                config.signer_cert,
-                                                                config.signer_key}));
+    OMS_ASSIGN_OR_RETURN(
+        signer, signer_client::MakeGrpcSigner(
+                    {config.signer_addr, config.signer_ca, config.signer_cert, config.signer_key}));
   }
   service::ServiceOptions options;
   options.signer = signer.get();

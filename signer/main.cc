@@ -22,7 +22,8 @@
 
 namespace {
 
-constexpr char kPolicyHelp[] = R"(Policy file (--policy, JSON; all but chain_id optional, unknown fields refused):
+constexpr char kPolicyHelp[] =
+    R"(Policy file (--policy, JSON; all but chain_id optional, unknown fields refused):
   {
     "chain_id": 137,                              137 Polygon or 80002 Amoy
     "exchanges": ["ctf-v2", "neg-risk-v2", "v3"],
@@ -67,15 +68,19 @@ int main(int argc, char** argv) {
   std::vector<std::string> pins;
   bool insecure_loopback = false;
 
-  CLI::App app{"oms-signer: the BetterOMS key holder. It alone reads the private key and returns\n"
-               "EIP-712 signatures for Polymarket orders, under a policy.",
-               "oms-signer"};
-  app.add_option("--key-file", key_file, "raw hex private key; refused when group/others can read it");
+  CLI::App app{
+      "oms-signer: the BetterOMS key holder. It alone reads the private key and returns\n"
+      "EIP-712 signatures for Polymarket orders, under a policy.",
+      "oms-signer"};
+  app.add_option("--key-file", key_file,
+                 "raw hex private key; refused when group/others can read it");
   app.add_option("--keystore", keystore, "Ethereum V3 keystore file (with --password-file)");
   app.add_option("--password-file", password_file, "the keystore's password (first line)");
-  app.add_option("--expect-address", expect_address, "refuse to start unless the key has this address");
+  app.add_option("--expect-address", expect_address,
+                 "refuse to start unless the key has this address");
   app.add_option("--policy", policy_file, "policy JSON (format below)");
-  app.add_option("--state-dir", state_dir, "durable intents and daily totals (required with --policy)");
+  app.add_option("--state-dir", state_dir,
+                 "durable intents and daily totals (required with --policy)");
   app.add_option("--audit-log", audit_path, "append a hash-chained JSON line per decision");
   app.add_option("--listen", listen, "HOST:PORT, or unix:/path/to/socket")->capture_default_str();
   app.add_option("--tls-cert", tls_cert, "server certificate PEM (mTLS)");
@@ -87,9 +92,11 @@ int main(int argc, char** argv) {
   app.footer(kPolicyHelp);
 
   std::string keygen_out, keygen_password;
-  CLI::App* keygen = app.add_subcommand("keygen", "write a new random key (keystore with --password-file, else raw hex), mode 0600");
+  CLI::App* keygen = app.add_subcommand(
+      "keygen", "write a new random key (keystore with --password-file, else raw hex), mode 0600");
   keygen->add_option("--out", keygen_out, "file to create")->required();
-  keygen->add_option("--password-file", keygen_password, "encrypt as a V3 keystore with this password");
+  keygen->add_option("--password-file", keygen_password,
+                     "encrypt as a V3 keystore with this password");
   std::string audit_file;
   CLI::App* audit_cmd = app.add_subcommand("audit", "audit log tools");
   CLI::App* verify = audit_cmd->add_subcommand("verify", "check an audit log's hash chain");
@@ -118,7 +125,8 @@ int main(int argc, char** argv) {
   }
 
   // The key, from exactly one source.
-  if (key_file.empty() == keystore.empty()) return Fail("give exactly one of --key-file or --keystore");
+  if (key_file.empty() == keystore.empty())
+    return Fail("give exactly one of --key-file or --keystore");
   absl::StatusOr<betteroms::key::SecretKey> key = absl::InvalidArgumentError("no key");
   if (!key_file.empty()) {
     key = betteroms::key::SecretKey::FromHexFile(key_file);
@@ -148,18 +156,22 @@ int main(int argc, char** argv) {
   }
   if (!tls && !unix_socket) {
     if (!insecure_loopback) {
-      return Fail("no transport: use mTLS (--tls-cert, --tls-key, --client-ca), a Unix socket "
-                  "(--listen unix:/path), or --insecure-loopback on a loopback address");
+      return Fail(
+          "no transport: use mTLS (--tls-cert, --tls-key, --client-ca), a Unix socket "
+          "(--listen unix:/path), or --insecure-loopback on a loopback address");
     }
     if (!IsLoopback(listen)) {
-      return Fail("--insecure-loopback allows loopback addresses only (127.0.0.1, [::1], "
-                  "localhost), got " + listen);
+      return Fail(
+          "--insecure-loopback allows loopback addresses only (127.0.0.1, [::1], "
+          "localhost), got " +
+          listen);
     }
   }
 
   betteroms::policy::Policy policy = betteroms::policy::RefuseAll();
   if (!policy_file.empty()) {
-    auto loaded = betteroms::policy::LoadPolicy(policy_file, *betteroms::crypto::ParseAddress(address));
+    auto loaded =
+        betteroms::policy::LoadPolicy(policy_file, *betteroms::crypto::ParseAddress(address));
     if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
     policy = *loaded;
     if (state_dir.empty()) return Fail("--policy needs --state-dir for its durable records");
@@ -175,7 +187,8 @@ int main(int argc, char** argv) {
     state_dir = mkdtemp(tmpl);
   }
   betteroms::SystemClock clock;
-  auto core = betteroms::signer::SigningCore::Create(std::move(*key), policy, state_dir, audit.get(), clock);
+  auto core = betteroms::signer::SigningCore::Create(std::move(*key), policy, state_dir,
+                                                     audit.get(), clock);
   if (!core.ok()) return Fail(std::string(core.status().message()));
 
   sigset_t signals;
@@ -186,7 +199,8 @@ int main(int argc, char** argv) {
 
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
   if (tls) {
-    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    grpc::SslServerCredentialsOptions ssl(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     ssl.pem_root_certs = ReadAll(client_ca);
     ssl.pem_key_cert_pairs.push_back({ReadAll(tls_key), ReadAll(tls_cert)});
     if (ssl.pem_root_certs.empty() || ssl.pem_key_cert_pairs[0].cert_chain.empty() ||
@@ -215,12 +229,13 @@ int main(int argc, char** argv) {
     std::ofstream(port_file + ".tmp") << port << "\n";
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
   }
-  betteroms::LogInfo("oms-signer listening",
-                     {{"address", listen},
-                      {"port", std::to_string(port)},
-                      {"transport", tls ? "mtls" : unix_socket ? "unix" : "insecure-loopback"},
-                      {"signer_address", (*core)->address()},
-                      {"policy", (*core)->PolicySummary()}});
+  betteroms::LogInfo("oms-signer listening", {{"address", listen},
+                                              {"port", std::to_string(port)},
+                                              {"transport", tls           ? "mtls"
+                                                            : unix_socket ? "unix"
+                                                                          : "insecure-loopback"},
+                                              {"signer_address", (*core)->address()},
+                                              {"policy", (*core)->PolicySummary()}});
   int sig = 0;
   sigwait(&signals, &sig);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

@@ -28,10 +28,10 @@ std::string AddressOf(const secp256k1_context* ctx, const key::SecretKey& key) {
 }
 
 std::pair<std::string, std::string> CertificateIdentity(const std::string& pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                                &BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                                                   &X509_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
   if (!cert) return {};
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -78,10 +78,17 @@ grpc::Status SignerService::SignOrder(grpc::ServerContext* ctx,
   r.intent_id = req->intent_id();
   r.chain_id = req->chain_id();
   switch (req->exchange()) {
-    case signer::v1::EXCHANGE_CTF_V2: r.exchange = crypto::Exchange::kCtfV2; break;
-    case signer::v1::EXCHANGE_NEG_RISK_V2: r.exchange = crypto::Exchange::kNegRiskV2; break;
-    case signer::v1::EXCHANGE_V3: r.exchange = crypto::Exchange::kV3; break;
-    default: return {grpc::StatusCode::INVALID_ARGUMENT, "exchange is not set"};
+    case signer::v1::EXCHANGE_CTF_V2:
+      r.exchange = crypto::Exchange::kCtfV2;
+      break;
+    case signer::v1::EXCHANGE_NEG_RISK_V2:
+      r.exchange = crypto::Exchange::kNegRiskV2;
+      break;
+    case signer::v1::EXCHANGE_V3:
+      r.exchange = crypto::Exchange::kV3;
+      break;
+    default:
+      return {grpc::StatusCode::INVALID_ARGUMENT, "exchange is not set"};
   }
   const signer::v1::Order& o = req->order();
   auto uint = [](const std::string& s) { return crypto::ParseUint256(s); };
@@ -109,9 +116,17 @@ grpc::Status SignerService::SignOrder(grpc::ServerContext* ctx,
   if (o.side() != signer::v1::SIDE_BUY && o.side() != signer::v1::SIDE_SELL) {
     return {grpc::StatusCode::INVALID_ARGUMENT, "order.side is not set"};
   }
-  r.order = {*salt, *maker, *signer_address, *token, *maker_amount, *taker_amount,
+  r.order = {*salt,
+             *maker,
+             *signer_address,
+             *token,
+             *maker_amount,
+             *taker_amount,
              static_cast<uint8_t>(o.side() == signer::v1::SIDE_BUY ? 0 : 1),
-             static_cast<uint8_t>(o.signature_type()), *timestamp, *metadata, *builder};
+             static_cast<uint8_t>(o.signature_type()),
+             *timestamp,
+             *metadata,
+             *builder};
   auto result = core_.SignOrder(r, caller);
   if (!result.ok()) return ToGrpc(result.status());
   resp->set_order_hash("0x" + ToHex(result->order_hash));

@@ -94,8 +94,8 @@ absl::Status SigningCore::LoadLedger() {
 }
 
 absl::Status SigningCore::AppendLedger(const std::string& day, const std::string& intent,
-                                       const std::string& order_hash,
-                                       const std::string& signature, int64_t notional) {
+                                       const std::string& order_hash, const std::string& signature,
+                                       int64_t notional) {
   nlohmann::ordered_json rec = {{"day", day},
                                 {"intent", intent},
                                 {"order_hash", order_hash},
@@ -114,7 +114,8 @@ bool SigningCore::TakeRateToken() {
   if (!policy_.max_signs_per_second) return true;
   auto now = std::chrono::steady_clock::now();
   double limit = *policy_.max_signs_per_second;
-  rate_tokens_ = std::min(limit, rate_tokens_ + limit * std::chrono::duration<double>(now - rate_at_).count());
+  rate_tokens_ =
+      std::min(limit, rate_tokens_ + limit * std::chrono::duration<double>(now - rate_at_).count());
   rate_at_ = now;
   if (rate_tokens_ < 1) return false;
   rate_tokens_ -= 1;
@@ -154,7 +155,8 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
   }
   auto domain = crypto::DomainFor(request.exchange, request.chain_id);
   if (!domain) {
-    return absl::InvalidArgumentError(absl::StrCat("chain ", request.chain_id, " is not 137 or 80002"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("chain ", request.chain_id, " is not 137 or 80002"));
   }
   if (domain->version == "1") {
     return absl::InvalidArgumentError("V1 exchanges are retired; sign for V2 or V3");
@@ -171,9 +173,9 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
   // Only POLY_1271 orders name a signer other than the key (the deposit wallet it controls).
   if (request.order.signature_type != 3 && request.order.signer != key_address_) {
     Audit(caller, request, order_hash, facts, "refused", "signer_is_key");
-    return absl::PermissionDeniedError(absl::StrCat(
-        "order signer ", crypto::ChecksumAddress(request.order.signer), " is not this key's address ",
-        address_));
+    return absl::PermissionDeniedError(absl::StrCat("order signer ",
+                                                    crypto::ChecksumAddress(request.order.signer),
+                                                    " is not this key's address ", address_));
   }
 
   std::lock_guard<std::mutex> lock(mu_);
@@ -181,9 +183,9 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
   if (known != intents_.end()) {
     if (known->second.order_hash != order_hash) {
       Audit(caller, request, order_hash, facts, "refused", "one_intent_one_order");
-      return absl::AlreadyExistsError(absl::StrCat(
-          "intent ", request.intent_id, " already signed order ", known->second.order_hash,
-          "; it will not sign a different order"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("intent ", request.intent_id, " already signed order ",
+                       known->second.order_hash, "; it will not sign a different order"));
     }
     Audit(caller, request, order_hash, facts, "replayed", "");
     return SignResult{digest, *FromHex(known->second.signature), true};
@@ -197,9 +199,9 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
   }
   if (!TakeRateToken()) {
     Audit(caller, request, order_hash, facts, "refused", "max_signs_per_second");
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "policy rule max_signs_per_second: more than ", *policy_.max_signs_per_second,
-        " signatures per second"));
+    return absl::ResourceExhaustedError(absl::StrCat("policy rule max_signs_per_second: more than ",
+                                                     *policy_.max_signs_per_second,
+                                                     " signatures per second"));
   }
   SignResult result{digest, {}, false};
   if (request.order.signature_type == 3) {
@@ -214,7 +216,8 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
     result.signature.assign(sig->begin(), sig->end());
   }
   std::string signature_hex = ToHex(result.signature);
-  OMS_RETURN_IF_ERROR(AppendLedger(day, request.intent_id, order_hash, signature_hex, facts.notional));
+  OMS_RETURN_IF_ERROR(
+      AppendLedger(day, request.intent_id, order_hash, signature_hex, facts.notional));
   intents_[request.intent_id] = {order_hash, signature_hex};
   daily_[day] += facts.notional;
   Audit(caller, request, order_hash, facts, "signed", "");
@@ -222,12 +225,12 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
 }
 
 absl::StatusOr<crypto::Signature> SigningCore::SignClobAuth(uint64_t chain_id,
-                                                           const std::string& timestamp,
-                                                           const crypto::Word& nonce,
-                                                           const std::string& caller) {
+                                                            const std::string& timestamp,
+                                                            const crypto::Word& nonce,
+                                                            const std::string& caller) {
   if (chain_id != policy_.chain_id) {
-    return absl::PermissionDeniedError(absl::StrCat("policy rule chain_id: chain ", chain_id,
-                                                    " is not the policy's chain ", policy_.chain_id));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "policy rule chain_id: chain ", chain_id, " is not the policy's chain ", policy_.chain_id));
   }
   if (timestamp.empty() || timestamp.size() > 12 ||
       timestamp.find_first_not_of("0123456789") != std::string::npos) {

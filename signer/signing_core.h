@@ -29,9 +29,9 @@ struct SignRequest {
 };
 
 struct SignResult {
-  crypto::Hash256 order_hash{};      // the EIP-712 digest of the order
-  std::vector<uint8_t> signature;    // 65 bytes, or the 317-byte POLY_1271 envelope
-  bool replayed = false;             // the intent had signed this very order before
+  crypto::Hash256 order_hash{};    // the EIP-712 digest of the order
+  std::vector<uint8_t> signature;  // 65 bytes, or the 317-byte POLY_1271 envelope
+  bool replayed = false;           // the intent had signed this very order before
 };
 
 class SigningCore {

@@ -404,7 +404,9 @@ void AddMarketCommands(CLI::App& app, Client& client, int& exit_code) {
       std::cout << ToJson(resp) << "\n";
     } else {
       std::cout << "signer   " << resp.signer_address() << "\nchain    " << resp.chain_id()
-                << (resp.chain_id() == 137 ? " (Polygon)" : resp.chain_id() == 80002 ? " (Amoy)" : "")
+                << (resp.chain_id() == 137     ? " (Polygon)"
+                    : resp.chain_id() == 80002 ? " (Amoy)"
+                                               : "")
                 << "\nendpoint " << resp.signer_endpoint() << "\npolicy   " << resp.policy_summary()
                 << "\n";
     }

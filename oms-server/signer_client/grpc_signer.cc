@@ -69,7 +69,8 @@ bool IsLocal(const std::string& address) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<OrderSigner>> MakeGrpcSigner(const SignerClientOptions& options) {
-  bool any_tls = !options.ca_file.empty() || !options.cert_file.empty() || !options.key_file.empty();
+  bool any_tls =
+      !options.ca_file.empty() || !options.cert_file.empty() || !options.key_file.empty();
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (any_tls) {
     grpc::SslCredentialsOptions ssl;
@@ -83,9 +84,9 @@ absl::StatusOr<std::unique_ptr<OrderSigner>> MakeGrpcSigner(const SignerClientOp
   } else if (IsLocal(options.address)) {
     creds = grpc::InsecureChannelCredentials();
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the signer at ", options.address, " is not on this host: give --signer-ca, "
-        "--signer-cert and --signer-key for mTLS"));
+    return absl::InvalidArgumentError(absl::StrCat("the signer at ", options.address,
+                                                   " is not on this host: give --signer-ca, "
+                                                   "--signer-cert and --signer-key for mTLS"));
   }
   return std::unique_ptr<OrderSigner>(
       new GrpcSigner(grpc::CreateChannel(options.address, creds), options));

@@ -53,12 +53,13 @@ absl::StatusOr<std::pair<int, std::string>> Walk(const std::string& path) {
     ++n;
     Checked c = CheckLine(line);
     if (!c.ok) {
-      return absl::DataLossError(absl::StrCat(path, ": line ", n, " was edited (its hash does not match its content)"));
+      return absl::DataLossError(
+          absl::StrCat(path, ": line ", n, " was edited (its hash does not match its content)"));
     }
     if (c.prev != prev) {
-      return absl::DataLossError(absl::StrCat(
-          path, ": line ", n, " does not follow line ", n - 1,
-          " (a line before it was removed, or lines were reordered)"));
+      return absl::DataLossError(
+          absl::StrCat(path, ": line ", n, " does not follow line ", n - 1,
+                       " (a line before it was removed, or lines were reordered)"));
     }
     prev = c.hash;
   }
@@ -74,7 +75,8 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
   }
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::FailedPreconditionError(absl::StrCat("audit log ", path, ": ", std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("audit log ", path, ": ", std::strerror(errno)));
   }
   return std::unique_ptr<AuditLog>(new AuditLog(fd, walked->second));
 }
@@ -86,7 +88,8 @@ absl::Status AuditLog::Append(nlohmann::ordered_json record) {
   record["prev"] = last_hash_;
   std::string body = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string hash = Sha256Hex(body);
-  std::string line = body.substr(0, body.size() - 1) + std::string(kHashSuffixStart) + hash + "\"}\n";
+  std::string line =
+      body.substr(0, body.size() - 1) + std::string(kHashSuffixStart) + hash + "\"}\n";
   if (write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
     return absl::InternalError(absl::StrCat("audit log: write failed: ", std::strerror(errno)));
   }

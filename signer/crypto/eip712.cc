@@ -118,11 +118,13 @@ std::optional<ExchangeDomain> DomainFor(Exchange exchange, uint64_t chain_id) {
     case Exchange::kNegRiskV2:
       return ExchangeDomain{"2", AddressLiteral("0xe2222d279d744050d28e00520010520000310F59")};
     case Exchange::kV3:
-      return ExchangeDomain{"3", AddressLiteral(amoy ? "0x9fE6e61422AdB6F610d8597F9684b16912D50C3D"
-                                                     : "0xe3333700cA9d93003F00f0F71f8515005F6c00Aa")};
+      return ExchangeDomain{"3",
+                            AddressLiteral(amoy ? "0x9fE6e61422AdB6F610d8597F9684b16912D50C3D"
+                                                : "0xe3333700cA9d93003F00f0F71f8515005F6c00Aa")};
     case Exchange::kCtfV1:
-      return ExchangeDomain{"1", AddressLiteral(amoy ? "0xdFE02Eb6733538f8Ea35D585af8DE5958AD99E40"
-                                                     : "0x4bFb41d5B3570DeFd03C39a9A4D8dE6Bd8B8982E")};
+      return ExchangeDomain{"1",
+                            AddressLiteral(amoy ? "0xdFE02Eb6733538f8Ea35D585af8DE5958AD99E40"
+                                                : "0x4bFb41d5B3570DeFd03C39a9A4D8dE6Bd8B8982E")};
     case Exchange::kNegRiskV1:
       return ExchangeDomain{"1", AddressLiteral("0xC5d563A36AE78145C45a50134d48A1215220f80a")};
   }
@@ -131,11 +133,16 @@ std::optional<ExchangeDomain> DomainFor(Exchange exchange, uint64_t chain_id) {
 
 const char* ExchangeName(Exchange exchange) {
   switch (exchange) {
-    case Exchange::kCtfV2: return "ctf-v2";
-    case Exchange::kNegRiskV2: return "neg-risk-v2";
-    case Exchange::kV3: return "v3";
-    case Exchange::kCtfV1: return "ctf-v1";
-    case Exchange::kNegRiskV1: return "neg-risk-v1";
+    case Exchange::kCtfV2:
+      return "ctf-v2";
+    case Exchange::kNegRiskV2:
+      return "neg-risk-v2";
+    case Exchange::kV3:
+      return "v3";
+    case Exchange::kCtfV1:
+      return "ctf-v1";
+    case Exchange::kNegRiskV1:
+      return "neg-risk-v1";
   }
   return "unknown";
 }
@@ -200,8 +207,9 @@ Hash256 OrderV1StructHash(const OrderV1& o) {
 Hash256 Poly1271SigningDigest(const Hash256& exchange_domain_separator,
                               const Hash256& order_struct_hash, uint64_t chain_id,
                               const Address& deposit_wallet) {
-  std::string type = "TypedDataSign(Order contents,string name,string version,uint256 chainId,"
-                     "address verifyingContract,bytes32 salt)";
+  std::string type =
+      "TypedDataSign(Order contents,string name,string version,uint256 chainId,"
+      "address verifyingContract,bytes32 salt)";
   type += kOrderTypeV2;
   Hash256 struct_hash = Encoder()
                             .AddHashOf(type)

@@ -34,7 +34,8 @@ struct Wiped {
 absl::StatusOr<std::vector<uint8_t>> HexField(const JsonValue& obj, std::string_view name) {
   auto bytes = FromHex(obj.StringOr(name));
   if (!bytes || bytes->empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("keystore: ", std::string(name), " is missing or not hex"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("keystore: ", std::string(name), " is missing or not hex"));
   }
   return *bytes;
 }
@@ -75,7 +76,8 @@ absl::StatusOr<std::string> ReadPasswordFile(const std::string& path) {
 
 absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::string& password) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::NotFoundError(absl::StrCat("keystore ", path, ": ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::NotFoundError(absl::StrCat("keystore ", path, ": ", std::strerror(errno)));
   close(fd);
   std::ifstream in(path);
   std::stringstream text;
@@ -86,7 +88,8 @@ absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::strin
   const JsonValue* c = doc->Find("crypto");
   if (c == nullptr) c = doc->Find("Crypto");
   if (version == nullptr || version->text != "3" || c == nullptr || !c->is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat("keystore ", path, ": not a version 3 keystore"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("keystore ", path, ": not a version 3 keystore"));
   }
   if (c->StringOr("cipher") != "aes-128-ctr") {
     return absl::InvalidArgumentError("keystore: only aes-128-ctr is supported");
@@ -133,7 +136,8 @@ absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::strin
     return absl::PermissionDeniedError(
         absl::StrCat("keystore ", path, ": wrong password (the MAC does not match)"));
   }
-  if (ciphertext.size() != 32) return absl::InvalidArgumentError("keystore: ciphertext is not 32 bytes");
+  if (ciphertext.size() != 32)
+    return absl::InvalidArgumentError("keystore: ciphertext is not 32 bytes");
   Wiped plain(32);
   if (!AesCtr(derived.data(), iv, ciphertext.data(), 32, plain.data())) {
     return absl::InvalidArgumentError("keystore: cannot decrypt");
@@ -175,20 +179,23 @@ absl::StatusOr<std::string> WriteNewKeystore(const std::string& path, const std:
                       uuid.substr(16, 4), "-", uuid.substr(20));
   nlohmann::ordered_json doc;
   doc["address"] = ToHex(address);
-  doc["crypto"] = {{"cipher", "aes-128-ctr"},
-                   {"cipherparams", {{"iv", ToHex(iv)}}},
-                   {"ciphertext", ToHex(ciphertext)},
-                   {"kdf", "scrypt"},
-                   {"kdfparams", {{"dklen", 32}, {"n", scrypt_n}, {"p", 1}, {"r", 8}, {"salt", ToHex(salt)}}},
-                   {"mac", ToHex(Mac(derived.data(), ciphertext))}};
+  doc["crypto"] = {
+      {"cipher", "aes-128-ctr"},
+      {"cipherparams", {{"iv", ToHex(iv)}}},
+      {"ciphertext", ToHex(ciphertext)},
+      {"kdf", "scrypt"},
+      {"kdfparams", {{"dklen", 32}, {"n", scrypt_n}, {"p", 1}, {"r", 8}, {"salt", ToHex(salt)}}},
+      {"mac", ToHex(Mac(derived.data(), ciphertext))}};
   doc["id"] = uuid;
   doc["version"] = 3;
   std::string text = doc.dump(1) + "\n";
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
   }
-  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
+  bool ok =
+      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
   close(fd);
   if (!ok) return absl::InternalError(absl::StrCat("cannot write ", path));
   return crypto::ChecksumAddress(address);

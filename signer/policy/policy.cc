@@ -32,14 +32,16 @@ absl::StatusOr<int64_t> Money(const JsonValue& v, const std::string& field) {
   }
   auto micros = ParseJsonNumberMicros(v.text, 6);
   if (!micros.ok() || *micros < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("policy: ", field, " must be a positive decimal"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy: ", field, " must be a positive decimal"));
   }
   return *micros;
 }
 
 absl::StatusOr<std::set<crypto::Address>> Addresses(const JsonValue& v, const std::string& field) {
   std::set<crypto::Address> out;
-  if (!v.is_array()) return absl::InvalidArgumentError(absl::StrCat("policy: ", field, " must be an array"));
+  if (!v.is_array())
+    return absl::InvalidArgumentError(absl::StrCat("policy: ", field, " must be an array"));
   for (const JsonValue& item : v.items) {
     auto a = crypto::ParseAddress(item.text);
     if (!item.is_string() || !a) {
@@ -73,12 +75,13 @@ std::string Policy::Summary() const {
   for (int t : signature_types) types.push_back(std::to_string(t));
   return absl::StrCat(
       "chain ", chain_id, "; exchanges ", names.empty() ? "none" : absl::StrJoin(names, ","),
-      "; signature types ", types.empty() ? "none" : absl::StrJoin(types, ","),
-      "; max order ", max_order_notional ? Usd(*max_order_notional) : "unlimited",
-      " USDC; max per day ", max_daily_notional ? Usd(*max_daily_notional) : "unlimited",
-      " USDC; prices ", FormatMicros(min_price), "-", FormatMicros(max_price),
+      "; signature types ", types.empty() ? "none" : absl::StrJoin(types, ","), "; max order ",
+      max_order_notional ? Usd(*max_order_notional) : "unlimited", " USDC; max per day ",
+      max_daily_notional ? Usd(*max_daily_notional) : "unlimited", " USDC; prices ",
+      FormatMicros(min_price), "-", FormatMicros(max_price),
       tokens.empty() ? "" : absl::StrCat("; ", tokens.size(), " tokens allowed"),
-      max_signs_per_second ? absl::StrCat("; at most ", *max_signs_per_second, " signatures/s") : "");
+      max_signs_per_second ? absl::StrCat("; at most ", *max_signs_per_second, " signatures/s")
+                           : "");
 }
 
 Policy RefuseAll() {
@@ -93,7 +96,8 @@ absl::StatusOr<Policy> LoadPolicy(const std::string& path, const crypto::Address
   std::stringstream text;
   text << in.rdbuf();
   auto doc = ParseJson(text.str());
-  if (!doc.ok()) return absl::InvalidArgumentError(absl::StrCat("policy ", path, ": ", doc.status().message()));
+  if (!doc.ok())
+    return absl::InvalidArgumentError(absl::StrCat("policy ", path, ": ", doc.status().message()));
   if (!doc->is_object()) return absl::InvalidArgumentError("policy: must be a JSON object");
   Policy p;
   p.makers = {key_address};
@@ -114,8 +118,9 @@ absl::StatusOr<Policy> LoadPolicy(const std::string& path, const crypto::Address
       for (const JsonValue& item : m.items) {
         auto e = ExchangeByName(item.text);
         if (!e) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "policy: exchanges: \"", item.text, "\" is not ctf-v2, neg-risk-v2, v3, ctf-v1 or neg-risk-v1"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("policy: exchanges: \"", item.text,
+                           "\" is not ctf-v2, neg-risk-v2, v3, ctf-v1 or neg-risk-v1"));
         }
         p.exchanges.insert(*e);
       }
@@ -150,14 +155,16 @@ absl::StatusOr<Policy> LoadPolicy(const std::string& path, const crypto::Address
     } else if (k == "tokens") {
       for (const JsonValue& item : m.items) {
         if (!crypto::ParseUint256(item.text)) {
-          return absl::InvalidArgumentError(absl::StrCat("policy: tokens: \"", item.text, "\" is not a token id"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("policy: tokens: \"", item.text, "\" is not a token id"));
         }
         p.tokens.insert(item.text);
       }
     } else if (k == "max_signs_per_second") {
       if (!m.is_number() || m.text.find_first_not_of("0123456789") != std::string::npos ||
           m.text.size() > 6 || std::stoi(m.text) <= 0) {
-        return absl::InvalidArgumentError("policy: max_signs_per_second must be a positive integer");
+        return absl::InvalidArgumentError(
+            "policy: max_signs_per_second must be a positive integer");
       }
       p.max_signs_per_second = std::stoi(m.text);
     } else {
@@ -185,26 +192,32 @@ absl::Status DeriveEconomics(const crypto::OrderV2& order, OrderFacts& facts) {
 
 absl::Status Check(const Policy& p, const OrderFacts& f, int64_t spent_today) {
   if (f.chain_id != p.chain_id) {
-    return Refuse("chain_id", absl::StrCat("chain ", f.chain_id, " is not the policy's chain ", p.chain_id));
+    return Refuse("chain_id",
+                  absl::StrCat("chain ", f.chain_id, " is not the policy's chain ", p.chain_id));
   }
   if (p.exchanges.count(f.exchange) == 0) {
-    return Refuse("exchanges", absl::StrCat("exchange ", crypto::ExchangeName(f.exchange), " is not allowed"));
+    return Refuse("exchanges",
+                  absl::StrCat("exchange ", crypto::ExchangeName(f.exchange), " is not allowed"));
   }
   if (p.makers.count(f.maker) == 0) {
-    return Refuse("makers", absl::StrCat("maker ", crypto::ChecksumAddress(f.maker), " is not allowed"));
+    return Refuse("makers",
+                  absl::StrCat("maker ", crypto::ChecksumAddress(f.maker), " is not allowed"));
   }
   if (p.signers.count(f.signer) == 0) {
-    return Refuse("signers", absl::StrCat("signer ", crypto::ChecksumAddress(f.signer), " is not allowed"));
+    return Refuse("signers",
+                  absl::StrCat("signer ", crypto::ChecksumAddress(f.signer), " is not allowed"));
   }
   if (p.signature_types.count(f.signature_type) == 0) {
-    return Refuse("signature_types", absl::StrCat("signature type ", f.signature_type, " is not allowed"));
+    return Refuse("signature_types",
+                  absl::StrCat("signature type ", f.signature_type, " is not allowed"));
   }
   if (!p.tokens.empty() && p.tokens.count(f.token_id) == 0) {
     return Refuse("tokens", absl::StrCat("token ", f.token_id, " is not on the allow-list"));
   }
   if (f.price < p.min_price || f.price > p.max_price) {
-    return Refuse("price_band", absl::StrCat("price ", FormatMicros(f.price), " is outside ",
-                                             FormatMicros(p.min_price), "-", FormatMicros(p.max_price)));
+    return Refuse("price_band",
+                  absl::StrCat("price ", FormatMicros(f.price), " is outside ",
+                               FormatMicros(p.min_price), "-", FormatMicros(p.max_price)));
   }
   if (p.max_order_notional && f.notional > *p.max_order_notional) {
     return Refuse("max_order_notional",
@@ -212,9 +225,10 @@ absl::Status Check(const Policy& p, const OrderFacts& f, int64_t spent_today) {
                                Usd(*p.max_order_notional)));
   }
   if (p.max_daily_notional && spent_today + f.notional > *p.max_daily_notional) {
-    return Refuse("max_daily_notional",
-                  absl::StrCat("order notional ", Usd(f.notional), " on top of ", Usd(spent_today),
-                               " signed today exceeds max_daily_notional ", Usd(*p.max_daily_notional)));
+    return Refuse(
+        "max_daily_notional",
+        absl::StrCat("order notional ", Usd(f.notional), " on top of ", Usd(spent_today),
+                     " signed today exceeds max_daily_notional ", Usd(*p.max_daily_notional)));
   }
   return absl::OkStatus();
 }

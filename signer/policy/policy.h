@@ -34,7 +34,7 @@ struct Policy {
   std::set<int> signature_types;
   std::optional<int64_t> max_order_notional;  // micro-USDC
   std::optional<int64_t> max_daily_notional;
-  int64_t min_price = 1;        // micro-units
+  int64_t min_price = 1;  // micro-units
   int64_t max_price = 999'999;
   std::set<std::string> tokens;  // decimal ids; empty = any
   std::optional<int> max_signs_per_second;

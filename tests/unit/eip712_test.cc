@@ -144,9 +144,9 @@ TEST_F(Eip712Test, ClobAuthMatchesEveryVector) {
     ASSERT_EQ(secp256k1_ec_pubkey_create(ctx_, &pub, key.data()), 1);
     Address address = AddressFromPublicKey(ctx_, pub);
     EXPECT_EQ(ChecksumAddress(address), want.StringOr("address"));
-    Hash256 digest = ClobAuthDigest(std::stoull(v.Find("chainId")->text), address,
-                                    v.Find("timestamp")->text,
-                                    *ParseUint256(v.Find("nonce")->text));
+    Hash256 digest =
+        ClobAuthDigest(std::stoull(v.Find("chainId")->text), address, v.Find("timestamp")->text,
+                       *ParseUint256(v.Find("nonce")->text));
     EXPECT_EQ(Hex(digest), want.StringOr("digest"));
     EXPECT_EQ(Hex(*SignDigest(ctx_, key.data(), digest)), want.StringOr("signature"));
     ++checked;
@@ -242,7 +242,8 @@ TEST_F(Eip712Test, SignThenRecoverOverRandomOrders) {
 }
 
 TEST(Uint256, ParsesAndPrintsDecimalWords) {
-  std::string max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+  std::string max =
+      "115792089237316195423570985008687907853269984665640564039457584007913129639935";
   auto w = ParseUint256(max);
   ASSERT_TRUE(w.has_value());
   EXPECT_EQ(Uint256ToDecimal(*w), max);

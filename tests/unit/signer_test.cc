@@ -82,7 +82,8 @@ TEST_F(SignerTest, SignsAnOrderThatRecoversToTheKey) {
 }
 
 TEST_F(SignerTest, EachPolicyRuleRefusesWithItsNumbers) {
-  auto core = Core(Policy(R"({"chain_id": 137, "exchanges": ["ctf-v2"], "max_order_notional": "1000",
+  auto core =
+      Core(Policy(R"({"chain_id": 137, "exchanges": ["ctf-v2"], "max_order_notional": "1000",
     "price_band": {"min": "0.05", "max": "0.95"}, "tokens": ["1234"], "signature_types": [0]})"));
   auto expect_refusal = [&](SignRequest r, const std::string& text) {
     auto res = core->SignOrder(r, "test");
@@ -105,7 +106,8 @@ TEST_F(SignerTest, EachPolicyRuleRefusesWithItsNumbers) {
   type.order.signature_type = 1;
   expect_refusal(type, "policy rule signature_types: signature type 1 is not allowed");
   expect_refusal(Buy("f", 1'000'000, 2'000'000, "999"), "policy rule tokens");
-  expect_refusal(Buy("g", 990'000, 1'000'000), "policy rule price_band: price 0.99 is outside 0.05-0.95");
+  expect_refusal(Buy("g", 990'000, 1'000'000),
+                 "policy rule price_band: price 0.99 is outside 0.05-0.95");
   SignRequest other_signer = Buy("h", 1'000'000, 2'000'000);
   other_signer.order.signer = *crypto::ParseAddress("0x2222222222222222222222222222222222222222");
   EXPECT_EQ(core->SignOrder(other_signer, "test").status().code(),
@@ -140,7 +142,8 @@ TEST_F(SignerTest, OneIntentSignsOneOrderAcrossRestarts) {
   EXPECT_EQ(ToHex(same->signature), first_signature);
   auto different = restarted->SignOrder(Buy("intent-7", 11'000'000, 20'000'000), "t");
   EXPECT_EQ(different.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(different.status().message().find("will not sign a different order"), std::string::npos);
+  EXPECT_NE(different.status().message().find("will not sign a different order"),
+            std::string::npos);
 }
 
 TEST_F(SignerTest, TheDailyCapHoldsAcrossARestartAndResetsAtMidnightUtc) {
@@ -152,7 +155,8 @@ TEST_F(SignerTest, TheDailyCapHoldsAcrossARestartAndResetsAtMidnightUtc) {
   auto core = Core(p);
   auto over = core->SignOrder(Buy("d2", 700'000'000, 1'400'000'000), "t");
   EXPECT_EQ(over.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(over.status().message().find("on top of 900.00 signed today exceeds max_daily_notional 1500.00"),
+  EXPECT_NE(over.status().message().find(
+                "on top of 900.00 signed today exceeds max_daily_notional 1500.00"),
             std::string::npos)
       << over.status();
   EXPECT_TRUE(core->SignOrder(Buy("d3", 600'000'000, 1'200'000'000), "t").ok());
