@@ -25,17 +25,13 @@ class Encoder {
     bytes_.insert(bytes_.end(), w.begin(), w.end());
     return *this;
   }
-  Encoder& Add(const Hash256& h, int /*hash*/) {
-    bytes_.insert(bytes_.end(), h.begin(), h.end());
-    return *this;
-  }
   Encoder& Add(const Address& a) {
-    bytes_.insert(bytes_.end(), 12, 0);
+    bytes_.insert(bytes_.end(), 12);
     bytes_.insert(bytes_.end(), a.begin(), a.end());
     return *this;
   }
   Encoder& Add(uint64_t v) { return Add(WordFromUint64(v)); }
-  Encoder& AddHashOf(std::string_view text) { return Add(Keccak256(text), 0); }
+  Encoder& AddHashOf(std::string_view text) { return Add(Keccak256(text)); }
   Hash256 Hash() const { return Keccak256(bytes_); }
 
  private:
@@ -159,6 +155,29 @@ Hash256 DomainSeparator(std::string_view name, std::string_view version, uint64_
 }
 
 Hash256 ExchangeDomainSeparator(const ExchangeDomain& domain, uint64_t chain_id) {
+  // The ten known domains are computed once; they sit on every signature's path.
+  struct Known {
+    ExchangeDomain domain;
+    uint64_t chain;
+    Hash256 separator;
+  };
+  static const std::vector<Known> kKnown = [] {
+    std::vector<Known> out;
+    for (uint64_t chain : {uint64_t{137}, uint64_t{80002}}) {
+      for (Exchange e : {Exchange::kCtfV2, Exchange::kNegRiskV2, Exchange::kV3, Exchange::kCtfV1,
+                         Exchange::kNegRiskV1}) {
+        ExchangeDomain d = *DomainFor(e, chain);
+        out.push_back({d, chain, DomainSeparator("Polymarket CTF Exchange", d.version, chain, d.contract)});
+      }
+    }
+    return out;
+  }();
+  for (const Known& k : kKnown) {
+    if (k.chain == chain_id && k.domain.contract == domain.contract &&
+        k.domain.version == domain.version) {
+      return k.separator;
+    }
+  }
   return DomainSeparator("Polymarket CTF Exchange", domain.version, chain_id, domain.contract);
 }
 
@@ -170,8 +189,9 @@ Hash256 TypedDataDigest(const Hash256& domain_separator, const Hash256& struct_h
 }
 
 Hash256 OrderV2StructHash(const OrderV2& o) {
+  static const Hash256 kTypeHash = Keccak256(kOrderTypeV2);
   return Encoder()
-      .AddHashOf(kOrderTypeV2)
+      .Add(kTypeHash)
       .Add(o.salt)
       .Add(o.maker)
       .Add(o.signer)
@@ -187,8 +207,9 @@ Hash256 OrderV2StructHash(const OrderV2& o) {
 }
 
 Hash256 OrderV1StructHash(const OrderV1& o) {
+  static const Hash256 kTypeHash = Keccak256(kOrderTypeV1);
   return Encoder()
-      .AddHashOf(kOrderTypeV1)
+      .Add(kTypeHash)
       .Add(o.salt)
       .Add(o.maker)
       .Add(o.signer)
@@ -213,7 +234,7 @@ Hash256 Poly1271SigningDigest(const Hash256& exchange_domain_separator,
   type += kOrderTypeV2;
   Hash256 struct_hash = Encoder()
                             .AddHashOf(type)
-                            .Add(order_struct_hash, 0)
+                            .Add(order_struct_hash)
                             .AddHashOf("DepositWallet")
                             .AddHashOf("1")
                             .Add(chain_id)

@@ -13,27 +13,59 @@ constexpr uint64_t kRoundConstants[24] = {
     0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL};
 
-constexpr int kRotations[25] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
-                                25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
+inline uint64_t Rotl(uint64_t x, int n) { return (x << n) | (x >> (64 - n)); }
 
-inline uint64_t Rotl(uint64_t x, int n) { return n == 0 ? x : (x << n) | (x >> (64 - n)); }
-
+// Keccak-f[1600] with theta, rho-pi, chi and iota written out lane by lane (no index arithmetic
+// in the hot loop); the lane order is a[x + 5y].
 void KeccakF(uint64_t a[25]) {
   for (uint64_t rc : kRoundConstants) {
-    uint64_t c[5], d[5], b[25];
-    for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-    for (int x = 0; x < 5; ++x) d[x] = c[(x + 4) % 5] ^ Rotl(c[(x + 1) % 5], 1);
-    for (int i = 0; i < 25; ++i) a[i] ^= d[i % 5];
-    // rho and pi: b[y, 2x+3y] = rot(a[x, y])
-    for (int x = 0; x < 5; ++x) {
-      for (int y = 0; y < 5; ++y) {
-        b[y + 5 * ((2 * x + 3 * y) % 5)] = Rotl(a[x + 5 * y], kRotations[x + 5 * y]);
-      }
+    uint64_t c0 = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20];
+    uint64_t c1 = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21];
+    uint64_t c2 = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22];
+    uint64_t c3 = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23];
+    uint64_t c4 = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24];
+    uint64_t d0 = c4 ^ Rotl(c1, 1), d1 = c0 ^ Rotl(c2, 1), d2 = c1 ^ Rotl(c3, 1);
+    uint64_t d3 = c2 ^ Rotl(c4, 1), d4 = c3 ^ Rotl(c0, 1);
+    for (int y = 0; y < 25; y += 5) {
+      a[y] ^= d0;
+      a[y + 1] ^= d1;
+      a[y + 2] ^= d2;
+      a[y + 3] ^= d3;
+      a[y + 4] ^= d4;
     }
-    for (int y = 0; y < 5; ++y) {
-      for (int x = 0; x < 5; ++x) {
-        a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
-      }
+    // rho and pi: b[y, 2x + 3y] = rot(a[x, y], r[x, y]).
+    uint64_t b[25];
+    b[0] = a[0];
+    b[10] = Rotl(a[1], 1);
+    b[20] = Rotl(a[2], 62);
+    b[5] = Rotl(a[3], 28);
+    b[15] = Rotl(a[4], 27);
+    b[16] = Rotl(a[5], 36);
+    b[1] = Rotl(a[6], 44);
+    b[11] = Rotl(a[7], 6);
+    b[21] = Rotl(a[8], 55);
+    b[6] = Rotl(a[9], 20);
+    b[7] = Rotl(a[10], 3);
+    b[17] = Rotl(a[11], 10);
+    b[2] = Rotl(a[12], 43);
+    b[12] = Rotl(a[13], 25);
+    b[22] = Rotl(a[14], 39);
+    b[23] = Rotl(a[15], 41);
+    b[8] = Rotl(a[16], 45);
+    b[18] = Rotl(a[17], 15);
+    b[3] = Rotl(a[18], 21);
+    b[13] = Rotl(a[19], 8);
+    b[14] = Rotl(a[20], 18);
+    b[24] = Rotl(a[21], 2);
+    b[9] = Rotl(a[22], 61);
+    b[19] = Rotl(a[23], 56);
+    b[4] = Rotl(a[24], 14);
+    for (int y = 0; y < 25; y += 5) {
+      a[y] = b[y] ^ (~b[y + 1] & b[y + 2]);
+      a[y + 1] = b[y + 1] ^ (~b[y + 2] & b[y + 3]);
+      a[y + 2] = b[y + 2] ^ (~b[y + 3] & b[y + 4]);
+      a[y + 3] = b[y + 3] ^ (~b[y + 4] & b[y]);
+      a[y + 4] = b[y + 4] ^ (~b[y] & b[y + 1]);
     }
     a[0] ^= rc;
   }

@@ -191,8 +191,10 @@ std::string ReadTextFileForTest(const std::string& path) {
 }
 
 TempDir::TempDir() {
-  char tmpl[] = "/tmp/betteroms-test-XXXXXX";
-  path_ = mkdtemp(tmpl);
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
+                     "/betteroms-test-XXXXXX";
+  path_ = mkdtemp(tmpl.data());
 }
 
 TempDir::~TempDir() {
