@@ -26,7 +26,7 @@ class Encoder {
     return *this;
   }
   Encoder& Add(const Address& a) {
-    bytes_.insert(bytes_.end(), 12);
+    bytes_.insert(bytes_.end(), 12, uint8_t{0});  // addresses are left-padded to a word
     bytes_.insert(bytes_.end(), a.begin(), a.end());
     return *this;
   }
