@@ -153,6 +153,8 @@ absl::Status RunServer(const ServerConfig& config) {
   quota.SetMaxThreads(32);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(16 << 20);
+  // One completion queue: on a small host each extra queue is another thread to wake per call.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(

@@ -24,11 +24,10 @@ std::string UtcDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::
 
 }  // namespace
 
-SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, std::string ledger_path,
-                         audit::AuditLog* audit, const Clock& clock)
+SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit,
+                         const Clock& clock)
     : key_(std::move(key)),
       policy_(std::move(policy)),
-      ledger_path_(std::move(ledger_path)),
       audit_(audit),
       clock_(clock),
       ctx_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {
@@ -47,10 +46,7 @@ SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, std::string 
   rate_at_ = std::chrono::steady_clock::now();
 }
 
-SigningCore::~SigningCore() {
-  if (ledger_fd_ >= 0) close(ledger_fd_);
-  secp256k1_context_destroy(ctx_);
-}
+SigningCore::~SigningCore() { secp256k1_context_destroy(ctx_); }
 
 absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey key,
                                                                  policy::Policy policy,
@@ -63,51 +59,15 @@ absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey 
     return absl::FailedPreconditionError(absl::StrCat("state dir ", state_dir, ": ", ec.message()));
   }
   chmod(state_dir.c_str(), 0700);
-  auto core = std::unique_ptr<SigningCore>(new SigningCore(
-      std::move(key), std::move(policy), state_dir + "/ledger.jsonl", audit, clock));
-  OMS_RETURN_IF_ERROR(core->LoadLedger());
+  auto core = std::unique_ptr<SigningCore>(
+      new SigningCore(std::move(key), std::move(policy), audit, clock));
+  SigningCore* c = core.get();
+  OMS_ASSIGN_OR_RETURN(c->ledger_,
+                       Ledger::Open(state_dir + "/ledger.jsonl", [c](const LedgerRecord& r) {
+                         c->intents_[r.intent] = {r.order_hash, r.signature, 0};
+                         c->daily_[r.day] += r.notional;
+                       }));
   return core;
-}
-
-absl::Status SigningCore::LoadLedger() {
-  std::ifstream in(ledger_path_);
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    auto rec = nlohmann::json::parse(line, nullptr, false);
-    if (rec.is_discarded() || !rec.contains("intent")) {
-      // A torn last line (power cut mid-write) never got a signature out; anything else is damage.
-      if (in.peek() == EOF) break;
-      return absl::FailedPreconditionError(
-          absl::StrCat("signer ledger ", ledger_path_, ": line ", n, " is damaged"));
-    }
-    intents_[rec["intent"]] = {rec["order_hash"], rec["signature"]};
-    daily_[rec["day"]] += rec["notional"].get<int64_t>();
-  }
-  ledger_fd_ = open(ledger_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (ledger_fd_ < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("signer ledger ", ledger_path_, ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status SigningCore::AppendLedger(const std::string& day, const std::string& intent,
-                                       const std::string& order_hash, const std::string& signature,
-                                       int64_t notional) {
-  nlohmann::ordered_json rec = {{"day", day},
-                                {"intent", intent},
-                                {"order_hash", order_hash},
-                                {"signature", signature},
-                                {"notional", notional}};
-  std::string line = rec.dump() + "\n";
-  // The record is durable before the signature leaves: a restart keeps the intent and the cap.
-  if (write(ledger_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
-      fdatasync(ledger_fd_) != 0) {
-    return absl::InternalError(absl::StrCat("signer ledger: write failed: ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
 }
 
 bool SigningCore::TakeRateToken() {
@@ -178,7 +138,7 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
                                                     " is not this key's address ", address_));
   }
 
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto known = intents_.find(request.intent_id);
   if (known != intents_.end()) {
     if (known->second.order_hash != order_hash) {
@@ -187,8 +147,11 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
           absl::StrCat("intent ", request.intent_id, " already signed order ",
                        known->second.order_hash, "; it will not sign a different order"));
     }
+    Signed earlier = known->second;
     Audit(caller, request, order_hash, facts, "replayed", "");
-    return SignResult{digest, *FromHex(known->second.signature), true};
+    lock.unlock();
+    OMS_RETURN_IF_ERROR(ledger_->WaitDurable(earlier.ticket));
+    return SignResult{digest, *FromHex(earlier.signature), true};
   }
   std::string day = UtcDay(clock_.Now());
   absl::Status allowed = policy::Check(policy_, facts, daily_[day]);
@@ -216,11 +179,15 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
     result.signature.assign(sig->begin(), sig->end());
   }
   std::string signature_hex = ToHex(result.signature);
-  OMS_RETURN_IF_ERROR(
-      AppendLedger(day, request.intent_id, order_hash, signature_hex, facts.notional));
-  intents_[request.intent_id] = {order_hash, signature_hex};
+  uint64_t ticket =
+      ledger_->Append({day, request.intent_id, order_hash, signature_hex, facts.notional});
+  intents_[request.intent_id] = {order_hash, signature_hex, ticket};
   daily_[day] += facts.notional;
   Audit(caller, request, order_hash, facts, "signed", "");
+  lock.unlock();
+  // Released only once remembered, so a restart can neither re-sign the intent differently nor
+  // forget the day's total.
+  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(ticket));
   return result;
 }
 

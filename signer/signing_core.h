@@ -17,6 +17,7 @@
 #include "signer/crypto/ecdsa.h"
 #include "signer/crypto/eip712.h"
 #include "signer/key/secret_key.h"
+#include "signer/ledger.h"
 #include "signer/policy/policy.h"
 
 namespace betteroms::signer {
@@ -63,26 +64,22 @@ class SigningCore {
   struct Signed {
     std::string order_hash;
     std::string signature;
+    uint64_t ticket = 0;  // the ledger ticket that makes it durable (0: loaded from disk)
   };
-  SigningCore(key::SecretKey key, policy::Policy policy, std::string ledger_path,
-              audit::AuditLog* audit, const Clock& clock);
-  absl::Status LoadLedger();
-  absl::Status AppendLedger(const std::string& day, const std::string& intent,
-                            const std::string& order_hash, const std::string& signature,
-                            int64_t notional);
+  SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit,
+              const Clock& clock);
   bool TakeRateToken();
   void Audit(const std::string& caller, const SignRequest& request, const std::string& order_hash,
              const policy::OrderFacts& facts, const std::string& decision, const std::string& rule);
 
   key::SecretKey key_;
   policy::Policy policy_;
-  std::string ledger_path_;
+  std::unique_ptr<Ledger> ledger_;
   audit::AuditLog* audit_;
   const Clock& clock_;
   secp256k1_context* ctx_;
   crypto::Address key_address_{};
   std::string address_;
-  int ledger_fd_ = -1;
 
   std::mutex mu_;
   std::map<std::string, Signed> intents_;

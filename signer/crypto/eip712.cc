@@ -167,7 +167,8 @@ Hash256 ExchangeDomainSeparator(const ExchangeDomain& domain, uint64_t chain_id)
       for (Exchange e : {Exchange::kCtfV2, Exchange::kNegRiskV2, Exchange::kV3, Exchange::kCtfV1,
                          Exchange::kNegRiskV1}) {
         ExchangeDomain d = *DomainFor(e, chain);
-        out.push_back({d, chain, DomainSeparator("Polymarket CTF Exchange", d.version, chain, d.contract)});
+        out.push_back(
+            {d, chain, DomainSeparator("Polymarket CTF Exchange", d.version, chain, d.contract)});
       }
     }
     return out;

@@ -29,7 +29,8 @@ signer::SignRequest Request(uint64_t n) {
   r.order.salt = crypto::WordFromUint64(n);
   r.order.maker = *crypto::ParseAddress(kAddress);
   r.order.signer = r.order.maker;
-  r.order.token_id = *crypto::ParseUint256("71321045679252212594626385532706912750332728571942532289631379312455583992563");
+  r.order.token_id = *crypto::ParseUint256(
+      "71321045679252212594626385532706912750332728571942532289631379312455583992563");
   r.order.maker_amount = crypto::WordFromUint64(10'000'000);
   r.order.taker_amount = crypto::WordFromUint64(20'000'000);
   r.order.timestamp = crypto::WordFromUint64(1'780'452'718'732);
@@ -56,7 +57,12 @@ void BM_DigestPolicySignature(benchmark::State& state) {
     signer::SignRequest r = Request(++n);
     crypto::Hash256 sep = crypto::ExchangeDomainSeparator(domain, 137);
     crypto::Hash256 digest = crypto::TypedDataDigest(sep, crypto::OrderV2StructHash(r.order));
-    policy::OrderFacts facts{137, r.exchange, r.order.maker, r.order.signer, 0, true,
+    policy::OrderFacts facts{137,
+                             r.exchange,
+                             r.order.maker,
+                             r.order.signer,
+                             0,
+                             true,
                              crypto::Uint256ToDecimal(r.order.token_id)};
     benchmark::DoNotOptimize(policy::DeriveEconomics(r.order, facts));
     benchmark::DoNotOptimize(policy::Check(p, facts, 0));
@@ -124,7 +130,8 @@ void OverGrpc() {
   auto channel = [&] {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);  // one connection per client
-    return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port), grpc::SslCredentials(ssl), args);
+    return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port), grpc::SslCredentials(ssl),
+                                     args);
   };
   auto stub = betteroms::signer::v1::Signer::NewStub(channel());
   std::atomic<uint64_t> n{0};
@@ -134,7 +141,8 @@ void OverGrpc() {
     betteroms::signer::v1::SignOrderResponse resp;
     auto start = std::chrono::steady_clock::now();
     grpc::Status st = stub->SignOrder(&ctx, Proto(++n), &resp);
-    double t = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    double t =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
     if (!st.ok()) {
       std::fprintf(stderr, "sign failed: %s\n", st.error_message().c_str());
       return;
@@ -150,7 +158,8 @@ void OverGrpc() {
     auto start = std::chrono::steady_clock::now();
     (void)stub->GetIdentity(&ctx, {}, &id);
     floor_us.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::printf("GetIdentity over gRPC+mTLS (the transport's floor): p50 %.0f us\n",
               Percentile(floor_us, 0.5));

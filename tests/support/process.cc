@@ -192,8 +192,8 @@ std::string ReadTextFileForTest(const std::string& path) {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                     "/betteroms-test-XXXXXX";
+  std::string tmpl =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/betteroms-test-XXXXXX";
   path_ = mkdtemp(tmpl.data());
 }
 
