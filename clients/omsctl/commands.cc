@@ -3,6 +3,8 @@
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -203,12 +205,62 @@ void PrintSummary(const v1::RunSummary& s) {
   if (s.positions_size() > 0) std::cout << "\nPositions\n" << PositionsTable(s.positions());
 }
 
+// Submits each plan file of `dir` in name order, one line per plan; a plan that already ran with
+// the same content is skipped. Returns the worst exit code.
+int SubmitDirectory(Client& client, const std::string& dir, bool retry) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  if (ec) {
+    std::cerr << "error: cannot read " << dir << ": " << ec.message() << "\n";
+    return kInvalidInput;
+  }
+  std::sort(files.begin(), files.end());
+  int worst = kOk;
+  for (const std::string& file : files) {
+    std::string text;
+    int code = kOk;
+    if (!ReadPlan(file, text)) {
+      worst = std::max(worst, static_cast<int>(kInvalidInput));
+      continue;
+    }
+    v1::SubmitPlanRequest req;
+    req.set_plan_json(text);
+    req.set_retry(retry);
+    v1::RunSummary resp;
+    auto stub = client.Stub();
+    auto ctx = client.Context();
+    grpc::Status st = stub->SubmitPlan(ctx.get(), req, &resp);
+    if (st.ok()) {
+      std::cout << file << ": " << resp.plan_id() << " " << resp.status() << ", "
+                << resp.orders_placed() << " orders (" << resp.orders_filled() << " filled, "
+                << resp.orders_open() << " open, " << resp.orders_rejected() << " rejected)\n";
+      code = resp.status() == "completed" ? kOk : kRunFailed;
+    } else if (st.error_code() == grpc::StatusCode::ALREADY_EXISTS &&
+               st.error_message().find("already ran: completed") != std::string::npos) {
+      std::cout << file << ": skipped, " << st.error_message() << "\n";
+    } else {
+      std::cout << file << ": error: " << st.error_message() << "\n";
+      code = ExitFor(st.error_code());
+    }
+    worst = std::max(worst, code);
+  }
+  return worst;
+}
+
 void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
   auto* plan = app.add_subcommand("plan", "submit or validate trade plans");
   plan->require_subcommand(1);
   auto submit_file = std::make_shared<std::string>();
   auto retry = std::make_shared<bool>(false);
-  auto submit = [&client, &exit_code, submit_file, retry] {
+  auto dir = std::make_shared<std::string>();
+  auto submit = [&client, &exit_code, submit_file, retry, dir] {
+    if (!dir->empty()) {
+      exit_code = SubmitDirectory(client, *dir, *retry);
+      return;
+    }
     std::string text;
     if (!ReadPlan(*submit_file, text)) {
       exit_code = kInvalidInput;
@@ -228,6 +280,9 @@ void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
   };
   CLI::App* cmd = plan->add_subcommand("submit", "run a plan: FILE, or - / nothing for stdin");
   cmd->add_option("file", *submit_file, "plan JSON file; - or omitted reads standard input");
+  cmd->add_option("--dir", *dir,
+                  "run every DIR/*.json not run yet, in name order (plans that already ran are "
+                  "skipped; for a scheduled job)");
   cmd->add_flag("--retry", *retry, "run again a plan whose earlier run failed before any order");
   cmd->callback(submit);
 

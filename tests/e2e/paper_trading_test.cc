@@ -209,6 +209,20 @@ TEST_F(PaperTradingTest, BookShowsBestPricesFirst) {
   EXPECT_NE(r.out.find("\"bestBid\": \"0.48\""), std::string::npos) << r.out;
 }
 
+TEST_F(PaperTradingTest, ADirectoryOfPlansRunsOnceEach) {
+  TempDir dir;
+  dir.Write("a.json", PlanJson("dir-a", {TradeJson(kNo, "BUY", "MARKET", "3")}));
+  dir.Write("b.json", PlanJson("dir-b", {TradeJson(kNo, "BUY", "MARKET", "4")}));
+  CommandResult first = stack_->Omsctl({"plan", "submit", "--dir", dir.path()});
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("dir-a completed, 1 orders"), std::string::npos) << first.out;
+  CommandResult again = stack_->Omsctl({"plan", "submit", "--dir", dir.path()});
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_EQ(std::count(again.out.begin(), again.out.end(), '\n'), 2);
+  EXPECT_NE(again.out.find("skipped"), std::string::npos) << again.out;
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 2);
+}
+
 TEST_F(PaperTradingTest, TheOriginalCommandNameStillWorks) {
   TempDir dir;
   dir.Write("plan.json", PlanJson("alias", {TradeJson(kNo, "BUY", "MARKET", "3")}));
