@@ -23,6 +23,24 @@ std::string ToHex(std::span<const uint8_t> bytes) {
   return out;
 }
 
+std::string BigEndianToDecimal(std::span<const uint8_t> bytes) {
+  std::string digits = "0";
+  for (uint8_t byte : bytes) {
+    int carry = byte;  // digits = digits * 256 + byte
+    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+      int v = (*it - '0') * 256 + carry;
+      *it = static_cast<char>('0' + v % 10);
+      carry = v / 10;
+    }
+    while (carry > 0) {
+      digits.insert(digits.begin(), static_cast<char>('0' + carry % 10));
+      carry /= 10;
+    }
+  }
+  size_t first = digits.find_first_not_of('0');
+  return first == std::string::npos ? "0" : digits.substr(first);
+}
+
 std::optional<std::vector<uint8_t>> FromHex(std::string_view text) {
   if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
     text.remove_prefix(2);

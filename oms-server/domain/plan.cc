@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
+#include "common/hex.h"
 #include "common/json.h"
 #include "common/time.h"
 
@@ -211,26 +212,6 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
   (void)side_ok;
 }
 
-// Decimal string multiply-by-16-and-add, for hex token ids.
-std::string HexToDecimal(std::string_view hex) {
-  std::string dec = "0";
-  for (char h : hex) {
-    int nibble = h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10;
-    int carry = nibble;
-    for (auto it = dec.rbegin(); it != dec.rend(); ++it) {
-      int d = (*it - '0') * 16 + carry;
-      *it = static_cast<char>('0' + d % 10);
-      carry = d / 10;
-    }
-    while (carry > 0) {
-      dec.insert(dec.begin(), static_cast<char>('0' + carry % 10));
-      carry /= 10;
-    }
-  }
-  size_t first = dec.find_first_not_of('0');
-  return first == std::string::npos ? "0" : dec.substr(first);
-}
-
 }  // namespace
 
 const char* ModeName(Mode m) { return m == Mode::kPaper ? "paper" : "live"; }
@@ -275,7 +256,8 @@ std::optional<std::string> NormaliseTokenId(std::string_view text) {
         })) {
       return std::nullopt;
     }
-    return HexToDecimal(hex);
+    std::string even = hex.size() % 2 == 0 ? std::string(hex) : "0" + std::string(hex);
+    return BigEndianToDecimal(*FromHex(even));
   }
   if (text.empty() || text.size() > kUint256Max.size() ||
       !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {

@@ -65,23 +65,7 @@ Word WordFromUint64(uint64_t v) {
   return w;
 }
 
-std::string Uint256ToDecimal(const Word& w) {
-  std::string digits = "0";
-  for (uint8_t byte : w) {
-    int carry = byte;
-    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-      int v = (*it - '0') * 256 + carry;
-      *it = static_cast<char>('0' + v % 10);
-      carry = v / 10;
-    }
-    while (carry > 0) {
-      digits.insert(digits.begin(), static_cast<char>('0' + carry % 10));
-      carry /= 10;
-    }
-  }
-  size_t first = digits.find_first_not_of('0');
-  return first == std::string::npos ? "0" : digits.substr(first);
-}
+std::string Uint256ToDecimal(const Word& w) { return BigEndianToDecimal(w); }
 
 std::optional<Address> ParseAddress(std::string_view text) {
   if (text.size() != 42 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {

@@ -29,6 +29,23 @@ Exchange ExchangeOf(const std::string& name, int version) {
   return Exchange::kCtfV2;
 }
 
+// An order as the vectors write it.
+OrderV2 OrderFromJson(const JsonValue& o) {
+  OrderV2 order;
+  order.salt = *ParseUint256(o.StringOr("salt"));
+  order.maker = *ParseAddress(o.StringOr("maker"));
+  order.signer = *ParseAddress(o.StringOr("signer"));
+  order.token_id = *ParseUint256(o.StringOr("tokenId"));
+  order.maker_amount = *ParseUint256(o.StringOr("makerAmount"));
+  order.taker_amount = *ParseUint256(o.StringOr("takerAmount"));
+  order.side = o.StringOr("side") == "BUY" ? 0 : 1;
+  order.signature_type = static_cast<uint8_t>(std::stoi(o.Find("signatureType")->text));
+  order.timestamp = *ParseUint256(o.StringOr("timestamp"));
+  order.metadata = *ParseBytes32(o.StringOr("metadata"));
+  order.builder = *ParseBytes32(o.StringOr("builder"));
+  return order;
+}
+
 class Eip712Test : public ::testing::Test {
  protected:
   Eip712Test() : ctx_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {}
@@ -49,18 +66,7 @@ TEST_F(Eip712Test, OrdersV2AndV3MatchEveryVector) {
     auto domain = DomainFor(exchange, chain);
     ASSERT_TRUE(domain.has_value());
     EXPECT_EQ(Hex(domain->contract), ToLowerHex(v.StringOr("verifyingContract")));
-    OrderV2 order;
-    order.salt = *ParseUint256(o.StringOr("salt"));
-    order.maker = *ParseAddress(o.StringOr("maker"));
-    order.signer = *ParseAddress(o.StringOr("signer"));
-    order.token_id = *ParseUint256(o.StringOr("tokenId"));
-    order.maker_amount = *ParseUint256(o.StringOr("makerAmount"));
-    order.taker_amount = *ParseUint256(o.StringOr("takerAmount"));
-    order.side = o.StringOr("side") == "BUY" ? 0 : 1;
-    order.signature_type = static_cast<uint8_t>(std::stoi(o.Find("signatureType")->text));
-    order.timestamp = *ParseUint256(o.StringOr("timestamp"));
-    order.metadata = *ParseBytes32(o.StringOr("metadata"));
-    order.builder = *ParseBytes32(o.StringOr("builder"));
+    OrderV2 order = OrderFromJson(o);
 
     Hash256 separator = ExchangeDomainSeparator(*domain, chain);
     Hash256 struct_hash = OrderV2StructHash(order);
@@ -86,17 +92,7 @@ TEST_F(Eip712Test, OrdersV2AndV3MatchEveryVector) {
   // The contract's own struct-hash baseline.
   const JsonValue& base = *doc.Find("contractStructHashBaseline");
   const JsonValue& o = *base.Find("order");
-  OrderV2 order;
-  order.salt = *ParseUint256(o.StringOr("salt"));
-  order.maker = *ParseAddress(o.StringOr("maker"));
-  order.signer = *ParseAddress(o.StringOr("signer"));
-  order.token_id = *ParseUint256(o.StringOr("tokenId"));
-  order.maker_amount = *ParseUint256(o.StringOr("makerAmount"));
-  order.taker_amount = *ParseUint256(o.StringOr("takerAmount"));
-  order.timestamp = *ParseUint256(o.StringOr("timestamp"));
-  order.metadata = *ParseBytes32(o.StringOr("metadata"));
-  order.builder = *ParseBytes32(o.StringOr("builder"));
-  EXPECT_EQ(Hex(OrderV2StructHash(order)), base.StringOr("expectedStructHash"));
+  EXPECT_EQ(Hex(OrderV2StructHash(OrderFromJson(o))), base.StringOr("expectedStructHash"));
 }
 
 TEST_F(Eip712Test, LegacyV1OrdersMatchEveryVector) {
