@@ -1,7 +1,7 @@
 // The signer's durable memory: one JSON line per signed order (UTC day, intent, order hash,
 // signature, notional), so the intent rule and the daily cap survive restarts. Appends are group
 // committed: concurrent signatures share one fdatasync, and none is released before its line is
-// on disk.
+// on disk. The file is zero-filled ahead of the records, which end at the first NUL byte.
 #pragma once
 
 #include <condition_variable>
@@ -39,8 +39,12 @@ class Ledger {
 
  private:
   explicit Ledger(int fd) : fd_(fd) {}
+  // Writes and syncs one batch at the end of the records. Called by one flusher at a time.
+  bool Write(const std::string& batch);
 
   int fd_;
+  int64_t offset_ = 0;    // where the next record goes
+  int64_t capacity_ = 0;  // bytes the file holds, zeros past offset_
   std::mutex mu_;
   std::condition_variable cv_;
   std::string pending_;

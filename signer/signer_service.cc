@@ -49,7 +49,18 @@ grpc::Status SignerService::Caller(grpc::ServerContext* ctx, std::string* caller
     *caller = absl::StrCat("peer ", ctx->peer());  // Unix socket or loopback without TLS
     return grpc::Status::OK;
   }
-  auto [fingerprint, subject] = CertificateIdentity(std::string(pems[0].data(), pems[0].size()));
+  std::string pem(pems[0].data(), pems[0].size());
+  std::pair<std::string, std::string> identity;
+  {
+    std::lock_guard<std::mutex> lock(certs_mu_);
+    auto it = certs_.find(pem);
+    if (it == certs_.end()) {
+      if (certs_.size() > 64) certs_.clear();  // a handful of clients; never grows unbounded
+      it = certs_.emplace(pem, CertificateIdentity(pem)).first;
+    }
+    identity = it->second;
+  }
+  const auto& [fingerprint, subject] = identity;
   if (!pinned_.empty() && pinned_.count(fingerprint) == 0) {
     return {grpc::StatusCode::PERMISSION_DENIED,
             absl::StrCat("client certificate ", fingerprint, " (", subject, ") is not pinned")};

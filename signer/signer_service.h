@@ -4,6 +4,8 @@
 
 #include <secp256k1.h>
 
+#include <map>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -33,6 +35,9 @@ class SignerService final : public signer::v1::Signer::Service {
 
   SigningCore& core_;
   std::set<std::string> pinned_;
+  // Parsed client certificates by PEM text: parsing one costs more than the rest of a call.
+  std::mutex certs_mu_;
+  std::map<std::string, std::pair<std::string, std::string>> certs_;
 };
 
 // The EIP-55 address of `key`.

@@ -197,6 +197,7 @@ TEST_F(Eip712Test, TheEip712MailExample) {
 TEST_F(Eip712Test, SignThenRecoverOverRandomOrders) {
   // Seeded property test: every exchange, chain, side and signature type recovers the signer.
   uint32_t seed = std::random_device{}();
+  std::printf("SignThenRecoverOverRandomOrders seed %u\n", seed);  // to replay a failure
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
   auto random_word = [&] {

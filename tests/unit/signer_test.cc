@@ -164,6 +164,30 @@ TEST_F(SignerTest, TheDailyCapHoldsAcrossARestartAndResetsAtMidnightUtc) {
   EXPECT_TRUE(core->SignOrder(Buy("d4", 700'000'000, 1'400'000'000), "t").ok());
 }
 
+TEST_F(SignerTest, TheLedgerKeepsEveryRecordAcrossRestartsAndRefusesDamage) {
+  std::string path = dir_.File("ledger.jsonl");
+  for (int round = 0; round < 3; ++round) {
+    int seen = 0;
+    auto ledger = Ledger::Open(path, [&](const LedgerRecord&) { ++seen; });
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    EXPECT_EQ(seen, round * 2);
+    uint64_t a = (*ledger)->Append({"2026-11-26", "i" + std::to_string(round), "0x1", "ab", 5});
+    uint64_t b = (*ledger)->Append({"2026-11-26", "j" + std::to_string(round), "0x2", "cd", 7});
+    EXPECT_TRUE((*ledger)->WaitDurable(b).ok());
+    EXPECT_TRUE((*ledger)->WaitDurable(a).ok());
+  }
+  // A torn last record (a crash mid-write) is ignored; damage before it is refused.
+  std::string text = testing::ReadTextFileForTest(path);
+  std::string records = text.substr(0, text.find('\0'));
+  dir_.Write("torn.jsonl", records + "{\"day\":\"2026-11-26\",\"inte");
+  int seen = 0;
+  EXPECT_TRUE(Ledger::Open(dir_.File("torn.jsonl"), [&](const LedgerRecord&) { ++seen; }).ok());
+  EXPECT_EQ(seen, 6);
+  dir_.Write("damaged.jsonl", "garbage\n" + records);
+  auto damaged = Ledger::Open(dir_.File("damaged.jsonl"), [](const LedgerRecord&) {});
+  EXPECT_EQ(damaged.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(SignerTest, Poly1271OrdersSignForTheDepositWallet) {
   auto core = Core(Policy(R"({"chain_id": 137, "signature_types": [3],
     "makers": ["0x1111111111111111111111111111111111111111"],
@@ -176,6 +200,14 @@ TEST_F(SignerTest, Poly1271OrdersSignForTheDepositWallet) {
   ASSERT_TRUE(res.ok()) << res.status();
   // 65 + 32 + 32 + 186 + 2 bytes, as the upstream vector has it (PROTOCOL §2.4 says 315).
   EXPECT_EQ(res->signature.size(), 317u);
+  SignRequest other = r;
+  other.intent_id = "w2";
+  other.order.signer = *crypto::ParseAddress("0x3333333333333333333333333333333333333333");
+  other.order.maker = *crypto::ParseAddress("0x1111111111111111111111111111111111111111");
+  auto refused = core->SignOrder(other, "t");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("policy rule signers"), std::string::npos)
+      << refused.status();
 }
 
 TEST_F(SignerTest, EveryDecisionIsAuditedAndTamperingIsFound) {
