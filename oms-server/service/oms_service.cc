@@ -20,6 +20,7 @@ namespace betteroms::service {
 namespace {
 
 constexpr int64_t kTickLockKey = 0x6f6d735f7469636b;  // "oms_tick"
+constexpr int kPositionLockKey = 0x6f6d7370;          // "omsp", with the mode as second key
 
 std::string Sha256Hex(const std::string& text) {
   uint8_t digest[EVP_MAX_MD_SIZE];
@@ -202,6 +203,10 @@ absl::StatusOr<v1::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
   std::vector<std::string> tokens = DistinctTokens(plan);
   // One book read per token per run: the simulation and the stored snapshots use the same books.
   OMS_ASSIGN_OR_RETURN(domain::BookMap books, market_.GetBooks(tokens));
+  // Runs of one mode take turns from here to commit, so two plans cannot sell the same shares.
+  OMS_RETURN_IF_ERROR(conn.Exec("position lock", "SELECT pg_advisory_xact_lock($1, $2)",
+                                store::Params().Add(kPositionLockKey).Add(mode == "paper" ? 0 : 1))
+                          .status());
   OMS_ASSIGN_OR_RETURN(auto available, store::SharesAvailable(conn, mode, tokens));
   OMS_ASSIGN_OR_RETURN(
       std::vector<domain::PaperOrder> orders,

@@ -151,6 +151,41 @@ TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 5);
 }
 
+TEST_F(ServiceTest, TwoPlansCannotSellTheSameSharesAtOnce) {
+  ASSERT_TRUE(
+      service_->SubmitPlan(PlanJson("own", {TradeJson("1002", "BUY", "MARKET", "3.2")}),
+                           false)
+          .ok());  // 10 shares at 0.32
+  {
+    // Writing an order takes a while: both runs have read the position before either commits.
+    auto conn = db_->Connect();
+    ASSERT_TRUE(conn->ExecScript("slow orders",
+                                 "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS "
+                                 "$$ BEGIN PERFORM pg_sleep(0.05); RETURN NEW; END $$;"
+                                 "CREATE TRIGGER slow BEFORE INSERT ON orders "
+                                 "FOR EACH ROW EXECUTE FUNCTION slow();")
+                    .ok());
+  }
+  for (int round = 0; round < 3; ++round) {
+    std::atomic<int> ok{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i) {
+      threads.emplace_back([&, i] {
+        auto r =
+            service_->SubmitPlan(PlanJson("sell-" + std::to_string(round) + "-" + std::to_string(i),
+                                          {TradeJson("1002", "SELL", "LIMIT", "10",
+                                                     R"(, "price": 0.9, "sizeUnit": "SHARES")")}),
+                                 false);
+        if (r.ok()) ++ok;
+        if (r.status().code() == absl::StatusCode::kFailedPrecondition) ++refused;
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok, round == 0 ? 1 : 0) << "round " << round;  // the resting SELL holds the shares
+    EXPECT_EQ(refused, round == 0 ? 1 : 2) << "round " << round;
+  }
+}
+
 TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
   // Same trades in A and B, interleaved differently in two databases' worth of plans.
   ASSERT_TRUE(service_
