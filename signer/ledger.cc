@@ -68,7 +68,17 @@ bool Ledger::Write(const std::string& batch) {
   return true;
 }
 
-Ledger::~Ledger() { close(fd_); }
+Ledger::Ledger(int fd) : fd_(fd), flusher_([this] { FlushLoop(); }) {}
+
+Ledger::~Ledger() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  flusher_.join();
+  close(fd_);
+}
 
 uint64_t Ledger::Append(const LedgerRecord& r) {
   nlohmann::ordered_json rec = {{"day", r.day},
@@ -76,20 +86,41 @@ uint64_t Ledger::Append(const LedgerRecord& r) {
                                 {"order_hash", r.order_hash},
                                 {"signature", r.signature},
                                 {"notional", r.notional}};
-  std::lock_guard<std::mutex> lock(mu_);
-  pending_ += rec.dump() + "\n";
-  return ++queued_;
+  std::string line = rec.dump() + "\n";
+  uint64_t ticket;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_ += line;
+    ticket = ++queued_;
+  }
+  cv_.notify_all();
+  return ticket;
 }
 
 absl::Status Ledger::WaitDurable(uint64_t ticket) {
   std::unique_lock<std::mutex> lock(mu_);
-  while (durable_ < ticket && failed_.ok()) {
-    if (flushing_) {
-      cv_.wait(lock);
-      continue;
+  cv_.wait(lock, [&] { return durable_ >= ticket || !failed_.ok(); });
+  return durable_ >= ticket ? absl::OkStatus() : failed_;
+}
+
+void Ledger::WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done) {
+  absl::Status now;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (durable_ < ticket && failed_.ok()) {
+      waiters_.emplace_back(ticket, std::move(done));
+      return;
     }
-    // Lead a flush of everything queued so far; later arrivals wait for the next one.
-    flushing_ = true;
+    now = durable_ >= ticket ? absl::OkStatus() : failed_;
+  }
+  done(now);
+}
+
+void Ledger::FlushLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return !pending_.empty() || stopping_; });
+    if (pending_.empty() && stopping_) return;
     std::string batch;
     batch.swap(pending_);
     uint64_t upto = queued_;
@@ -97,16 +128,25 @@ absl::Status Ledger::WaitDurable(uint64_t ticket) {
     bool written = Write(batch);
     std::string error = written ? "" : std::strerror(errno);
     lock.lock();
-    flushing_ = false;
-    if (written) {
+    if (written && failed_.ok()) {
       durable_ = upto;
-    } else {
+    } else if (failed_.ok()) {
       failed_ = absl::InternalError(absl::StrCat("signer ledger: write failed (", error,
                                                  "); refusing to sign until restarted"));
     }
+    // Release everyone whose record is now on disk (or who will never be).
+    std::vector<std::function<void(absl::Status)>> ready;
+    std::erase_if(waiters_, [&](auto& w) {
+      if (w.first > durable_ && failed_.ok()) return false;
+      ready.push_back(std::move(w.second));
+      return true;
+    });
+    absl::Status outcome = failed_;
     cv_.notify_all();
+    lock.unlock();
+    for (auto& done : ready) done(outcome);
+    lock.lock();
   }
-  return failed_;
 }
 
 }  // namespace betteroms::signer

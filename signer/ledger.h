@@ -1,7 +1,9 @@
 // The signer's durable memory: one JSON line per signed order (UTC day, intent, order hash,
 // signature, notional), so the intent rule and the daily cap survive restarts. Appends are group
 // committed: concurrent signatures share one fdatasync, and none is released before its line is
-// on disk. The file is zero-filled ahead of the records, which end at the first NUL byte.
+// on disk. One flusher thread writes whatever has queued since its last flush, so concurrent
+// signatures share one fdatasync. The file is zero-filled ahead of the records, which end at the
+// first NUL byte.
 #pragma once
 
 #include <condition_variable>
@@ -10,6 +12,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -36,11 +41,15 @@ class Ledger {
   // Blocks until the ticket's record is on disk. After a failed write every wait fails: the
   // signer must not release signatures it cannot remember.
   absl::Status WaitDurable(uint64_t ticket);
+  // Calls `done` once the ticket's record is on disk (or the ledger failed), on the flusher thread
+  // or, when that has already happened, at once on this one.
+  void WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done);
 
  private:
-  explicit Ledger(int fd) : fd_(fd) {}
-  // Writes and syncs one batch at the end of the records. Called by one flusher at a time.
+  explicit Ledger(int fd);
+  // Writes and syncs one batch at the end of the records. Only the flusher thread calls it.
   bool Write(const std::string& batch);
+  void FlushLoop();
 
   int fd_;
   int64_t offset_ = 0;    // where the next record goes
@@ -50,8 +59,10 @@ class Ledger {
   std::string pending_;
   uint64_t queued_ = 0;   // tickets handed out
   uint64_t durable_ = 0;  // every ticket up to this one is on disk
-  bool flushing_ = false;
+  bool stopping_ = false;
   absl::Status failed_;
+  std::vector<std::pair<uint64_t, std::function<void(absl::Status)>>> waiters_;
+  std::thread flusher_;  // last: it starts once everything above exists
 };
 
 }  // namespace betteroms::signer

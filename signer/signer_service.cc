@@ -41,7 +41,7 @@ std::pair<std::string, std::string> CertificateIdentity(const std::string& pem) 
   return {ToHex({md, len}), subject};
 }
 
-grpc::Status SignerService::Caller(grpc::ServerContext* ctx, std::string* caller) {
+grpc::Status SignerService::Caller(grpc::CallbackServerContext* ctx, std::string* caller) {
   auto auth = ctx->auth_context();
   std::vector<grpc::string_ref> pems =
       auth ? auth->FindPropertyValues("x509_pem_cert") : std::vector<grpc::string_ref>{};
@@ -69,39 +69,23 @@ grpc::Status SignerService::Caller(grpc::ServerContext* ctx, std::string* caller
   return grpc::Status::OK;
 }
 
-grpc::Status SignerService::GetIdentity(grpc::ServerContext* ctx,
-                                        const signer::v1::GetIdentityRequest*,
-                                        signer::v1::Identity* resp) {
-  std::string caller;
-  if (grpc::Status st = Caller(ctx, &caller); !st.ok()) return st;
-  resp->set_address(core_.address());
-  resp->set_chain_id(core_.chain_id());
-  resp->set_policy_summary(core_.PolicySummary());
-  return grpc::Status::OK;
-}
-
-grpc::Status SignerService::SignOrder(grpc::ServerContext* ctx,
-                                      const signer::v1::SignOrderRequest* req,
-                                      signer::v1::SignOrderResponse* resp) {
-  std::string caller;
-  if (grpc::Status st = Caller(ctx, &caller); !st.ok()) return st;
-  SignRequest r;
-  r.intent_id = req->intent_id();
-  r.chain_id = req->chain_id();
-  switch (req->exchange()) {
+grpc::Status SignerService::ToRequest(const signer::v1::SignOrderRequest& req, SignRequest* out) {
+  out->intent_id = req.intent_id();
+  out->chain_id = req.chain_id();
+  switch (req.exchange()) {
     case signer::v1::EXCHANGE_CTF_V2:
-      r.exchange = crypto::Exchange::kCtfV2;
+      out->exchange = crypto::Exchange::kCtfV2;
       break;
     case signer::v1::EXCHANGE_NEG_RISK_V2:
-      r.exchange = crypto::Exchange::kNegRiskV2;
+      out->exchange = crypto::Exchange::kNegRiskV2;
       break;
     case signer::v1::EXCHANGE_V3:
-      r.exchange = crypto::Exchange::kV3;
+      out->exchange = crypto::Exchange::kV3;
       break;
     default:
       return {grpc::StatusCode::INVALID_ARGUMENT, "exchange is not set"};
   }
-  const signer::v1::Order& o = req->order();
+  const signer::v1::Order& o = req.order();
   auto uint = [](const std::string& s) { return crypto::ParseUint256(s); };
   auto salt = uint(o.salt());
   if (!salt) return Invalid("salt", o.salt());
@@ -127,36 +111,80 @@ grpc::Status SignerService::SignOrder(grpc::ServerContext* ctx,
   if (o.side() != signer::v1::SIDE_BUY && o.side() != signer::v1::SIDE_SELL) {
     return {grpc::StatusCode::INVALID_ARGUMENT, "order.side is not set"};
   }
-  r.order = {*salt,
-             *maker,
-             *signer_address,
-             *token,
-             *maker_amount,
-             *taker_amount,
-             static_cast<uint8_t>(o.side() == signer::v1::SIDE_BUY ? 0 : 1),
-             static_cast<uint8_t>(o.signature_type()),
-             *timestamp,
-             *metadata,
-             *builder};
-  auto result = core_.SignOrder(r, caller);
-  if (!result.ok()) return ToGrpc(result.status());
-  resp->set_order_hash("0x" + ToHex(result->order_hash));
-  resp->set_signature("0x" + ToHex(result->signature));
+  out->order = {*salt,
+                *maker,
+                *signer_address,
+                *token,
+                *maker_amount,
+                *taker_amount,
+                static_cast<uint8_t>(o.side() == signer::v1::SIDE_BUY ? 0 : 1),
+                static_cast<uint8_t>(o.signature_type()),
+                *timestamp,
+                *metadata,
+                *builder};
   return grpc::Status::OK;
 }
 
-grpc::Status SignerService::SignClobAuth(grpc::ServerContext* ctx,
-                                         const signer::v1::SignClobAuthRequest* req,
-                                         signer::v1::SignClobAuthResponse* resp) {
+grpc::ServerUnaryReactor* SignerService::GetIdentity(grpc::CallbackServerContext* ctx,
+                                                     const signer::v1::GetIdentityRequest*,
+                                                     signer::v1::Identity* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   std::string caller;
-  if (grpc::Status st = Caller(ctx, &caller); !st.ok()) return st;
+  grpc::Status st = Caller(ctx, &caller);
+  if (st.ok()) {
+    resp->set_address(core_.address());
+    resp->set_chain_id(core_.chain_id());
+    resp->set_policy_summary(core_.PolicySummary());
+  }
+  reactor->Finish(st);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SignerService::SignOrder(grpc::CallbackServerContext* ctx,
+                                                   const signer::v1::SignOrderRequest* req,
+                                                   signer::v1::SignOrderResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  std::string caller;
+  SignRequest request;
+  grpc::Status st = Caller(ctx, &caller);
+  if (st.ok()) st = ToRequest(*req, &request);
+  if (!st.ok()) {
+    reactor->Finish(st);
+    return reactor;
+  }
+  core_.SignOrderAsync(request, caller, [reactor, resp](absl::StatusOr<SignResult> result) {
+    if (!result.ok()) {
+      reactor->Finish(ToGrpc(result.status()));
+      return;
+    }
+    resp->set_order_hash("0x" + ToHex(result->order_hash));
+    resp->set_signature("0x" + ToHex(result->signature));
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SignerService::SignClobAuth(grpc::CallbackServerContext* ctx,
+                                                      const signer::v1::SignClobAuthRequest* req,
+                                                      signer::v1::SignClobAuthResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  std::string caller;
+  grpc::Status st = Caller(ctx, &caller);
   auto nonce = crypto::ParseUint256(req->nonce().empty() ? "0" : req->nonce());
-  if (!nonce) return {grpc::StatusCode::INVALID_ARGUMENT, "nonce must be a decimal uint256"};
-  auto sig = core_.SignClobAuth(req->chain_id(), req->timestamp(), *nonce, caller);
-  if (!sig.ok()) return ToGrpc(sig.status());
-  resp->set_address(core_.address());
-  resp->set_signature("0x" + ToHex(*sig));
-  return grpc::Status::OK;
+  if (st.ok() && !nonce) {
+    st = {grpc::StatusCode::INVALID_ARGUMENT, "nonce must be a decimal uint256"};
+  }
+  if (st.ok()) {
+    auto sig = core_.SignClobAuth(req->chain_id(), req->timestamp(), *nonce, caller);
+    if (sig.ok()) {
+      resp->set_address(core_.address());
+      resp->set_signature("0x" + ToHex(*sig));
+    } else {
+      st = ToGrpc(sig.status());
+    }
+  }
+  reactor->Finish(st);
+  return reactor;
 }
 
 }  // namespace betteroms::signer

@@ -15,23 +15,29 @@
 
 namespace betteroms::signer {
 
-class SignerService final : public signer::v1::Signer::Service {
+// Uses the callback API: a signature waiting for the disk holds no thread.
+class SignerService final : public signer::v1::Signer::CallbackService {
  public:
   // `pinned` holds allowed client-certificate SHA-256 fingerprints (hex); empty = any certificate
   // the client CA signed.
   SignerService(SigningCore& core, std::set<std::string> pinned)
       : core_(core), pinned_(std::move(pinned)) {}
 
-  grpc::Status GetIdentity(grpc::ServerContext* ctx, const signer::v1::GetIdentityRequest*,
-                           signer::v1::Identity* resp) override;
-  grpc::Status SignOrder(grpc::ServerContext* ctx, const signer::v1::SignOrderRequest* req,
-                         signer::v1::SignOrderResponse* resp) override;
-  grpc::Status SignClobAuth(grpc::ServerContext* ctx, const signer::v1::SignClobAuthRequest* req,
-                            signer::v1::SignClobAuthResponse* resp) override;
+  grpc::ServerUnaryReactor* GetIdentity(grpc::CallbackServerContext* ctx,
+                                        const signer::v1::GetIdentityRequest*,
+                                        signer::v1::Identity* resp) override;
+  grpc::ServerUnaryReactor* SignOrder(grpc::CallbackServerContext* ctx,
+                                      const signer::v1::SignOrderRequest* req,
+                                      signer::v1::SignOrderResponse* resp) override;
+  grpc::ServerUnaryReactor* SignClobAuth(grpc::CallbackServerContext* ctx,
+                                         const signer::v1::SignClobAuthRequest* req,
+                                         signer::v1::SignClobAuthResponse* resp) override;
 
  private:
   // The caller as the audit log names it; PermissionDenied for an unpinned certificate.
-  grpc::Status Caller(grpc::ServerContext* ctx, std::string* caller);
+  grpc::Status Caller(grpc::CallbackServerContext* ctx, std::string* caller);
+  // Converts the typed request; InvalidArgument names the field.
+  static grpc::Status ToRequest(const signer::v1::SignOrderRequest& req, SignRequest* out);
 
   SigningCore& core_;
   std::set<std::string> pinned_;

@@ -103,6 +103,30 @@ void SigningCore::Audit(const std::string& caller, const SignRequest& request,
 
 absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
                                                   const std::string& caller) {
+  OMS_ASSIGN_OR_RETURN(Decision decision, Decide(request, caller));
+  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(decision.ticket));
+  return decision.result;
+}
+
+void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& caller,
+                                 std::function<void(absl::StatusOr<SignResult>)> done) {
+  absl::StatusOr<Decision> decision = Decide(request, caller);
+  if (!decision.ok()) {
+    done(decision.status());
+    return;
+  }
+  ledger_->WhenDurable(decision->ticket, [result = std::move(decision->result),
+                                          done = std::move(done)](absl::Status durable) {
+    if (durable.ok()) {
+      done(result);
+    } else {
+      done(durable);
+    }
+  });
+}
+
+absl::StatusOr<SigningCore::Decision> SigningCore::Decide(const SignRequest& request,
+                                                          const std::string& caller) {
   policy::OrderFacts facts;
   facts.chain_id = request.chain_id;
   facts.exchange = request.exchange;
@@ -147,11 +171,8 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
           absl::StrCat("intent ", request.intent_id, " already signed order ",
                        known->second.order_hash, "; it will not sign a different order"));
     }
-    Signed earlier = known->second;
     Audit(caller, request, order_hash, facts, "replayed", "");
-    lock.unlock();
-    OMS_RETURN_IF_ERROR(ledger_->WaitDurable(earlier.ticket));
-    return SignResult{digest, *FromHex(earlier.signature), true};
+    return Decision{{digest, *FromHex(known->second.signature), true}, known->second.ticket};
   }
   std::string day = UtcDay(clock_.Now());
   absl::Status allowed = policy::Check(policy_, facts, daily_[day]);
@@ -184,11 +205,7 @@ absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
   intents_[request.intent_id] = {order_hash, signature_hex, ticket};
   daily_[day] += facts.notional;
   Audit(caller, request, order_hash, facts, "signed", "");
-  lock.unlock();
-  // Released only once remembered, so a restart can neither re-sign the intent differently nor
-  // forget the day's total.
-  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(ticket));
-  return result;
+  return Decision{std::move(result), ticket};
 }
 
 absl::StatusOr<crypto::Signature> SigningCore::SignClobAuth(uint64_t chain_id,

@@ -5,6 +5,7 @@
 #include <secp256k1.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,8 +53,13 @@ class SigningCore {
 
   // Signs one order for one intent. InvalidArgument for malformed orders; AlreadyExists when the
   // intent signed a different order; PermissionDenied for a policy refusal (rule and numbers);
-  // ResourceExhausted above the signing rate.
+  // ResourceExhausted above the signing rate. A signature is released only once its ledger record
+  // is on disk, so a restart can neither re-sign the intent differently nor forget the day's total.
   absl::StatusOr<SignResult> SignOrder(const SignRequest& request, const std::string& caller);
+  // The same, without blocking: `done` runs once the outcome is final (on the ledger's thread
+  // when it had to wait for the disk).
+  void SignOrderAsync(const SignRequest& request, const std::string& caller,
+                      std::function<void(absl::StatusOr<SignResult>)> done);
 
   // The L1 ClobAuth signature for this key.
   absl::StatusOr<crypto::Signature> SignClobAuth(uint64_t chain_id, const std::string& timestamp,
@@ -66,8 +72,14 @@ class SigningCore {
     std::string signature;
     uint64_t ticket = 0;  // the ledger ticket that makes it durable (0: loaded from disk)
   };
+  // A decision with the ledger ticket that must be durable before the result is released.
+  struct Decision {
+    SignResult result;
+    uint64_t ticket = 0;
+  };
   SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit,
               const Clock& clock);
+  absl::StatusOr<Decision> Decide(const SignRequest& request, const std::string& caller);
   bool TakeRateToken();
   void Audit(const std::string& caller, const SignRequest& request, const std::string& order_hash,
              const policy::OrderFacts& facts, const std::string& decision, const std::string& rule);
