@@ -16,6 +16,18 @@ std::optional<std::string> OptionalText(const std::string& text) {
   return text.empty() ? std::nullopt : std::optional(text);
 }
 
+// $1..$6 of every statement that writes a run: plan_id, plan_json, plan_hash, mode,
+// trade_count, started_at.
+Params RunParams(const RunRow& run) {
+  return Params()
+      .Add(run.plan_id)
+      .Add(run.plan_json)
+      .Add(run.plan_hash)
+      .Add(run.mode)
+      .Add(run.trade_count)
+      .AddOptional(OptionalText(run.started_at));
+}
+
 RunRow ReadRun(const Result& r, int row) {
   RunRow run;
   run.plan_id = r.Text(row, 0);
@@ -43,13 +55,7 @@ absl::StatusOr<bool> InsertRunningRun(Connection& conn, const RunRow& run) {
                 "trade_count, started_at) VALUES ($1, $2, $3, $4, 'running', $5, "
                 "coalesce($6::timestamptz, now())) ON CONFLICT (plan_id) DO NOTHING "
                 "RETURNING plan_id",
-                Params()
-                    .Add(run.plan_id)
-                    .Add(run.plan_json)
-                    .Add(run.plan_hash)
-                    .Add(run.mode)
-                    .Add(run.trade_count)
-                    .AddOptional(OptionalText(run.started_at))));
+                RunParams(run)));
   return res.rows() == 1;
 }
 
@@ -66,15 +72,7 @@ absl::Status RecordFailedRun(Connection& conn, const RunRow& run, const std::str
             " error_message = EXCLUDED.error_message, summary_json = NULL,"
             " attempts = execution_history.attempts + 1 "
             "WHERE execution_history.status = 'failed'",
-            Params()
-                .Add(run.plan_id)
-                .Add(run.plan_json)
-                .Add(run.plan_hash)
-                .Add(run.mode)
-                .Add(run.trade_count)
-                .AddOptional(OptionalText(run.started_at))
-                .Add(finished_at)
-                .Add(error_message))
+            RunParams(run).Add(finished_at).Add(error_message))
       .status();
 }
 
@@ -88,13 +86,7 @@ absl::StatusOr<bool> RestartFailedRun(Connection& conn, const RunRow& run) {
                 "finished_at = NULL, summary_json = NULL, error_message = NULL "
                 "WHERE plan_id = $1 AND status = 'failed' "
                 "AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.plan_id = $1)",
-                Params()
-                    .Add(run.plan_id)
-                    .Add(run.plan_json)
-                    .Add(run.plan_hash)
-                    .Add(run.mode)
-                    .Add(run.trade_count)
-                    .AddOptional(OptionalText(run.started_at))));
+                RunParams(run)));
   return res.affected() == 1;
 }
 

@@ -40,6 +40,19 @@ class Encoder {
 
 Address AddressLiteral(std::string_view hex) { return *ParseAddress(hex); }
 
+// "0x" followed by exactly 2·N hex digits.
+template <size_t N>
+std::optional<std::array<uint8_t, N>> ParseFixedHex(std::string_view text) {
+  if (text.size() != 2 + 2 * N || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
+    return std::nullopt;
+  }
+  auto bytes = FromHex(text);
+  if (!bytes || bytes->size() != N) return std::nullopt;
+  std::array<uint8_t, N> out;
+  std::memcpy(out.data(), bytes->data(), N);
+  return out;
+}
+
 }  // namespace
 
 std::optional<Word> ParseUint256(std::string_view decimal) {
@@ -67,27 +80,9 @@ Word WordFromUint64(uint64_t v) {
 
 std::string Uint256ToDecimal(const Word& w) { return BigEndianToDecimal(w); }
 
-std::optional<Address> ParseAddress(std::string_view text) {
-  if (text.size() != 42 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
-    return std::nullopt;
-  }
-  auto bytes = FromHex(text);
-  if (!bytes || bytes->size() != 20) return std::nullopt;
-  Address a;
-  std::memcpy(a.data(), bytes->data(), 20);
-  return a;
-}
+std::optional<Address> ParseAddress(std::string_view text) { return ParseFixedHex<20>(text); }
 
-std::optional<Word> ParseBytes32(std::string_view text) {
-  if (text.size() != 66 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
-    return std::nullopt;
-  }
-  auto bytes = FromHex(text);
-  if (!bytes || bytes->size() != 32) return std::nullopt;
-  Word w;
-  std::memcpy(w.data(), bytes->data(), 32);
-  return w;
-}
+std::optional<Word> ParseBytes32(std::string_view text) { return ParseFixedHex<32>(text); }
 
 std::optional<ExchangeDomain> DomainFor(Exchange exchange, uint64_t chain_id) {
   if (chain_id != 137 && chain_id != 80002) return std::nullopt;
