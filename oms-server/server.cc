@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "oms-server/grpc/order_manager.h"
@@ -27,11 +28,9 @@ namespace betteroms {
 namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", what, " ", path));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::optional<std::string> text = ReadFileText(path);
+  if (!text) return absl::InvalidArgumentError(absl::StrCat("cannot read ", what, " ", path));
+  return *text;
 }
 
 // Requires "authorization: Bearer <token>" on every call.

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/file.h"
 #include "common/log.h"
 #include "signer/audit/audit_log.h"
 #include "signer/crypto/eip712.h"
@@ -53,12 +54,7 @@ int Fail(const std::string& msg) {
   return 1;
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string ReadAll(const std::string& path) { return betteroms::ReadFileText(path).value_or(""); }
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/file.h"
 #include "common/hex.h"
 #include "common/status_macros.h"
 
@@ -43,10 +44,7 @@ absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
       return absl::InvalidArgumentError(
           absl::StrCat("migrations: ", name, " is not named NNNN_name.sql"));
     }
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    out.push_back({version, name, text.str()});
+    out.push_back({version, name, ReadFileText(entry.path().string()).value_or("")});
   }
   std::sort(out.begin(), out.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });

@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "clients/omsctl/output.h"
 #include "common/decimal.h"
+#include "common/file.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace betteroms::omsctl {
@@ -103,10 +104,7 @@ class Client {
 
   bool json() const { return options_.output == "json"; }
 
-  static std::string ReadAll(const std::string& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
+  static std::string ReadAll(const std::string& path) { return ReadFileText(path).value_or(""); }
 
  private:
   const GlobalOptions& options_;

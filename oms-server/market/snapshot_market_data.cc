@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/file.h"
 #include "common/status_macros.h"
 #include "oms-server/market/clob_market_data.h"
 #include "oms-server/market/market_data.h"
@@ -21,14 +22,12 @@ class SnapshotMarketData : public MarketData {
     std::map<std::string, domain::Book> books;
     for (const std::string& token : tokens) {
       std::filesystem::path path = std::filesystem::path(dir_) / (token + ".json");
-      std::ifstream in(path);
-      if (!in) {
+      std::optional<std::string> text = ReadFileText(path.string());
+      if (!text) {
         return absl::NotFoundError(absl::StrCat("no order book for token ", token,
                                                 " (no recorded book ", path.string(), ")"));
       }
-      std::stringstream text;
-      text << in.rdbuf();
-      auto book = ParseBookJson(text.str());
+      auto book = ParseBookJson(*text);
       if (!book.ok()) {
         return absl::Status(book.status().code(),
                             absl::StrCat(path.string(), ": ", book.status().message()));

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "betteroms/signer/v1/signer.grpc.pb.h"
+#include "common/file.h"
 #include "oms-server/signer_client/order_signer.h"
 
 namespace betteroms::signer_client {
@@ -17,11 +18,7 @@ absl::Status FromGrpc(const grpc::Status& st) {
 }
 
 bool ReadFile(const std::string& path, std::string& out) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::stringstream s;
-  s << in.rdbuf();
-  out = s.str();
+  out = ReadFileText(path).value_or("");
   return !out.empty();
 }
 

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/file.h"
 #include "common/hex.h"
 #include "common/json.h"
 #include "common/status_macros.h"
@@ -75,14 +76,11 @@ absl::StatusOr<std::string> ReadPasswordFile(const std::string& path) {
 }
 
 absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::string& password) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  std::optional<std::string> text = ReadFileText(path);
+  if (!text) {
     return absl::NotFoundError(absl::StrCat("keystore ", path, ": ", std::strerror(errno)));
-  close(fd);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto doc = ParseJson(text.str());
+  }
+  auto doc = ParseJson(*text);
   if (!doc.ok()) return absl::InvalidArgumentError(absl::StrCat("keystore ", path, ": not JSON"));
   const JsonValue* version = doc->Find("version");
   const JsonValue* c = doc->Find("crypto");

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/decimal.h"
+#include "common/file.h"
 #include "common/json.h"
 #include "common/status_macros.h"
 
@@ -91,11 +92,9 @@ Policy RefuseAll() {
 }
 
 absl::StatusOr<Policy> LoadPolicy(const std::string& path, const crypto::Address& key_address) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("policy file ", path, " cannot be read"));
-  std::stringstream text;
-  text << in.rdbuf();
-  auto doc = ParseJson(text.str());
+  std::optional<std::string> text = ReadFileText(path);
+  if (!text) return absl::NotFoundError(absl::StrCat("policy file ", path, " cannot be read"));
+  auto doc = ParseJson(*text);
   if (!doc.ok())
     return absl::InvalidArgumentError(absl::StrCat("policy ", path, ": ", doc.status().message()));
   if (!doc->is_object()) return absl::InvalidArgumentError("policy: must be a JSON object");

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/file.h"
+
 extern char** environ;
 
 namespace betteroms::testing {
@@ -165,12 +167,7 @@ int BackgroundProcess::Stop() {
   return status_;
 }
 
-std::string BackgroundProcess::Log() const {
-  std::ifstream in(log_path_);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string BackgroundProcess::Log() const { return ReadTextFileForTest(log_path_); }
 
 int WaitForPortFile(const std::string& path, int timeout_ms, BackgroundProcess* proc) {
   for (int waited = 0; waited < timeout_ms; waited += 20) {
@@ -183,12 +180,7 @@ int WaitForPortFile(const std::string& path, int timeout_ms, BackgroundProcess* 
   return 0;
 }
 
-std::string ReadTextFileForTest(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string ReadTextFileForTest(const std::string& path) { return ReadFileText(path).value_or(""); }
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");

@@ -6,16 +6,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/file.h"
 #include "common/json.h"
 
 namespace betteroms::testing {
 
 inline std::string ReadTextFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::optional<std::string> text = ReadFileText(path);
+  if (!text) throw std::runtime_error("cannot read " + path);
+  return *text;
 }
 
 inline JsonValue LoadVectors(const std::string& name) {
