@@ -1,12 +1,15 @@
 // Whole-file reads, for the small text files the processes load (certificates, policies, plans).
 #pragma once
 
-#include <optional>
 #include <string>
+
+#include "absl/status/statusor.h"
 
 namespace betteroms {
 
-// The file's bytes, or nullopt when it cannot be opened.
-std::optional<std::string> ReadFileText(const std::string& path);
+// The file's bytes. NotFound when it does not exist, PermissionDenied when it may not be read,
+// InvalidArgument for a directory, Internal for other failures; the message names the path and
+// the errno text ("read /etc/oms/ca.pem: No such file or directory").
+absl::StatusOr<std::string> ReadFileText(const std::string& path);
 
 }  // namespace betteroms

@@ -28,9 +28,9 @@ namespace betteroms {
 namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
-  std::optional<std::string> text = ReadFileText(path);
-  if (!text) return absl::InvalidArgumentError(absl::StrCat("cannot read ", what, " ", path));
-  return *text;
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) return absl::Status(text.status().code(), absl::StrCat(what, ": ", text.status().message()));
+  return text;
 }
 
 // Requires "authorization: Bearer <token>" on every call.

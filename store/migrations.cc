@@ -44,7 +44,12 @@ absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
       return absl::InvalidArgumentError(
           absl::StrCat("migrations: ", name, " is not named NNNN_name.sql"));
     }
-    out.push_back({version, name, ReadFileText(entry.path().string()).value_or("")});
+    absl::StatusOr<std::string> text = ReadFileText(entry.path().string());
+    if (!text.ok()) {
+      return absl::Status(text.status().code(),
+                          absl::StrCat("migrations: ", text.status().message()));
+    }
+    out.push_back({version, name, std::move(*text)});
   }
   std::sort(out.begin(), out.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });

@@ -22,8 +22,9 @@ class SnapshotMarketData : public MarketData {
     std::map<std::string, domain::Book> books;
     for (const std::string& token : tokens) {
       std::filesystem::path path = std::filesystem::path(dir_) / (token + ".json");
-      std::optional<std::string> text = ReadFileText(path.string());
-      if (!text) {
+      absl::StatusOr<std::string> text = ReadFileText(path.string());
+      if (!text.ok() && text.status().code() != absl::StatusCode::kNotFound) return text.status();
+      if (!text.ok()) {
         return absl::NotFoundError(absl::StrCat("no order book for token ", token,
                                                 " (no recorded book ", path.string(), ")"));
       }

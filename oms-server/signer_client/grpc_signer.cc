@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "betteroms/signer/v1/signer.grpc.pb.h"
 #include "common/file.h"
+#include "common/status_macros.h"
 #include "oms-server/signer_client/order_signer.h"
 
 namespace betteroms::signer_client {
@@ -17,9 +18,19 @@ absl::Status FromGrpc(const grpc::Status& st) {
                       absl::StrCat("signer: ", st.error_message()));
 }
 
-bool ReadFile(const std::string& path, std::string& out) {
-  out = ReadFileText(path).value_or("");
-  return !out.empty();
+absl::Status ReadFile(const std::string& path, const char* flag, std::string& out) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("signer mTLS needs --signer-ca, --signer-cert and --signer-key; ", flag,
+                     " is missing"));
+  }
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(), absl::StrCat(flag, ": ", text.status().message()));
+  }
+  if (text->empty()) return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is empty"));
+  out = std::move(*text);
+  return absl::OkStatus();
 }
 
 class GrpcSigner : public OrderSigner {
@@ -71,12 +82,9 @@ absl::StatusOr<std::unique_ptr<OrderSigner>> MakeGrpcSigner(const SignerClientOp
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (any_tls) {
     grpc::SslCredentialsOptions ssl;
-    if (!ReadFile(options.ca_file, ssl.pem_root_certs) ||
-        !ReadFile(options.cert_file, ssl.pem_cert_chain) ||
-        !ReadFile(options.key_file, ssl.pem_private_key)) {
-      return absl::InvalidArgumentError(
-          "signer mTLS needs readable --signer-ca, --signer-cert and --signer-key files");
-    }
+    OMS_RETURN_IF_ERROR(ReadFile(options.ca_file, "--signer-ca", ssl.pem_root_certs));
+    OMS_RETURN_IF_ERROR(ReadFile(options.cert_file, "--signer-cert", ssl.pem_cert_chain));
+    OMS_RETURN_IF_ERROR(ReadFile(options.key_file, "--signer-key", ssl.pem_private_key));
     creds = grpc::SslCredentials(ssl);
   } else if (IsLocal(options.address)) {
     creds = grpc::InsecureChannelCredentials();

@@ -76,9 +76,9 @@ absl::StatusOr<std::string> ReadPasswordFile(const std::string& path) {
 }
 
 absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::string& password) {
-  std::optional<std::string> text = ReadFileText(path);
-  if (!text) {
-    return absl::NotFoundError(absl::StrCat("keystore ", path, ": ", std::strerror(errno)));
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(), absl::StrCat("keystore: ", text.status().message()));
   }
   auto doc = ParseJson(*text);
   if (!doc.ok()) return absl::InvalidArgumentError(absl::StrCat("keystore ", path, ": not JSON"));

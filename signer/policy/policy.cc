@@ -92,8 +92,10 @@ Policy RefuseAll() {
 }
 
 absl::StatusOr<Policy> LoadPolicy(const std::string& path, const crypto::Address& key_address) {
-  std::optional<std::string> text = ReadFileText(path);
-  if (!text) return absl::NotFoundError(absl::StrCat("policy file ", path, " cannot be read"));
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(), absl::StrCat("policy: ", text.status().message()));
+  }
   auto doc = ParseJson(*text);
   if (!doc.ok())
     return absl::InvalidArgumentError(absl::StrCat("policy ", path, ": ", doc.status().message()));

@@ -18,8 +18,8 @@
 
 namespace {
 
-using betteroms::testing::CommandResult;
-using betteroms::testing::Stack;
+using betteroms::test::CommandResult;
+using betteroms::test::Stack;
 using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
@@ -47,7 +47,7 @@ long RssKb(pid_t pid) {
 }  // namespace
 
 int main() {
-  if (!betteroms::testing::HaveTestPostgres()) {
+  if (!betteroms::test::HaveTestPostgres()) {
     std::cerr << "bench: BETTEROMS_TEST_PG is not set (use scripts/bench)\n";
     return 1;
   }
@@ -58,7 +58,7 @@ int main() {
   }
   for (int i = 0; i < 100; ++i) {
     stack.clob().SetBook(Token(i),
-                         betteroms::testing::VenueBookJson(
+                         betteroms::test::VenueBookJson(
                              Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
                              {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
   }
@@ -112,7 +112,7 @@ int main() {
   stack.clob().Reset();
   for (int i = 0; i < 100; ++i) {
     stack.clob().SetBook(Token(i),
-                         betteroms::testing::VenueBookJson(
+                         betteroms::test::VenueBookJson(
                              Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
                              {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
   }

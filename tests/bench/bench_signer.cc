@@ -73,7 +73,7 @@ void BM_DigestPolicySignature(benchmark::State& state) {
 BENCHMARK(BM_DigestPolicySignature)->Unit(benchmark::kMicrosecond);
 
 void BM_SigningCoreDurable(benchmark::State& state) {
-  testing::TempDir dir;
+  test::TempDir dir;
   SystemClock clock;
   auto audit = *audit::AuditLog::Open(dir.File("audit.jsonl"));
   auto key = *FromHex(kKeyHex);
@@ -107,26 +107,26 @@ signer::v1::SignOrderRequest Proto(uint64_t n) {
 }
 
 void OverGrpc() {
-  testing::TempDir dir;
-  testing::RunCommand({std::string(OMS_SOURCE_DIR) + "/deploy/local/certs", dir.File("certs")});
+  test::TempDir dir;
+  test::RunCommand({std::string(OMS_SOURCE_DIR) + "/deploy/local/certs", dir.File("certs")});
   dir.Write("key", kKeyHex, 0600);
   dir.Write("policy.json", R"({"chain_id": 137, "max_order_notional": "1000"})");
-  testing::BackgroundProcess signer(
+  test::BackgroundProcess signer(
       {OMS_SIGNER_BIN, "--key-file", dir.File("key"), "--policy", dir.File("policy.json"),
        "--state-dir", dir.File("state"), "--audit-log", dir.File("audit.jsonl"), "--listen",
        "127.0.0.1:0", "--tls-cert", dir.File("certs/signer.pem"), "--tls-key",
        dir.File("certs/signer.key"), "--client-ca", dir.File("certs/ca.pem"), "--port-file",
        dir.File("port")},
       {}, dir.File("signer.log"));
-  int port = testing::WaitForPortFile(dir.File("port"), 10'000, &signer);
+  int port = test::WaitForPortFile(dir.File("port"), 10'000, &signer);
   if (port == 0) {
     std::fprintf(stderr, "signer did not start: %s\n", signer.Log().c_str());
     return;
   }
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = testing::ReadTextFileForTest(dir.File("certs/ca.pem"));
-  ssl.pem_cert_chain = testing::ReadTextFileForTest(dir.File("certs/oms.pem"));
-  ssl.pem_private_key = testing::ReadTextFileForTest(dir.File("certs/oms.key"));
+  ssl.pem_root_certs = test::ReadTextFileForTest(dir.File("certs/ca.pem"));
+  ssl.pem_cert_chain = test::ReadTextFileForTest(dir.File("certs/oms.pem"));
+  ssl.pem_private_key = test::ReadTextFileForTest(dir.File("certs/oms.key"));
   auto channel = [&] {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);  // one connection per client

@@ -9,7 +9,7 @@
 #include "signer/crypto/keccak.h"
 #include "tests/support/stack.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 namespace {
 
 class FoundationTest : public ::testing::Test {
@@ -190,4 +190,4 @@ TEST(Signer, RefusesAWorldReadableKeyAndANonLoopbackPlaintextListener) {
 }
 
 }  // namespace
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -14,13 +14,13 @@ class MarketClientTest : public ::testing::Test {
     client_ = std::make_unique<ClobMarketData>(clob_.url(), transport_,
                                                RetryPolicy{3, absl::Milliseconds(5)});
   }
-  testing::FakeClob clob_;
+  test::FakeClob clob_;
   CurlTransport transport_{CurlOptions{absl::Milliseconds(500), absl::Milliseconds(800)}};
   std::unique_ptr<ClobMarketData> client_;
 };
 
 TEST_F(MarketClientTest, NormalisesTheVenuesWorstFirstBook) {
-  clob_.SetBook("7", testing::VenueBookJson("7", {{"0.48", "10"}, {"0.40", "5"}},
+  clob_.SetBook("7", test::VenueBookJson("7", {{"0.48", "10"}, {"0.40", "5"}},
                                             {{"0.50", "3"}, {"0.60", "9"}}, "0.01", "5"));
   auto book = client_->GetBook("7");
   ASSERT_TRUE(book.ok()) << book.status();
@@ -37,7 +37,7 @@ TEST_F(MarketClientTest, FetchesManyBooksInBatches) {
   for (int i = 0; i < 120; ++i) {
     tokens.push_back(std::to_string(1000 + i));
     clob_.SetBook(tokens.back(),
-                  testing::VenueBookJson(tokens.back(), {{"0.4", "1"}}, {{"0.6", "1"}}));
+                  test::VenueBookJson(tokens.back(), {{"0.4", "1"}}, {{"0.6", "1"}}));
   }
   auto books = client_->GetBooks(tokens);
   ASSERT_TRUE(books.ok()) << books.status();
@@ -47,7 +47,7 @@ TEST_F(MarketClientTest, FetchesManyBooksInBatches) {
 }
 
 TEST_F(MarketClientTest, RetriesTransientFailuresThenSucceeds) {
-  clob_.SetBook("7", testing::VenueBookJson("7", {{"0.4", "1"}}, {{"0.6", "1"}}));
+  clob_.SetBook("7", test::VenueBookJson("7", {{"0.4", "1"}}, {{"0.6", "1"}}));
   clob_.FailNext(503, 2);
   auto book = client_->GetBook("7");
   ASSERT_TRUE(book.ok()) << book.status();
@@ -72,7 +72,7 @@ TEST_F(MarketClientTest, ExplainsUnknownTokensAndFirewalls) {
 }
 
 TEST_F(MarketClientTest, TimeoutsAndRefusedConnectionsAreUnavailable) {
-  clob_.SetBook("7", testing::VenueBookJson("7", {{"0.4", "1"}}, {{"0.6", "1"}}));
+  clob_.SetBook("7", test::VenueBookJson("7", {{"0.4", "1"}}, {{"0.6", "1"}}));
   clob_.SetDelayMs(2000);
   auto slow = client_->GetBook("7");
   EXPECT_EQ(slow.status().code(), absl::StatusCode::kDeadlineExceeded) << slow.status();

@@ -5,7 +5,7 @@
 #include "tests/support/plans.h"
 #include "tests/support/stack.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 namespace {
 
 const std::string kYes =
@@ -232,4 +232,4 @@ TEST_F(PaperTradingTest, TheOriginalCommandNameStillWorks) {
 }
 
 }  // namespace
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -11,7 +11,7 @@
 #include "signer/key/keystore.h"
 #include "tests/support/stack.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 namespace {
 
 constexpr char kKeyHex[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -223,4 +223,4 @@ TEST(SignerProcess, TheOmsShowsTheAccountThroughTheSigner) {
 }
 
 }  // namespace
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

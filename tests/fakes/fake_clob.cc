@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace betteroms::testing {
+namespace betteroms::test {
 namespace {
 
 std::map<std::string, std::string> ParseQuery(const std::string& q) {
@@ -316,4 +316,4 @@ std::string VenueBookJson(const std::string& token,
   return doc.dump();
 }
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

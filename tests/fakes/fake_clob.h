@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 class FakeClob {
  public:
@@ -77,4 +77,4 @@ std::string VenueBookJson(const std::string& token,
                           const std::vector<std::pair<std::string, std::string>>& asks_best_first,
                           const std::string& tick = "0.01", const std::string& min_size = "5");
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  betteroms::testing::FakeClob clob;
+  betteroms::test::FakeClob clob;
   if (!books_dir.empty()) {
     for (const auto& entry : std::filesystem::directory_iterator(books_dir)) {
       if (entry.path().extension() != ".json") continue;

@@ -12,8 +12,8 @@
 namespace betteroms::service {
 namespace {
 
-using testing::PlanJson;
-using testing::TradeJson;
+using test::PlanJson;
+using test::TradeJson;
 
 constexpr int64_t M = 1'000'000;
 
@@ -31,10 +31,10 @@ domain::Book BookOf(const std::string& token, std::vector<domain::Level> bids,
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::HaveTestPostgres())
+    if (!test::HaveTestPostgres())
       GTEST_FAIL()
           << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
-    db_ = testing::TestDatabase::Create();
+    db_ = test::TestDatabase::Create();
     pool_ = std::make_unique<store::Pool>(db_->url(), 4);
     market_.Set(BookOf("1001", {{480'000, 100 * M}}, {{500'000, 100 * M}, {520'000, 100 * M}}));
     market_.Set(BookOf("1002", {{300'000, 100 * M}}, {{320'000, 100 * M}}));
@@ -46,10 +46,10 @@ class ServiceTest : public ::testing::Test {
     return conn->Exec("count", sql)->Int(0, 0);
   }
 
-  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<test::TestDatabase> db_;
   std::unique_ptr<store::Pool> pool_;
-  testing::StaticMarketData market_;
-  testing::ManualClock clock_;
+  test::StaticMarketData market_;
+  test::ManualClock clock_;
   std::unique_ptr<OmsService> service_;
 };
 
@@ -201,7 +201,7 @@ TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
   auto first = service_->GetPositions("paper");
   ASSERT_TRUE(first.ok());
 
-  auto db2 = testing::TestDatabase::Create();
+  auto db2 = test::TestDatabase::Create();
   store::Pool pool2(db2->url(), 2);
   OmsService other(pool2, market_, clock_);
   ASSERT_TRUE(

@@ -11,14 +11,14 @@ namespace {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::HaveTestPostgres())
+    if (!test::HaveTestPostgres())
       GTEST_FAIL()
           << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
   }
 };
 
 TEST_F(StoreTest, MigrationsApplyToAnEmptyDatabaseAndAgainAsANoOp) {
-  auto db = testing::TestDatabase::Create(/*migrate=*/false);
+  auto db = test::TestDatabase::Create(/*migrate=*/false);
   auto conn = db->Connect();
   auto first = ApplyMigrations(*conn, EmbeddedMigrations());
   ASSERT_TRUE(first.ok()) << first.status();
@@ -36,7 +36,7 @@ TEST_F(StoreTest, MigrationsApplyToAnEmptyDatabaseAndAgainAsANoOp) {
 }
 
 TEST_F(StoreTest, AChangedMigrationIsRefused) {
-  auto db = testing::TestDatabase::Create(/*migrate=*/true);
+  auto db = test::TestDatabase::Create(/*migrate=*/true);
   auto conn = db->Connect();
   std::vector<Migration> edited = EmbeddedMigrations();
   edited[0].sql += "\n-- an innocent-looking edit\n";
@@ -49,7 +49,7 @@ TEST_F(StoreTest, AChangedMigrationIsRefused) {
 }
 
 TEST_F(StoreTest, AFailingMigrationLeavesNothingBehind) {
-  auto db = testing::TestDatabase::Create(/*migrate=*/true);
+  auto db = test::TestDatabase::Create(/*migrate=*/true);
   auto conn = db->Connect();
   std::vector<Migration> more = EmbeddedMigrations();
   more.push_back({9999, "9999_broken.sql", "CREATE TABLE half_done (id int); SELECT 1/0;"});
@@ -61,7 +61,7 @@ TEST_F(StoreTest, AFailingMigrationLeavesNothingBehind) {
 }
 
 TEST_F(StoreTest, ASecondRunOfAPlanIdIsNotInserted) {
-  auto db = testing::TestDatabase::Create();
+  auto db = test::TestDatabase::Create();
   auto conn = db->Connect();
   RunRow run{"plan-1", "{}", "h", "paper", "running", 1};
   ASSERT_TRUE(*InsertRunningRun(*conn, run));
@@ -73,7 +73,7 @@ TEST_F(StoreTest, ASecondRunOfAPlanIdIsNotInserted) {
 }
 
 TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
-  auto db = testing::TestDatabase::Create();
+  auto db = test::TestDatabase::Create();
   auto conn = db->Connect();
   ASSERT_TRUE(*InsertRunningRun(*conn, {"p", "{}", "h", "paper", "running", 3}));
   std::vector<OrderRow> rows;

@@ -8,7 +8,7 @@
 
 #include "store/migrations.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 bool HaveTestPostgres() {
   const char* url = std::getenv("BETTEROMS_TEST_PG");
@@ -56,4 +56,4 @@ std::unique_ptr<store::Connection> TestDatabase::Connect() const {
   return std::move(*conn);
 }
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -7,7 +7,7 @@
 
 #include "store/db.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 class TestDatabase {
  public:
@@ -32,4 +32,4 @@ std::string WithDatabase(const std::string& url, const std::string& name);
 // True when BETTEROMS_TEST_PG is set.
 bool HaveTestPostgres();
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 // One trade object; `extra` adds fields, e.g. R"(, "price": 0.4)".
 inline std::string TradeJson(const std::string& token, const std::string& side,
@@ -21,4 +21,4 @@ inline std::string PlanJson(const std::string& id, const std::vector<std::string
   return out + "]}";
 }
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -18,7 +18,7 @@
 
 extern char** environ;
 
-namespace betteroms::testing {
+namespace betteroms::test {
 namespace {
 
 std::vector<char*> Argv(const std::vector<std::string>& args) {
@@ -180,7 +180,11 @@ int WaitForPortFile(const std::string& path, int timeout_ms, BackgroundProcess* 
   return 0;
 }
 
-std::string ReadTextFileForTest(const std::string& path) { return ReadFileText(path).value_or(""); }
+std::string ReadTextFileForTest(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) throw std::runtime_error(std::string(text.status().message()));
+  return *text;
+}
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
@@ -200,4 +204,4 @@ void TempDir::Write(const std::string& name, const std::string& content, int mod
   chmod(path.c_str(), static_cast<mode_t>(mode));
 }
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 struct CommandResult {
   int exit_code = -1;
@@ -64,4 +64,4 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

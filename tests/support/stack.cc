@@ -1,6 +1,6 @@
 #include "tests/support/stack.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 Stack::Stack(const std::vector<std::string>& extra_server_args) {
   if (!clob_.Start()) return;
@@ -33,4 +33,4 @@ CommandResult Stack::Omsctl(const std::vector<std::string>& args, const std::str
   return RunCommand(argv, {{"NO_COLOR", "1"}}, input);
 }
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -10,7 +10,7 @@
 #include "tests/support/pg_harness.h"
 #include "tests/support/process.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 class Stack {
  public:
@@ -42,4 +42,4 @@ inline std::string OmsServerBin() { return OMS_SERVER_BIN; }
 inline std::string OmsSignerBin() { return OMS_SIGNER_BIN; }
 inline std::string OmsctlBin() { return OMSCTL_BIN; }
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

@@ -9,7 +9,7 @@
 #include "common/time.h"
 #include "oms-server/market/market_data.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 class StaticMarketData : public market::MarketData {
  public:
@@ -51,4 +51,4 @@ class ManualClock : public Clock {
   std::atomic<absl::Time> now_{absl::Now()};
 };
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

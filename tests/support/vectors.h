@@ -9,11 +9,11 @@
 #include "common/file.h"
 #include "common/json.h"
 
-namespace betteroms::testing {
+namespace betteroms::test {
 
 inline std::string ReadTextFile(const std::string& path) {
-  std::optional<std::string> text = ReadFileText(path);
-  if (!text) throw std::runtime_error("cannot read " + path);
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) throw std::runtime_error(std::string(text.status().message()));
   return *text;
 }
 
@@ -23,4 +23,4 @@ inline JsonValue LoadVectors(const std::string& name) {
   return *doc;
 }
 
-}  // namespace betteroms::testing
+}  // namespace betteroms::test

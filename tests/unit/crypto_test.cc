@@ -13,7 +13,7 @@ namespace betteroms {
 namespace {
 
 TEST(Keccak256, MatchesEveryVector) {
-  JsonValue doc = testing::LoadVectors("keccak256.json");
+  JsonValue doc = test::LoadVectors("keccak256.json");
   int checked = 0;
   for (const JsonValue& v : doc.Find("vectors")->items) {
     crypto::Hash256 h;
@@ -39,7 +39,7 @@ TEST(Address, ChecksumsAsEip55) {
 
 TEST(SecretKey, DerivesTheAddressOfAKnownKey) {
   // The EIP-712 Mail example signs with keccak256("cow"), whose address is Cow's wallet.
-  testing::TempDir dir;
+  test::TempDir dir;
   dir.Write("key", ToHex(crypto::Keccak256(std::string("cow"))) + "\n", 0600);
   auto key = key::SecretKey::FromHexFile(dir.File("key"));
   ASSERT_TRUE(key.ok()) << key.status();
@@ -49,7 +49,7 @@ TEST(SecretKey, DerivesTheAddressOfAKnownKey) {
 }
 
 TEST(SecretKey, RefusesAKeyFileOthersCanRead) {
-  testing::TempDir dir;
+  test::TempDir dir;
   dir.Write("key", std::string(63, '1') + "2\n", 0644);
   auto key = key::SecretKey::FromHexFile(dir.File("key"));
   ASSERT_FALSE(key.ok());
@@ -58,7 +58,7 @@ TEST(SecretKey, RefusesAKeyFileOthersCanRead) {
 }
 
 TEST(SecretKey, RefusesMalformedAndInvalidKeys) {
-  testing::TempDir dir;
+  test::TempDir dir;
   dir.Write("short", "abcd\n", 0600);
   EXPECT_EQ(key::SecretKey::FromHexFile(dir.File("short")).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -68,7 +68,7 @@ TEST(SecretKey, RefusesMalformedAndInvalidKeys) {
 }
 
 TEST(SecretKey, KeygenWritesAPrivateFileOnce) {
-  testing::TempDir dir;
+  test::TempDir dir;
   ASSERT_TRUE(key::WriteNewHexKey(dir.File("k")).ok());
   struct stat st {};
   ASSERT_EQ(stat(dir.File("k").c_str(), &st), 0);

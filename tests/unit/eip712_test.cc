@@ -54,7 +54,7 @@ class Eip712Test : public ::testing::Test {
 };
 
 TEST_F(Eip712Test, OrdersV2AndV3MatchEveryVector) {
-  JsonValue doc = testing::LoadVectors("orders-v2.json");
+  JsonValue doc = test::LoadVectors("orders-v2.json");
   int checked = 0;
   for (const JsonValue& v : doc.Find("vectors")->items) {
     SCOPED_TRACE(v.StringOr("id"));
@@ -96,7 +96,7 @@ TEST_F(Eip712Test, OrdersV2AndV3MatchEveryVector) {
 }
 
 TEST_F(Eip712Test, LegacyV1OrdersMatchEveryVector) {
-  JsonValue doc = testing::LoadVectors("orders-v1.json");
+  JsonValue doc = test::LoadVectors("orders-v1.json");
   int checked = 0;
   for (const JsonValue& v : doc.Find("vectors")->items) {
     SCOPED_TRACE(v.StringOr("id"));
@@ -130,7 +130,7 @@ TEST_F(Eip712Test, LegacyV1OrdersMatchEveryVector) {
 }
 
 TEST_F(Eip712Test, ClobAuthMatchesEveryVector) {
-  JsonValue doc = testing::LoadVectors("clob-auth.json");
+  JsonValue doc = test::LoadVectors("clob-auth.json");
   int checked = 0;
   for (const JsonValue& v : doc.Find("vectors")->items) {
     SCOPED_TRACE(v.StringOr("id"));
@@ -151,7 +151,7 @@ TEST_F(Eip712Test, ClobAuthMatchesEveryVector) {
 }
 
 TEST_F(Eip712Test, TheEip712MailExample) {
-  JsonValue doc = testing::LoadVectors("eip712-mail.json");
+  JsonValue doc = test::LoadVectors("eip712-mail.json");
   const JsonValue& want = *doc.Find("expected");
   const JsonValue& d = *doc.Find("domain");
   Hash256 separator = DomainSeparator(d.StringOr("name"), d.StringOr("version"),

@@ -45,13 +45,13 @@ Outcome Check(const JsonValue& cases) {
 }
 
 TEST(OrderBuilder, MatchesEveryUpstreamAmountVector) {
-  Outcome o = Check(*testing::LoadVectors("amounts.json").Find("upstream"));
+  Outcome o = Check(*test::LoadVectors("amounts.json").Find("upstream"));
   EXPECT_EQ(o.checked, 148);
   for (const auto& f : o.failures) ADD_FAILURE() << f;
 }
 
 TEST(OrderBuilder, MatchesEveryGeneratedAmountVector) {
-  Outcome o = Check(*testing::LoadVectors("amounts.json").Find("generated"));
+  Outcome o = Check(*test::LoadVectors("amounts.json").Find("generated"));
   EXPECT_EQ(o.checked, 6200);
   for (size_t i = 0; i < o.failures.size() && i < 20; ++i) ADD_FAILURE() << o.failures[i];
   EXPECT_EQ(o.failures.size(), 0u);

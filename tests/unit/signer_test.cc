@@ -61,8 +61,8 @@ class SignerTest : public ::testing::Test {
     return r;
   }
 
-  testing::TempDir dir_;
-  testing::ManualClock clock_;
+  test::TempDir dir_;
+  test::ManualClock clock_;
   std::unique_ptr<audit::AuditLog> audit_;
 };
 
@@ -177,7 +177,7 @@ TEST_F(SignerTest, TheLedgerKeepsEveryRecordAcrossRestartsAndRefusesDamage) {
     EXPECT_TRUE((*ledger)->WaitDurable(a).ok());
   }
   // A torn last record (a crash mid-write) is ignored; damage before it is refused.
-  std::string text = testing::ReadTextFileForTest(path);
+  std::string text = test::ReadTextFileForTest(path);
   std::string records = text.substr(0, text.find('\0'));
   dir_.Write("torn.jsonl", records + "{\"day\":\"2026-11-26\",\"inte");
   int seen = 0;
@@ -221,7 +221,7 @@ TEST_F(SignerTest, EveryDecisionIsAuditedAndTamperingIsFound) {
   audit_.reset();
   std::string path = dir_.File("audit.jsonl");
   ASSERT_EQ(*audit::VerifyAuditLog(path), 3);
-  std::string text = testing::ReadTextFileForTest(path);
+  std::string text = test::ReadTextFileForTest(path);
   EXPECT_EQ(text.find(kKeyHex), std::string::npos);  // never key material
   EXPECT_NE(text.find("\"rule\":\"max_order_notional\""), std::string::npos);
   EXPECT_NE(text.find("\"caller\":\"client-A\""), std::string::npos);
