@@ -21,6 +21,7 @@
 #include "oms-server/grpc/order_manager.h"
 #include "oms-server/market/market_data.h"
 #include "oms-server/service/oms_service.h"
+#include "oms-server/signer_client/order_signer.h"
 #include "store/db.h"
 #include "store/migrations.h"
 
@@ -198,7 +199,7 @@ absl::Status RunServer(const ServerConfig& config) {
         lock.unlock();
         auto report = oms.RunTick();
         if (report.ok()) {
-          LogInfo("tick", {{"report", report->message()}});
+          LogInfo("tick", {{"report", report->message}});
         } else {
           LogWarn("tick failed", {{"error", std::string(report.status().message())}});
         }

@@ -1,11 +1,14 @@
 #include "store/db.h"
 
+#include <libpq-fe.h>
+
 #include <condition_variable>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/time.h"
 
 namespace betteroms::store {
 namespace {
@@ -63,26 +66,92 @@ std::string IntArray(const std::vector<int64_t>& values) {
   return absl::StrCat("{", absl::StrJoin(values, ","), "}");
 }
 
-int64_t Result::Int(int row, int col) const {
-  int64_t v = 0;
-  (void)absl::SimpleAtoi(PQgetvalue(res_.get(), row, col), &v);
-  return v;
+Result::Result(pg_result* res) : res_(res, &PQclear) {}
+int Result::rows() const { return PQntuples(res_.get()); }
+int Result::Column(std::string_view name) const {
+  return PQfnumber(res_.get(), std::string(name).c_str());
 }
-
-std::optional<int64_t> Result::OptInt(int row, int col) const {
-  if (IsNull(row, col)) return std::nullopt;
-  return Int(row, col);
-}
-
-std::optional<std::string> Result::OptText(int row, int col) const {
-  if (IsNull(row, col)) return std::nullopt;
-  return Text(row, col);
-}
+bool Result::IsNull(int row, int col) const { return PQgetisnull(res_.get(), row, col) != 0; }
+std::string Result::Text(int row, int col) const { return PQgetvalue(res_.get(), row, col); }
+RowReader Result::Row(int row) const { return RowReader(*this, row); }
 
 int64_t Result::affected() const {
   int64_t v = 0;
-  (void)absl::SimpleAtoi(PQcmdTuples(res_.get()), &v);
+  (void)absl::SimpleAtoi(PQcmdTuples(res_.get()), &v);  // empty for statements without a count
   return v;
+}
+
+void RowReader::Fail(std::string_view column, const std::string& problem) {
+  if (status_.ok()) {
+    status_ = absl::InternalError(absl::StrCat("store: column ", std::string(column), ": ", problem));
+  }
+}
+
+std::optional<std::string> RowReader::Value(std::string_view column) {
+  if (!status_.ok()) return std::nullopt;
+  int col = result_.Column(column);
+  if (col < 0) {
+    Fail(column, "not in the result");
+    return std::nullopt;
+  }
+  if (result_.IsNull(row_, col)) return std::nullopt;
+  return result_.Text(row_, col);
+}
+
+std::optional<std::string> RowReader::Required(std::string_view column) {
+  std::optional<std::string> v = Value(column);
+  if (!v && status_.ok()) Fail(column, "is NULL");
+  return v;
+}
+
+std::string RowReader::Text(std::string_view column) { return Required(column).value_or(""); }
+std::optional<std::string> RowReader::OptText(std::string_view column) { return Value(column); }
+
+std::optional<int64_t> RowReader::OptInt(std::string_view column) {
+  std::optional<std::string> text = Value(column);
+  if (!text) return std::nullopt;
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(*text, &v)) {
+    Fail(column, absl::StrCat("\"", *text, "\" is not an integer"));
+    return std::nullopt;
+  }
+  return v;
+}
+
+int64_t RowReader::Int(std::string_view column) {
+  if (!Required(column)) return 0;
+  return OptInt(column).value_or(0);
+}
+
+int64_t RowReader::Int(int col) {
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(result_.Text(row_, col), &v)) {
+    Fail(absl::StrCat("#", col), absl::StrCat("\"", result_.Text(row_, col), "\" is not an integer"));
+  }
+  return v;
+}
+
+bool RowReader::Bool(std::string_view column) {
+  std::optional<std::string> text = Required(column);
+  if (!text) return false;
+  if (*text != "t" && *text != "f") Fail(column, absl::StrCat("\"", *text, "\" is not a boolean"));
+  return *text == "t";
+}
+
+std::optional<absl::Time> RowReader::OptTime(std::string_view column) {
+  std::optional<std::string> text = Value(column);
+  if (!text) return std::nullopt;
+  absl::StatusOr<absl::Time> t = ParseTime(*text);
+  if (!t.ok()) {
+    Fail(column, std::string(t.status().message()));
+    return std::nullopt;
+  }
+  return *t;
+}
+
+absl::Time RowReader::Time(std::string_view column) {
+  if (!Required(column)) return absl::InfinitePast();
+  return OptTime(column).value_or(absl::InfinitePast());
 }
 
 absl::StatusCode CodeForSqlState(const std::string& state) {
@@ -95,9 +164,20 @@ absl::StatusCode CodeForSqlState(const std::string& state) {
   return absl::StatusCode::kInternal;  // our SQL or our data is wrong
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
+                                                             const ConnectOptions& options) {
   if (url.empty()) return absl::InvalidArgumentError("store: DATABASE_URL is not set");
-  PGconn* conn = PQconnectdb(url.c_str());
+  // Our limits come before the URL, so a setting in the URL wins (libpq takes the last value).
+  std::string connect_timeout =
+      std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options.connect_timeout)));
+  std::string idle = std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options.keepalive_idle)));
+  std::string statement_timeout = absl::StrCat(
+      "-c statement_timeout=", absl::ToInt64Milliseconds(options.statement_timeout));
+  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                        "keepalives_count", "options", "dbname", nullptr};
+  const char* values[] = {connect_timeout.c_str(), "1", idle.c_str(), "10", "3",
+                          statement_timeout.c_str(), url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return absl::ResourceExhaustedError("store: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = ConnError(conn);
@@ -117,7 +197,7 @@ Connection::~Connection() { PQfinish(conn_); }
 
 bool Connection::Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
-absl::Status Connection::ResultError(const std::string& context, PGresult* raw) {
+absl::Status Connection::ResultError(const std::string& context, pg_result* raw) {
   if (PQstatus(conn_) != CONNECTION_OK) {
     PQreset(conn_);  // usable again for the next caller if the server is back
     prepared_.clear();
@@ -186,13 +266,22 @@ absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Co
   return last;
 }
 
+absl::Status Ping(Connection& conn) { return conn.Exec("health", "SELECT 1").status(); }
+
 Pool::Lease::~Lease() {
   if (pool_ != nullptr && conn_ != nullptr) pool_->Release(std::move(conn_));
 }
 
-absl::StatusOr<Pool::Lease> Pool::Acquire() {
+absl::StatusOr<Pool::Lease> Pool::Acquire(absl::Time deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_size_; });
+  auto ready = [&] { return !idle_.empty() || open_ < max_size_; };
+  if (deadline == absl::InfiniteFuture()) {
+    cv_.wait(lock, ready);
+  } else if (!cv_.wait_until(lock, absl::ToChronoTime(deadline), ready)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("store: no database connection free within the deadline (", max_size_,
+                     " in use)"));
+  }
   if (!idle_.empty()) {
     std::unique_ptr<Connection> conn = std::move(idle_.back());
     idle_.pop_back();
@@ -200,7 +289,7 @@ absl::StatusOr<Pool::Lease> Pool::Acquire() {
   }
   ++open_;
   lock.unlock();
-  auto conn = Connection::Open(url_);
+  auto conn = Connection::Open(url_, options_);
   if (!conn.ok()) {
     std::lock_guard<std::mutex> relock(mu_);
     --open_;

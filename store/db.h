@@ -1,8 +1,7 @@
-// PostgreSQL access over libpq: connections, parameterised statements, transactions, and the
-// mapping of SQLSTATEs to absl::Status codes. SQL text never contains values.
+// PostgreSQL access over libpq: connections, parameterised statements, transactions, typed row
+// reading, and the mapping of SQLSTATEs to absl::Status codes. SQL text never contains values.
+// libpq itself stays in db.cc.
 #pragma once
-
-#include <libpq-fe.h>
 
 #include <condition_variable>
 #include <cstdint>
@@ -17,6 +16,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+struct pg_conn;    // libpq's PGconn
+struct pg_result;  // libpq's PGresult
 
 namespace betteroms::store {
 
@@ -46,28 +49,86 @@ std::string IntArray(const std::vector<int64_t>& values);
 // Elements may be NULL.
 std::string NullableTextArray(const std::vector<std::optional<std::string>>& values);
 
+class RowReader;
+
 // The rows of one statement. Text format only.
 class Result {
  public:
-  explicit Result(PGresult* res) : res_(res, &PQclear) {}
-  int rows() const { return PQntuples(res_.get()); }
-  bool IsNull(int row, int col) const { return PQgetisnull(res_.get(), row, col) != 0; }
-  std::string Text(int row, int col) const { return PQgetvalue(res_.get(), row, col); }
-  int64_t Int(int row, int col) const;
-  std::optional<int64_t> OptInt(int row, int col) const;
-  std::optional<std::string> OptText(int row, int col) const;
-  bool Bool(int row, int col) const { return Text(row, col) == "t"; }
+  explicit Result(pg_result* res);
+  int rows() const;
+  // Rows an INSERT, UPDATE or DELETE touched.
   int64_t affected() const;
+  // The column's index, or -1 when the result has no such column.
+  int Column(std::string_view name) const;
+  bool IsNull(int row, int col) const;
+  std::string Text(int row, int col) const;
+  // A typed reader of one row.
+  RowReader Row(int row) const;
 
  private:
-  std::unique_ptr<PGresult, decltype(&PQclear)> res_;
+  std::shared_ptr<pg_result> res_;
+};
+
+// Reads one row's values by column name (or index), converted to their types. The first value
+// that is missing, NULL where a value is required, or does not parse is remembered: status()
+// reports it, naming the column and the text, and later reads return defaults.
+//   RowReader r = res.Row(i);
+//   order.id = r.Int("id");
+//   order.status = r.Enum("status", ParseOrderStatusSql);
+//   OMS_RETURN_IF_ERROR(r.status());
+class RowReader {
+ public:
+  RowReader(const Result& result, int row) : result_(result), row_(row) {}
+
+  std::string Text(std::string_view column);
+  std::optional<std::string> OptText(std::string_view column);
+  int64_t Int(std::string_view column);
+  std::optional<int64_t> OptInt(std::string_view column);
+  bool Bool(std::string_view column);
+  // RFC 3339 text, as oms_rfc3339() writes it.
+  absl::Time Time(std::string_view column);
+  std::optional<absl::Time> OptTime(std::string_view column);
+  template <typename E>
+  E Enum(std::string_view column, absl::StatusOr<E> (*parse)(std::string_view)) {
+    std::optional<std::string> text = Value(column);
+    if (!text) return E{};
+    absl::StatusOr<E> v = parse(*text);
+    if (v.ok()) return *v;
+    Fail(column, std::string(v.status().message()));
+    return E{};
+  }
+  // The same by index, for ad-hoc queries.
+  std::string Text(int col) const { return result_.Text(row_, col); }
+  int64_t Int(int col);
+  bool Bool(int col) { return result_.Text(row_, col) == "t"; }
+
+  const absl::Status& status() const { return status_; }
+
+ private:
+  // The column's text; nullopt when NULL (not an error) or on an error (remembered).
+  std::optional<std::string> Value(std::string_view column);
+  std::optional<std::string> Required(std::string_view column);
+  void Fail(std::string_view column, const std::string& problem);
+
+  const Result& result_;
+  int row_;
+  absl::Status status_;
+};
+
+// Limits every connection carries, so a dead server or a runaway statement cannot hold a request
+// forever. A setting in the URL itself wins over these.
+struct ConnectOptions {
+  absl::Duration connect_timeout = absl::Seconds(5);
+  absl::Duration statement_timeout = absl::Seconds(30);
+  absl::Duration keepalive_idle = absl::Seconds(30);  // TCP keepalives find a silent peer
 };
 
 class Connection {
  public:
   // Connects to `url` (a libpq URI or key=value string). Unavailable when the server cannot be
   // reached, InvalidArgument when the URL is malformed.
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& url);
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& url,
+                                                          const ConnectOptions& options = {});
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -83,14 +144,14 @@ class Connection {
   int64_t statements() const { return statements_; }
 
  private:
-  explicit Connection(PGconn* conn) : conn_(conn) {}
-  absl::Status ResultError(const std::string& context, PGresult* raw);
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  absl::Status ResultError(const std::string& context, pg_result* raw);
   // The name of `sql` as a prepared statement on this connection, preparing it on first use so
   // PostgreSQL parses and plans each statement once per connection, not once per call.
   absl::StatusOr<std::string> Prepared(const std::string& context, const std::string& sql,
                                        int param_count);
 
-  PGconn* conn_;
+  pg_conn* conn_;
   int64_t statements_ = 0;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
 };
@@ -102,7 +163,8 @@ absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Co
 // A bounded set of connections shared by request threads.
 class Pool {
  public:
-  Pool(std::string url, int max_size) : url_(std::move(url)), max_size_(max_size) {}
+  Pool(std::string url, int max_size, ConnectOptions options = {})
+      : url_(std::move(url)), max_size_(max_size), options_(options) {}
 
   class Lease {
    public:
@@ -118,19 +180,24 @@ class Pool {
     std::unique_ptr<Connection> conn_;
   };
 
-  // Returns an idle connection, opens one, or waits for one; Unavailable if connecting fails.
-  absl::StatusOr<Lease> Acquire();
+  // Returns an idle connection, opens one, or waits for one until `deadline`: DeadlineExceeded
+  // when none frees up in time, Unavailable if connecting fails.
+  absl::StatusOr<Lease> Acquire(absl::Time deadline = absl::InfiniteFuture());
 
  private:
   void Release(std::unique_ptr<Connection> conn);
 
   std::string url_;
   int max_size_;
+  ConnectOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;
 };
+
+// OK once the database answers a trivial statement on `conn`.
+absl::Status Ping(Connection& conn);
 
 // Maps a failed result's SQLSTATE to a status code (STYLE.md table).
 absl::StatusCode CodeForSqlState(const std::string& sqlstate);

@@ -84,14 +84,19 @@ absl::StatusOr<int> ApplyMigrations(Connection& conn, const std::vector<Migratio
   }
   std::map<int, std::string> applied;
   for (int r = 0; r < applied_rows->rows(); ++r) {
-    int version = static_cast<int>(applied_rows->Int(r, 0));
-    applied[version] = applied_rows->Text(r, 2);
+    RowReader row = applied_rows->Row(r);
+    int version = static_cast<int>(row.Int("version"));
+    applied[version] = row.Text("checksum");
+    if (!row.status().ok()) {
+      unlock();
+      return row.status();
+    }
     auto known = std::find_if(migrations.begin(), migrations.end(),
                               [&](const Migration& m) { return m.version == version; });
     if (known == migrations.end()) {
       unlock();
       return absl::FailedPreconditionError(
-          absl::StrCat("migrations: the database has migration ", applied_rows->Text(r, 1),
+          absl::StrCat("migrations: the database has migration ", row.Text("name"),
                        " which this build does not know; it is newer than this binary"));
     }
     if (MigrationChecksum(*known) != applied[version]) {

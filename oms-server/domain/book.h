@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ struct Book {
   // (best bid + best ask) / 2 rounded down; one side alone when the other is empty.
   std::optional<int64_t> Midpoint() const;
 };
+
+using BookMap = std::map<std::string, Book>;  // by token id
 
 // Sorts both sides best-first, merges equal prices and drops empty levels.
 void NormaliseBook(Book& book);

@@ -162,7 +162,7 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
       spec.budget = o.amounts.maker;
       spec.budget_in_collateral = t.side == Side::kBuy;
       if (o.limit_price == 0 || o.amounts.maker == 0) {
-        o.status = kRejected;
+        o.status = OrderStatus::kRejected;
         o.reason = absl::StrCat("no ", t.side == Side::kBuy ? "asks" : "bids",
                                 t.worst_price ? " within worstPrice" : "", " in the book");
         orders.push_back(std::move(o));
@@ -175,7 +175,7 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
       if (held < o.amounts.maker) {
         return absl::FailedPreconditionError(absl::StrCat(
             "trades[", idx, "]: SELL of ", Shares(o.amounts.maker), " shares of token ", t.token_id,
-            " needs shares the ", ModeName(plan.mode), " position does not hold: ", Shares(held),
+            " needs shares the ", Name(plan.mode), " position does not hold: ", Shares(held),
             " available after the plan's earlier trades"));
       }
     }
@@ -183,16 +183,16 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
     bool crosses = t.side == Side::kBuy ? (book.BestAsk() && *book.BestAsk() <= spec.limit)
                                         : (book.BestBid() && *book.BestBid() >= spec.limit);
     if (t.post_only && crosses) {
-      o.status = kRejected;
+      o.status = OrderStatus::kRejected;
       o.reason = "invalid post-only order: order crosses book";
       orders.push_back(std::move(o));
       continue;
     }
     WalkResult walk = WalkBook(spec, book, model);
     bool all_or_nothing = t.tif == TimeInForce::kFok;
-    bool rests = t.tif == TimeInForce::kGtc || t.tif == TimeInForce::kGtd;
+    bool rests = Rests(t.tif);
     if (all_or_nothing && !walk.complete) {
-      o.status = kRejected;
+      o.status = OrderStatus::kRejected;
       o.reason = absl::StrCat(
           "order couldn't be fully filled, FOK orders are fully filled/killed: the book offers ",
           Shares(walk.shares), " shares for ", FormatMicrosFixed(walk.notional, 2), " USDC within ",
@@ -204,14 +204,14 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
     o.filled_shares = walk.shares;
     o.filled_notional = walk.notional;
     if (walk.complete) {
-      o.status = kFilled;
+      o.status = OrderStatus::kFilled;
     } else if (rests) {
-      o.status = walk.shares > 0 ? kPartiallyFilled : kOpen;
+      o.status = walk.shares > 0 ? OrderStatus::kPartiallyFilled : OrderStatus::kOpen;
     } else if (walk.shares > 0) {
-      o.status = kPartiallyFilled;
+      o.status = OrderStatus::kPartiallyFilled;
       o.reason = "FAK: the unfilled remainder was cancelled";
     } else {
-      o.status = kRejected;
+      o.status = OrderStatus::kRejected;
       o.reason = "FAK: no liquidity within the limit";
     }
     ConsumeLiquidity(book, t.side, walk.fills);
@@ -226,8 +226,47 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
   return orders;
 }
 
-std::vector<Fill> FillRestingOrder(const PaperOrder& order, const Book& book) {
-  WalkSpec spec{order.trade.side, order.limit_price, false, order.size_shares - order.filled_shares,
+Order ToOrder(const PaperOrder& o, const Plan& plan, const Book& book, absl::Time now) {
+  Order out;
+  out.plan_id = plan.plan_id;
+  out.trade_index = o.trade_index;
+  out.mode = plan.mode;
+  out.token_id = o.trade.token_id;
+  out.outcome = o.trade.outcome;
+  out.side = o.trade.side;
+  out.type = o.trade.type;
+  out.tif = o.trade.tif;
+  out.post_only = o.trade.post_only;
+  if (o.limit_price > 0) out.limit_price = o.limit_price;
+  out.size_shares = o.size_shares;
+  out.maker_amount = o.amounts.maker;
+  out.taker_amount = o.amounts.taker;
+  out.filled_shares = o.filled_shares;
+  out.filled_notional = o.filled_notional;
+  out.status = o.status;
+  out.reason = o.reason;
+  out.expires_at = o.expires_at;
+  out.created_at = now;
+  for (const Fill& f : o.fills) {
+    Execution e;
+    e.mode = plan.mode;
+    e.token_id = o.trade.token_id;
+    e.side = o.trade.side;
+    e.shares = f.shares;
+    e.price = f.price;
+    e.notional = f.notional;
+    e.liquidity = Liquidity::kTaker;
+    e.book_hash = book.hash;
+    e.executed_at = now;
+    e.outcome = o.trade.outcome;
+    out.fills.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<Fill> FillRestingOrder(const Order& order, const Book& book) {
+  if (!order.limit_price) return {};
+  WalkSpec spec{order.side, *order.limit_price, false, order.RemainingShares(),
                 /*fill_at_limit=*/true};
   if (spec.budget <= 0) return {};
   return WalkBook(spec, book).fills;

@@ -12,20 +12,11 @@
 #include "absl/time/time.h"
 #include "oms-server/domain/book.h"
 #include "oms-server/domain/fill_engine.h"
+#include "oms-server/domain/order.h"
 #include "oms-server/domain/order_builder.h"
 #include "oms-server/domain/plan.h"
 
 namespace betteroms::domain {
-
-using BookMap = std::map<std::string, Book>;  // by token id
-
-// Order statuses as stored.
-inline constexpr std::string_view kOpen = "open";
-inline constexpr std::string_view kPartiallyFilled = "partially_filled";
-inline constexpr std::string_view kFilled = "filled";
-inline constexpr std::string_view kRejected = "rejected";
-inline constexpr std::string_view kCancelled = "cancelled";
-inline constexpr std::string_view kExpired = "expired";
 
 struct PaperOrder {
   int trade_index = 0;
@@ -33,7 +24,7 @@ struct PaperOrder {
   int64_t limit_price = 0;  // LIMIT: its price; MARKET: the worst price it may fill at
   int64_t size_shares = 0;  // shares ordered (for a market BUY: the minimum it receives)
   Amounts amounts;
-  std::string status;
+  OrderStatus status = OrderStatus::kOpen;
   std::string reason;
   std::vector<Fill> fills;
   int64_t filled_shares = 0;
@@ -43,8 +34,8 @@ struct PaperOrder {
   // True while the order rests on the (simulated) book: a GTC/GTD order not yet done. A FAK
   // that partly filled is finished.
   bool resting() const {
-    return (status == kOpen || status == kPartiallyFilled) &&
-           (trade.tif == TimeInForce::kGtc || trade.tif == TimeInForce::kGtd);
+    return (status == OrderStatus::kOpen || status == OrderStatus::kPartiallyFilled) &&
+           Rests(trade.tif);
   }
 };
 
@@ -60,8 +51,11 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
     const Plan& plan, BookMap books, std::map<std::string, int64_t> shares_available,
     FillModel model, absl::Time now);
 
+// The record of a simulated order of `plan`, its fills priced on `book` at `now` as taker fills.
+Order ToOrder(const PaperOrder& order, const Plan& plan, const Book& book, absl::Time now);
+
 // Fills a resting order against the book now: at its own limit price, up to the opposing size at
 // or better than it. Returns the new fills (possibly none).
-std::vector<Fill> FillRestingOrder(const PaperOrder& order, const Book& book);
+std::vector<Fill> FillRestingOrder(const Order& order, const Book& book);
 
 }  // namespace betteroms::domain

@@ -214,40 +214,6 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
 
 }  // namespace
 
-const char* ModeName(Mode m) { return m == Mode::kPaper ? "paper" : "live"; }
-const char* SideName(Side s) { return s == Side::kBuy ? "BUY" : "SELL"; }
-const char* OrderTypeName(OrderType t) { return t == OrderType::kMarket ? "MARKET" : "LIMIT"; }
-const char* TimeInForceName(TimeInForce t) {
-  switch (t) {
-    case TimeInForce::kGtc:
-      return "GTC";
-    case TimeInForce::kGtd:
-      return "GTD";
-    case TimeInForce::kFok:
-      return "FOK";
-    case TimeInForce::kFak:
-      return "FAK";
-  }
-  return "GTC";
-}
-std::optional<Mode> ParseMode(std::string_view s) {
-  if (s == "paper") return Mode::kPaper;
-  if (s == "live") return Mode::kLive;
-  return std::nullopt;
-}
-std::optional<Side> ParseSide(std::string_view s) {
-  if (s == "BUY") return Side::kBuy;
-  if (s == "SELL") return Side::kSell;
-  return std::nullopt;
-}
-std::optional<TimeInForce> ParseTimeInForce(std::string_view s) {
-  if (s == "GTC") return TimeInForce::kGtc;
-  if (s == "GTD") return TimeInForce::kGtd;
-  if (s == "FOK") return TimeInForce::kFok;
-  if (s == "FAK") return TimeInForce::kFak;
-  return std::nullopt;
-}
-
 std::optional<std::string> NormaliseTokenId(std::string_view text) {
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
     std::string_view hex = text.substr(2);
@@ -319,12 +285,12 @@ PlanParseResult ParsePlan(std::string_view json_text) {
 }
 
 std::string CanonicalPlanText(const Plan& plan) {
-  std::string out = absl::StrCat("plan|", plan.plan_id, "|", ModeName(plan.mode), "|", plan.notes);
+  std::string out = absl::StrCat("plan|", plan.plan_id, "|", Name(plan.mode), "|", plan.notes);
   for (const Trade& t : plan.trades) {
-    absl::StrAppend(&out, "\ntrade|", t.token_id, "|", t.outcome, "|", SideName(t.side), "|",
-                    OrderTypeName(t.type), "|", t.size, "|",
+    absl::StrAppend(&out, "\ntrade|", t.token_id, "|", t.outcome, "|", Name(t.side), "|",
+                    Name(t.type), "|", t.size, "|",
                     t.unit == SizeUnit::kUsdc ? "USDC" : "SHARES", "|", t.price.value_or(-1), "|",
-                    TimeInForceName(t.tif), "|", t.expires_at ? FormatRfc3339(*t.expires_at) : "",
+                    Name(t.tif), "|", t.expires_at ? FormatRfc3339(*t.expires_at) : "",
                     "|", t.cancel_after ? absl::FormatDuration(*t.cancel_after) : "", "|",
                     t.worst_price.value_or(-1), "|", t.post_only, "|", t.notes);
   }

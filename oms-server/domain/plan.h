@@ -8,22 +8,9 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "oms-server/domain/types.h"
 
 namespace betteroms::domain {
-
-enum class Mode { kPaper, kLive };
-enum class Side { kBuy, kSell };
-enum class OrderType { kMarket, kLimit };
-enum class TimeInForce { kGtc, kGtd, kFok, kFak };
-enum class SizeUnit { kUsdc, kShares };
-
-const char* ModeName(Mode m);  // "paper" | "live"
-const char* SideName(Side s);  // "BUY" | "SELL"
-const char* OrderTypeName(OrderType t);
-const char* TimeInForceName(TimeInForce t);
-std::optional<Mode> ParseMode(std::string_view s);
-std::optional<Side> ParseSide(std::string_view s);
-std::optional<TimeInForce> ParseTimeInForce(std::string_view s);
 
 inline constexpr int kMaxTrades = 10'000;
 inline constexpr size_t kMaxNotesBytes = 4096;

@@ -36,4 +36,18 @@ Marks MarkPosition(const PositionState& pos, const Book* book) {
   return m;
 }
 
+PositionBook FoldPositions(const std::vector<Execution>& fills) {
+  PositionBook out;
+  ApplyFills(out, fills);
+  return out;
+}
+
+void ApplyFills(PositionBook& positions, const std::vector<Execution>& fills) {
+  for (const Execution& e : fills) {
+    HeldPosition& held = positions[{e.mode, e.token_id}];
+    if (held.outcome.empty()) held.outcome = e.outcome;
+    held.state.Apply(e.side, e.shares, e.notional, e.fee);
+  }
+}
+
 }  // namespace betteroms::domain

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "oms-server/domain/book.h"
-#include "oms-server/domain/plan.h"
+#include "oms-server/domain/order.h"
+#include "oms-server/domain/types.h"
 
 namespace betteroms::domain {
 
@@ -30,5 +33,30 @@ struct Marks {
 
 // Marks a position against a book (no book: no marks).
 Marks MarkPosition(const PositionState& pos, const Book* book);
+
+// A position as the trader sees it.
+struct Position {
+  Mode mode = Mode::kPaper;
+  std::string token_id;
+  std::string outcome;
+  PositionState state;
+  Marks marks;
+};
+
+struct PositionKey {
+  Mode mode = Mode::kPaper;
+  std::string token_id;
+  auto operator<=>(const PositionKey&) const = default;
+};
+struct HeldPosition {
+  std::string outcome;  // of the first fill
+  PositionState state;
+};
+using PositionBook = std::map<PositionKey, HeldPosition>;
+
+// Folds fills, oldest first, into positions by (mode, token).
+PositionBook FoldPositions(const std::vector<Execution>& fills);
+// Applies more fills to positions already folded.
+void ApplyFills(PositionBook& positions, const std::vector<Execution>& fills);
 
 }  // namespace betteroms::domain

@@ -1,14 +1,33 @@
 #include "oms-server/grpc/order_manager.h"
 
 #include "absl/time/clock.h"
+#include "oms-server/grpc/convert.h"
 
 namespace betteroms::grpc_api {
 namespace {
 
-template <typename T>
-grpc::Status Reply(absl::StatusOr<T> result, T* resp) {
+// The caller's deadline and cancellation, as the service sees them.
+class GrpcCallContext : public CallContext {
+ public:
+  explicit GrpcCallContext(grpc::ServerContext* ctx) : ctx_(ctx) {}
+  absl::Time deadline() const override {
+    auto d = ctx_->deadline();
+    if (d >= std::chrono::system_clock::time_point::max() - std::chrono::hours(24 * 365)) {
+      return absl::InfiniteFuture();  // no deadline set
+    }
+    return absl::FromChrono(d);
+  }
+  bool cancelled() const override { return ctx_->IsCancelled(); }
+
+ private:
+  grpc::ServerContext* ctx_;
+};
+
+// Converts the service's answer, or maps its status.
+template <typename T, typename Resp>
+grpc::Status Reply(const absl::StatusOr<T>& result, Resp* resp) {
   if (!result.ok()) return ToGrpc(result.status());
-  *resp = std::move(*result);
+  *resp = ToApi(*result);
   return grpc::Status::OK;
 }
 
@@ -37,46 +56,80 @@ grpc::Status ToGrpc(const absl::Status& status) {
 grpc::Status OrderManagerImpl::SubmitPlan(grpc::ServerContext* ctx,
                                           const v1::SubmitPlanRequest* req, v1::RunSummary* resp) {
   ServerTimer timer(ctx);
-  return Reply(service_.SubmitPlan(req->plan_json(), req->retry()), resp);
-}
-grpc::Status OrderManagerImpl::ValidatePlan(grpc::ServerContext*,
-                                            const v1::ValidatePlanRequest* req,
-                                            v1::ValidatePlanResponse* resp) {
-  return Reply(service_.ValidatePlan(req->plan_json()), resp);
-}
-grpc::Status OrderManagerImpl::GetRun(grpc::ServerContext*, const v1::GetRunRequest* req,
-                                      v1::Run* resp) {
-  return Reply(service_.GetRun(req->plan_id()), resp);
-}
-grpc::Status OrderManagerImpl::ListRuns(grpc::ServerContext*, const v1::ListRunsRequest* req,
-                                        v1::ListRunsResponse* resp) {
-  return Reply(service_.ListRuns(*req), resp);
-}
-grpc::Status OrderManagerImpl::ListOrders(grpc::ServerContext*, const v1::ListOrdersRequest* req,
-                                          v1::ListOrdersResponse* resp) {
-  return Reply(service_.ListOrders(*req), resp);
-}
-grpc::Status OrderManagerImpl::CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest* req,
-                                           v1::Order* resp) {
-  return Reply(service_.CancelOrder(req->id()), resp);
-}
-grpc::Status OrderManagerImpl::GetPositions(grpc::ServerContext*,
-                                            const v1::GetPositionsRequest* req,
-                                            v1::GetPositionsResponse* resp) {
-  return Reply(service_.GetPositions(req->mode()), resp);
-}
-grpc::Status OrderManagerImpl::RunTick(grpc::ServerContext*, const v1::RunTickRequest*,
-                                       v1::TickReport* resp) {
-  return Reply(service_.RunTick(), resp);
-}
-grpc::Status OrderManagerImpl::GetBook(grpc::ServerContext*, const v1::GetBookRequest* req,
-                                       v1::Book* resp) {
-  return Reply(service_.GetBook(req->market_token_id()), resp);
+  GrpcCallContext call(ctx);
+  return Reply(service_.SubmitPlan(req->plan_json(), req->retry(), call), resp);
 }
 
-grpc::Status OrderManagerImpl::GetAccount(grpc::ServerContext*, const v1::GetAccountRequest*,
+grpc::Status OrderManagerImpl::ValidatePlan(grpc::ServerContext* ctx,
+                                            const v1::ValidatePlanRequest* req,
+                                            v1::ValidatePlanResponse* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.ValidatePlan(req->plan_json(), call), resp);
+}
+
+grpc::Status OrderManagerImpl::GetRun(grpc::ServerContext* ctx, const v1::GetRunRequest* req,
+                                      v1::Run* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.GetRun(req->plan_id(), call), resp);
+}
+
+grpc::Status OrderManagerImpl::ListRuns(grpc::ServerContext* ctx, const v1::ListRunsRequest* req,
+                                        v1::ListRunsResponse* resp) {
+  absl::StatusOr<service::RunQuery> query = FromApi(*req);
+  if (!query.ok()) return ToGrpc(query.status());
+  GrpcCallContext call(ctx);
+  auto runs = service_.ListRuns(*query, call);
+  if (!runs.ok()) return ToGrpc(runs.status());
+  for (const auto& run : *runs) *resp->add_runs() = ToApi(run);
+  return grpc::Status::OK;
+}
+
+grpc::Status OrderManagerImpl::ListOrders(grpc::ServerContext* ctx,
+                                          const v1::ListOrdersRequest* req,
+                                          v1::ListOrdersResponse* resp) {
+  absl::StatusOr<service::OrderQuery> query = FromApi(*req);
+  if (!query.ok()) return ToGrpc(query.status());
+  GrpcCallContext call(ctx);
+  auto orders = service_.ListOrders(*query, call);
+  if (!orders.ok()) return ToGrpc(orders.status());
+  for (const auto& order : *orders) *resp->add_orders() = ToApi(order);
+  return grpc::Status::OK;
+}
+
+grpc::Status OrderManagerImpl::CancelOrder(grpc::ServerContext* ctx,
+                                           const v1::CancelOrderRequest* req, v1::Order* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.CancelOrder(req->id(), call), resp);
+}
+
+grpc::Status OrderManagerImpl::GetPositions(grpc::ServerContext* ctx,
+                                            const v1::GetPositionsRequest* req,
+                                            v1::GetPositionsResponse* resp) {
+  absl::StatusOr<std::optional<domain::Mode>> mode = ModeFilter(req->mode());
+  if (!mode.ok()) return ToGrpc(mode.status());
+  GrpcCallContext call(ctx);
+  auto positions = service_.GetPositions(*mode, call);
+  if (!positions.ok()) return ToGrpc(positions.status());
+  for (const auto& p : *positions) *resp->add_positions() = ToApi(p);
+  return grpc::Status::OK;
+}
+
+grpc::Status OrderManagerImpl::RunTick(grpc::ServerContext* ctx, const v1::RunTickRequest*,
+                                       v1::TickReport* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.RunTick(call), resp);
+}
+
+grpc::Status OrderManagerImpl::GetBook(grpc::ServerContext* ctx, const v1::GetBookRequest* req,
+                                       v1::Book* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.GetBook(req->market_token_id(), call), resp);
+}
+
+grpc::Status OrderManagerImpl::GetAccount(grpc::ServerContext* ctx, const v1::GetAccountRequest*,
                                           v1::Account* resp) {
-  return Reply(service_.GetAccount(), resp);
+  GrpcCallContext call(ctx);
+  return Reply(service_.GetAccount(call), resp);
 }
 
 }  // namespace betteroms::grpc_api

@@ -1,5 +1,6 @@
-// The gRPC edge of the OMS: converts requests, calls the service, maps absl::Status to
-// grpc::Status. Nothing else happens here.
+// The gRPC edge of the OMS: converts requests (convert.h), calls the service with the caller's
+// deadline and cancellation, converts the reply and maps absl::Status to grpc::Status. Nothing
+// else happens here.
 #pragma once
 
 #include "betteroms/v1/oms.grpc.pb.h"

@@ -1,19 +1,28 @@
-// Orchestration of the OMS: validation, paper runs, ticks, cancels and positions over the store
-// and market data. Returns API messages (protobuf, no gRPC headers) and absl::Status; the gRPC
-// adapter only maps statuses.
+// Orchestration of the OMS: loads, calls a domain rule, stores. Validation, paper runs, ticks,
+// cancels and positions over the store and market data, in domain types; the gRPC adapter
+// converts to and from the API. No SQL, no proto, no business rule lives here.
 #pragma once
 
-#include <memory>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
-#include "betteroms/v1/oms.pb.h"
+#include "common/call_context.h"
 #include "common/time.h"
+#include "oms-server/domain/book.h"
 #include "oms-server/domain/fill_engine.h"
+#include "oms-server/domain/order.h"
 #include "oms-server/domain/plan.h"
+#include "oms-server/domain/positions.h"
+#include "oms-server/domain/run.h"
 #include "oms-server/market/market_data.h"
-#include "oms-server/signer_client/order_signer.h"
 #include "store/db.h"
+
+namespace betteroms::signer_client {
+class OrderSigner;
+}
 
 namespace betteroms::service {
 
@@ -22,11 +31,32 @@ struct ServiceOptions {
   signer_client::OrderSigner* signer = nullptr;  // none: GetAccount says so
 };
 
-// A plan that passed static validation, with its verbatim text and content hash.
-struct PreparedPlan {
-  domain::Plan plan;
-  std::string json;
-  std::string hash;
+// ValidatePlan's verdict: every violation, static and against the market.
+struct PlanValidation {
+  std::vector<domain::Violation> violations;
+  std::string plan_id;               // when the plan parsed
+  std::optional<domain::Mode> mode;  // when the plan parsed
+  int trade_count = 0;
+  bool valid() const { return violations.empty(); }
+};
+
+struct RunQuery {
+  int limit = 0;  // 0: the default (50); at most 1000
+  std::optional<domain::Mode> mode;
+};
+
+struct OrderQuery {
+  std::string plan_id;
+  std::optional<domain::OrderStatus> status;
+  std::optional<domain::Mode> mode;
+  int limit = 0;  // 0: the default (100); at most 10000
+};
+
+struct Account {
+  std::string signer_address;
+  uint64_t chain_id = 0;
+  std::string policy_summary;
+  std::string signer_endpoint;
 };
 
 class OmsService {
@@ -35,33 +65,63 @@ class OmsService {
   OmsService(store::Pool& pool, market::MarketData& market, const Clock& clock,
              ServiceOptions options = {});
 
+  // Every method stops at its next step, committing nothing, once `call` gave up (Cancelled,
+  // DeadlineExceeded). Unavailable when the database or the CLOB is down.
+
   // Runs a plan. InvalidArgument lists every violation; AlreadyExists names the earlier run;
-  // FailedPrecondition for a SELL without shares; Unavailable when the CLOB or database is down;
-  // Unimplemented for live plans (not built yet).
-  absl::StatusOr<v1::RunSummary> SubmitPlan(const std::string& plan_json, bool retry);
-  // Static and market validation; changes nothing. Unavailable when market data is down.
-  absl::StatusOr<v1::ValidatePlanResponse> ValidatePlan(const std::string& plan_json);
-  absl::StatusOr<v1::Run> GetRun(const std::string& plan_id);
-  absl::StatusOr<v1::ListRunsResponse> ListRuns(const v1::ListRunsRequest& req);
-  absl::StatusOr<v1::ListOrdersResponse> ListOrders(const v1::ListOrdersRequest& req);
-  // Cancels a resting paper order. FailedPrecondition when it is not resting.
-  absl::StatusOr<v1::Order> CancelOrder(int64_t id);
-  absl::StatusOr<v1::GetPositionsResponse> GetPositions(const std::string& mode);
+  // FailedPrecondition for a SELL without shares; Unimplemented for live plans (not built yet).
+  absl::StatusOr<domain::RunSummary> SubmitPlan(const std::string& plan_json, bool retry,
+                                                const CallContext& call = CallContext::Background());
+  // Static and market validation; changes nothing.
+  absl::StatusOr<PlanValidation> ValidatePlan(
+      const std::string& plan_json, const CallContext& call = CallContext::Background());
+  // NotFound when the planId never ran.
+  absl::StatusOr<domain::Run> GetRun(const std::string& plan_id,
+                                     const CallContext& call = CallContext::Background());
+  // Newest first, without summaries.
+  absl::StatusOr<std::vector<domain::Run>> ListRuns(
+      const RunQuery& query, const CallContext& call = CallContext::Background());
+  // Newest first, with fills.
+  absl::StatusOr<std::vector<domain::Order>> ListOrders(
+      const OrderQuery& query, const CallContext& call = CallContext::Background());
+  // Cancels a resting paper order. NotFound, or FailedPrecondition when it is not resting.
+  absl::StatusOr<domain::Order> CancelOrder(int64_t id,
+                                            const CallContext& call = CallContext::Background());
+  // Positions of `mode` (both when nullopt), marked against the books when they can be read.
+  absl::StatusOr<std::vector<domain::Position>> GetPositions(
+      std::optional<domain::Mode> mode, const CallContext& call = CallContext::Background());
   // One maintenance pass; returns at once (skipped) when another tick holds the lock.
-  absl::StatusOr<v1::TickReport> RunTick();
-  absl::StatusOr<v1::Book> GetBook(const std::string& token);
+  absl::StatusOr<domain::TickReport> RunTick(const CallContext& call = CallContext::Background());
+  // InvalidArgument when `token` is not a token id; NotFound when the venue has no book.
+  absl::StatusOr<domain::Book> GetBook(const std::string& token,
+                                       const CallContext& call = CallContext::Background());
   // The signer's address, chain and policy. FailedPrecondition without a signer.
-  absl::StatusOr<v1::Account> GetAccount();
+  absl::StatusOr<Account> GetAccount(const CallContext& call = CallContext::Background());
   // OK once the database answers.
   absl::Status CheckDatabase();
 
  private:
-  // Claims the planId (or a failed run of it, on retry). AlreadyExists explains the earlier run.
-  absl::Status ClaimRun(store::Connection& conn, const PreparedPlan& prepared, bool retry,
-                        absl::Time started);
+  // A plan that passed static validation, with its verbatim text and content hash.
+  struct PreparedPlan {
+    domain::Plan plan;
+    std::string json;
+    std::string hash;
+  };
+  // What a paper run read before its transaction: books, and the time they were read.
+  struct PaperInputs {
+    domain::BookMap books;
+    absl::Time priced_at;
+  };
+
+  absl::StatusOr<PreparedPlan> Prepare(const std::string& json);
+  // Claims the planId (or a failed run of it, on retry) inside the caller's transaction.
+  absl::Status ClaimRun(store::Connection& conn, const domain::Run& run, bool retry);
   // Simulates and writes a claimed paper run, inside the caller's transaction.
-  absl::StatusOr<v1::RunSummary> RunPaperPlan(store::Connection& conn, const PreparedPlan& prepared,
-                                              absl::Time started);
+  absl::StatusOr<domain::RunSummary> RunPaperPlan(store::Connection& conn,
+                                                  const PreparedPlan& prepared,
+                                                  const PaperInputs& inputs, absl::Time started,
+                                                  const CallContext& call);
+  absl::StatusOr<store::Pool::Lease> Connect(const CallContext& call);
 
   store::Pool& pool_;
   market::MarketData& market_;

@@ -36,7 +36,7 @@ class PaperTradingTest : public ::testing::Test {
     return stack_->Omsctl({"-o", "json", "plan", "submit", "-"}, plan);
   }
   int64_t Count(const std::string& sql) {
-    return stack_->db().Connect()->Exec("c", sql)->Int(0, 0);
+    return stack_->db().Connect()->Exec("c", sql)->Row(0).Int(0);
   }
 
   std::unique_ptr<Stack> stack_;

@@ -1,4 +1,5 @@
 // The OMS service over a real PostgreSQL, with in-memory books and a controlled clock.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -8,11 +9,18 @@
 #include "tests/support/pg_harness.h"
 #include "tests/support/plans.h"
 #include "tests/support/static_market.h"
+#include "tests/support/status_matchers.h"
 
 namespace betteroms::service {
 namespace {
 
+using domain::Mode;
+using domain::OrderStatus;
+using domain::RunStatus;
+using ::testing::HasSubstr;
+using test::IsOk;
 using test::PlanJson;
+using test::StatusIs;
 using test::TradeJson;
 
 constexpr int64_t M = 1'000'000;
@@ -43,7 +51,7 @@ class ServiceTest : public ::testing::Test {
 
   int64_t Count(const std::string& sql) {
     auto conn = db_->Connect();
-    return conn->Exec("count", sql)->Int(0, 0);
+    return conn->Exec("count", sql)->Row(0).Int(0);
   }
 
   std::unique_ptr<test::TestDatabase> db_;
@@ -60,18 +68,18 @@ TEST_F(ServiceTest, APaperPlanIsStoredWithItsSummary) {
                                                      R"(, "price": 0.4, "sizeUnit": "SHARES")")}),
                            false);
   ASSERT_TRUE(summary.ok()) << summary.status();
-  EXPECT_EQ(summary->orders_placed(), 2);
-  EXPECT_EQ(summary->orders_filled(), 1);
-  EXPECT_EQ(summary->orders_open(), 1);
-  EXPECT_EQ(summary->notional_bought(), "10");
+  EXPECT_EQ(summary->orders_placed, 2);
+  EXPECT_EQ(summary->orders_filled, 1);
+  EXPECT_EQ(summary->orders_open, 1);
+  EXPECT_EQ(summary->notional_bought, 10 * M);
   EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE plan_id = 'p1'"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM executions e JOIN book_snapshots s "
                   "ON s.id = e.book_snapshot_id"),
             1);
   auto run = service_->GetRun("p1");
   ASSERT_TRUE(run.ok());
-  EXPECT_EQ(run->status(), "completed");
-  EXPECT_EQ(run->summary().orders_placed(), 2);  // read back from summary_json
+  EXPECT_EQ(run->status, RunStatus::kCompleted);
+  EXPECT_EQ(run->summary->orders_placed, 2);  // read back from summary_json
   EXPECT_EQ(market_.requests, 1);                // one book read for the run
 }
 
@@ -92,16 +100,15 @@ TEST_F(ServiceTest, AFailedWriteLeavesNoOrdersAndRecordsTheFailure) {
   EXPECT_EQ(Count("SELECT count(*) FROM book_snapshots"), 0);
   auto run = service_->GetRun("p2");
   ASSERT_TRUE(run.ok());
-  EXPECT_EQ(run->status(), "failed");
-  EXPECT_NE(run->error_message().find("disk on fire"), std::string::npos);
+  EXPECT_EQ(run->status, RunStatus::kFailed);
+  EXPECT_THAT(run->error_message, HasSubstr("disk on fire"));
 
   // A failed run without orders may run again, but only when asked to.
   auto conn = db_->Connect();
   ASSERT_TRUE(conn->ExecScript("untrap", "DROP TRIGGER boom ON executions").ok());
   auto again =
       service_->SubmitPlan(PlanJson("p2", {TradeJson("1001", "BUY", "MARKET", "10")}), false);
-  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(again.status().message().find("--retry"), std::string::npos);
+  EXPECT_THAT(again, StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("--retry")));
   auto retried =
       service_->SubmitPlan(PlanJson("p2", {TradeJson("1001", "BUY", "MARKET", "10")}), true);
   ASSERT_TRUE(retried.ok()) << retried.status();
@@ -122,13 +129,10 @@ TEST_F(ServiceTest, DuplicatesAndReusedPlanIdsAreRefusedWithReasons) {
   std::string plan = PlanJson("p4", {TradeJson("1001", "BUY", "MARKET", "5")});
   ASSERT_TRUE(service_->SubmitPlan(plan, false).ok());
   auto dup = service_->SubmitPlan(plan, false);
-  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(dup.status().message().find("already ran: completed"), std::string::npos)
-      << dup.status();
+  EXPECT_THAT(dup, StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("already ran: completed")));
   auto other =
       service_->SubmitPlan(PlanJson("p4", {TradeJson("1001", "BUY", "MARKET", "6")}), false);
-  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(other.status().message().find("different plan"), std::string::npos) << other.status();
+  EXPECT_THAT(other, StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("different plan")));
 }
 
 TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
@@ -198,7 +202,7 @@ TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
                                                          R"(, "sizeUnit": "SHARES")")}),
                                false)
                   .ok());
-  auto first = service_->GetPositions("paper");
+  auto first = service_->GetPositions(Mode::kPaper);
   ASSERT_TRUE(first.ok());
 
   auto db2 = test::TestDatabase::Create();
@@ -213,16 +217,20 @@ TEST_F(ServiceTest, PositionsDoNotDependOnTheOrderOfUnrelatedTrades) {
                                                         R"(, "sizeUnit": "SHARES")")}),
                               false)
                   .ok());
-  auto second = other.GetPositions("paper");
+  auto second = other.GetPositions(Mode::kPaper);
   ASSERT_TRUE(second.ok());
-  ASSERT_EQ(first->positions_size(), 2);
-  ASSERT_EQ(second->positions_size(), 2);
-  for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(first->positions(i).DebugString(), second->positions(i).DebugString());
+  ASSERT_EQ(first->size(), 2u);
+  ASSERT_EQ(second->size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ((*first)[i].token_id, (*second)[i].token_id);
+    EXPECT_EQ((*first)[i].state.net_shares, (*second)[i].state.net_shares);
+    EXPECT_EQ((*first)[i].state.cost, (*second)[i].state.cost);
+    EXPECT_EQ((*first)[i].state.realized, (*second)[i].state.realized);
+    EXPECT_EQ((*first)[i].marks.mark_price, (*second)[i].marks.mark_price);
   }
-  EXPECT_EQ(first->positions(0).market_token_id(), "1001");
-  EXPECT_EQ(first->positions(0).net_shares(), "15");
-  EXPECT_EQ(first->positions(0).realized_pnl(), "-0.1");  // bought at 0.50, sold into 0.48
+  EXPECT_EQ((*first)[0].token_id, "1001");
+  EXPECT_EQ((*first)[0].state.net_shares, 15 * M);
+  EXPECT_EQ((*first)[0].state.realized, -100'000);  // bought at 0.50, sold into 0.48
 }
 
 TEST_F(ServiceTest, TickFillsCrossedOrdersAndExpiresDueOnes) {
@@ -239,13 +247,13 @@ TEST_F(ServiceTest, TickFillsCrossedOrdersAndExpiresDueOnes) {
           .ok());
   auto quiet = service_->RunTick();
   ASSERT_TRUE(quiet.ok()) << quiet.status();
-  EXPECT_EQ(quiet->orders_filled(), 0);
+  EXPECT_EQ(quiet->orders_filled, 0);
   market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 6 * M}, {470'000, 100 * M}}));
   clock_.Advance(absl::Hours(2));
   auto report = service_->RunTick();
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_EQ(report->orders_partially_filled(), 1);
-  EXPECT_EQ(report->orders_expired(), 1);
+  EXPECT_EQ(report->orders_partially_filled, 1);
+  EXPECT_EQ(report->orders_expired, 1);
   EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE price = 450000 AND shares = 6000000"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'expired'"), 1);
 }
@@ -255,12 +263,12 @@ TEST_F(ServiceTest, ASecondTickAtTheSameTimeReturnsAtOnceSayingSo) {
   ASSERT_TRUE(other->Exec("lock", "SELECT pg_advisory_lock(8029200564483613547)").ok());
   auto report = service_->RunTick();
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->skipped());
-  EXPECT_NE(report->message().find("another tick is running"), std::string::npos);
+  EXPECT_TRUE(report->skipped);
+  EXPECT_THAT(report->message, HasSubstr("another tick is running"));
   ASSERT_TRUE(other->Exec("unlock", "SELECT pg_advisory_unlock(8029200564483613547)").ok());
   auto next = service_->RunTick();
   ASSERT_TRUE(next.ok());
-  EXPECT_FALSE(next->skipped());
+  EXPECT_FALSE(next->skipped);
 }
 
 TEST_F(ServiceTest, CancelOnlyTouchesRestingOrders) {
@@ -270,12 +278,13 @@ TEST_F(ServiceTest, CancelOnlyTouchesRestingOrders) {
                 TradeJson("1001", "BUY", "MARKET", "5")}),
       false);
   ASSERT_TRUE(s.ok());
-  auto cancelled = service_->CancelOrder(s->orders(0).id());
-  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
-  EXPECT_EQ(cancelled->status(), "cancelled");
-  EXPECT_EQ(service_->CancelOrder(s->orders(1).id()).status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(service_->CancelOrder(999999).status().code(), absl::StatusCode::kNotFound);
+  auto cancelled = service_->CancelOrder(s->orders[0].id);
+  ASSERT_THAT(cancelled, IsOk());
+  EXPECT_EQ(cancelled->status, OrderStatus::kCancelled);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'cancelled'"), 1);
+  EXPECT_THAT(service_->CancelOrder(s->orders[1].id),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("only resting")));
+  EXPECT_THAT(service_->CancelOrder(999999), StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

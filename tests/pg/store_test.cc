@@ -1,12 +1,23 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "store/migrations.h"
 #include "store/orders_repo.h"
 #include "store/runs_repo.h"
+#include "store/sql_enums.h"
 #include "tests/support/pg_harness.h"
+#include "tests/support/status_matchers.h"
 
 namespace betteroms::store {
 namespace {
+
+using ::testing::HasSubstr;
+using test::IsOk;
+using test::StatusIs;
+
+int64_t Count(Connection& conn, const std::string& sql) {
+  return conn.Exec("count", sql)->Row(0).Int(0);
+}
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -27,11 +38,11 @@ TEST_F(StoreTest, MigrationsApplyToAnEmptyDatabaseAndAgainAsANoOp) {
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(*second, 0);
   auto rows = conn->Exec("count", "SELECT count(*) FROM schema_migrations");
-  EXPECT_EQ(rows->Int(0, 0), static_cast<int64_t>(EmbeddedMigrations().size()));
+  EXPECT_EQ(rows->Row(0).Int(0), static_cast<int64_t>(EmbeddedMigrations().size()));
   for (const char* table :
        {"execution_history", "orders", "executions", "book_snapshots", "ticks"}) {
     auto t = conn->Exec("table", "SELECT to_regclass($1) IS NOT NULL", Params().Add(table));
-    EXPECT_TRUE(t->Bool(0, 0)) << table;
+    EXPECT_TRUE(t->Row(0).Bool(0)) << table;
   }
 }
 
@@ -55,69 +66,198 @@ TEST_F(StoreTest, AFailingMigrationLeavesNothingBehind) {
   more.push_back({9999, "9999_broken.sql", "CREATE TABLE half_done (id int); SELECT 1/0;"});
   EXPECT_FALSE(ApplyMigrations(*conn, more).ok());
   auto t = conn->Exec("table", "SELECT to_regclass('half_done') IS NULL");
-  EXPECT_TRUE(t->Bool(0, 0));
+  EXPECT_TRUE(t->Row(0).Bool(0));
   auto v = conn->Exec("version", "SELECT count(*) FROM schema_migrations WHERE version = 9999");
-  EXPECT_EQ(v->Int(0, 0), 0);
+  EXPECT_EQ(v->Row(0).Int(0), 0);
+}
+
+domain::Run RunOf(const std::string& plan_id, int trades) {
+  domain::Run run;
+  run.plan_id = plan_id;
+  run.plan_json = "{}";
+  run.plan_hash = "h";
+  run.trade_count = trades;
+  run.started_at = absl::FromUnixSeconds(1'800'000'000);
+  return run;
 }
 
 TEST_F(StoreTest, ASecondRunOfAPlanIdIsNotInserted) {
   auto db = test::TestDatabase::Create();
   auto conn = db->Connect();
-  RunRow run{"plan-1", "{}", "h", "paper", "running", 1};
+  domain::Run run = RunOf("plan-1", 1);
   ASSERT_TRUE(*InsertRunningRun(*conn, run));
   EXPECT_FALSE(*InsertRunningRun(*conn, run));
   auto got = GetRun(*conn, "plan-1");
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->status, "running");
-  EXPECT_EQ(GetRun(*conn, "nope").status().code(), absl::StatusCode::kNotFound);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->status, domain::RunStatus::kRunning);
+  EXPECT_EQ(got->started_at, run.started_at);
+  EXPECT_THAT(GetRun(*conn, "nope"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
   auto db = test::TestDatabase::Create();
   auto conn = db->Connect();
-  ASSERT_TRUE(*InsertRunningRun(*conn, {"p", "{}", "h", "paper", "running", 3}));
-  std::vector<OrderRow> rows;
+  ASSERT_TRUE(*InsertRunningRun(*conn, RunOf("p", 3)));
+  std::vector<domain::Order> rows;
   for (int i = 0; i < 3; ++i) {
-    OrderRow o;
+    domain::Order o;
     o.plan_id = "p";
     o.trade_index = i;
-    o.mode = "paper";
+    o.mode = domain::Mode::kPaper;
     o.token_id = "tok\"with,odd{chars}";
     o.outcome = i == 1 ? std::string("NO \\ \"quoted\"") : "YES";
-    o.side = "BUY";
-    o.order_type = "LIMIT";
-    o.time_in_force = "GTC";
+    o.side = domain::Side::kBuy;
+    o.type = domain::OrderType::kLimit;
+    o.tif = domain::TimeInForce::kGtc;
     o.limit_price = 500'000;
     o.size_shares = 10'000'000;
     o.maker_amount = 5'000'000;
     o.taker_amount = 10'000'000;
-    o.status = "open";
-    if (i == 2) o.expires_at = "2030-01-01T00:00:00.000Z";
+    o.status = domain::OrderStatus::kOpen;
+    if (i == 2) o.expires_at = absl::FromUnixSeconds(1'893'456'000);  // 2030-01-01
     rows.push_back(o);
   }
   auto ids = InsertOrders(*conn, rows);
-  ASSERT_TRUE(ids.ok()) << ids.status();
+  ASSERT_THAT(ids, IsOk());
   ASSERT_EQ(ids->size(), 3u);
-  auto snaps = InsertSnapshots(*conn, {{rows[0].token_id, "hash1", R"({"bids":[]})"}});
-  ASSERT_TRUE(snaps.ok()) << snaps.status();
-  auto again = InsertSnapshots(*conn, {{rows[0].token_id, "hash1", R"({"bids":[]})"}});
-  EXPECT_EQ((*again)[rows[0].token_id], (*snaps)[rows[0].token_id]);  // stored once
-  ASSERT_TRUE(
-      InsertExecutions(*conn, {{(*ids)[0], "paper", rows[0].token_id, "BUY", 4'000'000, 500'000,
-                                2'000'000, 0, "taker", (*snaps)[rows[0].token_id]}})
-          .ok());
-  auto listed = ListOrders(*conn, {"p", "", "", {}, 10});
-  ASSERT_TRUE(listed.ok());
+  domain::Book book;
+  book.token_id = rows[0].token_id;
+  book.hash = "hash1";
+  book.raw_json = R"({"bids":[]})";
+  ASSERT_THAT(InsertSnapshots(*conn, {&book}), IsOk());
+  ASSERT_THAT(InsertSnapshots(*conn, {&book}), IsOk());  // stored once
+  domain::Execution fill;
+  fill.order_id = (*ids)[0];
+  fill.token_id = rows[0].token_id;
+  fill.shares = 4'000'000;
+  fill.price = 500'000;
+  fill.notional = 2'000'000;
+  fill.book_hash = "hash1";
+  fill.executed_at = absl::FromUnixSeconds(1'800'000'000);
+  ASSERT_THAT(InsertExecutions(*conn, {fill}), IsOk());
+  OrderFilter filter;
+  filter.plan_id = "p";
+  filter.limit = 10;
+  auto listed = ListOrders(*conn, filter);
+  ASSERT_THAT(listed, IsOk());
   ASSERT_EQ(listed->size(), 3u);
   bool saw_quoted = false;
-  for (const auto& o : *listed) saw_quoted |= o.outcome == "NO \\ \"quoted\"";
+  for (const auto& o : *listed) {
+    saw_quoted |= o.outcome == "NO \\ \"quoted\"";
+    EXPECT_EQ(o.status, domain::OrderStatus::kOpen);
+    EXPECT_EQ(o.expires_at.has_value(), o.trade_index == 2);
+  }
   EXPECT_TRUE(saw_quoted);
   auto fills = ListExecutionsForOrders(*conn, {(*ids)[0]});
+  ASSERT_THAT(fills, IsOk());
   ASSERT_EQ(fills->size(), 1u);
   EXPECT_EQ((*fills)[0].book_hash, "hash1");
-  auto avail = SharesAvailable(*conn, "paper", {rows[0].token_id, "other"});
+  EXPECT_EQ((*fills)[0].executed_at, fill.executed_at);
+  EXPECT_EQ(Count(*conn, "SELECT count(*) FROM book_snapshots"), 1);
+  auto avail = SharesAvailable(*conn, domain::Mode::kPaper, {rows[0].token_id, "other"});
+  ASSERT_THAT(avail, IsOk());
   EXPECT_EQ((*avail)[rows[0].token_id], 4'000'000);
   EXPECT_EQ((*avail)["other"], 0);
+}
+
+// Every enum value the domain has must be one its table's CHECK constraint names, or a write
+// fails at run time.
+template <typename E, size_t N>
+void ExpectAccepted(Connection& conn, const std::array<E, N>& values, const std::string& table,
+                    const std::string& column) {
+  for (E v : values) {
+    std::string text(SqlText(v));
+    auto ok = conn.Exec("check",
+                        "SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+                        "WHERE t.relname = $1 AND c.contype = 'c' "
+                        "AND pg_get_constraintdef(c.oid) LIKE '%' || $2 || '%' "
+                        "AND strpos(pg_get_constraintdef(c.oid), quote_literal($3)) > 0",
+                        Params().Add(table).Add(column).Add(text));
+    ASSERT_THAT(ok, IsOk());
+    EXPECT_EQ(ok->rows(), 1) << "no CHECK constraint of " << table << "." << column
+                             << " allows '" << text << "'";
+  }
+}
+
+TEST_F(StoreTest, EveryDomainEnumValueIsOneTheTablesAccept) {
+  auto db = test::TestDatabase::Create();
+  auto conn = db->Connect();
+  ExpectAccepted(*conn, domain::kAllModes, "orders", "mode");
+  ExpectAccepted(*conn, domain::kAllModes, "execution_history", "mode");
+  ExpectAccepted(*conn, domain::kAllModes, "executions", "mode");
+  ExpectAccepted(*conn, domain::kAllSides, "orders", "side");
+  ExpectAccepted(*conn, domain::kAllSides, "executions", "side");
+  ExpectAccepted(*conn, domain::kAllOrderTypes, "orders", "order_type");
+  ExpectAccepted(*conn, domain::kAllTimesInForce, "orders", "time_in_force");
+  ExpectAccepted(*conn, domain::kAllOrderStatuses, "orders", "status");
+  ExpectAccepted(*conn, domain::kAllRunStatuses, "execution_history", "status");
+  ExpectAccepted(*conn, domain::kAllLiquidities, "executions", "liquidity");
+}
+
+TEST_F(StoreTest, EveryOrderStatusIsWrittenAndReadBackAsItself) {
+  auto db = test::TestDatabase::Create();
+  auto conn = db->Connect();
+  ASSERT_TRUE(*InsertRunningRun(*conn, RunOf("rt", 9)));
+  std::vector<domain::Order> orders;
+  for (domain::OrderStatus status : domain::kAllOrderStatuses) {
+    domain::Order o;
+    o.plan_id = "rt";
+    o.trade_index = static_cast<int>(orders.size());
+    o.token_id = "1";
+    o.outcome = "YES";
+    o.status = status;
+    orders.push_back(o);
+  }
+  ASSERT_THAT(InsertOrders(*conn, orders), IsOk());
+  OrderFilter filter;
+  filter.plan_id = "rt";
+  filter.oldest_first = true;
+  auto listed = ListOrders(*conn, filter);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), domain::kAllOrderStatuses.size());
+  for (const domain::Order& o : *listed) {
+    EXPECT_EQ(o.status, domain::kAllOrderStatuses[o.trade_index]);
+  }
+}
+
+TEST_F(StoreTest, AValueThatDoesNotParseIsAnErrorNotAZero) {
+  auto db = test::TestDatabase::Create();
+  auto conn = db->Connect();
+  auto res = conn->Exec("odd", "SELECT 'twelve'::text AS n, NULL::text AS missing, 'x' AS b");
+  ASSERT_THAT(res, IsOk());
+  RowReader r = res->Row(0);
+  EXPECT_EQ(r.Int("n"), 0);
+  EXPECT_THAT(r.status(), StatusIs(absl::StatusCode::kInternal, HasSubstr("\"twelve\"")));
+  RowReader nulls = res->Row(0);
+  (void)nulls.Text("missing");
+  EXPECT_THAT(nulls.status(), StatusIs(absl::StatusCode::kInternal, HasSubstr("missing")));
+  RowReader absent = res->Row(0);
+  (void)absent.Int("no_such_column");
+  EXPECT_THAT(absent.status(), StatusIs(absl::StatusCode::kInternal, HasSubstr("no_such_column")));
+  RowReader enums = res->Row(0);
+  (void)enums.Enum("b", &ParseOrderStatusSql);
+  EXPECT_THAT(enums.status(), StatusIs(absl::StatusCode::kInternal, HasSubstr("order status")));
+}
+
+TEST_F(StoreTest, AcquireWaitsNoLongerThanItsDeadline) {
+  auto db = test::TestDatabase::Create();
+  Pool pool(db->url(), 1);
+  auto held = pool.Acquire();
+  ASSERT_THAT(held, IsOk());
+  absl::Time start = absl::Now();
+  auto second = pool.Acquire(absl::Now() + absl::Milliseconds(200));
+  EXPECT_THAT(second, StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(150));
+}
+
+TEST_F(StoreTest, ARunawayStatementIsStoppedByTheStatementTimeout) {
+  auto db = test::TestDatabase::Create();
+  ConnectOptions options;
+  options.statement_timeout = absl::Milliseconds(300);
+  auto conn = Connection::Open(db->url(), options);
+  ASSERT_THAT(conn, IsOk());
+  auto slow = (*conn)->Exec("sleep", "SELECT pg_sleep(5)");
+  EXPECT_THAT(slow, StatusIs(absl::StatusCode::kInternal, HasSubstr("statement timeout")));
 }
 
 }  // namespace

@@ -72,7 +72,7 @@ TEST(PaperEngine, MarketBuyWalksAsksFromTheLowestPrice) {
       SimulatePaperPlan(PlanOf({MarketBuy("t", 10 * M)}), books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(orders.ok()) << orders.status();
   const PaperOrder& o = (*orders)[0];
-  EXPECT_EQ(o.status, kFilled);
+  EXPECT_EQ(o.status, OrderStatus::kFilled);
   ASSERT_EQ(o.fills.size(), 2u);
   EXPECT_EQ(o.fills[0].price, 500'000);
   EXPECT_EQ(o.fills[0].shares, 10 * M);
@@ -96,14 +96,14 @@ TEST(PaperEngine, FokIsRefusedWhenTheBookIsThin) {
   BookMap books{{"t", MakeBook("t", {}, {{500'000, 10 * M}, {600'000, 1000 * M}})}};
   auto orders = SimulatePaperPlan(PlanOf({t}), books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(orders.ok());
-  EXPECT_EQ((*orders)[0].status, kRejected);
+  EXPECT_EQ((*orders)[0].status, OrderStatus::kRejected);
   EXPECT_TRUE((*orders)[0].fills.empty());
   EXPECT_NE((*orders)[0].reason.find("FOK"), std::string::npos);
 
   t.tif = TimeInForce::kFak;
   orders = SimulatePaperPlan(PlanOf({t}), books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(orders.ok());
-  EXPECT_EQ((*orders)[0].status, kPartiallyFilled);
+  EXPECT_EQ((*orders)[0].status, OrderStatus::kPartiallyFilled);
   EXPECT_EQ((*orders)[0].filled_shares, 10 * M);
   EXPECT_FALSE((*orders)[0].resting());  // a FAK's remainder is cancelled, not left on the book
 }
@@ -114,10 +114,10 @@ TEST(PaperEngine, LimitOrderFillsWhatCrossesAndRestsTheRest) {
       PlanOf({Limit("t", Side::kBuy, 460'000, 10 * M), Limit("t", Side::kBuy, 300'000, 10 * M)}),
       books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(orders.ok());
-  EXPECT_EQ((*orders)[0].status, kPartiallyFilled);
+  EXPECT_EQ((*orders)[0].status, OrderStatus::kPartiallyFilled);
   EXPECT_EQ((*orders)[0].filled_shares, 4 * M);
   EXPECT_EQ((*orders)[0].fills[0].price, 450'000);
-  EXPECT_EQ((*orders)[1].status, kOpen);
+  EXPECT_EQ((*orders)[1].status, OrderStatus::kOpen);
   EXPECT_EQ((*orders)[1].amounts.maker, 3 * M);
   EXPECT_EQ((*orders)[1].amounts.taker, 10 * M);
 }
@@ -141,7 +141,7 @@ TEST(PaperEngine, SellNeedsTheSharesHeldAfterEarlierTrades) {
   auto ok =
       SimulatePaperPlan(PlanOf({MarketBuy("t", 6 * M), sell}), books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ((*ok)[1].status, kFilled);
+  EXPECT_EQ((*ok)[1].status, OrderStatus::kFilled);
   EXPECT_EQ((*ok)[1].filled_notional, 5 * M);
 }
 
@@ -165,12 +165,14 @@ TEST(PaperEngine, PostOnlyThatWouldCrossIsRejected) {
   t.post_only = true;
   auto orders = SimulatePaperPlan(PlanOf({t}), books, {}, FillModel::kBook, kNow);
   ASSERT_TRUE(orders.ok());
-  EXPECT_EQ((*orders)[0].status, kRejected);
+  EXPECT_EQ((*orders)[0].status, OrderStatus::kRejected);
 }
 
 TEST(PaperEngine, RestingOrderFillsAtItsOwnLimitWhenTheBookCrosses) {
-  PaperOrder o;
-  o.trade = Limit("t", Side::kBuy, 450'000, 10 * M);
+  Order o;
+  o.side = Side::kBuy;
+  o.type = OrderType::kLimit;
+  o.tif = TimeInForce::kGtc;
   o.limit_price = 450'000;
   o.size_shares = 10 * M;
   o.filled_shares = 4 * M;

@@ -1,0 +1,13 @@
+// The cancel rule: which orders a trader may cancel, and what a cancelled order looks like. Pure.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "oms-server/domain/order.h"
+
+namespace betteroms::domain {
+
+// The order once cancelled. FailedPrecondition when it is not resting (filled, expired,
+// a FOK/FAK, ...); Unimplemented for live orders (not built yet).
+absl::StatusOr<Order> RequestCancel(Order order);
+
+}  // namespace betteroms::domain

@@ -1,0 +1,60 @@
+// What the OMS keeps of an order and its fills: the records the store persists, the rules below
+// change and the API shows. Money, prices and shares are int64 micro-units.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "oms-server/domain/types.h"
+
+namespace betteroms::domain {
+
+struct Execution {
+  int64_t order_id = 0;
+  Mode mode = Mode::kPaper;
+  std::string token_id;
+  Side side = Side::kBuy;
+  int64_t shares = 0;
+  int64_t price = 0;
+  int64_t notional = 0;  // collateral paid (BUY) or received (SELL)
+  int64_t fee = 0;
+  Liquidity liquidity = Liquidity::kTaker;
+  std::string book_hash;  // the snapshot the fill was priced on; empty when none
+  absl::Time executed_at = absl::InfinitePast();
+  std::string outcome;  // the order's, when read back
+};
+
+struct Order {
+  int64_t id = 0;  // 0 until stored
+  std::string plan_id;
+  int trade_index = 0;
+  Mode mode = Mode::kPaper;
+  std::string token_id;
+  std::string outcome;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kMarket;
+  TimeInForce tif = TimeInForce::kFok;
+  bool post_only = false;
+  std::optional<int64_t> limit_price;  // LIMIT: its price; MARKET: the worst it may fill at
+  int64_t size_shares = 0;
+  int64_t maker_amount = 0;
+  int64_t taker_amount = 0;
+  int64_t filled_shares = 0;
+  int64_t filled_notional = 0;
+  OrderStatus status = OrderStatus::kOpen;
+  std::string reason;  // empty when there is nothing to explain
+  std::optional<absl::Time> expires_at;
+  absl::Time created_at = absl::InfinitePast();
+  std::vector<Execution> fills;  // filled in when asked for
+
+  // A GTC/GTD order still on the (simulated) book.
+  bool Resting() const {
+    return (status == OrderStatus::kOpen || status == OrderStatus::kPartiallyFilled) && Rests(tif);
+  }
+  int64_t RemainingShares() const { return size_shares - filled_shares; }
+};
+
+}  // namespace betteroms::domain

@@ -1,0 +1,82 @@
+// A plan's run as the OMS records it: the claim on its planId, its summary, and the rule that
+// decides whether a planId may run again. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "oms-server/domain/book.h"
+#include "oms-server/domain/order.h"
+#include "oms-server/domain/plan.h"
+#include "oms-server/domain/positions.h"
+#include "oms-server/domain/types.h"
+
+namespace betteroms::domain {
+
+// What a run did: counts, money and the positions of its tokens after it.
+struct RunSummary {
+  std::string plan_id;
+  Mode mode = Mode::kPaper;
+  RunStatus status = RunStatus::kCompleted;
+  int orders_placed = 0;
+  int orders_filled = 0;
+  int orders_partially_filled = 0;
+  int orders_open = 0;
+  int orders_rejected = 0;
+  int64_t notional_bought = 0;
+  int64_t notional_sold = 0;
+  int64_t realized_pnl = 0;
+  std::vector<Position> positions;
+  absl::Time started_at = absl::InfinitePast();
+  std::optional<absl::Time> finished_at;
+  std::string error_message;
+  std::vector<Order> orders;  // with their fills; not kept in the stored summary
+};
+
+struct Run {
+  std::string plan_id;
+  std::string plan_json;  // verbatim, as submitted
+  std::string plan_hash;  // of the plan's meaning (CanonicalPlanText)
+  Mode mode = Mode::kPaper;
+  RunStatus status = RunStatus::kRunning;
+  int trade_count = 0;
+  int attempts = 1;
+  absl::Time started_at = absl::InfinitePast();
+  std::optional<absl::Time> finished_at;
+  std::optional<RunSummary> summary;
+  std::string error_message;
+  int order_count = 0;  // orders the run placed, when read back
+};
+
+// Whether a plan may take a planId that already has `earlier`: OK only for a retry of the same
+// plan whose earlier run failed before placing any order. AlreadyExists otherwise, explaining the
+// earlier run.
+absl::Status CheckRerun(const Run& earlier, const std::string& plan_hash, bool retry);
+
+// Summarises a paper run that completed at `finished`: counts and money of its orders (with
+// their fills), the realized P&L the run added to `history` (the fills of the plan's tokens
+// before it), and the positions of the plan's tokens after it, marked against the run's books.
+RunSummary SummariseRun(const Plan& plan, const std::vector<Order>& orders,
+                        const std::vector<Execution>& history, const BookMap& books,
+                        absl::Time started, absl::Time finished);
+
+// Tick reports: what one maintenance pass did.
+struct TickReport {
+  int64_t tick_id = 0;
+  bool skipped = false;  // another tick held the lock
+  std::string message;
+  int orders_examined = 0;
+  int orders_filled = 0;
+  int orders_partially_filled = 0;
+  int orders_expired = 0;
+  int orders_reconciled = 0;
+  absl::Time started_at = absl::InfinitePast();
+  absl::Time finished_at = absl::InfinitePast();
+};
+
+}  // namespace betteroms::domain

@@ -1,0 +1,208 @@
+#include "oms-server/grpc/convert.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/decimal.h"
+#include "common/time.h"
+
+namespace betteroms::grpc_api {
+namespace {
+
+std::string Text(const char* name) { return name; }
+
+v1::Fill ToApiFill(const domain::Execution& e) {
+  v1::Fill f;
+  f.set_shares(FormatMicros(e.shares));
+  f.set_price(FormatMicros(e.price));
+  f.set_fee(FormatMicros(e.fee));
+  f.set_executed_at(FormatRfc3339(e.executed_at));
+  f.set_book_hash(e.book_hash);
+  return f;
+}
+
+}  // namespace
+
+v1::Order ToApi(const domain::Order& order) {
+  v1::Order o;
+  o.set_id(order.id);
+  o.set_plan_id(order.plan_id);
+  o.set_trade_index(order.trade_index);
+  o.set_mode(Text(domain::Name(order.mode)));
+  o.set_market_token_id(order.token_id);
+  o.set_outcome(order.outcome);
+  o.set_side(Text(domain::Name(order.side)));
+  o.set_order_type(Text(domain::Name(order.type)));
+  o.set_time_in_force(Text(domain::Name(order.tif)));
+  if (order.limit_price) o.set_limit_price(FormatMicros(*order.limit_price));
+  o.set_size_shares(FormatMicros(order.size_shares));
+  o.set_filled_shares(FormatMicros(order.filled_shares));
+  if (order.filled_shares > 0) {
+    o.set_avg_fill_price(
+        FormatMicros(MulDivFloor(order.filled_notional, kMicro, order.filled_shares)));
+  }
+  o.set_notional(FormatMicros(order.filled_notional));
+  o.set_status(Text(domain::Name(order.status)));
+  o.set_created_at(FormatRfc3339(order.created_at));
+  if (order.expires_at) o.set_expires_at(FormatRfc3339(*order.expires_at));
+  o.set_reason(order.reason);
+  o.set_maker_amount(std::to_string(order.maker_amount));
+  o.set_taker_amount(std::to_string(order.taker_amount));
+  for (const auto& e : order.fills) *o.add_fills() = ToApiFill(e);
+  return o;
+}
+
+v1::Position ToApi(const domain::Position& position) {
+  v1::Position p;
+  p.set_mode(Text(domain::Name(position.mode)));
+  p.set_market_token_id(position.token_id);
+  p.set_outcome(position.outcome);
+  p.set_net_shares(FormatMicros(position.state.net_shares));
+  p.set_avg_price(FormatMicros(position.state.AvgPrice()));
+  p.set_cost_basis(FormatMicros(position.state.cost));
+  p.set_realized_pnl(FormatMicros(position.state.realized));
+  const domain::Marks& marks = position.marks;
+  if (marks.mark_price) p.set_mark_price(FormatMicros(*marks.mark_price));
+  if (marks.unrealized) p.set_unrealized_pnl(FormatMicros(*marks.unrealized));
+  if (marks.liquidation_value) p.set_liquidation_value(FormatMicros(*marks.liquidation_value));
+  return p;
+}
+
+v1::RunSummary ToApi(const domain::RunSummary& summary) {
+  v1::RunSummary s;
+  s.set_plan_id(summary.plan_id);
+  s.set_mode(Text(domain::Name(summary.mode)));
+  s.set_status(Text(domain::Name(summary.status)));
+  s.set_orders_placed(summary.orders_placed);
+  s.set_orders_filled(summary.orders_filled);
+  s.set_orders_partially_filled(summary.orders_partially_filled);
+  s.set_orders_open(summary.orders_open);
+  s.set_orders_rejected(summary.orders_rejected);
+  s.set_notional_bought(FormatMicros(summary.notional_bought));
+  s.set_notional_sold(FormatMicros(summary.notional_sold));
+  s.set_realized_pnl(FormatMicros(summary.realized_pnl));
+  for (const auto& p : summary.positions) *s.add_positions() = ToApi(p);
+  s.set_started_at(FormatRfc3339(summary.started_at));
+  if (summary.finished_at) s.set_finished_at(FormatRfc3339(*summary.finished_at));
+  s.set_error_message(summary.error_message);
+  for (const auto& o : summary.orders) *s.add_orders() = ToApi(o);
+  return s;
+}
+
+v1::Run ToApi(const domain::Run& run) {
+  v1::Run r;
+  r.set_plan_id(run.plan_id);
+  r.set_mode(Text(domain::Name(run.mode)));
+  r.set_status(Text(domain::Name(run.status)));
+  r.set_plan_hash(run.plan_hash);
+  r.set_started_at(FormatRfc3339(run.started_at));
+  if (run.finished_at) r.set_finished_at(FormatRfc3339(*run.finished_at));
+  r.set_error_message(run.error_message);
+  r.set_trade_count(run.trade_count);
+  if (run.summary) *r.mutable_summary() = ToApi(*run.summary);
+  return r;
+}
+
+v1::TickReport ToApi(const domain::TickReport& report) {
+  v1::TickReport t;
+  t.set_tick_id(report.tick_id);
+  t.set_skipped(report.skipped);
+  t.set_message(report.message);
+  t.set_orders_examined(report.orders_examined);
+  t.set_orders_filled(report.orders_filled);
+  t.set_orders_partially_filled(report.orders_partially_filled);
+  t.set_orders_expired(report.orders_expired);
+  t.set_orders_reconciled(report.orders_reconciled);
+  t.set_started_at(FormatRfc3339(report.started_at));
+  t.set_finished_at(FormatRfc3339(report.finished_at));
+  return t;
+}
+
+v1::Book ToApi(const domain::Book& book) {
+  v1::Book b;
+  b.set_market_token_id(book.token_id);
+  for (const auto& l : book.bids) {
+    auto* level = b.add_bids();
+    level->set_price(FormatMicros(l.price));
+    level->set_size(FormatMicros(l.size));
+  }
+  for (const auto& l : book.asks) {
+    auto* level = b.add_asks();
+    level->set_price(FormatMicros(l.price));
+    level->set_size(FormatMicros(l.size));
+  }
+  b.set_tick_size(FormatMicros(book.tick));
+  b.set_min_order_size(FormatMicros(book.min_order_size));
+  b.set_neg_risk(book.neg_risk);
+  if (auto v = book.BestBid()) b.set_best_bid(FormatMicros(*v));
+  if (auto v = book.BestAsk()) b.set_best_ask(FormatMicros(*v));
+  if (auto v = book.Midpoint()) b.set_midpoint(FormatMicros(*v));
+  b.set_timestamp(book.timestamp);
+  b.set_hash(book.hash);
+  return b;
+}
+
+v1::Account ToApi(const service::Account& account) {
+  v1::Account a;
+  a.set_signer_address(account.signer_address);
+  a.set_chain_id(account.chain_id);
+  a.set_policy_summary(account.policy_summary);
+  a.set_signer_endpoint(account.signer_endpoint);
+  return a;
+}
+
+v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation) {
+  v1::ValidatePlanResponse resp;
+  resp.set_valid(validation.valid());
+  resp.set_plan_id(validation.plan_id);
+  if (validation.mode) resp.set_mode(Text(domain::Name(*validation.mode)));
+  resp.set_trade_count(validation.trade_count);
+  for (const auto& v : validation.violations) {
+    auto* out = resp.add_violations();
+    out->set_path(v.path);
+    out->set_message(v.message);
+  }
+  return resp;
+}
+
+absl::StatusOr<std::optional<domain::Mode>> ModeFilter(const std::string& mode) {
+  if (mode.empty()) return std::optional<domain::Mode>();
+  std::optional<domain::Mode> m = domain::ParseMode(mode);
+  if (!m) return absl::InvalidArgumentError("mode must be \"paper\" or \"live\"");
+  return m;
+}
+
+absl::StatusOr<service::RunQuery> FromApi(const v1::ListRunsRequest& req) {
+  service::RunQuery q;
+  q.limit = req.limit();
+  if (auto mode = ModeFilter(req.mode()); mode.ok()) {
+    q.mode = *mode;
+  } else {
+    return mode.status();
+  }
+  return q;
+}
+
+absl::StatusOr<service::OrderQuery> FromApi(const v1::ListOrdersRequest& req) {
+  service::OrderQuery q;
+  q.plan_id = req.plan_id();
+  q.limit = req.limit();
+  if (!req.status().empty()) {
+    q.status = domain::ParseOrderStatus(req.status());
+    if (!q.status) {
+      std::vector<std::string> names;
+      for (domain::OrderStatus s : domain::kAllOrderStatuses) names.emplace_back(domain::Name(s));
+      std::sort(names.begin(), names.end());
+      return absl::InvalidArgumentError(absl::StrCat("status must be one of ",
+                                                     absl::StrJoin(names, ", "), "; got \"",
+                                                     req.status(), "\""));
+    }
+  }
+  if (auto mode = ModeFilter(req.mode()); mode.ok()) {
+    q.mode = *mode;
+  } else {
+    return mode.status();
+  }
+  return q;
+}
+
+}  // namespace betteroms::grpc_api

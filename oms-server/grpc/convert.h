@@ -1,0 +1,33 @@
+// Proto ↔ domain conversion for the OrderManager API. Decimals become strings, times RFC 3339,
+// enums their API names; request fields that do not parse are InvalidArgument naming the field.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "betteroms/v1/oms.pb.h"
+#include "oms-server/domain/book.h"
+#include "oms-server/domain/order.h"
+#include "oms-server/domain/positions.h"
+#include "oms-server/domain/run.h"
+#include "oms-server/service/oms_service.h"
+
+namespace betteroms::grpc_api {
+
+v1::Order ToApi(const domain::Order& order);
+v1::Position ToApi(const domain::Position& position);
+v1::RunSummary ToApi(const domain::RunSummary& summary);
+v1::Run ToApi(const domain::Run& run);
+v1::TickReport ToApi(const domain::TickReport& report);
+v1::Book ToApi(const domain::Book& book);
+v1::Account ToApi(const service::Account& account);
+v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation);
+
+// An optional mode filter: "" is none, else "paper" or "live".
+absl::StatusOr<std::optional<domain::Mode>> ModeFilter(const std::string& mode);
+absl::StatusOr<service::RunQuery> FromApi(const v1::ListRunsRequest& req);
+absl::StatusOr<service::OrderQuery> FromApi(const v1::ListOrdersRequest& req);
+
+}  // namespace betteroms::grpc_api

@@ -1,0 +1,174 @@
+#include "store/summary_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/decimal.h"
+#include "common/time.h"
+
+namespace betteroms::store {
+namespace {
+
+using nlohmann::json;
+
+json PositionJson(const domain::Position& p) {
+  json j = {{"mode", domain::Name(p.mode)},
+            {"marketTokenId", p.token_id},
+            {"outcome", p.outcome},
+            {"netShares", FormatMicros(p.state.net_shares)},
+            {"avgPrice", FormatMicros(p.state.AvgPrice())},
+            {"costBasis", FormatMicros(p.state.cost)},
+            {"realizedPnl", FormatMicros(p.state.realized)}};
+  if (p.marks.mark_price) j["markPrice"] = FormatMicros(*p.marks.mark_price);
+  if (p.marks.unrealized) j["unrealizedPnl"] = FormatMicros(*p.marks.unrealized);
+  if (p.marks.liquidation_value) {
+    j["liquidationValue"] = FormatMicros(*p.marks.liquidation_value);
+  }
+  return j;
+}
+
+// Reads the stored form back; the first problem wins.
+class Reader {
+ public:
+  explicit Reader(const json& j) : j_(j) {}
+
+  std::string Text(const char* key) {
+    auto it = j_.find(key);
+    if (it == j_.end()) return "";
+    if (!it->is_string()) {
+      Fail(key, "is not a string");
+      return "";
+    }
+    return it->get<std::string>();
+  }
+  int Int(const char* key) {
+    auto it = j_.find(key);
+    if (it == j_.end()) return 0;
+    if (!it->is_number_integer()) {
+      Fail(key, "is not an integer");
+      return 0;
+    }
+    return it->get<int>();
+  }
+  int64_t Micros(const char* key) { return OptMicros(key).value_or(0); }
+  std::optional<int64_t> OptMicros(const char* key) {
+    std::string text = Text(key);
+    if (text.empty()) return std::nullopt;
+    absl::StatusOr<int64_t> v = ParseMicros(text);
+    if (!v.ok()) {
+      Fail(key, std::string(v.status().message()));
+      return std::nullopt;
+    }
+    return *v;
+  }
+  std::optional<absl::Time> OptTime(const char* key) {
+    std::string text = Text(key);
+    if (text.empty()) return std::nullopt;
+    absl::StatusOr<absl::Time> t = ParseTime(text);
+    if (!t.ok()) {
+      Fail(key, std::string(t.status().message()));
+      return std::nullopt;
+    }
+    return *t;
+  }
+  template <typename E>
+  E Enum(const char* key, std::optional<E> (*parse)(std::string_view)) {
+    std::string text = Text(key);
+    std::optional<E> v = parse(text);
+    if (!v) {
+      Fail(key, absl::StrCat("unknown value \"", text, "\""));
+      return E{};
+    }
+    return *v;
+  }
+  absl::Status& status() { return status_; }
+
+ private:
+  void Fail(const char* key, const std::string& problem) {
+    if (status_.ok()) {
+      status_ = absl::InternalError(absl::StrCat("store: stored summary: ", key, ": ", problem));
+    }
+  }
+
+  const json& j_;
+  absl::Status status_;
+};
+
+}  // namespace
+
+std::string RunSummaryJson(const domain::RunSummary& s) {
+  json j = {{"planId", s.plan_id},
+            {"mode", domain::Name(s.mode)},
+            {"status", domain::Name(s.status)},
+            {"ordersPlaced", s.orders_placed},
+            {"ordersFilled", s.orders_filled},
+            {"ordersPartiallyFilled", s.orders_partially_filled},
+            {"ordersOpen", s.orders_open},
+            {"ordersRejected", s.orders_rejected},
+            {"notionalBought", FormatMicros(s.notional_bought)},
+            {"notionalSold", FormatMicros(s.notional_sold)},
+            {"realizedPnl", FormatMicros(s.realized_pnl)},
+            {"startedAt", FormatRfc3339(s.started_at)}};
+  json positions = json::array();
+  for (const domain::Position& p : s.positions) positions.push_back(PositionJson(p));
+  j["positions"] = std::move(positions);
+  if (s.finished_at) j["finishedAt"] = FormatRfc3339(*s.finished_at);
+  if (!s.error_message.empty()) j["errorMessage"] = s.error_message;
+  return j.dump();
+}
+
+absl::StatusOr<domain::RunSummary> ParseRunSummaryJson(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return absl::InternalError("store: stored summary is not a JSON object");
+  Reader r(j);
+  domain::RunSummary s;
+  s.plan_id = r.Text("planId");
+  s.mode = r.Enum("mode", &domain::ParseMode);
+  s.status = r.Enum("status", &domain::ParseRunStatus);
+  s.orders_placed = r.Int("ordersPlaced");
+  s.orders_filled = r.Int("ordersFilled");
+  s.orders_partially_filled = r.Int("ordersPartiallyFilled");
+  s.orders_open = r.Int("ordersOpen");
+  s.orders_rejected = r.Int("ordersRejected");
+  s.notional_bought = r.Micros("notionalBought");
+  s.notional_sold = r.Micros("notionalSold");
+  s.realized_pnl = r.Micros("realizedPnl");
+  s.started_at = r.OptTime("startedAt").value_or(absl::InfinitePast());
+  s.finished_at = r.OptTime("finishedAt");
+  s.error_message = r.Text("errorMessage");
+  if (auto it = j.find("positions"); it != j.end() && it->is_array()) {
+    for (const json& pj : *it) {
+      Reader p(pj);
+      domain::Position pos;
+      pos.mode = p.Enum("mode", &domain::ParseMode);
+      pos.token_id = p.Text("marketTokenId");
+      pos.outcome = p.Text("outcome");
+      pos.state.net_shares = p.Micros("netShares");
+      pos.state.cost = p.Micros("costBasis");
+      pos.state.realized = p.Micros("realizedPnl");
+      pos.marks.mark_price = p.OptMicros("markPrice");
+      pos.marks.unrealized = p.OptMicros("unrealizedPnl");
+      pos.marks.liquidation_value = p.OptMicros("liquidationValue");
+      if (!p.status().ok()) return p.status();
+      s.positions.push_back(std::move(pos));
+    }
+  }
+  if (!r.status().ok()) return r.status();
+  return s;
+}
+
+std::string TickReportJson(const domain::TickReport& t) {
+  json j = {{"tickId", t.tick_id},
+            {"skipped", t.skipped},
+            {"message", t.message},
+            {"ordersExamined", t.orders_examined},
+            {"ordersFilled", t.orders_filled},
+            {"ordersPartiallyFilled", t.orders_partially_filled},
+            {"ordersExpired", t.orders_expired},
+            {"ordersReconciled", t.orders_reconciled},
+            {"startedAt", FormatRfc3339(t.started_at)},
+            {"finishedAt", FormatRfc3339(t.finished_at)}};
+  return j.dump();
+}
+
+}  // namespace betteroms::store
