@@ -6,6 +6,8 @@
 
 #include "oms-server/service/oms_service.h"
 #include "store/runs_repo.h"
+#include "tests/fakes/fake_signer.h"
+#include "tests/support/call_context.h"
 #include "tests/support/pg_harness.h"
 #include "tests/support/plans.h"
 #include "tests/support/static_market.h"
@@ -285,6 +287,85 @@ TEST_F(ServiceTest, CancelOnlyTouchesRestingOrders) {
   EXPECT_THAT(service_->CancelOrder(s->orders[1].id),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("only resting")));
   EXPECT_THAT(service_->CancelOrder(999999), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(ServiceTest, ACancelThatLandsWhileATickReadsTheBooksIsNotOverwritten) {
+  auto s = service_->SubmitPlan(
+      PlanJson("race-cancel", {TradeJson("1001", "BUY", "LIMIT", "10",
+                                         R"(, "price": 0.45, "sizeUnit": "SHARES")")}),
+      false);
+  ASSERT_THAT(s, IsOk());
+  int64_t id = s->orders[0].id;
+  // The book now crosses the order; while the tick reads it, the trader cancels the order.
+  market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 100 * M}}));
+  market_.on_read = [&] {
+    market_.on_read = nullptr;
+    ASSERT_THAT(service_->CancelOrder(id), IsOk());
+  };
+  auto report = service_->RunTick();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->orders_filled, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'cancelled'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM executions"), 0);
+}
+
+TEST_F(ServiceTest, ARequestWhoseClientGaveUpWhileTheBooksWereReadCommitsNothing) {
+  test::ManualCallContext call;
+  market_.on_read = [&] { call.Cancel(); };
+  auto summary = service_->SubmitPlan(
+      PlanJson("gave-up", {TradeJson("1001", "BUY", "MARKET", "10")}), false, call);
+  EXPECT_THAT(summary, StatusIs(absl::StatusCode::kCancelled, HasSubstr("cancelled")));
+  EXPECT_EQ(Count("SELECT count(*) FROM execution_history"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM book_snapshots"), 0);
+  // Nothing was recorded, so the same plan runs normally once asked again.
+  market_.on_read = nullptr;
+  EXPECT_THAT(service_->SubmitPlan(
+                  PlanJson("gave-up", {TradeJson("1001", "BUY", "MARKET", "10")}), false),
+              IsOk());
+}
+
+TEST_F(ServiceTest, APassedDeadlineStopsARequestBeforeItStarts) {
+  test::ManualCallContext call;
+  call.SetDeadline(absl::Now() - absl::Seconds(1));
+  EXPECT_THAT(service_->SubmitPlan(PlanJson("late", {TradeJson("1001", "BUY", "MARKET", "10")}),
+                                   false, call),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_THAT(service_->RunTick(call), StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_THAT(service_->ListOrders({}, call), StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_EQ(market_.requests, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM execution_history"), 0);
+}
+
+TEST_F(ServiceTest, ACancelledTickWritesNoFillsAndReleasesItsLock) {
+  ASSERT_THAT(service_->SubmitPlan(PlanJson("tc", {TradeJson("1001", "BUY", "LIMIT", "10",
+                                                             R"(, "price": 0.45, "sizeUnit": "SHARES")")}),
+                                   false),
+              IsOk());
+  market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 100 * M}}));
+  test::ManualCallContext call;
+  market_.on_read = [&] { call.Cancel(); };
+  EXPECT_THAT(service_->RunTick(call), StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE liquidity = 'maker'"), 0);
+  market_.on_read = nullptr;
+  auto next = service_->RunTick();
+  ASSERT_THAT(next, IsOk());
+  EXPECT_FALSE(next->skipped);
+  EXPECT_EQ(next->orders_filled, 1);
+}
+
+TEST_F(ServiceTest, TheAccountComesFromTheSigner) {
+  EXPECT_THAT(service_->GetAccount(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("--signer-addr")));
+  test::FakeSigner signer;
+  OmsService with_signer(*pool_, market_, clock_, {domain::FillModel::kBook, &signer});
+  auto account = with_signer.GetAccount();
+  ASSERT_THAT(account, IsOk());
+  EXPECT_EQ(account->signer_address, signer.identity.address);
+  EXPECT_EQ(account->chain_id, 137u);
+  EXPECT_EQ(account->signer_endpoint, "fake-signer");
+  signer.fail_with = absl::UnavailableError("signer: connection refused");
+  EXPECT_THAT(with_signer.GetAccount(), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,6 +23,7 @@ class StaticMarketData : public market::MarketData {
   }
   absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
       const std::vector<std::string>& tokens) override {
+    if (on_read) on_read();  // outside the lock: it may Set() books
     std::lock_guard<std::mutex> lock(mu_);
     ++requests;
     std::map<std::string, domain::Book> out;
@@ -34,6 +36,9 @@ class StaticMarketData : public market::MarketData {
   }
   std::string Describe() const override { return "static"; }
   std::atomic<int> requests{0};
+  // Runs at every read, before the books are copied: lets a test act while a request is between
+  // its reads and its transaction.
+  std::function<void()> on_read;
 
  private:
   std::mutex mu_;
