@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "clients/omsctl/commands.h"
+#include "clients/omsctl/commands/commands.h"
+#include "clients/omsctl/rpc.h"
 
 namespace {
 
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
       "  omsctl runs show my-plan-1\n"
       "  omsctl -o json positions --mode paper");
   int exit_code = betteroms::omsctl::kOk;
-  betteroms::omsctl::AddCommands(app, options, exit_code);
+  betteroms::omsctl::Client client(options);
+  betteroms::omsctl::AddCommands(app, client, exit_code);
   try {
     std::vector<std::string> args = RewriteAlias(argc, argv);
     app.parse(args);

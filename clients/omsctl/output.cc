@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 
@@ -65,6 +66,15 @@ std::string ToJson(const google::protobuf::Message& m) {
   opts.always_print_primitive_fields = true;
   (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
   return out;
+}
+
+void Print(bool json, const google::protobuf::Message& message,
+           const std::function<std::string()>& text) {
+  if (json) {
+    std::cout << ToJson(message) << "\n";
+  } else {
+    std::cout << text();
+  }
 }
 
 std::string Dollars(const std::string& decimal) {

@@ -3,6 +3,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ class Table {
 
 // Proto JSON with the API's field names, indented.
 std::string ToJson(const google::protobuf::Message& m);
+
+// Writes `message` to stdout as proto JSON (one line break after it) when `json`, else the text
+// that `text` renders; every command prints its answer through here.
+void Print(bool json, const google::protobuf::Message& message,
+           const std::function<std::string()>& text);
 
 // "$1,234.50" from a decimal string ("1234.5"); "-$3.20" for negatives; "" stays "".
 std::string Dollars(const std::string& decimal);

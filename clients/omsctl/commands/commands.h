@@ -1,0 +1,24 @@
+// omsctl's commands, one file per noun: each Add*Command registers its subcommands on the app and
+// sets `exit_code` when one of them runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "clients/omsctl/rpc.h"
+
+namespace betteroms::omsctl {
+
+void AddPlanCommands(CLI::App& app, Client& client, int& exit_code);      // plan submit|validate
+void AddRunsCommands(CLI::App& app, Client& client, int& exit_code);      // runs list|show
+void AddOrdersCommands(CLI::App& app, Client& client, int& exit_code);    // orders list|cancel
+void AddPositionsCommand(CLI::App& app, Client& client, int& exit_code);  // positions
+void AddBookCommand(CLI::App& app, Client& client, int& exit_code);       // book TOKEN
+void AddTickCommand(CLI::App& app, Client& client, int& exit_code);       // tick
+void AddAccountCommand(CLI::App& app, Client& client, int& exit_code);    // account
+void AddHealthCommand(CLI::App& app, Client& client, int& exit_code);     // health
+void AddApiCommand(CLI::App& app, Client& client, int& exit_code);        // api METHOD [JSON|-]
+
+// Every command above, in the order --help lists them.
+void AddCommands(CLI::App& app, Client& client, int& exit_code);
+
+}  // namespace betteroms::omsctl

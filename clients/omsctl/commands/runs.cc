@@ -1,0 +1,70 @@
+// runs list|show: the plans that ran, newest first, and one run's summary.
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "clients/omsctl/commands/commands.h"
+#include "clients/omsctl/output.h"
+#include "clients/omsctl/views.h"
+
+namespace betteroms::omsctl {
+namespace {
+
+using v1::OrderManager;
+
+std::string RunsTable(const v1::ListRunsResponse& resp) {
+  Table t({"PLAN", "MODE", "STATUS", "TRADES", "STARTED", "FINISHED", "ERROR"});
+  for (const auto& r : resp.runs()) {
+    t.Add({r.plan_id(), r.mode(), Colour(r.status(), r.status()), std::to_string(r.trade_count()),
+           r.started_at(), OrDash(r.finished_at()), r.error_message().substr(0, 60)});
+  }
+  return t.Render({3});
+}
+
+// A run without a summary (it failed, or is still running) shows its own fields.
+std::string RunText(const v1::Run& run) {
+  if (run.has_summary()) return SummaryText(run.summary());
+  std::ostringstream out;
+  out << Bold("Run " + run.plan_id()) << "  " << run.mode() << "  "
+      << Colour(run.status(), run.status()) << "  " << run.started_at()
+      << (run.finished_at().empty() ? "" : " → " + run.finished_at()) << "\n"
+      << "Trades: " << run.trade_count() << "\n";
+  if (!run.error_message().empty()) out << "error: " << run.error_message() << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+void AddRunsCommands(CLI::App& app, Client& client, int& exit_code) {
+  CLI::App* runs = app.add_subcommand("runs", "list runs or show one");
+  runs->require_subcommand(1);
+
+  auto limit = std::make_shared<int>(50);
+  auto mode = std::make_shared<std::string>();
+  CLI::App* list = runs->add_subcommand("list", "newest runs first");
+  list->add_option("--limit", *limit, "at most this many")->capture_default_str();
+  list->add_option("--mode", *mode, "paper or live")->check(CLI::IsMember({"paper", "live"}));
+  list->callback([&client, &exit_code, limit, mode] {
+    v1::ListRunsRequest req;
+    req.set_limit(*limit);
+    req.set_mode(*mode);
+    v1::ListRunsResponse resp;
+    if (!client.Call(&OrderManager::Stub::ListRuns, req, &resp, exit_code)) return;
+    Print(client.json(), resp, [&resp] { return RunsTable(resp); });
+    exit_code = kOk;
+  });
+
+  auto plan_id = std::make_shared<std::string>();
+  CLI::App* show = runs->add_subcommand("show", "one run with its summary");
+  show->add_option("plan_id", *plan_id, "the planId")->required();
+  show->callback([&client, &exit_code, plan_id] {
+    v1::GetRunRequest req;
+    req.set_plan_id(*plan_id);
+    v1::Run resp;
+    if (!client.Call(&OrderManager::Stub::GetRun, req, &resp, exit_code)) return;
+    Print(client.json(), resp, [&resp] { return RunText(resp); });
+    exit_code = kOk;
+  });
+}
+
+}  // namespace betteroms::omsctl

@@ -1,0 +1,22 @@
+// How the API's messages look to a person: the tables and summaries that several commands share.
+#pragma once
+
+#include <string>
+
+#include "betteroms/v1/oms.pb.h"
+
+namespace betteroms::omsctl {
+
+// "-" for an empty cell, so columns stay readable.
+std::string OrDash(const std::string& s);
+
+std::string PositionsTable(const google::protobuf::RepeatedPtrField<v1::Position>& positions);
+
+// Orders with their refusal reasons below the table; `with_plan` adds a PLAN column.
+std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders,
+                        bool with_plan);
+
+// A run's headline, counts, money and its orders and positions.
+std::string SummaryText(const v1::RunSummary& summary);
+
+}  // namespace betteroms::omsctl
