@@ -224,9 +224,18 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
                                                           const crypto::Word& nonce,
                                                           const std::string& caller) {
   if (chain_id != policy_.chain_id) {
-    return policy::Refusal{
+    policy::Refusal refusal{
         policy::Rule::kChainId,
         absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id)};
+    if (audit_ != nullptr) {  // a refusal is a decision too
+      (void)audit_->Append({{"time", FormatRfc3339(clock_.Now())},
+                            {"caller", caller},
+                            {"kind", "clob_auth"},
+                            {"chain_id", chain_id},
+                            {"decision", "refused"},
+                            {"rule", std::string(policy::RuleId(refusal.rule))}});
+    }
+    return refusal;
   }
   if (timestamp.empty() || timestamp.size() > 12 ||
       timestamp.find_first_not_of("0123456789") != std::string::npos) {

@@ -10,6 +10,7 @@
 
 #include "betteroms/signer/v1/signer.grpc.pb.h"
 #include "common/hex.h"
+#include "signer/audit/audit_log.h"
 #include "signer/grpc/convert.h"
 #include "signer/grpc/signer_service.h"
 #include "signer/policy/policy.h"
@@ -253,6 +254,27 @@ TEST_F(SignerServiceTest, ASignedOrderOrAMalformedOneHasNoRefusalTrailer) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("order.maker"));
   EXPECT_EQ(Trailer(ctx), std::nullopt);
+}
+
+TEST(PolicyRefusal, ARefusedClobAuthIsAuditedWithItsRuleId) {
+  test::TempDir dir;
+  test::ManualClock clock;
+  clock.Set(absl::FromUnixSeconds(1'800'000'000));
+  auto audit = audit::AuditLog::Open(dir.File("audit.jsonl"));
+  ASSERT_THAT(audit, IsOk());
+  auto bytes = *FromHex(kKeyHex);
+  auto core = SigningCore::Create(*key::SecretKey::FromBytes(bytes.data(), bytes.size()),
+                                  policy::RefuseAll(), dir.File("state"), audit->get(), clock);
+  ASSERT_THAT(core, IsOk());
+  auto outcome = (*core)->SignClobAuth(80002, "1800000000", crypto::Word{}, "client-A");
+  ASSERT_THAT(outcome, IsOk());
+  const auto* refusal = std::get_if<policy::Refusal>(&*outcome);
+  ASSERT_NE(refusal, nullptr);
+  EXPECT_EQ(refusal->rule, policy::Rule::kChainId);
+  core->reset();
+  audit->reset();
+  std::string text = test::ReadTextFileForTest(dir.File("audit.jsonl"));
+  EXPECT_THAT(text, HasSubstr("\"decision\":\"refused\",\"rule\":\"chain_id\""));
 }
 
 TEST_F(SignerServiceTest, ClobAuthForAnotherChainIsRefusedByChainId) {
