@@ -84,7 +84,7 @@ bool SigningCore::TakeRateToken() {
 
 void SigningCore::Audit(const std::string& caller, const SignRequest& request,
                         const std::string& order_hash, const policy::OrderFacts& facts,
-                        const std::string& decision, const std::string& rule) {
+                        absl::string_view decision, absl::string_view rule) {
   if (audit_ == nullptr) return;
   nlohmann::ordered_json rec = {{"time", FormatRfc3339(clock_.Now())},
                                 {"caller", caller},
@@ -96,27 +96,41 @@ void SigningCore::Audit(const std::string& caller, const SignRequest& request,
                                 {"side", facts.buy ? "BUY" : "SELL"},
                                 {"price", FormatMicros(facts.price)},
                                 {"notional", FormatMicros(facts.notional)},
-                                {"decision", decision},
-                                {"rule", rule}};
+                                {"decision", std::string(decision)},
+                                {"rule", std::string(rule)}};
   (void)audit_->Append(std::move(rec));
 }
 
-absl::StatusOr<SignResult> SigningCore::SignOrder(const SignRequest& request,
-                                                  const std::string& caller) {
-  OMS_ASSIGN_OR_RETURN(Decision decision, Decide(request, caller));
-  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(decision.ticket));
-  return decision.result;
+policy::Refusal SigningCore::Refused(const std::string& caller, const SignRequest& request,
+                                     const std::string& order_hash, const policy::OrderFacts& facts,
+                                     policy::Refusal refusal) {
+  Audit(caller, request, order_hash, facts, "refused", policy::RuleId(refusal.rule));
+  return refusal;
+}
+
+absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
+                                                   const std::string& caller) {
+  OMS_ASSIGN_OR_RETURN(auto decision, Decide(request, caller));
+  if (auto* refusal = std::get_if<policy::Refusal>(&decision)) return *refusal;
+  Decision& decided = std::get<Decision>(decision);
+  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(decided.ticket));
+  return std::move(decided.result);
 }
 
 void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& caller,
-                                 std::function<void(absl::StatusOr<SignResult>)> done) {
-  absl::StatusOr<Decision> decision = Decide(request, caller);
+                                 std::function<void(absl::StatusOr<SignOutcome>)> done) {
+  absl::StatusOr<std::variant<Decision, policy::Refusal>> decision = Decide(request, caller);
   if (!decision.ok()) {
     done(decision.status());
     return;
   }
-  ledger_->WhenDurable(decision->ticket, [result = std::move(decision->result),
-                                          done = std::move(done)](absl::Status durable) {
+  if (auto* refusal = std::get_if<policy::Refusal>(&*decision)) {
+    done(std::move(*refusal));
+    return;
+  }
+  Decision& decided = std::get<Decision>(*decision);
+  ledger_->WhenDurable(decided.ticket, [result = std::move(decided.result),
+                                        done = std::move(done)](absl::Status durable) {
     if (durable.ok()) {
       done(result);
     } else {
@@ -125,8 +139,8 @@ void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& 
   });
 }
 
-absl::StatusOr<SigningCore::Decision> SigningCore::Decide(const SignRequest& request,
-                                                          const std::string& caller) {
+absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore::Decide(
+    const SignRequest& request, const std::string& caller) {
   policy::OrderFacts facts;
   facts.chain_id = request.chain_id;
   facts.exchange = request.exchange;
@@ -156,10 +170,10 @@ absl::StatusOr<SigningCore::Decision> SigningCore::Decide(const SignRequest& req
   }
   // Only POLY_1271 orders name a signer other than the key (the deposit wallet it controls).
   if (request.order.signature_type != 3 && request.order.signer != key_address_) {
-    Audit(caller, request, order_hash, facts, "refused", "signer_is_key");
-    return absl::PermissionDeniedError(absl::StrCat("order signer ",
-                                                    crypto::ChecksumAddress(request.order.signer),
-                                                    " is not this key's address ", address_));
+    return Refused(caller, request, order_hash, facts,
+                   {policy::Rule::kSignerIsKey,
+                    absl::StrCat("order signer ", crypto::ChecksumAddress(request.order.signer),
+                                 " is not this key's address ", address_)});
   }
 
   std::unique_lock<std::mutex> lock(mu_);
@@ -175,17 +189,14 @@ absl::StatusOr<SigningCore::Decision> SigningCore::Decide(const SignRequest& req
     return Decision{{digest, *FromHex(known->second.signature), true}, known->second.ticket};
   }
   std::string day = UtcDay(clock_.Now());
-  absl::Status allowed = policy::Check(policy_, facts, daily_[day]);
-  if (!allowed.ok()) {
-    std::string rule(allowed.message().substr(12, allowed.message().find(':') - 12));
-    Audit(caller, request, order_hash, facts, "refused", rule);
-    return allowed;
+  if (std::optional<policy::Refusal> refusal = policy::Check(policy_, facts, daily_[day])) {
+    return Refused(caller, request, order_hash, facts, std::move(*refusal));
   }
   if (!TakeRateToken()) {
-    Audit(caller, request, order_hash, facts, "refused", "max_signs_per_second");
-    return absl::ResourceExhaustedError(absl::StrCat("policy rule max_signs_per_second: more than ",
-                                                     *policy_.max_signs_per_second,
-                                                     " signatures per second"));
+    return Refused(
+        caller, request, order_hash, facts,
+        {policy::Rule::kMaxSignsPerSecond,
+         absl::StrCat("more than ", *policy_.max_signs_per_second, " signatures per second")});
   }
   SignResult result{digest, {}, false};
   if (request.order.signature_type == 3) {
@@ -208,13 +219,23 @@ absl::StatusOr<SigningCore::Decision> SigningCore::Decide(const SignRequest& req
   return Decision{std::move(result), ticket};
 }
 
-absl::StatusOr<crypto::Signature> SigningCore::SignClobAuth(uint64_t chain_id,
-                                                            const std::string& timestamp,
-                                                            const crypto::Word& nonce,
-                                                            const std::string& caller) {
+absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
+                                                          const std::string& timestamp,
+                                                          const crypto::Word& nonce,
+                                                          const std::string& caller) {
   if (chain_id != policy_.chain_id) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "policy rule chain_id: chain ", chain_id, " is not the policy's chain ", policy_.chain_id));
+    policy::Refusal refusal{
+        policy::Rule::kChainId,
+        absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id)};
+    if (audit_ != nullptr) {  // a refusal is a decision too
+      (void)audit_->Append({{"time", FormatRfc3339(clock_.Now())},
+                            {"caller", caller},
+                            {"kind", "clob_auth"},
+                            {"chain_id", chain_id},
+                            {"decision", "refused"},
+                            {"rule", std::string(policy::RuleId(refusal.rule))}});
+    }
+    return refusal;
   }
   if (timestamp.empty() || timestamp.size() > 12 ||
       timestamp.find_first_not_of("0123456789") != std::string::npos) {

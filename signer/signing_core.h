@@ -1,5 +1,5 @@
 // The signer's decisions, apart from gRPC: typed order in, policy and intent checks, durable
-// records, signature out. Every decision is audited.
+// records, signature or policy refusal out. Every decision is audited.
 #pragma once
 
 #include <secp256k1.h>
@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -36,6 +37,10 @@ struct SignResult {
   bool replayed = false;           // the intent had signed this very order before
 };
 
+// A well-formed request ends in a signature or in a policy refusal; both are answers, not errors.
+using SignOutcome = std::variant<SignResult, policy::Refusal>;
+using ClobAuthOutcome = std::variant<crypto::Signature, policy::Refusal>;
+
 class SigningCore {
  public:
   // `state_dir` holds the intent and daily-notional ledger (created if missing); `audit` may be
@@ -51,20 +56,22 @@ class SigningCore {
   uint64_t chain_id() const { return policy_.chain_id; }
   std::string PolicySummary() const { return policy_.Summary(); }
 
-  // Signs one order for one intent. InvalidArgument for malformed orders; AlreadyExists when the
-  // intent signed a different order; PermissionDenied for a policy refusal (rule and numbers);
-  // ResourceExhausted above the signing rate. A signature is released only once its ledger record
-  // is on disk, so a restart can neither re-sign the intent differently nor forget the day's total.
-  absl::StatusOr<SignResult> SignOrder(const SignRequest& request, const std::string& caller);
+  // Signs one order for one intent, or refuses it by a policy rule (signing faster than
+  // max_signs_per_second is a refusal too). InvalidArgument for malformed orders; AlreadyExists
+  // when the intent signed a different order; FailedPrecondition when the ledger cannot be
+  // written. A signature is released only once its ledger record is on disk, so a restart can
+  // neither re-sign the intent differently nor forget the day's total.
+  absl::StatusOr<SignOutcome> SignOrder(const SignRequest& request, const std::string& caller);
   // The same, without blocking: `done` runs once the outcome is final (on the ledger's thread
   // when it had to wait for the disk).
   void SignOrderAsync(const SignRequest& request, const std::string& caller,
-                      std::function<void(absl::StatusOr<SignResult>)> done);
+                      std::function<void(absl::StatusOr<SignOutcome>)> done);
 
-  // The L1 ClobAuth signature for this key.
-  absl::StatusOr<crypto::Signature> SignClobAuth(uint64_t chain_id, const std::string& timestamp,
-                                                 const crypto::Word& nonce,
-                                                 const std::string& caller);
+  // The L1 ClobAuth signature for this key; refused (chain_id) for another chain than the
+  // policy's. InvalidArgument for a timestamp that is not decimal unix seconds.
+  absl::StatusOr<ClobAuthOutcome> SignClobAuth(uint64_t chain_id, const std::string& timestamp,
+                                               const crypto::Word& nonce,
+                                               const std::string& caller);
 
  private:
   struct Signed {
@@ -79,10 +86,15 @@ class SigningCore {
   };
   SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit,
               const Clock& clock);
-  absl::StatusOr<Decision> Decide(const SignRequest& request, const std::string& caller);
+  absl::StatusOr<std::variant<Decision, policy::Refusal>> Decide(const SignRequest& request,
+                                                                 const std::string& caller);
   bool TakeRateToken();
   void Audit(const std::string& caller, const SignRequest& request, const std::string& order_hash,
-             const policy::OrderFacts& facts, const std::string& decision, const std::string& rule);
+             const policy::OrderFacts& facts, absl::string_view decision, absl::string_view rule);
+  // Audits a refusal and hands it back.
+  policy::Refusal Refused(const std::string& caller, const SignRequest& request,
+                          const std::string& order_hash, const policy::OrderFacts& facts,
+                          policy::Refusal refusal);
 
   key::SecretKey key_;
   policy::Policy policy_;

@@ -13,9 +13,7 @@
 namespace betteroms::policy {
 namespace {
 
-absl::Status Refuse(std::string_view rule, const std::string& why) {
-  return absl::PermissionDeniedError(absl::StrCat("policy rule ", std::string(rule), ": ", why));
-}
+Refusal Refuse(Rule rule, std::string why) { return Refusal{rule, std::move(why)}; }
 
 std::string Usd(int64_t micros) { return FormatMicrosFixed(micros, 2); }
 
@@ -68,6 +66,34 @@ int64_t ToInt64(const crypto::Word& w) {
 }
 
 }  // namespace
+
+absl::string_view RuleId(Rule rule) {
+  switch (rule) {
+    case Rule::kChainId:
+      return "chain_id";
+    case Rule::kExchanges:
+      return "exchanges";
+    case Rule::kMakers:
+      return "makers";
+    case Rule::kSigners:
+      return "signers";
+    case Rule::kSignatureTypes:
+      return "signature_types";
+    case Rule::kTokens:
+      return "tokens";
+    case Rule::kPriceBand:
+      return "price_band";
+    case Rule::kMaxOrderNotional:
+      return "max_order_notional";
+    case Rule::kMaxDailyNotional:
+      return "max_daily_notional";
+    case Rule::kMaxSignsPerSecond:
+      return "max_signs_per_second";
+    case Rule::kSignerIsKey:
+      return "signer_is_key";
+  }
+  return "unknown";  // unreachable: every enumerator is listed above
+}
 
 std::string Policy::Summary() const {
   std::vector<std::string> names;
@@ -191,47 +217,47 @@ absl::Status DeriveEconomics(const crypto::OrderV2& order, OrderFacts& facts) {
   return absl::OkStatus();
 }
 
-absl::Status Check(const Policy& p, const OrderFacts& f, int64_t spent_today) {
+std::optional<Refusal> Check(const Policy& p, const OrderFacts& f, int64_t spent_today) {
   if (f.chain_id != p.chain_id) {
-    return Refuse("chain_id",
+    return Refuse(Rule::kChainId,
                   absl::StrCat("chain ", f.chain_id, " is not the policy's chain ", p.chain_id));
   }
   if (p.exchanges.count(f.exchange) == 0) {
-    return Refuse("exchanges",
+    return Refuse(Rule::kExchanges,
                   absl::StrCat("exchange ", crypto::ExchangeName(f.exchange), " is not allowed"));
   }
   if (p.makers.count(f.maker) == 0) {
-    return Refuse("makers",
+    return Refuse(Rule::kMakers,
                   absl::StrCat("maker ", crypto::ChecksumAddress(f.maker), " is not allowed"));
   }
   if (p.signers.count(f.signer) == 0) {
-    return Refuse("signers",
+    return Refuse(Rule::kSigners,
                   absl::StrCat("signer ", crypto::ChecksumAddress(f.signer), " is not allowed"));
   }
   if (p.signature_types.count(f.signature_type) == 0) {
-    return Refuse("signature_types",
+    return Refuse(Rule::kSignatureTypes,
                   absl::StrCat("signature type ", f.signature_type, " is not allowed"));
   }
   if (!p.tokens.empty() && p.tokens.count(f.token_id) == 0) {
-    return Refuse("tokens", absl::StrCat("token ", f.token_id, " is not on the allow-list"));
+    return Refuse(Rule::kTokens, absl::StrCat("token ", f.token_id, " is not on the allow-list"));
   }
   if (f.price < p.min_price || f.price > p.max_price) {
-    return Refuse("price_band",
+    return Refuse(Rule::kPriceBand,
                   absl::StrCat("price ", FormatMicros(f.price), " is outside ",
                                FormatMicros(p.min_price), "-", FormatMicros(p.max_price)));
   }
   if (p.max_order_notional && f.notional > *p.max_order_notional) {
-    return Refuse("max_order_notional",
+    return Refuse(Rule::kMaxOrderNotional,
                   absl::StrCat("order notional ", Usd(f.notional), " exceeds max_order_notional ",
                                Usd(*p.max_order_notional)));
   }
   if (p.max_daily_notional && spent_today + f.notional > *p.max_daily_notional) {
     return Refuse(
-        "max_daily_notional",
+        Rule::kMaxDailyNotional,
         absl::StrCat("order notional ", Usd(f.notional), " on top of ", Usd(spent_today),
                      " signed today exceeds max_daily_notional ", Usd(*p.max_daily_notional)));
   }
-  return absl::OkStatus();
+  return std::nullopt;
 }
 
 }  // namespace betteroms::policy

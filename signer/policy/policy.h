@@ -1,5 +1,5 @@
 // The signer's policy: what it will sign, checked against the order's own typed fields. A refusal
-// is PermissionDenied naming the rule and the numbers.
+// is a value, {rule, message}, never an error text somebody must parse back.
 //
 // Policy file (JSON; every field but chain_id optional, unknown fields refused):
 //   {
@@ -22,9 +22,37 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "signer/crypto/eip712.h"
 
 namespace betteroms::policy {
+
+// Every rule the signer may refuse an order under. The ids (RuleId) are the policy file's field
+// names, plus signer_is_key (an order signer other than the key needs POLY_1271); they appear in
+// the audit log and on the wire, so they never change.
+enum class Rule {
+  kChainId,
+  kExchanges,
+  kMakers,
+  kSigners,
+  kSignatureTypes,
+  kTokens,
+  kPriceBand,
+  kMaxOrderNotional,
+  kMaxDailyNotional,
+  kMaxSignsPerSecond,
+  kSignerIsKey,
+};
+
+// The stable id of `rule`, e.g. "max_order_notional".
+absl::string_view RuleId(Rule rule);
+
+// A decision not to sign: the rule that refused and a sentence with the numbers
+// ("order notional 1500.00 exceeds max_order_notional 1000.00"), without the rule's id.
+struct Refusal {
+  Rule rule;
+  std::string message;
+};
 
 struct Policy {
   uint64_t chain_id = 137;
@@ -64,7 +92,8 @@ Policy RefuseAll();
 // Derives notional and price from an order's amounts. InvalidArgument for zero or absurd amounts.
 absl::Status DeriveEconomics(const crypto::OrderV2& order, OrderFacts& facts);
 
-// Checks every rule but the rate. `spent_today` is the notional already signed this UTC day.
-absl::Status Check(const Policy& policy, const OrderFacts& facts, int64_t spent_today);
+// Checks every rule but the rate, in a fixed order; the first rule that refuses is returned,
+// nullopt when the order is allowed. `spent_today` is the notional already signed this UTC day.
+std::optional<Refusal> Check(const Policy& policy, const OrderFacts& facts, int64_t spent_today);
 
 }  // namespace betteroms::policy

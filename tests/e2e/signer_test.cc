@@ -1,5 +1,6 @@
 // oms-signer as a process: transports and their refusals, start-up refusals, the audit tool, and
 // the OMS reaching it over mTLS.
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -10,9 +11,13 @@
 #include "common/hex.h"
 #include "signer/key/keystore.h"
 #include "tests/support/stack.h"
+#include "tests/support/status_matchers.h"
 
 namespace betteroms::test {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kKeyHex[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 constexpr char kAddress[] = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
@@ -107,7 +112,7 @@ TEST(SignerProcess, MtlsServesThePinnedClientOnly) {
   grpc::Status ok = Identity(*signer.Stub("certs", "oms"), &id);
   ASSERT_TRUE(ok.ok()) << ok.error_message();
   EXPECT_EQ(id.address(), kAddress);
-  EXPECT_NE(id.policy_summary().find("max order 100.00 USDC"), std::string::npos);
+  EXPECT_THAT(id.policy_summary(), HasSubstr("max order 100.00 USDC"));
 
   EXPECT_EQ(Identity(*signer.Stub("certs", ""), &id).error_code(), grpc::StatusCode::UNAVAILABLE)
       << "no client certificate";
@@ -116,7 +121,7 @@ TEST(SignerProcess, MtlsServesThePinnedClientOnly) {
       << "a certificate from another CA";
   grpc::Status unpinned = Identity(*signer.Stub("certs", "intruder"), &id);
   EXPECT_EQ(unpinned.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_NE(unpinned.error_message().find("is not pinned"), std::string::npos);
+  EXPECT_THAT(unpinned.error_message(), HasSubstr("is not pinned"));
 }
 
 TEST(SignerProcess, SignsWithinPolicyAndAuditsEveryDecision) {
@@ -137,21 +142,30 @@ TEST(SignerProcess, SignsWithinPolicyAndAuditsEveryDecision) {
     EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     EXPECT_EQ(
         st.error_message(),
-        "policy rule max_order_notional: order notional 150.00 exceeds max_order_notional 100.00");
+        "policy: max_order_notional: order notional 150.00 exceeds max_order_notional 100.00");
+    // The rule as data, for programs: a PolicyRefusal in the trailer.
+    auto trailers = ctx.GetServerTrailingMetadata();
+    auto it = trailers.find("betteroms-policy-refusal-bin");
+    ASSERT_NE(it, trailers.end());
+    signer::v1::PolicyRefusal refusal;
+    ASSERT_TRUE(refusal.ParseFromArray(it->second.data(), static_cast<int>(it->second.size())));
+    EXPECT_EQ(refusal.rule(), "max_order_notional");
+    EXPECT_EQ(refusal.message(), "order notional 150.00 exceeds max_order_notional 100.00");
   }
   CommandResult verify = RunCommand({OmsSignerBin(), "audit", "verify", dir.File("audit.jsonl")});
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
-  EXPECT_NE(verify.out.find("2 lines, chain intact"), std::string::npos) << verify.out;
+  EXPECT_THAT(verify.out, HasSubstr("2 lines, chain intact"));
   std::string audit = ReadTextFileForTest(dir.File("audit.jsonl"));
-  EXPECT_NE(audit.find("/CN=oms sha256:"), std::string::npos) << audit;  // the caller's certificate
-  EXPECT_EQ(audit.find(kKeyHex), std::string::npos);
+  EXPECT_THAT(audit, HasSubstr("/CN=oms sha256:"));  // the caller's certificate
+  EXPECT_THAT(audit, HasSubstr("\"rule\":\"max_order_notional\""));
+  EXPECT_THAT(audit, Not(HasSubstr(kKeyHex)));
   // Tampering is reported, with a non-zero exit.
   std::string tampered = audit;
   tampered.replace(tampered.find("\"signed\""), 8, "\"SIGNED\"");
   dir.Write("tampered.jsonl", tampered);
   CommandResult bad = RunCommand({OmsSignerBin(), "audit", "verify", dir.File("tampered.jsonl")});
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.err.find("line 1 was edited"), std::string::npos) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr("line 1 was edited"));
 }
 
 TEST(SignerProcess, RefusesAWrongKeystorePasswordAndAnUnexpectedAddress) {
@@ -164,17 +178,47 @@ TEST(SignerProcess, RefusesAWrongKeystorePasswordAndAnUnexpectedAddress) {
       RunCommand({OmsSignerBin(), "--keystore", dir.File("ks.json"), "--password-file",
                   dir.File("wrong.pw"), "--listen", "127.0.0.1:0", "--insecure-loopback"});
   EXPECT_EQ(wrong.exit_code, 1);
-  EXPECT_NE(wrong.err.find("wrong password"), std::string::npos) << wrong.err;
+  EXPECT_THAT(wrong.err, HasSubstr("wrong password"));
   CommandResult other = RunCommand({OmsSignerBin(), "--keystore", dir.File("ks.json"),
                                     "--password-file", dir.File("right.pw"), "--expect-address",
                                     kAddress, "--listen", "127.0.0.1:0", "--insecure-loopback"});
   EXPECT_EQ(other.exit_code, 1);
-  EXPECT_NE(other.err.find("is not the expected " + std::string(kAddress)), std::string::npos)
-      << other.err;
+  EXPECT_THAT(other.err, HasSubstr("is not the expected " + std::string(kAddress)));
   CommandResult no_transport = RunCommand(
       {OmsSignerBin(), "--keystore", dir.File("ks.json"), "--password-file", dir.File("right.pw")});
   EXPECT_EQ(no_transport.exit_code, 1);
-  EXPECT_NE(no_transport.err.find("no transport"), std::string::npos) << no_transport.err;
+  EXPECT_THAT(no_transport.err, HasSubstr("no transport"));
+}
+
+TEST(SignerProcess, AMissingOrEmptyTlsFileStopsStartUpNamingTheFlagAndPath) {
+  TempDir dir;
+  RunCommand({CertsScript(), dir.File("certs")});
+  dir.Write("key", kKeyHex, 0600);
+  dir.Write("empty.pem", "");
+  auto start = [&](const std::string& cert, const std::string& key, const std::string& ca) {
+    return RunCommand({OmsSignerBin(), "--key-file", dir.File("key"), "--listen", "127.0.0.1:0",
+                       "--tls-cert", cert, "--tls-key", key, "--client-ca", ca});
+  };
+  std::string cert = dir.File("certs/signer.pem");
+  std::string key = dir.File("certs/signer.key");
+  std::string ca = dir.File("certs/ca.pem");
+  std::string missing = dir.File("certs/missing.pem");
+  CommandResult no_cert = start(missing, key, ca);
+  EXPECT_EQ(no_cert.exit_code, 1);
+  EXPECT_THAT(no_cert.err, HasSubstr("--tls-cert: "));
+  EXPECT_THAT(no_cert.err, HasSubstr(missing));
+  EXPECT_THAT(no_cert.err, HasSubstr("No such file or directory"));
+  CommandResult empty_key = start(cert, dir.File("empty.pem"), ca);
+  EXPECT_EQ(empty_key.exit_code, 1);
+  EXPECT_THAT(empty_key.err, HasSubstr("--tls-key: " + dir.File("empty.pem") + " is empty"));
+  CommandResult no_ca = start(cert, key, missing);
+  EXPECT_EQ(no_ca.exit_code, 1);
+  EXPECT_THAT(no_ca.err, HasSubstr("--client-ca: "));
+  EXPECT_THAT(no_ca.err, HasSubstr(missing));
+  CommandResult public_bind = RunCommand({OmsSignerBin(), "--key-file", dir.File("key"), "--listen",
+                                          "127.evil.com:0", "--insecure-loopback"});
+  EXPECT_EQ(public_bind.exit_code, 1);
+  EXPECT_THAT(public_bind.err, HasSubstr("--insecure-loopback allows loopback addresses only"));
 }
 
 TEST(SignerProcess, ServesAUnixSocketOnlyItsOwnerCanOpen) {
@@ -212,14 +256,14 @@ TEST(SignerProcess, TheOmsShowsTheAccountThroughTheSigner) {
   ASSERT_TRUE(stack.ok()) << stack.error();
   CommandResult r = stack.Omsctl({"account"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find(kAddress), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("137 (Polygon)"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(kAddress));
+  EXPECT_THAT(r.out, HasSubstr("137 (Polygon)"));
 
   Stack without;
   ASSERT_TRUE(without.ok()) << without.error();
   CommandResult none = without.Omsctl({"account"});
   EXPECT_EQ(none.exit_code, 1);
-  EXPECT_NE(none.err.find("no signer is configured"), std::string::npos) << none.err;
+  EXPECT_THAT(none.err, HasSubstr("no signer is configured"));
 }
 
 }  // namespace

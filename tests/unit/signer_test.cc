@@ -1,20 +1,66 @@
 // The signer's decisions: policy rules, one intent one order, the daily cap and the intent record
 // across restarts, the audit chain, keystores.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <variant>
 
 #include "common/hex.h"
 #include "signer/audit/audit_log.h"
 #include "signer/crypto/ecdsa.h"
+#include "signer/identity.h"
 #include "signer/key/keystore.h"
-#include "signer/signer_service.h"
 #include "signer/signing_core.h"
 #include "tests/support/process.h"
 #include "tests/support/static_market.h"
+#include "tests/support/status_matchers.h"
 
 namespace betteroms::signer {
 namespace {
+
+using ::betteroms::test::IsOk;
+using ::betteroms::test::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The outcome signed, with `result_matcher` on its SignResult.
+MATCHER_P(IsSignedWith, result_matcher, "is signed") {
+  if (!arg.ok()) {
+    *result_listener << "whose status is " << arg.status();
+    return false;
+  }
+  if (const auto* refusal = std::get_if<policy::Refusal>(&*arg)) {
+    *result_listener << "refused by " << policy::RuleId(refusal->rule) << ": " << refusal->message;
+    return false;
+  }
+  return ::testing::ExplainMatchResult(result_matcher, std::get<SignResult>(*arg), result_listener);
+}
+MATCHER(IsSigned, "is signed") {
+  return ::testing::ExplainMatchResult(IsSignedWith(::testing::_), arg, result_listener);
+}
+
+// The outcome is a refusal by `rule` whose message matches `message_matcher`.
+MATCHER_P2(IsRefusedBy, rule, message_matcher,
+           std::string("is refused by rule ") + std::string(policy::RuleId(rule))) {
+  if (!arg.ok()) {
+    *result_listener << "whose status is " << arg.status();
+    return false;
+  }
+  const auto* refusal = std::get_if<policy::Refusal>(&*arg);
+  if (refusal == nullptr) {
+    *result_listener << "which signed";
+    return false;
+  }
+  *result_listener << "refused by " << policy::RuleId(refusal->rule) << ": " << refusal->message;
+  return refusal->rule == rule &&
+         ::testing::ExplainMatchResult(message_matcher, refusal->message, result_listener);
+}
+
+// The SignResult of an outcome the test has already checked signed.
+const SignResult& Result(const absl::StatusOr<SignOutcome>& outcome) {
+  return std::get<SignResult>(*outcome);
+}
 
 // Hardhat's first test key and its address.
 constexpr char kKeyHex[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -32,13 +78,13 @@ class SignerTest : public ::testing::Test {
   policy::Policy Policy(const std::string& json) {
     dir_.Write("policy.json", json);
     auto p = policy::LoadPolicy(dir_.File("policy.json"), *crypto::ParseAddress(kAddress));
-    EXPECT_TRUE(p.ok()) << p.status();
+    EXPECT_THAT(p, IsOk());
     return p.ok() ? *p : policy::RefuseAll();
   }
 
   std::unique_ptr<SigningCore> Core(const policy::Policy& p) {
     auto core = SigningCore::Create(TestKey(), p, dir_.File("state"), audit_.get(), clock_);
-    EXPECT_TRUE(core.ok()) << core.status();
+    EXPECT_THAT(core, IsOk());
     return std::move(*core);
   }
 
@@ -71,13 +117,14 @@ constexpr char kPolicy[] = R"({"chain_id": 137, "max_order_notional": "1000",
 
 TEST_F(SignerTest, SignsAnOrderThatRecoversToTheKey) {
   auto core = Core(Policy(kPolicy));
-  auto r = core->SignOrder(Buy("i-1", 50'000'000, 100'000'000), "test");
-  ASSERT_TRUE(r.ok()) << r.status();
-  ASSERT_EQ(r->signature.size(), 65u);
+  auto outcome = core->SignOrder(Buy("i-1", 50'000'000, 100'000'000), "test");
+  ASSERT_THAT(outcome, IsSigned());
+  const SignResult& r = Result(outcome);
+  ASSERT_EQ(r.signature.size(), 65u);
   crypto::Signature sig;
-  std::copy(r->signature.begin(), r->signature.end(), sig.begin());
+  std::copy(r.signature.begin(), r.signature.end(), sig.begin());
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  EXPECT_EQ(crypto::ChecksumAddress(*crypto::RecoverAddress(ctx, r->order_hash, sig)), kAddress);
+  EXPECT_EQ(crypto::ChecksumAddress(*crypto::RecoverAddress(ctx, r.order_hash, sig)), kAddress);
   secp256k1_context_destroy(ctx);
 }
 
@@ -85,42 +132,41 @@ TEST_F(SignerTest, EachPolicyRuleRefusesWithItsNumbers) {
   auto core =
       Core(Policy(R"({"chain_id": 137, "exchanges": ["ctf-v2"], "max_order_notional": "1000",
     "price_band": {"min": "0.05", "max": "0.95"}, "tokens": ["1234"], "signature_types": [0]})"));
-  auto expect_refusal = [&](SignRequest r, const std::string& text) {
-    auto res = core->SignOrder(r, "test");
-    EXPECT_EQ(res.status().code(), absl::StatusCode::kPermissionDenied) << text;
-    EXPECT_NE(res.status().message().find(text), std::string::npos) << res.status();
-  };
-  expect_refusal(Buy("a", 1'500'000'000, 3'000'000'000),
-                 "policy rule max_order_notional: order notional 1500.00 exceeds "
-                 "max_order_notional 1000.00");
+  auto refusal = [&](const SignRequest& r) { return core->SignOrder(r, "test"); };
+  EXPECT_THAT(refusal(Buy("a", 1'500'000'000, 3'000'000'000)),
+              IsRefusedBy(policy::Rule::kMaxOrderNotional,
+                          "order notional 1500.00 exceeds max_order_notional 1000.00"));
   SignRequest chain = Buy("b", 1'000'000, 2'000'000);
   chain.chain_id = 80002;
-  expect_refusal(chain, "policy rule chain_id");
+  EXPECT_THAT(refusal(chain),
+              IsRefusedBy(policy::Rule::kChainId, "chain 80002 is not the policy's chain 137"));
   SignRequest exchange = Buy("c", 1'000'000, 2'000'000);
   exchange.exchange = crypto::Exchange::kV3;
-  expect_refusal(exchange, "policy rule exchanges: exchange v3 is not allowed");
+  EXPECT_THAT(refusal(exchange),
+              IsRefusedBy(policy::Rule::kExchanges, "exchange v3 is not allowed"));
   SignRequest maker = Buy("d", 1'000'000, 2'000'000);
   maker.order.maker = *crypto::ParseAddress("0x1111111111111111111111111111111111111111");
-  expect_refusal(maker, "policy rule makers");
+  EXPECT_THAT(refusal(maker), IsRefusedBy(policy::Rule::kMakers, HasSubstr("is not allowed")));
   SignRequest type = Buy("e", 1'000'000, 2'000'000);
   type.order.signature_type = 1;
-  expect_refusal(type, "policy rule signature_types: signature type 1 is not allowed");
-  expect_refusal(Buy("f", 1'000'000, 2'000'000, "999"), "policy rule tokens");
-  expect_refusal(Buy("g", 990'000, 1'000'000),
-                 "policy rule price_band: price 0.99 is outside 0.05-0.95");
+  EXPECT_THAT(refusal(type),
+              IsRefusedBy(policy::Rule::kSignatureTypes, "signature type 1 is not allowed"));
+  EXPECT_THAT(refusal(Buy("f", 1'000'000, 2'000'000, "999")),
+              IsRefusedBy(policy::Rule::kTokens, "token 999 is not on the allow-list"));
+  EXPECT_THAT(refusal(Buy("g", 990'000, 1'000'000)),
+              IsRefusedBy(policy::Rule::kPriceBand, "price 0.99 is outside 0.05-0.95"));
   SignRequest other_signer = Buy("h", 1'000'000, 2'000'000);
   other_signer.order.signer = *crypto::ParseAddress("0x2222222222222222222222222222222222222222");
-  EXPECT_EQ(core->SignOrder(other_signer, "test").status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(refusal(other_signer),
+              IsRefusedBy(policy::Rule::kSignerIsKey, HasSubstr("is not this key's address")));
 }
 
 TEST_F(SignerTest, TheRateRuleRefusesBursts) {
   auto core = Core(Policy(R"({"chain_id": 137, "max_signs_per_second": 2})"));
-  EXPECT_TRUE(core->SignOrder(Buy("r1", 1'000'000, 2'000'000), "t").ok());
-  EXPECT_TRUE(core->SignOrder(Buy("r2", 1'000'000, 2'000'000), "t").ok());
-  auto third = core->SignOrder(Buy("r3", 1'000'000, 2'000'000), "t");
-  EXPECT_EQ(third.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(third.status().message().find("max_signs_per_second"), std::string::npos);
+  EXPECT_THAT(core->SignOrder(Buy("r1", 1'000'000, 2'000'000), "t"), IsSigned());
+  EXPECT_THAT(core->SignOrder(Buy("r2", 1'000'000, 2'000'000), "t"), IsSigned());
+  EXPECT_THAT(core->SignOrder(Buy("r3", 1'000'000, 2'000'000), "t"),
+              IsRefusedBy(policy::Rule::kMaxSignsPerSecond, "more than 2 signatures per second"));
 }
 
 TEST_F(SignerTest, OneIntentSignsOneOrderAcrossRestarts) {
@@ -129,39 +175,36 @@ TEST_F(SignerTest, OneIntentSignsOneOrderAcrossRestarts) {
   {
     auto core = Core(p);
     auto r = core->SignOrder(Buy("intent-7", 10'000'000, 20'000'000), "t");
-    ASSERT_TRUE(r.ok());
-    first_signature = ToHex(r->signature);
+    ASSERT_THAT(r, IsSigned());
+    first_signature = ToHex(Result(r).signature);
     auto again = core->SignOrder(Buy("intent-7", 10'000'000, 20'000'000), "t");
-    ASSERT_TRUE(again.ok());
-    EXPECT_TRUE(again->replayed);
-    EXPECT_EQ(ToHex(again->signature), first_signature);
+    ASSERT_THAT(again, IsSigned());
+    EXPECT_TRUE(Result(again).replayed);
+    EXPECT_EQ(ToHex(Result(again).signature), first_signature);
   }
   auto restarted = Core(p);
   auto same = restarted->SignOrder(Buy("intent-7", 10'000'000, 20'000'000), "t");
-  ASSERT_TRUE(same.ok());
-  EXPECT_EQ(ToHex(same->signature), first_signature);
-  auto different = restarted->SignOrder(Buy("intent-7", 11'000'000, 20'000'000), "t");
-  EXPECT_EQ(different.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(different.status().message().find("will not sign a different order"),
-            std::string::npos);
+  ASSERT_THAT(same, IsSigned());
+  EXPECT_EQ(ToHex(Result(same).signature), first_signature);
+  EXPECT_THAT(
+      restarted->SignOrder(Buy("intent-7", 11'000'000, 20'000'000), "t"),
+      StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("will not sign a different order")));
 }
 
 TEST_F(SignerTest, TheDailyCapHoldsAcrossARestartAndResetsAtMidnightUtc) {
   policy::Policy p = Policy(kPolicy);
   {
     auto core = Core(p);
-    ASSERT_TRUE(core->SignOrder(Buy("d1", 900'000'000, 1'800'000'000), "t").ok());
+    ASSERT_THAT(core->SignOrder(Buy("d1", 900'000'000, 1'800'000'000), "t"), IsSigned());
   }
   auto core = Core(p);
-  auto over = core->SignOrder(Buy("d2", 700'000'000, 1'400'000'000), "t");
-  EXPECT_EQ(over.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(over.status().message().find(
-                "on top of 900.00 signed today exceeds max_daily_notional 1500.00"),
-            std::string::npos)
-      << over.status();
-  EXPECT_TRUE(core->SignOrder(Buy("d3", 600'000'000, 1'200'000'000), "t").ok());
+  EXPECT_THAT(core->SignOrder(Buy("d2", 700'000'000, 1'400'000'000), "t"),
+              IsRefusedBy(policy::Rule::kMaxDailyNotional,
+                          HasSubstr("on top of 900.00 signed today exceeds max_daily_notional "
+                                    "1500.00")));
+  EXPECT_THAT(core->SignOrder(Buy("d3", 600'000'000, 1'200'000'000), "t"), IsSigned());
   clock_.Advance(absl::Hours(24));
-  EXPECT_TRUE(core->SignOrder(Buy("d4", 700'000'000, 1'400'000'000), "t").ok());
+  EXPECT_THAT(core->SignOrder(Buy("d4", 700'000'000, 1'400'000'000), "t"), IsSigned());
 }
 
 TEST_F(SignerTest, TheLedgerKeepsEveryRecordAcrossRestartsAndRefusesDamage) {
@@ -169,23 +212,23 @@ TEST_F(SignerTest, TheLedgerKeepsEveryRecordAcrossRestartsAndRefusesDamage) {
   for (int round = 0; round < 3; ++round) {
     int seen = 0;
     auto ledger = Ledger::Open(path, [&](const LedgerRecord&) { ++seen; });
-    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ASSERT_THAT(ledger, IsOk());
     EXPECT_EQ(seen, round * 2);
     uint64_t a = (*ledger)->Append({"2026-11-26", "i" + std::to_string(round), "0x1", "ab", 5});
     uint64_t b = (*ledger)->Append({"2026-11-26", "j" + std::to_string(round), "0x2", "cd", 7});
-    EXPECT_TRUE((*ledger)->WaitDurable(b).ok());
-    EXPECT_TRUE((*ledger)->WaitDurable(a).ok());
+    EXPECT_THAT((*ledger)->WaitDurable(b), IsOk());
+    EXPECT_THAT((*ledger)->WaitDurable(a), IsOk());
   }
   // A torn last record (a crash mid-write) is ignored; damage before it is refused.
   std::string text = test::ReadTextFileForTest(path);
   std::string records = text.substr(0, text.find('\0'));
   dir_.Write("torn.jsonl", records + "{\"day\":\"2026-11-26\",\"inte");
   int seen = 0;
-  EXPECT_TRUE(Ledger::Open(dir_.File("torn.jsonl"), [&](const LedgerRecord&) { ++seen; }).ok());
+  EXPECT_THAT(Ledger::Open(dir_.File("torn.jsonl"), [&](const LedgerRecord&) { ++seen; }), IsOk());
   EXPECT_EQ(seen, 6);
   dir_.Write("damaged.jsonl", "garbage\n" + records);
-  auto damaged = Ledger::Open(dir_.File("damaged.jsonl"), [](const LedgerRecord&) {});
-  EXPECT_EQ(damaged.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Ledger::Open(dir_.File("damaged.jsonl"), [](const LedgerRecord&) {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST_F(SignerTest, Poly1271OrdersSignForTheDepositWallet) {
@@ -197,34 +240,33 @@ TEST_F(SignerTest, Poly1271OrdersSignForTheDepositWallet) {
   r.order.signer = r.order.maker;
   r.order.signature_type = 3;
   auto res = core->SignOrder(r, "t");
-  ASSERT_TRUE(res.ok()) << res.status();
+  ASSERT_THAT(res, IsSigned());
   // 65 + 32 + 32 + 186 + 2 bytes, as the upstream vector has it (PROTOCOL §2.4 says 315).
-  EXPECT_EQ(res->signature.size(), 317u);
+  EXPECT_EQ(Result(res).signature.size(), 317u);
   SignRequest other = r;
   other.intent_id = "w2";
   other.order.signer = *crypto::ParseAddress("0x3333333333333333333333333333333333333333");
   other.order.maker = *crypto::ParseAddress("0x1111111111111111111111111111111111111111");
-  auto refused = core->SignOrder(other, "t");
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(refused.status().message().find("policy rule signers"), std::string::npos)
-      << refused.status();
+  EXPECT_THAT(core->SignOrder(other, "t"),
+              IsRefusedBy(policy::Rule::kSigners, HasSubstr("is not allowed")));
 }
 
 TEST_F(SignerTest, EveryDecisionIsAuditedAndTamperingIsFound) {
   OpenAudit();
   {
     auto core = Core(Policy(kPolicy));
-    ASSERT_TRUE(core->SignOrder(Buy("a1", 1'000'000, 2'000'000), "client-A").ok());
-    EXPECT_FALSE(core->SignOrder(Buy("a2", 2'000'000'000, 4'000'000'000), "client-A").ok());
-    ASSERT_TRUE(core->SignOrder(Buy("a3", 1'000'000, 2'000'000), "client-A").ok());
+    ASSERT_THAT(core->SignOrder(Buy("a1", 1'000'000, 2'000'000), "client-A"), IsSigned());
+    EXPECT_THAT(core->SignOrder(Buy("a2", 2'000'000'000, 4'000'000'000), "client-A"),
+                IsRefusedBy(policy::Rule::kMaxOrderNotional, ::testing::_));
+    ASSERT_THAT(core->SignOrder(Buy("a3", 1'000'000, 2'000'000), "client-A"), IsSigned());
   }
   audit_.reset();
   std::string path = dir_.File("audit.jsonl");
   ASSERT_EQ(*audit::VerifyAuditLog(path), 3);
   std::string text = test::ReadTextFileForTest(path);
-  EXPECT_EQ(text.find(kKeyHex), std::string::npos);  // never key material
-  EXPECT_NE(text.find("\"rule\":\"max_order_notional\""), std::string::npos);
-  EXPECT_NE(text.find("\"caller\":\"client-A\""), std::string::npos);
+  EXPECT_THAT(text, Not(HasSubstr(kKeyHex)));  // never key material
+  EXPECT_THAT(text, HasSubstr("\"rule\":\"max_order_notional\""));
+  EXPECT_THAT(text, HasSubstr("\"caller\":\"client-A\""));
 
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -236,27 +278,24 @@ TEST_F(SignerTest, EveryDecisionIsAuditedAndTamperingIsFound) {
   std::vector<std::string> edited = lines;
   edited[1].replace(edited[1].find("refused"), 7, "signed!");
   write(edited);
-  auto e = audit::VerifyAuditLog(path);
-  EXPECT_EQ(e.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(e.status().message().find("line 2 was edited"), std::string::npos) << e.status();
+  EXPECT_THAT(audit::VerifyAuditLog(path),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("line 2 was edited")));
 
   write({lines[0], lines[2]});
-  auto removed = audit::VerifyAuditLog(path);
-  EXPECT_NE(removed.status().message().find("line 2 does not follow line 1"), std::string::npos)
-      << removed.status();
+  EXPECT_THAT(audit::VerifyAuditLog(path),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("line 2 does not follow line 1")));
 
   write({lines[1], lines[0], lines[2]});
-  auto reordered = audit::VerifyAuditLog(path);
-  EXPECT_NE(reordered.status().message().find("line 1 does not follow"), std::string::npos)
-      << reordered.status();
+  EXPECT_THAT(audit::VerifyAuditLog(path),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("line 1 does not follow")));
 
   write(lines);
-  EXPECT_TRUE(audit::VerifyAuditLog(path).ok());
+  EXPECT_THAT(audit::VerifyAuditLog(path), IsOk());
   // A restarted signer continues the chain.
   OpenAudit();
   {
     auto core = Core(Policy(kPolicy));
-    ASSERT_TRUE(core->SignOrder(Buy("a4", 1'000'000, 2'000'000), "client-B").ok());
+    ASSERT_THAT(core->SignOrder(Buy("a4", 1'000'000, 2'000'000), "client-B"), IsSigned());
   }
   audit_.reset();
   EXPECT_EQ(*audit::VerifyAuditLog(path), 4);
@@ -264,15 +303,14 @@ TEST_F(SignerTest, EveryDecisionIsAuditedAndTamperingIsFound) {
 
 TEST_F(SignerTest, KeystoresRoundTripAndRefuseAWrongPassword) {
   auto address = key::WriteNewKeystore(dir_.File("ks.json"), "correct horse", /*scrypt_n=*/1024);
-  ASSERT_TRUE(address.ok()) << address.status();
+  ASSERT_THAT(address, IsOk());
   auto key = key::LoadKeystore(dir_.File("ks.json"), "correct horse");
-  ASSERT_TRUE(key.ok()) << key.status();
+  ASSERT_THAT(key, IsOk());
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   EXPECT_EQ(AddressOf(ctx, *key), *address);
   secp256k1_context_destroy(ctx);
-  auto wrong = key::LoadKeystore(dir_.File("ks.json"), "battery staple");
-  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(wrong.status().message().find("wrong password"), std::string::npos);
+  EXPECT_THAT(key::LoadKeystore(dir_.File("ks.json"), "battery staple"),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("wrong password")));
 }
 
 TEST_F(SignerTest, ReadsAPbkdf2KeystoreAsGethWritesIt) {
@@ -285,7 +323,7 @@ TEST_F(SignerTest, ReadsAPbkdf2KeystoreAsGethWritesIt) {
     "mac": "517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2"},
     "id": "3198bc9c-6672-5ab3-d995-4942343ae5b6", "version": 3})");
   auto key = key::LoadKeystore(dir_.File("pbkdf2.json"), "testpassword");
-  ASSERT_TRUE(key.ok()) << key.status();
+  ASSERT_THAT(key, IsOk());
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   // Private key 7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d.
   EXPECT_EQ(AddressOf(ctx, *key), "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b");

@@ -1,0 +1,305 @@
+#include "signer/server.h"
+
+#include <arpa/inet.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/file.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "common/time.h"
+#include "signer/audit/audit_log.h"
+#include "signer/crypto/eip712.h"
+#include "signer/grpc/signer_service.h"
+#include "signer/identity.h"
+#include "signer/key/keystore.h"
+#include "signer/key/secret_key.h"
+#include "signer/policy/policy.h"
+#include "signer/signing_core.h"
+
+namespace betteroms::signer {
+namespace {
+
+constexpr char kUnixPrefix[] = "unix:";
+
+struct HostPort {
+  std::string host;  // without brackets
+  int port = 0;
+};
+
+// "host:port", "[v6]:port". No name is resolved.
+std::optional<HostPort> ParseHostPort(const std::string& text) {
+  std::string host;
+  std::string port;
+  if (absl::StartsWith(text, "[")) {
+    size_t close = text.find("]:");
+    if (close == std::string::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    size_t colon = text.find(':');
+    if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos) {
+      return std::nullopt;  // no port, or an IPv6 address without brackets
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  int number = 0;
+  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+      !absl::SimpleAtoi(port, &number) || number > 65535) {
+    return std::nullopt;
+  }
+  return HostPort{host, number};
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  if (absl::AsciiStrToLower(host) == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;  // ::ffff:127.x.y.z
+  }
+  return false;
+}
+
+// Lower-case hex without colons; nullopt unless that is 64 hex digits.
+std::optional<std::string> NormalisePin(const std::string& pin) {
+  std::string out;
+  for (char c : pin) {
+    if (c == ':') continue;
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  if (out.size() != 64) return std::nullopt;
+  return out;
+}
+
+bool UsesTls(const SignerConfig& c) {
+  return !c.tls_cert.empty() || !c.tls_key.empty() || !c.client_ca.empty();
+}
+
+// A PEM file named by `flag`: missing, unreadable or empty is an error naming both.
+absl::StatusOr<std::string> ReadPem(const std::string& path, const char* flag) {
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(), absl::StrCat(flag, ": ", text.status().message()));
+  }
+  if (absl::StripAsciiWhitespace(*text).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is empty"));
+  }
+  return text;
+}
+
+absl::StatusOr<key::SecretKey> LoadKey(const SignerConfig& c) {
+  if (!c.key_file.empty()) return key::SecretKey::FromHexFile(c.key_file);
+  OMS_ASSIGN_OR_RETURN(std::string password, key::ReadPasswordFile(c.password_file));
+  return key::LoadKeystore(c.keystore, password);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const SignerConfig& c) {
+  if (!UsesTls(c)) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  OMS_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(c.client_ca, "--client-ca"));
+  OMS_ASSIGN_OR_RETURN(std::string cert, ReadPem(c.tls_cert, "--tls-cert"));
+  OMS_ASSIGN_OR_RETURN(std::string key, ReadPem(c.tls_key, "--tls-key"));
+  ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(const std::string& host_port) {
+  std::optional<HostPort> parsed = ParseHostPort(host_port);
+  return parsed.has_value() && IsLoopbackHost(parsed->host);
+}
+
+absl::Status ValidateConfig(const SignerConfig& c) {
+  if (c.key_file.empty() == c.keystore.empty()) {
+    return absl::InvalidArgumentError("give exactly one of --key-file or --keystore");
+  }
+  if (!c.keystore.empty() && c.password_file.empty()) {
+    return absl::InvalidArgumentError("--keystore needs --password-file");
+  }
+  if (!c.key_file.empty() && !c.password_file.empty()) {
+    return absl::InvalidArgumentError("--password-file goes with --keystore, not --key-file");
+  }
+  if (!c.policy_file.empty() && c.state_dir.empty()) {
+    return absl::InvalidArgumentError("--policy needs --state-dir for its durable records");
+  }
+  bool tls = UsesTls(c);
+  if (tls) {
+    for (const auto& [value, flag] :
+         {std::pair{&c.tls_cert, "--tls-cert"}, std::pair{&c.tls_key, "--tls-key"},
+          std::pair{&c.client_ca, "--client-ca"}}) {
+      if (value->empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "mTLS needs all of --tls-cert, --tls-key and --client-ca; ", flag, " is missing"));
+      }
+    }
+  }
+  if (!c.pinned_client_sha256.empty() && !tls) {
+    return absl::InvalidArgumentError(
+        "--pin-client-sha256 needs mTLS (--tls-cert, --tls-key and --client-ca)");
+  }
+  for (const std::string& pin : c.pinned_client_sha256) {
+    if (!NormalisePin(pin)) {
+      return absl::InvalidArgumentError(absl::StrCat("--pin-client-sha256: \"", pin.substr(0, 100),
+                                                     "\" is not a SHA-256 fingerprint"));
+    }
+  }
+  if (absl::StartsWith(c.listen, kUnixPrefix)) {
+    if (c.listen.size() == sizeof(kUnixPrefix) - 1) {
+      return absl::InvalidArgumentError("--listen unix: needs a socket path (unix:/path)");
+    }
+    return absl::OkStatus();
+  }
+  if (!ParseHostPort(c.listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen must be HOST:PORT, [IPv6]:PORT or unix:/path, got \"", c.listen, "\""));
+  }
+  if (tls) return absl::OkStatus();
+  if (!c.insecure_loopback) {
+    return absl::InvalidArgumentError(
+        "no transport: use mTLS (--tls-cert, --tls-key, --client-ca), a Unix socket "
+        "(--listen unix:/path), or --insecure-loopback on a loopback address");
+  }
+  if (!IsLoopbackAddress(c.listen)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--insecure-loopback allows loopback addresses only (127.0.0.0/8, [::1], "
+                     "localhost); --listen is \"",
+                     c.listen, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunServer(const SignerConfig& config) {
+  OMS_RETURN_IF_ERROR(ValidateConfig(config));
+  // Signals are taken by this thread with sigwait; block them before the ledger starts a thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // Every file first, so a bad mount fails before the key is even read.
+  OMS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds, Credentials(config));
+
+  // The key, from exactly one source (ValidateConfig).
+  OMS_ASSIGN_OR_RETURN(key::SecretKey key, LoadKey(config));
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  std::string address = AddressOf(ctx, key);
+  secp256k1_context_destroy(ctx);
+  std::optional<crypto::Address> key_address = crypto::ParseAddress(address);
+  if (!key_address) return absl::InvalidArgumentError("the key is not a valid secp256k1 secret");
+  if (!config.expect_address.empty()) {
+    std::optional<crypto::Address> want = crypto::ParseAddress(config.expect_address);
+    if (!want) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--expect-address: \"", config.expect_address.substr(0, 100), "\" is not an address"));
+    }
+    if (*want != *key_address) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the key's address ", address, " is not the expected ", config.expect_address));
+    }
+  }
+
+  policy::Policy policy = policy::RefuseAll();
+  if (!config.policy_file.empty()) {
+    OMS_ASSIGN_OR_RETURN(policy, policy::LoadPolicy(config.policy_file, *key_address));
+  }
+  std::unique_ptr<audit::AuditLog> audit;
+  if (!config.audit_log.empty()) {
+    OMS_ASSIGN_OR_RETURN(audit, audit::AuditLog::Open(config.audit_log));
+  }
+  std::string state_dir = config.state_dir;
+  if (state_dir.empty()) {
+    char tmpl[] = "/tmp/oms-signer-state-XXXXXX";  // nothing to sign without a policy anyway
+    if (mkdtemp(tmpl) == nullptr) {
+      return absl::FailedPreconditionError("cannot create a temporary state dir in /tmp");
+    }
+    state_dir = tmpl;
+  }
+  SystemClock clock;
+  OMS_ASSIGN_OR_RETURN(std::unique_ptr<SigningCore> core,
+                       SigningCore::Create(std::move(key), policy, state_dir, audit.get(), clock));
+
+  std::set<std::string> pinned;
+  for (const std::string& pin : config.pinned_client_sha256) pinned.insert(*NormalisePin(pin));
+  grpc_api::SignerService service(*core, pinned);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  bool unix_socket = absl::StartsWith(config.listen, kUnixPrefix);
+  int port = 0;
+  builder.AddListeningPort(config.listen, creds, unix_socket ? nullptr : &port);
+  builder.RegisterService(&service);
+  // One completion queue: on a small host each extra queue is another thread to wake per call.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  // The socket is born 0600: no window in which another user could connect before a chmod.
+  mode_t old_umask = unix_socket ? umask(0177) : 0;
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (unix_socket) umask(old_umask);
+  if (server == nullptr || (!unix_socket && port == 0)) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen, " (address in use or not available)"));
+  }
+  if (unix_socket) {
+    std::string path = config.listen.substr(sizeof(kUnixPrefix) - 1);
+    if (chmod(path.c_str(), 0600) != 0) {
+      server->Shutdown();
+      return absl::FailedPreconditionError(absl::StrCat("chmod 0600 ", path, " failed"));
+    }
+  }
+  if (!config.port_file.empty()) {
+    std::ofstream(config.port_file + ".tmp") << port << "\n";
+    std::rename((config.port_file + ".tmp").c_str(), config.port_file.c_str());
+  }
+  LogInfo("oms-signer listening", {{"address", config.listen},
+                                   {"port", std::to_string(port)},
+                                   {"transport", UsesTls(config) ? "mtls"
+                                                 : unix_socket   ? "unix"
+                                                                 : "insecure-loopback"},
+                                   {"signer_address", core->address()},
+                                   {"policy", core->PolicySummary()}});
+  int sig = 0;
+  sigwait(&signals, &sig);
+  LogInfo("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  LogInfo("oms-signer stopped");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> RunKeygen(const std::string& out, const std::string& password_file) {
+  if (password_file.empty()) {
+    OMS_RETURN_IF_ERROR(key::WriteNewHexKey(out));
+    return out;
+  }
+  OMS_ASSIGN_OR_RETURN(std::string password, key::ReadPasswordFile(password_file));
+  return key::WriteNewKeystore(out, password);
+}
+
+absl::StatusOr<std::string> RunAuditVerify(const std::string& path) {
+  OMS_ASSIGN_OR_RETURN(int lines, audit::VerifyAuditLog(path));
+  return absl::StrCat(path, ": ", lines, " lines, chain intact");
+}
+
+}  // namespace betteroms::signer
