@@ -17,6 +17,7 @@
 #include "absl/strings/strip.h"
 #include "common/file.h"
 #include "common/log.h"
+#include "common/net.h"
 #include "common/status_macros.h"
 #include "oms-server/grpc/order_manager.h"
 #include "oms-server/market/market_data.h"
@@ -61,13 +62,6 @@ absl::Status Migrate(store::Connection& conn) {
 }
 
 }  // namespace
-
-bool IsLoopbackAddress(const std::string& host_port) {
-  std::string host = host_port;
-  if (size_t colon = host.rfind(':'); colon != std::string::npos) host = host.substr(0, colon);
-  if (absl::StartsWith(host, "[")) host = host.substr(1, host.size() - 2);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
-}
 
 absl::Status ValidateConfig(const ServerConfig& c) {
   if (c.database_url.empty()) {

@@ -26,9 +26,6 @@ struct ServerConfig {
   std::string signer_key;
 };
 
-// True for 127.0.0.0/8, localhost and [::1] listen addresses.
-bool IsLoopbackAddress(const std::string& host_port);
-
 // Checks the configuration without touching the network. InvalidArgument says what is wrong.
 absl::Status ValidateConfig(const ServerConfig& config);
 

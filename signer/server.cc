@@ -1,10 +1,8 @@
 #include "signer/server.h"
 
-#include <arpa/inet.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -23,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file.h"
 #include "common/log.h"
+#include "common/net.h"
 #include "common/status_macros.h"
 #include "common/time.h"
 #include "signer/audit/audit_log.h"
@@ -38,48 +37,6 @@ namespace betteroms::signer {
 namespace {
 
 constexpr char kUnixPrefix[] = "unix:";
-
-struct HostPort {
-  std::string host;  // without brackets
-  int port = 0;
-};
-
-// "host:port", "[v6]:port". No name is resolved.
-std::optional<HostPort> ParseHostPort(const std::string& text) {
-  std::string host;
-  std::string port;
-  if (absl::StartsWith(text, "[")) {
-    size_t close = text.find("]:");
-    if (close == std::string::npos) return std::nullopt;
-    host = text.substr(1, close - 1);
-    port = text.substr(close + 2);
-  } else {
-    size_t colon = text.find(':');
-    if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos) {
-      return std::nullopt;  // no port, or an IPv6 address without brackets
-    }
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-  }
-  int number = 0;
-  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
-      !absl::SimpleAtoi(port, &number) || number > 65535) {
-    return std::nullopt;
-  }
-  return HostPort{host, number};
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  if (absl::AsciiStrToLower(host) == "localhost") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
-    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;  // ::ffff:127.x.y.z
-  }
-  return false;
-}
 
 // Lower-case hex without colons; nullopt unless that is 64 hex digits.
 std::optional<std::string> NormalisePin(const std::string& pin) {
@@ -126,11 +83,6 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Signe
 }
 
 }  // namespace
-
-bool IsLoopbackAddress(const std::string& host_port) {
-  std::optional<HostPort> parsed = ParseHostPort(host_port);
-  return parsed.has_value() && IsLoopbackHost(parsed->host);
-}
 
 absl::Status ValidateConfig(const SignerConfig& c) {
   if (c.key_file.empty() == c.keystore.empty()) {

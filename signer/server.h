@@ -27,10 +27,6 @@ struct SignerConfig {
   bool insecure_loopback = false;
 };
 
-// True when the host of `host_port` ("127.0.0.1:1", "[::1]:1", "localhost:1") is a loopback
-// address: 127.0.0.0/8, ::1 or "localhost". Decided on the parsed address, so "127.evil.com:1"
-// is not loopback. No name is resolved.
-bool IsLoopbackAddress(const std::string& host_port);
 
 // Checks the configuration without touching the network or the files: one key source, a
 // transport (all of --tls-cert, --tls-key and --client-ca; --listen unix:/path; or

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "betteroms/signer/v1/signer.grpc.pb.h"
 #include "common/file.h"
+#include "common/net.h"
 #include "common/status_macros.h"
 #include "oms-server/signer_client/order_signer.h"
 
@@ -69,9 +70,9 @@ class GrpcSigner : public OrderSigner {
   SignerClientOptions options_;
 };
 
+// A Unix socket, or a loopback address decided on the address itself.
 bool IsLocal(const std::string& address) {
-  return absl::StartsWith(address, "unix:") || absl::StartsWith(address, "127.") ||
-         absl::StartsWith(address, "localhost:") || absl::StartsWith(address, "[::1]:");
+  return absl::StartsWith(address, "unix:") || IsLoopbackAddress(address);
 }
 
 }  // namespace

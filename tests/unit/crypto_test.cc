@@ -5,7 +5,7 @@
 #include "signer/crypto/address.h"
 #include "signer/crypto/keccak.h"
 #include "signer/key/secret_key.h"
-#include "signer/signer_service.h"
+#include "signer/identity.h"
 #include "tests/support/process.h"
 #include "tests/support/vectors.h"
 

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/net.h"
 #include "signer/server.h"
 #include "tests/support/status_matchers.h"
 
