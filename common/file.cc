@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace betteroms {
@@ -54,6 +55,18 @@ absl::StatusOr<std::string> ReadFileText(const std::string& path) {
     text.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
+  return text;
+}
+
+absl::StatusOr<std::string> ReadFlagFile(const std::string& path, const std::string& flag) {
+  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(flag, ": no file given"));
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(), absl::StrCat(flag, ": ", text.status().message()));
+  }
+  if (absl::StripAsciiWhitespace(*text).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is empty"));
+  }
   return text;
 }
 

@@ -29,12 +29,6 @@
 namespace betteroms {
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
-  absl::StatusOr<std::string> text = ReadFileText(path);
-  if (!text.ok()) return absl::Status(text.status().code(), absl::StrCat(what, ": ", text.status().message()));
-  return text;
-}
-
 // Requires "authorization: Bearer <token>" on every call.
 class BearerTokenProcessor : public grpc::AuthMetadataProcessor {
  public:
@@ -128,15 +122,14 @@ absl::Status RunServer(const ServerConfig& config) {
   grpc::ServerBuilder builder;
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
   if (!config.tls_cert.empty()) {
-    OMS_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.tls_cert, "TLS certificate"));
-    OMS_ASSIGN_OR_RETURN(std::string key, ReadFile(config.tls_key, "TLS key"));
+    OMS_ASSIGN_OR_RETURN(std::string cert, ReadFlagFile(config.tls_cert, "--tls-cert"));
+    OMS_ASSIGN_OR_RETURN(std::string key, ReadFlagFile(config.tls_key, "--tls-key"));
     grpc::SslServerCredentialsOptions ssl;
     ssl.pem_key_cert_pairs.push_back({key, cert});
     creds = grpc::SslServerCredentials(ssl);
     if (!config.auth_token_file.empty()) {
-      OMS_ASSIGN_OR_RETURN(std::string token, ReadFile(config.auth_token_file, "token file"));
+      OMS_ASSIGN_OR_RETURN(std::string token, ReadFlagFile(config.auth_token_file, "--auth-token-file"));
       token = std::string(absl::StripAsciiWhitespace(token));
-      if (token.empty()) return absl::InvalidArgumentError("the bearer token file is empty");
       creds->SetAuthMetadataProcessor(std::make_shared<BearerTokenProcessor>(token));
     }
   }

@@ -54,18 +54,6 @@ bool UsesTls(const SignerConfig& c) {
   return !c.tls_cert.empty() || !c.tls_key.empty() || !c.client_ca.empty();
 }
 
-// A PEM file named by `flag`: missing, unreadable or empty is an error naming both.
-absl::StatusOr<std::string> ReadPem(const std::string& path, const char* flag) {
-  absl::StatusOr<std::string> text = ReadFileText(path);
-  if (!text.ok()) {
-    return absl::Status(text.status().code(), absl::StrCat(flag, ": ", text.status().message()));
-  }
-  if (absl::StripAsciiWhitespace(*text).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is empty"));
-  }
-  return text;
-}
-
 absl::StatusOr<key::SecretKey> LoadKey(const SignerConfig& c) {
   if (!c.key_file.empty()) return key::SecretKey::FromHexFile(c.key_file);
   OMS_ASSIGN_OR_RETURN(std::string password, key::ReadPasswordFile(c.password_file));
@@ -75,9 +63,9 @@ absl::StatusOr<key::SecretKey> LoadKey(const SignerConfig& c) {
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const SignerConfig& c) {
   if (!UsesTls(c)) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  OMS_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(c.client_ca, "--client-ca"));
-  OMS_ASSIGN_OR_RETURN(std::string cert, ReadPem(c.tls_cert, "--tls-cert"));
-  OMS_ASSIGN_OR_RETURN(std::string key, ReadPem(c.tls_key, "--tls-key"));
+  OMS_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFlagFile(c.client_ca, "--client-ca"));
+  OMS_ASSIGN_OR_RETURN(std::string cert, ReadFlagFile(c.tls_cert, "--tls-cert"));
+  OMS_ASSIGN_OR_RETURN(std::string key, ReadFlagFile(c.tls_key, "--tls-key"));
   ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
   return grpc::SslServerCredentials(ssl);
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/enum_names.h"
 
 namespace betteroms::store {
 namespace {
@@ -17,7 +18,7 @@ using domain::Side;
 using domain::TimeInForce;
 
 template <typename E, size_t N>
-using SqlNames = std::array<std::pair<E, std::string_view>, N>;
+using SqlNames = EnumNames<E, N>;
 
 constexpr SqlNames<Mode, 2> kModes = {{{Mode::kPaper, "paper"}, {Mode::kLive, "live"}}};
 constexpr SqlNames<Side, 2> kSides = {{{Side::kBuy, "BUY"}, {Side::kSell, "SELL"}}};
@@ -44,48 +45,37 @@ constexpr SqlNames<RunStatus, 3> kRunStatuses = {{{RunStatus::kRunning, "running
                                                   {RunStatus::kFailed, "failed"}}};
 
 template <typename E, size_t N>
-std::string_view TextIn(const SqlNames<E, N>& names, E value) {
-  for (const auto& [v, text] : names) {
-    if (v == value) return text;
-  }
-  return "?";  // unreachable: every enumerator has a row
-}
-
-template <typename E, size_t N>
-absl::StatusOr<E> ParseIn(const SqlNames<E, N>& names, std::string_view what,
-                          std::string_view text) {
-  for (const auto& [v, name] : names) {
-    if (name == text) return v;
-  }
-  return absl::InternalError(absl::StrCat("store: unknown ", std::string(what), " \"", std::string(text), "\""));
+absl::StatusOr<E> ParseSql(const SqlNames<E, N>& names, const char* what, std::string_view text) {
+  if (std::optional<E> v = ParseIn(names, text)) return *v;
+  return absl::InternalError(absl::StrCat("store: unknown ", what, " \"", std::string(text), "\""));
 }
 
 }  // namespace
 
-std::string_view SqlText(Mode v) { return TextIn(kModes, v); }
-std::string_view SqlText(Side v) { return TextIn(kSides, v); }
-std::string_view SqlText(OrderType v) { return TextIn(kOrderTypes, v); }
-std::string_view SqlText(TimeInForce v) { return TextIn(kTimesInForce, v); }
-std::string_view SqlText(Liquidity v) { return TextIn(kLiquidities, v); }
-std::string_view SqlText(OrderStatus v) { return TextIn(kOrderStatuses, v); }
-std::string_view SqlText(RunStatus v) { return TextIn(kRunStatuses, v); }
+std::string_view SqlText(Mode v) { return NameIn(kModes, v); }
+std::string_view SqlText(Side v) { return NameIn(kSides, v); }
+std::string_view SqlText(OrderType v) { return NameIn(kOrderTypes, v); }
+std::string_view SqlText(TimeInForce v) { return NameIn(kTimesInForce, v); }
+std::string_view SqlText(Liquidity v) { return NameIn(kLiquidities, v); }
+std::string_view SqlText(OrderStatus v) { return NameIn(kOrderStatuses, v); }
+std::string_view SqlText(RunStatus v) { return NameIn(kRunStatuses, v); }
 
-absl::StatusOr<Mode> ParseModeSql(std::string_view t) { return ParseIn(kModes, "mode", t); }
-absl::StatusOr<Side> ParseSideSql(std::string_view t) { return ParseIn(kSides, "side", t); }
+absl::StatusOr<Mode> ParseModeSql(std::string_view t) { return ParseSql(kModes, "mode", t); }
+absl::StatusOr<Side> ParseSideSql(std::string_view t) { return ParseSql(kSides, "side", t); }
 absl::StatusOr<OrderType> ParseOrderTypeSql(std::string_view t) {
-  return ParseIn(kOrderTypes, "order type", t);
+  return ParseSql(kOrderTypes, "order type", t);
 }
 absl::StatusOr<TimeInForce> ParseTimeInForceSql(std::string_view t) {
-  return ParseIn(kTimesInForce, "time in force", t);
+  return ParseSql(kTimesInForce, "time in force", t);
 }
 absl::StatusOr<Liquidity> ParseLiquiditySql(std::string_view t) {
-  return ParseIn(kLiquidities, "liquidity", t);
+  return ParseSql(kLiquidities, "liquidity", t);
 }
 absl::StatusOr<OrderStatus> ParseOrderStatusSql(std::string_view t) {
-  return ParseIn(kOrderStatuses, "order status", t);
+  return ParseSql(kOrderStatuses, "order status", t);
 }
 absl::StatusOr<RunStatus> ParseRunStatusSql(std::string_view t) {
-  return ParseIn(kRunStatuses, "run status", t);
+  return ParseSql(kRunStatuses, "run status", t);
 }
 
 }  // namespace betteroms::store

@@ -39,9 +39,9 @@ absl::Status Client::Connect() {
   tried_ = true;
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (!options_.tls_ca.empty()) {
-    absl::StatusOr<std::string> pem = ReadFileText(options_.tls_ca);
+    absl::StatusOr<std::string> pem = ReadFlagFile(options_.tls_ca, "--tls-ca");
     if (!pem.ok()) {
-      connected_ = absl::InvalidArgumentError(absl::StrCat("--tls-ca: ", pem.status().message()));
+      connected_ = absl::InvalidArgumentError(pem.status().message());  // a usage error
       return connected_;
     }
     grpc::SslCredentialsOptions ssl;
@@ -49,19 +49,12 @@ absl::Status Client::Connect() {
     credentials = grpc::SslCredentials(ssl);
   }
   if (!options_.auth_token_file.empty()) {
-    absl::StatusOr<std::string> token = ReadFileText(options_.auth_token_file);
+    absl::StatusOr<std::string> token = ReadFlagFile(options_.auth_token_file, "--auth-token-file");
     if (!token.ok()) {
-      connected_ =
-          absl::InvalidArgumentError(absl::StrCat("--auth-token-file: ", token.status().message()));
+      connected_ = absl::InvalidArgumentError(token.status().message());  // a usage error
       return connected_;
     }
-    std::string trimmed(absl::StripAsciiWhitespace(*token));
-    if (trimmed.empty()) {
-      connected_ = absl::InvalidArgumentError(
-          absl::StrCat("--auth-token-file: ", options_.auth_token_file, " is empty"));
-      return connected_;
-    }
-    bearer_ = "Bearer " + trimmed;
+    bearer_ = "Bearer " + std::string(absl::StripAsciiWhitespace(*token));
   }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);

@@ -3,11 +3,13 @@
 #include <ostream>
 #include <utility>
 
+#include "common/enum_names.h"
+
 namespace betteroms::domain {
 namespace {
 
 template <typename E, size_t N>
-using Names = std::array<std::pair<E, std::string_view>, N>;
+using Names = EnumNames<E, N>;
 
 constexpr Names<Mode, 2> kModeNames = {{{Mode::kPaper, "paper"}, {Mode::kLive, "live"}}};
 constexpr Names<Side, 2> kSideNames = {{{Side::kBuy, "BUY"}, {Side::kSell, "SELL"}}};
@@ -32,22 +34,6 @@ constexpr Names<OrderStatus, 9> kOrderStatusNames = {
 constexpr Names<RunStatus, 3> kRunStatusNames = {{{RunStatus::kRunning, "running"},
                                                   {RunStatus::kCompleted, "completed"},
                                                   {RunStatus::kFailed, "failed"}}};
-
-template <typename E, size_t N>
-const char* NameIn(const Names<E, N>& names, E value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name.data();  // a literal: NUL-terminated
-  }
-  return "?";  // unreachable: every enumerator has a row
-}
-
-template <typename E, size_t N>
-std::optional<E> ParseIn(const Names<E, N>& names, std::string_view text) {
-  for (const auto& [v, name] : names) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 

@@ -19,21 +19,6 @@ absl::Status FromGrpc(const grpc::Status& st) {
                       absl::StrCat("signer: ", st.error_message()));
 }
 
-absl::Status ReadFile(const std::string& path, const char* flag, std::string& out) {
-  if (path.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("signer mTLS needs --signer-ca, --signer-cert and --signer-key; ", flag,
-                     " is missing"));
-  }
-  absl::StatusOr<std::string> text = ReadFileText(path);
-  if (!text.ok()) {
-    return absl::Status(text.status().code(), absl::StrCat(flag, ": ", text.status().message()));
-  }
-  if (text->empty()) return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is empty"));
-  out = std::move(*text);
-  return absl::OkStatus();
-}
-
 class GrpcSigner : public OrderSigner {
  public:
   GrpcSigner(std::shared_ptr<grpc::Channel> channel, SignerClientOptions options)
@@ -83,9 +68,10 @@ absl::StatusOr<std::unique_ptr<OrderSigner>> MakeGrpcSigner(const SignerClientOp
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (any_tls) {
     grpc::SslCredentialsOptions ssl;
-    OMS_RETURN_IF_ERROR(ReadFile(options.ca_file, "--signer-ca", ssl.pem_root_certs));
-    OMS_RETURN_IF_ERROR(ReadFile(options.cert_file, "--signer-cert", ssl.pem_cert_chain));
-    OMS_RETURN_IF_ERROR(ReadFile(options.key_file, "--signer-key", ssl.pem_private_key));
+    // Some TLS files were given: all three are needed.
+    OMS_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFlagFile(options.ca_file, "--signer-ca"));
+    OMS_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFlagFile(options.cert_file, "--signer-cert"));
+    OMS_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadFlagFile(options.key_file, "--signer-key"));
     creds = grpc::SslCredentials(ssl);
   } else if (IsLocal(options.address)) {
     creds = grpc::InsecureChannelCredentials();
