@@ -15,12 +15,14 @@ class BackgroundContext : public CallContext {
 }  // namespace
 
 absl::Status CallContext::Check(std::string_view step) const {
-  if (cancelled()) {
-    return absl::CancelledError(absl::StrCat("the client cancelled the request before ", std::string(step)));
-  }
+  // The deadline first: gRPC also reports a request past its deadline as cancelled.
   if (absl::Now() >= deadline()) {
     return absl::DeadlineExceededError(
         absl::StrCat("the request's deadline passed before ", std::string(step)));
+  }
+  if (cancelled()) {
+    return absl::CancelledError(
+        absl::StrCat("the client cancelled the request before ", std::string(step)));
   }
   return absl::OkStatus();
 }

@@ -29,6 +29,13 @@
 namespace betteroms {
 namespace {
 
+// Migrations may run long and wait for another replica's migration lock: no statement timeout.
+store::ConnectOptions MigrationConnection() {
+  store::ConnectOptions options;
+  options.statement_timeout = absl::ZeroDuration();
+  return options;
+}
+
 // Requires "authorization: Bearer <token>" on every call.
 class BearerTokenProcessor : public grpc::AuthMetadataProcessor {
  public:
@@ -84,7 +91,7 @@ absl::Status ValidateConfig(const ServerConfig& c) {
 }
 
 absl::Status RunMigrate(const ServerConfig& config) {
-  OMS_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(config.database_url));
+  OMS_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(config.database_url, MigrationConnection()));
   return Migrate(*conn);
 }
 
@@ -98,7 +105,7 @@ absl::Status RunServer(const ServerConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   {
-    OMS_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(config.database_url));
+    OMS_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(config.database_url, MigrationConnection()));
     OMS_RETURN_IF_ERROR(Migrate(*conn));
   }
   OMS_ASSIGN_OR_RETURN(auto market, market::MakeMarketData(config.market_data, config.clob_url));

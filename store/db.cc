@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <condition_variable>
+#include <cstdlib>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -158,6 +159,8 @@ absl::StatusCode CodeForSqlState(const std::string& state) {
   if (state == "23505") return absl::StatusCode::kAlreadyExists;
   if (state == "23503" || state == "23514") return absl::StatusCode::kFailedPrecondition;
   if (state == "40001" || state == "40P01") return absl::StatusCode::kAborted;
+  // statement_timeout, lock_timeout: the database gave up waiting, as a deadline does.
+  if (state == "57014" || state == "55P03") return absl::StatusCode::kDeadlineExceeded;
   if (absl::StartsWith(state, "08") || state == "57P01" || state == "57P03") {
     return absl::StatusCode::kUnavailable;
   }
@@ -167,17 +170,30 @@ absl::StatusCode CodeForSqlState(const std::string& state) {
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
                                                              const ConnectOptions& options) {
   if (url.empty()) return absl::InvalidArgumentError("store: DATABASE_URL is not set");
-  // Our limits come before the URL, so a setting in the URL wins (libpq takes the last value).
+  // Our limits come before the URL, so a setting in the URL wins (libpq takes the last value); an
+  // explicit keyword would hide the environment's PGCONNECT_TIMEOUT and PGOPTIONS, so those win too.
   std::string connect_timeout =
       std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options.connect_timeout)));
-  std::string idle = std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options.keepalive_idle)));
+  std::string idle =
+      std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options.keepalive_idle)));
   std::string statement_timeout = absl::StrCat(
       "-c statement_timeout=", absl::ToInt64Milliseconds(options.statement_timeout));
-  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
-                        "keepalives_count", "options", "dbname", nullptr};
-  const char* values[] = {connect_timeout.c_str(), "1", idle.c_str(), "10", "3",
-                          statement_timeout.c_str(), url.c_str(), nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  std::vector<const char*> keys = {"keepalives", "keepalives_idle", "keepalives_interval",
+                                   "keepalives_count"};
+  std::vector<const char*> values = {"1", idle.c_str(), "10", "3"};
+  if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
+    keys.push_back("connect_timeout");
+    values.push_back(connect_timeout.c_str());
+  }
+  if (std::getenv("PGOPTIONS") == nullptr) {
+    keys.push_back("options");
+    values.push_back(statement_timeout.c_str());
+  }
+  keys.push_back("dbname");
+  values.push_back(url.c_str());
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  PGconn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
   if (conn == nullptr) return absl::ResourceExhaustedError("store: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = ConnError(conn);
@@ -267,6 +283,15 @@ absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Co
 }
 
 absl::Status Ping(Connection& conn) { return conn.Exec("health", "SELECT 1").status(); }
+
+Pool::Lease& Pool::Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    if (pool_ != nullptr && conn_ != nullptr) pool_->Release(std::move(conn_));
+    pool_ = other.pool_;
+    conn_ = std::move(other.conn_);
+  }
+  return *this;
+}
 
 Pool::Lease::~Lease() {
   if (pool_ != nullptr && conn_ != nullptr) pool_->Release(std::move(conn_));

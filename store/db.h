@@ -69,7 +69,8 @@ class Result {
   std::shared_ptr<pg_result> res_;
 };
 
-// Reads one row's values by column name (or index), converted to their types. The first value
+// Reads one row's values by column name (or index), converted to their types. It refers to its
+// Result, which must outlive it. The first value
 // that is missing, NULL where a value is required, or does not parse is remembered: status()
 // reports it, naming the column and the text, and later reads return defaults.
 //   RowReader r = res.Row(i);
@@ -90,7 +91,7 @@ class RowReader {
   std::optional<absl::Time> OptTime(std::string_view column);
   template <typename E>
   E Enum(std::string_view column, absl::StatusOr<E> (*parse)(std::string_view)) {
-    std::optional<std::string> text = Value(column);
+    std::optional<std::string> text = Required(column);
     if (!text) return E{};
     absl::StatusOr<E> v = parse(*text);
     if (v.ok()) return *v;
@@ -116,11 +117,12 @@ class RowReader {
 };
 
 // Limits every connection carries, so a dead server or a runaway statement cannot hold a request
-// forever. A setting in the URL itself wins over these.
+// forever. A setting in the URL wins over these (an `options` there replaces ours whole), and so do
+// PGCONNECT_TIMEOUT and PGOPTIONS in the environment.
 struct ConnectOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
-  absl::Duration statement_timeout = absl::Seconds(30);
-  absl::Duration keepalive_idle = absl::Seconds(30);  // TCP keepalives find a silent peer
+  absl::Duration statement_timeout = absl::Seconds(30);  // zero: none (migrations)
+  absl::Duration keepalive_idle = absl::Seconds(30);     // TCP keepalives find a silent peer
 };
 
 class Connection {
@@ -170,7 +172,7 @@ class Pool {
    public:
     Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
     Lease(Lease&&) = default;
-    Lease& operator=(Lease&&) = default;
+    Lease& operator=(Lease&& other) noexcept;
     ~Lease();
     Connection& operator*() { return *conn_; }
     Connection* operator->() { return conn_.get(); }

@@ -134,8 +134,8 @@ absl::Status InsertSnapshots(Connection& conn, const std::vector<const domain::B
       .status();
 }
 
-absl::StatusOr<std::vector<int64_t>> InsertOrders(Connection& conn, const std::vector<Order>& rows) {
-  if (rows.empty()) return std::vector<int64_t>{};
+absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
+  if (rows.empty()) return absl::OkStatus();
   std::vector<std::optional<std::string>> limits, reasons, expiries;
   for (const Order& o : rows) {
     limits.push_back(o.limit_price ? std::optional(std::to_string(*o.limit_price)) : std::nullopt);
@@ -155,7 +155,7 @@ absl::StatusOr<std::vector<int64_t>> InsertOrders(Connection& conn, const std::v
           "SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], "
           "$6::text[], $7::text[], $8::text[], $9::bool[], $10::bigint[], $11::bigint[], "
           "$12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::text[], "
-          "$18::timestamptz[]) RETURNING id, trade_index",
+          "$18::timestamptz[]) RETURNING id, trade_index, oms_rfc3339(created_at) AS created_at",
           Params()
               .Add(TextArray(Column(rows, [](const Order& o) { return o.plan_id; })))
               .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.trade_index; })))
@@ -177,17 +177,17 @@ absl::StatusOr<std::vector<int64_t>> InsertOrders(Connection& conn, const std::v
               .Add(NullableTextArray(reasons))
               .Add(NullableTextArray(expiries))));
   // RETURNING order is not promised: map back through the (plan, index) key.
-  std::map<int, int64_t> by_index;
+  std::map<int, Order*> by_index;
+  for (Order& o : rows) by_index[o.trade_index] = &o;
   for (int r = 0; r < res.rows(); ++r) {
     RowReader row = res.Row(r);
-    int64_t id = row.Int("id");
-    by_index[static_cast<int>(row.Int("trade_index"))] = id;
+    auto it = by_index.find(static_cast<int>(row.Int("trade_index")));
+    if (it == by_index.end()) return absl::InternalError("store: insert orders: unknown row back");
+    it->second->id = row.Int("id");
+    it->second->created_at = row.Time("created_at");
     OMS_RETURN_IF_ERROR(row.status());
   }
-  std::vector<int64_t> ids;
-  ids.reserve(rows.size());
-  for (const Order& o : rows) ids.push_back(by_index[o.trade_index]);
-  return ids;
+  return absl::OkStatus();
 }
 
 absl::Status InsertExecutions(Connection& conn, const std::vector<Execution>& rows) {
@@ -252,7 +252,8 @@ absl::StatusOr<std::vector<Order>> SelectOrders(Connection& conn, const OrderFil
                 absl::StrCat("SELECT ", kOrderColumns,
                              " FROM orders WHERE ($1 = '' OR plan_id = $1)"
                              " AND ($2 = '' OR mode = $2)"
-                             " AND (cardinality($4::text[]) = 0 OR status = ANY($4::text[]))",
+                             " AND (cardinality($4::text[]) = 0 OR status = ANY($4::text[]))"
+                             " AND (cardinality($5::bigint[]) = 0 OR id = ANY($5::bigint[]))",
                              f.oldest_first ? " ORDER BY created_at, id"
                                             : " ORDER BY created_at DESC, id DESC",
                              " LIMIT $3", for_update ? " FOR UPDATE" : ""),
@@ -260,7 +261,8 @@ absl::StatusOr<std::vector<Order>> SelectOrders(Connection& conn, const OrderFil
                     .Add(f.plan_id)
                     .Add(f.mode ? SqlText(*f.mode) : "")
                     .Add(f.limit)
-                    .Add(TextArray(StatusTexts(f.statuses)))));
+                    .Add(TextArray(StatusTexts(f.statuses)))
+                    .Add(IntArray(f.ids))));
   return ReadOrders(res);
 }
 

@@ -16,6 +16,7 @@
 namespace betteroms::store {
 
 struct OrderFilter {
+  std::vector<int64_t> ids;                  // empty: any order
   std::string plan_id;                       // empty: any plan
   std::optional<domain::Mode> mode;          // nullopt: both modes
   std::vector<domain::OrderStatus> statuses;  // any of; empty = all
@@ -26,9 +27,8 @@ struct OrderFilter {
 // Stores each book the fills were priced on, once per token and hash.
 absl::Status InsertSnapshots(Connection& conn, const std::vector<const domain::Book*>& books);
 
-// Inserts orders in one statement; returns their ids in the order given.
-absl::StatusOr<std::vector<int64_t>> InsertOrders(Connection& conn,
-                                                  const std::vector<domain::Order>& orders);
+// Inserts orders in one statement, setting each one's id and created_at as stored.
+absl::Status InsertOrders(Connection& conn, std::vector<domain::Order>& orders);
 
 // Inserts executions in one statement, each linked to the stored snapshot of its book_hash.
 absl::Status InsertExecutions(Connection& conn, const std::vector<domain::Execution>& fills);

@@ -1,6 +1,7 @@
 #include "store/runs_repo.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time.h"
 #include "store/sql_enums.h"
@@ -9,10 +10,11 @@
 namespace betteroms::store {
 namespace {
 
+// Without the summary, which only GetRun reads.
 constexpr char kRunColumns[] =
     "plan_id, plan_json, plan_hash, mode, status, trade_count, attempts, "
     "oms_rfc3339(started_at) AS started_at, oms_rfc3339(finished_at) AS finished_at, "
-    "summary_json::text AS summary_json, error_message, "
+    "error_message, "
     "(SELECT count(*) FROM orders o WHERE o.plan_id = execution_history.plan_id) AS order_count";
 
 // $1..$6 of every statement that writes a run: plan_id, plan_json, plan_hash, mode,
@@ -39,12 +41,20 @@ absl::StatusOr<domain::Run> ReadRun(const Result& res, int row) {
   run.attempts = static_cast<int>(r.Int("attempts"));
   run.started_at = r.Time("started_at");
   run.finished_at = r.OptTime("finished_at");
-  std::optional<std::string> summary = r.OptText("summary_json");
   run.error_message = r.OptText("error_message").value_or("");
   run.order_count = static_cast<int>(r.Int("order_count"));
   OMS_RETURN_IF_ERROR(r.status());
-  if (summary) {
-    OMS_ASSIGN_OR_RETURN(run.summary, ParseRunSummaryJson(*summary));
+  if (res.Column("summary_json") < 0) return run;
+  // The summary is a report, not state: one this binary cannot read (say, written by a newer
+  // one) leaves the run without it rather than making the run unreadable.
+  if (std::optional<std::string> text = r.OptText("summary_json")) {
+    absl::StatusOr<domain::RunSummary> summary = ParseRunSummaryJson(*text);
+    if (summary.ok()) {
+      run.summary = *std::move(summary);
+    } else {
+      LogWarn("stored run summary unreadable", {{"plan_id", run.plan_id},
+                                                {"error", std::string(summary.status().message())}});
+    }
   }
   return run;
 }
@@ -123,7 +133,8 @@ absl::StatusOr<domain::Run> GetRun(Connection& conn, const std::string& plan_id)
   OMS_ASSIGN_OR_RETURN(
       Result res,
       conn.Exec("get run",
-                absl::StrCat("SELECT ", kRunColumns, " FROM execution_history WHERE plan_id = $1"),
+                absl::StrCat("SELECT ", kRunColumns, ", summary_json::text AS summary_json "
+                             "FROM execution_history WHERE plan_id = $1"),
                 Params().Add(plan_id)));
   if (res.rows() == 0) {
     return absl::NotFoundError(absl::StrCat("no run for plan \"", plan_id, "\""));

@@ -1,6 +1,6 @@
 // The SQL text of each domain enum, as the tables' CHECK constraints spell it, and back. The
 // store's own table, so a renamed enumerator cannot silently change what is stored
-// (tests/pg/store_enums_test.cc holds every value against the constraints).
+// (tests/pg/store_test.cc holds every value against the constraints).
 #pragma once
 
 #include <string_view>

@@ -11,18 +11,31 @@ namespace {
 
 using nlohmann::json;
 
+// Like the API's JSON printer: a field at its default (0, "", false, empty list) is left out.
+void Put(json& j, const char* key, int64_t v) {
+  if (v != 0) j[key] = v;
+}
+void Put(json& j, const char* key, const std::string& v) {
+  if (!v.empty()) j[key] = v;
+}
+void Put(json& j, const char* key, const char* v) { Put(j, key, std::string(v)); }
+void Put(json& j, const char* key, bool v) {
+  if (v) j[key] = v;
+}
+
 json PositionJson(const domain::Position& p) {
-  json j = {{"mode", domain::Name(p.mode)},
-            {"marketTokenId", p.token_id},
-            {"outcome", p.outcome},
-            {"netShares", FormatMicros(p.state.net_shares)},
-            {"avgPrice", FormatMicros(p.state.AvgPrice())},
-            {"costBasis", FormatMicros(p.state.cost)},
-            {"realizedPnl", FormatMicros(p.state.realized)}};
-  if (p.marks.mark_price) j["markPrice"] = FormatMicros(*p.marks.mark_price);
-  if (p.marks.unrealized) j["unrealizedPnl"] = FormatMicros(*p.marks.unrealized);
+  json j = json::object();
+  Put(j, "mode", domain::Name(p.mode));
+  Put(j, "marketTokenId", p.token_id);
+  Put(j, "outcome", p.outcome);
+  Put(j, "netShares", FormatMicros(p.state.net_shares));
+  Put(j, "avgPrice", FormatMicros(p.state.AvgPrice()));
+  Put(j, "costBasis", FormatMicros(p.state.cost));
+  Put(j, "realizedPnl", FormatMicros(p.state.realized));
+  if (p.marks.mark_price) Put(j, "markPrice", FormatMicros(*p.marks.mark_price));
+  if (p.marks.unrealized) Put(j, "unrealizedPnl", FormatMicros(*p.marks.unrealized));
   if (p.marks.liquidation_value) {
-    j["liquidationValue"] = FormatMicros(*p.marks.liquidation_value);
+    Put(j, "liquidationValue", FormatMicros(*p.marks.liquidation_value));
   }
   return j;
 }
@@ -97,23 +110,26 @@ class Reader {
 }  // namespace
 
 std::string RunSummaryJson(const domain::RunSummary& s) {
-  json j = {{"planId", s.plan_id},
-            {"mode", domain::Name(s.mode)},
-            {"status", domain::Name(s.status)},
-            {"ordersPlaced", s.orders_placed},
-            {"ordersFilled", s.orders_filled},
-            {"ordersPartiallyFilled", s.orders_partially_filled},
-            {"ordersOpen", s.orders_open},
-            {"ordersRejected", s.orders_rejected},
-            {"notionalBought", FormatMicros(s.notional_bought)},
-            {"notionalSold", FormatMicros(s.notional_sold)},
-            {"realizedPnl", FormatMicros(s.realized_pnl)},
-            {"startedAt", FormatRfc3339(s.started_at)}};
-  json positions = json::array();
-  for (const domain::Position& p : s.positions) positions.push_back(PositionJson(p));
-  j["positions"] = std::move(positions);
-  if (s.finished_at) j["finishedAt"] = FormatRfc3339(*s.finished_at);
-  if (!s.error_message.empty()) j["errorMessage"] = s.error_message;
+  json j = json::object();
+  Put(j, "planId", s.plan_id);
+  Put(j, "mode", domain::Name(s.mode));
+  Put(j, "status", domain::Name(s.status));
+  Put(j, "ordersPlaced", int64_t{s.orders_placed});
+  Put(j, "ordersFilled", int64_t{s.orders_filled});
+  Put(j, "ordersPartiallyFilled", int64_t{s.orders_partially_filled});
+  Put(j, "ordersOpen", int64_t{s.orders_open});
+  Put(j, "ordersRejected", int64_t{s.orders_rejected});
+  Put(j, "notionalBought", FormatMicros(s.notional_bought));
+  Put(j, "notionalSold", FormatMicros(s.notional_sold));
+  Put(j, "realizedPnl", FormatMicros(s.realized_pnl));
+  if (!s.positions.empty()) {
+    json positions = json::array();
+    for (const domain::Position& p : s.positions) positions.push_back(PositionJson(p));
+    j["positions"] = std::move(positions);
+  }
+  Put(j, "startedAt", FormatRfc3339(s.started_at));
+  if (s.finished_at) Put(j, "finishedAt", FormatRfc3339(*s.finished_at));
+  Put(j, "errorMessage", s.error_message);
   return j.dump();
 }
 
@@ -158,16 +174,16 @@ absl::StatusOr<domain::RunSummary> ParseRunSummaryJson(std::string_view text) {
 }
 
 std::string TickReportJson(const domain::TickReport& t) {
-  json j = {{"tickId", t.tick_id},
-            {"skipped", t.skipped},
-            {"message", t.message},
-            {"ordersExamined", t.orders_examined},
-            {"ordersFilled", t.orders_filled},
-            {"ordersPartiallyFilled", t.orders_partially_filled},
-            {"ordersExpired", t.orders_expired},
-            {"ordersReconciled", t.orders_reconciled},
-            {"startedAt", FormatRfc3339(t.started_at)},
-            {"finishedAt", FormatRfc3339(t.finished_at)}};
+  json j = json::object();  // the tick's id is the row's own
+  Put(j, "skipped", t.skipped);
+  Put(j, "message", t.message);
+  Put(j, "ordersExamined", int64_t{t.orders_examined});
+  Put(j, "ordersFilled", int64_t{t.orders_filled});
+  Put(j, "ordersPartiallyFilled", int64_t{t.orders_partially_filled});
+  Put(j, "ordersExpired", int64_t{t.orders_expired});
+  Put(j, "ordersReconciled", int64_t{t.orders_reconciled});
+  Put(j, "startedAt", FormatRfc3339(t.started_at));
+  Put(j, "finishedAt", FormatRfc3339(t.finished_at));
   return j.dump();
 }
 

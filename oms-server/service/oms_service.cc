@@ -46,12 +46,6 @@ std::vector<std::string> DistinctTokens(const domain::Plan& plan) {
   return {tokens.begin(), tokens.end()};
 }
 
-// True when `status` is the caller giving up rather than the work failing.
-bool CallerGaveUp(const absl::Status& status, const CallContext& call) {
-  return !call.Check("").ok() && (status.code() == absl::StatusCode::kCancelled ||
-                                  status.code() == absl::StatusCode::kDeadlineExceeded);
-}
-
 store::OrderFilter RestingPaperOrders() {
   store::OrderFilter filter;
   filter.mode = Mode::kPaper;
@@ -73,8 +67,11 @@ absl::StatusOr<store::Pool::Lease> OmsService::Connect(const CallContext& call) 
 }
 
 absl::Status OmsService::CheckDatabase() {
-  OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(5)));
-  return store::Ping(*conn);
+  auto conn = pool_.Acquire(absl::Now() + absl::Seconds(5));
+  // Every connection busy means the database is answering requests: busy, not down.
+  if (conn.status().code() == absl::StatusCode::kDeadlineExceeded) return absl::OkStatus();
+  OMS_RETURN_IF_ERROR(conn.status());
+  return store::Ping(**conn);
 }
 
 absl::StatusOr<OmsService::PreparedPlan> OmsService::Prepare(const std::string& json) {
@@ -117,43 +114,49 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   run.trade_count = static_cast<int>(plan.trades.size());
   run.started_at = started;
 
-  OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
-  int64_t statements_before = conn->statements();
   // A planId that ran already is refused before anything is read from the venue; the claim in
   // the transaction below decides races.
-  if (absl::StatusOr<domain::Run> earlier = store::GetRun(*conn, plan.plan_id); earlier.ok()) {
-    OMS_RETURN_IF_ERROR(domain::CheckRerun(*earlier, prepared.hash, retry));
-  } else if (earlier.status().code() != absl::StatusCode::kNotFound) {
-    return earlier.status();
+  {
+    OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+    absl::StatusOr<domain::Run> earlier = store::GetRun(*conn, plan.plan_id);
+    if (earlier.ok()) {
+      OMS_RETURN_IF_ERROR(domain::CheckRerun(*earlier, prepared.hash, retry));
+    } else if (earlier.status().code() != absl::StatusCode::kNotFound) {
+      return earlier.status();
+    }
   }
 
-  // Everything from the venue is read before BEGIN: a transaction only claims, writes and
-  // commits. One book read per token: the simulation and the stored snapshots use the same books.
-  bool claimed = false;
+  // Everything from the venue is read before BEGIN, holding no connection: a transaction only
+  // claims, writes and commits. One book read per token: the simulation and the stored snapshots
+  // use the same books.
+  OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+  absl::StatusOr<domain::BookMap> books = market_.GetBooks(DistinctTokens(plan));
+  // A run that could not read its books is recorded as failed, as a run failing later is.
+  bool record_failure = !books.ok();
+  absl::Status status = books.status();
+  int64_t statements = 0;
   absl::StatusOr<domain::RunSummary> summary;
-  absl::Status status = call.Check("reading the books");
-  absl::StatusOr<domain::BookMap> books = absl::UnknownError("not read");
   if (status.ok()) {
-    books = market_.GetBooks(DistinctTokens(plan));
-    status = books.status();
-    claimed = true;  // a failed read is recorded as the run's failure, as any later failure is
-  }
-  if (status.ok()) {
-    PaperInputs inputs{std::move(*books), clock_.Now()};
-    // The claim on the planId and everything the run writes commit together: a failed run
-    // leaves nothing but its failure record, and one commit per plan keeps submissions fast.
-    status = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
-      claimed = false;
-      OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
-      claimed = true;
-      summary = RunPaperPlan(tx, prepared, inputs, started, call);
-      return summary.status();
-    });
+    PaperInputs inputs{*std::move(books), clock_.Now()};
+    absl::StatusOr<store::Pool::Lease> conn = Connect(call);
+    status = conn.status();
+    if (status.ok()) {
+      int64_t before = (*conn)->statements();
+      // The claim on the planId and everything the run writes commit together: a failed run
+      // leaves nothing but its failure record, and one commit per plan keeps submissions fast.
+      status = store::InTransaction(**conn, [&](store::Connection& tx) -> absl::Status {
+        OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
+        record_failure = true;  // claimed: a failure from here on is the run's
+        summary = RunPaperPlan(tx, prepared, inputs, started, call);
+        return summary.status();
+      });
+      statements = (*conn)->statements() - before;
+    }
   }
   if (!status.ok()) {
-    if (claimed && !CallerGaveUp(status, call)) {
-      absl::Status recorded =
-          store::RecordFailedRun(*conn, run, clock_.Now(), std::string(status.message()));
+    // A caller that gave up gets nothing committed, not even a failure record.
+    if (record_failure && call.Check("recording the failure").ok()) {
+      absl::Status recorded = RecordFailure(run, status);
       if (!recorded.ok()) {
         LogError("cannot record failed run",
                  {{"plan_id", plan.plan_id}, {"error", std::string(recorded.message())}});
@@ -166,9 +169,14 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   LogInfo("plan completed",
           {{"plan_id", plan.plan_id},
            {"orders", std::to_string(summary->orders_placed)},
-           {"db_statements", std::to_string(conn->statements() - statements_before)},
+           {"db_statements", std::to_string(statements)},
            {"millis", std::to_string(absl::ToInt64Milliseconds(clock_.Now() - started))}});
   return summary;
+}
+
+absl::Status OmsService::RecordFailure(const domain::Run& run, const absl::Status& failure) {
+  OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(5)));
+  return store::RecordFailedRun(*conn, run, clock_.Now(), std::string(failure.message()));
 }
 
 absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
@@ -180,6 +188,7 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
   std::vector<std::string> tokens = DistinctTokens(plan);
   // Runs of one mode take turns from here to commit, so two plans cannot sell the same shares.
   OMS_RETURN_IF_ERROR(store::LockPositions(conn, plan.mode));
+  OMS_RETURN_IF_ERROR(call.Check("simulating the run"));
   OMS_ASSIGN_OR_RETURN(auto available, store::SharesAvailable(conn, plan.mode, tokens));
   OMS_ASSIGN_OR_RETURN(std::vector<domain::PaperOrder> simulated,
                        domain::SimulatePaperPlan(plan, inputs.books, available,
@@ -195,12 +204,11 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
   std::vector<const domain::Book*> snapshots;
   for (const auto& [token, book] : inputs.books) snapshots.push_back(&book);
   OMS_RETURN_IF_ERROR(store::InsertSnapshots(conn, snapshots));
-  OMS_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store::InsertOrders(conn, orders));
+  OMS_RETURN_IF_ERROR(store::InsertOrders(conn, orders));
   std::vector<domain::Execution> fills;
-  for (size_t i = 0; i < orders.size(); ++i) {
-    orders[i].id = ids[i];
-    for (auto& f : orders[i].fills) {
-      f.order_id = ids[i];
+  for (auto& order : orders) {
+    for (auto& f : order.fills) {
+      f.order_id = order.id;
       fills.push_back(f);
     }
   }
@@ -333,13 +341,19 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
     // orders, so a cancel that landed meanwhile is seen, never overwritten.
     OMS_ASSIGN_OR_RETURN(auto candidates, store::ListOrders(*conn, RestingPaperOrders()));
     std::vector<std::string> tokens = domain::TokensToPrice(candidates, report.started_at);
+    // Only the orders seen here are priced: one placed meanwhile waits for the next tick.
+    store::OrderFilter seen = RestingPaperOrders();
+    for (const auto& o : candidates) seen.ids.push_back(o.id);
     domain::BookMap books;
     if (!tokens.empty()) {
       OMS_RETURN_IF_ERROR(call.Check("reading the books"));
       OMS_ASSIGN_OR_RETURN(books, market_.GetBooks(tokens));
     }
     return store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
-      OMS_ASSIGN_OR_RETURN(auto resting, store::LockOrders(tx, RestingPaperOrders()));
+      std::vector<domain::Order> resting;
+      if (!seen.ids.empty()) {
+        OMS_ASSIGN_OR_RETURN(resting, store::LockOrders(tx, seen));
+      }
       domain::TickOutcome outcome = domain::ApplyTick(resting, books, report.started_at);
       std::vector<const domain::Book*> used;
       for (const auto& token : outcome.books_used) used.push_back(&books.at(token));

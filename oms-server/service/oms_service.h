@@ -114,6 +114,8 @@ class OmsService {
   };
 
   absl::StatusOr<PreparedPlan> Prepare(const std::string& json);
+  // Records `run` as failed with the failure's message, outside any transaction.
+  absl::Status RecordFailure(const domain::Run& run, const absl::Status& failure);
   // Claims the planId (or a failed run of it, on retry) inside the caller's transaction.
   absl::Status ClaimRun(store::Connection& conn, const domain::Run& run, bool retry);
   // Simulates and writes a claimed paper run, inside the caller's transaction.

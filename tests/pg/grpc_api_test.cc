@@ -128,6 +128,12 @@ TEST_F(GrpcApiTest, SubmitPlanRefusalsCarryTheirCodesAndReasons) {
               GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("SELL of 5 shares")));
   EXPECT_THAT(Submit(PlanJson("g5", {TradeJson("999", "BUY", "MARKET", "5")}), &summary),
               GrpcStatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("999")));
+  v1::GetRunRequest get;
+  get.set_plan_id("g5");
+  v1::Run run;
+  ASSERT_TRUE(Call(&v1::OrderManager::Stub::GetRun, get, &run).ok());
+  EXPECT_EQ(run.status(), "failed");  // a run whose books could not be read is recorded
+  EXPECT_THAT(run.error_message(), HasSubstr("999"));
   std::string plan = PlanJson("g6", {TradeJson("1001", "BUY", "MARKET", "5")});
   ASSERT_TRUE(Submit(plan, &summary).ok());
   EXPECT_THAT(Submit(plan, &summary),
@@ -270,7 +276,8 @@ TEST_F(GrpcApiTest, AClientWhoseDeadlinePassesMidRunGetsDeadlineExceededAndNothi
   grpc::Status st =
       Call(&v1::OrderManager::Stub::SubmitPlan, req, &summary, absl::Milliseconds(300));
   EXPECT_EQ(st.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // let the handler finish
+  server_->Shutdown();  // waits for the handler to finish
+  server_.reset();
   EXPECT_EQ(Count("SELECT count(*) FROM execution_history"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
 }

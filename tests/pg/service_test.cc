@@ -299,7 +299,7 @@ TEST_F(ServiceTest, ACancelThatLandsWhileATickReadsTheBooksIsNotOverwritten) {
   // The book now crosses the order; while the tick reads it, the trader cancels the order.
   market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 100 * M}}));
   market_.on_read = [&] {
-    market_.on_read = nullptr;
+    market_.on_read = nullptr;  // once
     ASSERT_THAT(service_->CancelOrder(id), IsOk());
   };
   auto report = service_->RunTick();
@@ -307,6 +307,35 @@ TEST_F(ServiceTest, ACancelThatLandsWhileATickReadsTheBooksIsNotOverwritten) {
   EXPECT_EQ(report->orders_filled, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'cancelled'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM executions"), 0);
+}
+
+TEST_F(ServiceTest, AnOrderPlacedWhileATickReadsTheBooksWaitsForTheNextTick) {
+  market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 100 * M}}));
+  // While the tick reads the books, a plan rests a SELL the new book would fill.
+  ASSERT_THAT(service_->SubmitPlan(
+                  PlanJson("own2", {TradeJson("1001", "BUY", "MARKET", "5"),
+                                    TradeJson("1001", "BUY", "LIMIT", "5",
+                                              R"(, "price": 0.1, "sizeUnit": "SHARES")")}),
+                  false),
+              IsOk());  // the resting BUY far below makes the tick read the book
+  market_.on_read = [&] {
+    market_.on_read = nullptr;  // once
+    ASSERT_THAT(service_->SubmitPlan(
+                    PlanJson("late-sell", {TradeJson("1001", "SELL", "LIMIT", "5",
+                                                     R"(, "price": 0.47, "sizeUnit": "SHARES")")}),
+                    false),
+                IsOk());
+    market_.Set(BookOf("1001", {{480'000, 100 * M}}, {{490'000, 100 * M}}));  // crosses it
+  };
+  auto report = service_->RunTick();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->orders_examined, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE liquidity = 'maker'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE plan_id = 'late-sell'"), 1);
+  auto next = service_->RunTick();
+  ASSERT_THAT(next, IsOk());
+  EXPECT_EQ(next->orders_examined, 2);
+  EXPECT_EQ(next->orders_filled, 1);
 }
 
 TEST_F(ServiceTest, ARequestWhoseClientGaveUpWhileTheBooksWereReadCommitsNothing) {

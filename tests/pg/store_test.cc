@@ -1,6 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "store/migrations.h"
 #include "store/orders_repo.h"
 #include "store/runs_repo.h"
@@ -117,9 +119,11 @@ TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
     if (i == 2) o.expires_at = absl::FromUnixSeconds(1'893'456'000);  // 2030-01-01
     rows.push_back(o);
   }
-  auto ids = InsertOrders(*conn, rows);
-  ASSERT_THAT(ids, IsOk());
-  ASSERT_EQ(ids->size(), 3u);
+  ASSERT_THAT(InsertOrders(*conn, rows), IsOk());
+  for (const auto& o : rows) {
+    EXPECT_GT(o.id, 0);
+    EXPECT_GT(o.created_at, absl::Now() - absl::Hours(1));  // as stored, not left unset
+  }
   domain::Book book;
   book.token_id = rows[0].token_id;
   book.hash = "hash1";
@@ -127,7 +131,7 @@ TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
   ASSERT_THAT(InsertSnapshots(*conn, {&book}), IsOk());
   ASSERT_THAT(InsertSnapshots(*conn, {&book}), IsOk());  // stored once
   domain::Execution fill;
-  fill.order_id = (*ids)[0];
+  fill.order_id = rows[0].id;
   fill.token_id = rows[0].token_id;
   fill.shares = 4'000'000;
   fill.price = 500'000;
@@ -148,7 +152,7 @@ TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
     EXPECT_EQ(o.expires_at.has_value(), o.trade_index == 2);
   }
   EXPECT_TRUE(saw_quoted);
-  auto fills = ListExecutionsForOrders(*conn, {(*ids)[0]});
+  auto fills = ListExecutionsForOrders(*conn, {rows[0].id});
   ASSERT_THAT(fills, IsOk());
   ASSERT_EQ(fills->size(), 1u);
   EXPECT_EQ((*fills)[0].book_hash, "hash1");
@@ -248,6 +252,22 @@ TEST_F(StoreTest, AcquireWaitsNoLongerThanItsDeadline) {
   auto second = pool.Acquire(absl::Now() + absl::Milliseconds(200));
   EXPECT_THAT(second, StatusIs(absl::StatusCode::kDeadlineExceeded));
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(150));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+TEST_F(StoreTest, AWaiterGetsTheConnectionAsSoonAsItIsReleased) {
+  auto db = test::TestDatabase::Create();
+  Pool pool(db->url(), 1);
+  std::optional<absl::StatusOr<Pool::Lease>> held(pool.Acquire());
+  ASSERT_THAT(*held, IsOk());
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    held.reset();
+  });
+  auto waited = pool.Acquire(absl::Now() + absl::Seconds(10));
+  release.join();
+  ASSERT_THAT(waited, IsOk());
+  EXPECT_THAT(Ping(**waited), IsOk());
 }
 
 TEST_F(StoreTest, ARunawayStatementIsStoppedByTheStatementTimeout) {
@@ -257,7 +277,7 @@ TEST_F(StoreTest, ARunawayStatementIsStoppedByTheStatementTimeout) {
   auto conn = Connection::Open(db->url(), options);
   ASSERT_THAT(conn, IsOk());
   auto slow = (*conn)->Exec("sleep", "SELECT pg_sleep(5)");
-  EXPECT_THAT(slow, StatusIs(absl::StatusCode::kInternal, HasSubstr("statement timeout")));
+  EXPECT_THAT(slow, StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("statement timeout")));
 }
 
 }  // namespace

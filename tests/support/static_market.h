@@ -23,7 +23,8 @@ class StaticMarketData : public market::MarketData {
   }
   absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
       const std::vector<std::string>& tokens) override {
-    if (on_read) on_read();  // outside the lock: it may Set() books
+    // A copy, outside the lock: the hook may Set() books or clear itself.
+    if (std::function<void()> hook = on_read) hook();
     std::lock_guard<std::mutex> lock(mu_);
     ++requests;
     std::map<std::string, domain::Book> out;

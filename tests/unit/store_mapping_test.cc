@@ -11,6 +11,8 @@ TEST(SqlState, MapsToStatusCodesAsTheStyleGuideSays) {
   EXPECT_EQ(CodeForSqlState("23514"), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(CodeForSqlState("40001"), absl::StatusCode::kAborted);
   EXPECT_EQ(CodeForSqlState("40P01"), absl::StatusCode::kAborted);
+  EXPECT_EQ(CodeForSqlState("57014"), absl::StatusCode::kDeadlineExceeded);  // statement_timeout
+  EXPECT_EQ(CodeForSqlState("55P03"), absl::StatusCode::kDeadlineExceeded);  // lock_timeout
   EXPECT_EQ(CodeForSqlState("08006"), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForSqlState("57P01"), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForSqlState("42P01"), absl::StatusCode::kInternal);
