@@ -1,12 +1,18 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "store/migrations.h"
 #include "store/orders_repo.h"
 #include "store/runs_repo.h"
 #include "tests/support/pg_harness.h"
+#include "tests/support/status_matchers.h"
 
 namespace betteroms::store {
 namespace {
+
+using ::betteroms::test::IsOk;
+using ::betteroms::test::StatusIs;
+using ::testing::HasSubstr;
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -21,10 +27,10 @@ TEST_F(StoreTest, MigrationsApplyToAnEmptyDatabaseAndAgainAsANoOp) {
   auto db = test::TestDatabase::Create(/*migrate=*/false);
   auto conn = db->Connect();
   auto first = ApplyMigrations(*conn, EmbeddedMigrations());
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   EXPECT_EQ(*first, static_cast<int>(EmbeddedMigrations().size()));
   auto second = ApplyMigrations(*conn, EmbeddedMigrations());
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(*second, 0);
   auto rows = conn->Exec("count", "SELECT count(*) FROM schema_migrations");
   EXPECT_EQ(rows->Int(0, 0), static_cast<int64_t>(EmbeddedMigrations().size()));
@@ -41,11 +47,8 @@ TEST_F(StoreTest, AChangedMigrationIsRefused) {
   std::vector<Migration> edited = EmbeddedMigrations();
   edited[0].sql += "\n-- an innocent-looking edit\n";
   auto result = ApplyMigrations(*conn, edited);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(result.status().message().find("0001_init.sql changed after it was applied"),
-            std::string::npos)
-      << result.status();
+  ASSERT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("0001_init.sql changed after it was applied")));
 }
 
 TEST_F(StoreTest, AFailingMigrationLeavesNothingBehind) {
@@ -67,7 +70,7 @@ TEST_F(StoreTest, ASecondRunOfAPlanIdIsNotInserted) {
   ASSERT_TRUE(*InsertRunningRun(*conn, run));
   EXPECT_FALSE(*InsertRunningRun(*conn, run));
   auto got = GetRun(*conn, "plan-1");
-  ASSERT_TRUE(got.ok());
+  ASSERT_THAT(got, IsOk());
   EXPECT_EQ(got->status, "running");
   EXPECT_EQ(GetRun(*conn, "nope").status().code(), absl::StatusCode::kNotFound);
 }
@@ -96,10 +99,10 @@ TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
     rows.push_back(o);
   }
   auto ids = InsertOrders(*conn, rows);
-  ASSERT_TRUE(ids.ok()) << ids.status();
+  ASSERT_THAT(ids, IsOk());
   ASSERT_EQ(ids->size(), 3u);
   auto snaps = InsertSnapshots(*conn, {{rows[0].token_id, "hash1", R"({"bids":[]})"}});
-  ASSERT_TRUE(snaps.ok()) << snaps.status();
+  ASSERT_THAT(snaps, IsOk());
   auto again = InsertSnapshots(*conn, {{rows[0].token_id, "hash1", R"({"bids":[]})"}});
   EXPECT_EQ((*again)[rows[0].token_id], (*snaps)[rows[0].token_id]);  // stored once
   ASSERT_TRUE(
@@ -107,7 +110,7 @@ TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
                                 2'000'000, 0, "taker", (*snaps)[rows[0].token_id]}})
           .ok());
   auto listed = ListOrders(*conn, {"p", "", "", {}, 10});
-  ASSERT_TRUE(listed.ok());
+  ASSERT_THAT(listed, IsOk());
   ASSERT_EQ(listed->size(), 3u);
   bool saw_quoted = false;
   for (const auto& o : *listed) saw_quoted |= o.outcome == "NO \\ \"quoted\"";
