@@ -1,5 +1,7 @@
 #include "common/hex.h"
 
+#include <ranges>
+
 namespace betteroms {
 namespace {
 
@@ -27,9 +29,9 @@ std::string BigEndianToDecimal(std::span<const uint8_t> bytes) {
   std::string digits = "0";
   for (uint8_t byte : bytes) {
     int carry = byte;  // digits = digits * 256 + byte
-    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-      int v = (*it - '0') * 256 + carry;
-      *it = static_cast<char>('0' + v % 10);
+    for (char& digit : std::views::reverse(digits)) {
+      int v = (digit - '0') * 256 + carry;
+      digit = static_cast<char>('0' + v % 10);
       carry = v / 10;
     }
     while (carry > 0) {
