@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
-#include <ranges>
 #include <sstream>
 
 namespace betteroms::test {
@@ -296,8 +295,10 @@ std::string VenueBookJson(const std::string& token,
                           const std::string& tick, const std::string& min_size) {
   auto levels = [](const std::vector<std::pair<std::string, std::string>>& best_first) {
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& [price, size] : std::views::reverse(best_first)) {
-      arr.push_back({{"price", price}, {"size", size}});
+    // The venue lists worst first. (Indices, not std::views::reverse: clang 14 cannot compile
+    // libstdc++ 12's ranges.)
+    for (size_t i = best_first.size(); i-- > 0;) {
+      arr.push_back({{"price", best_first[i].first}, {"size", best_first[i].second}});
     }
     return arr;
   };
