@@ -88,7 +88,7 @@ absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_dec
   if (value / kMicro > kMaxWhole) {
     return absl::InvalidArgumentError(absl::StrCat(std::string(text), " is too large"));
   }
-  int64_t v = static_cast<int64_t>(value);
+  auto v = static_cast<int64_t>(value);
   return negative ? -v : v;
 }
 

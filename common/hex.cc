@@ -27,9 +27,12 @@ std::string BigEndianToDecimal(std::span<const uint8_t> bytes) {
   std::string digits = "0";
   for (uint8_t byte : bytes) {
     int carry = byte;  // digits = digits * 256 + byte
-    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-      int v = (*it - '0') * 256 + carry;
-      *it = static_cast<char>('0' + v % 10);
+    // Least significant digit first. (No std::views::reverse: clang 14 cannot compile
+    // libstdc++ 12's ranges, and the fuzz build and clang-tidy use clang 14.)
+    for (size_t i = digits.size(); i-- > 0;) {
+      char& digit = digits[i];
+      int v = (digit - '0') * 256 + carry;
+      digit = static_cast<char>('0' + v % 10);
       carry = v / 10;
     }
     while (carry > 0) {

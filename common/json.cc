@@ -119,7 +119,7 @@ const JsonValue* JsonValue::Find(std::string_view key) const {
   return nullptr;
 }
 
-std::string JsonValue::StringOr(std::string_view key, std::string fallback) const {
+std::string JsonValue::StringOr(std::string_view key, const std::string& fallback) const {
   const JsonValue* v = Find(key);
   return v != nullptr && v->is_string() ? v->text : fallback;
 }

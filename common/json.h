@@ -33,7 +33,7 @@ class JsonValue {
   // The member named `key`, or nullptr.
   const JsonValue* Find(std::string_view key) const;
   // The member's string value, or `fallback` when absent or not a string.
-  std::string StringOr(std::string_view key, std::string fallback = "") const;
+  std::string StringOr(std::string_view key, const std::string& fallback = "") const;
 };
 
 // Names a kind for messages: "a string", "an object", ...

@@ -18,7 +18,10 @@
 #define OMS_ASSIGN_OR_RETURN(lhs, expr) \
   OMS_ASSIGN_OR_RETURN_IMPL(OMS_STATUS_CONCAT(oms_statusor_, __LINE__), lhs, expr)
 
+// `lhs` is a declaration and `tmp` a name, so neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define OMS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -27,8 +27,9 @@ absl::StatusOr<std::vector<domain::Level>> Levels(const JsonValue& book, const c
   std::vector<domain::Level> out;
   const JsonValue* arr = book.Find(side);
   if (arr == nullptr || arr->is_null()) return out;
-  if (!arr->is_array())
+  if (!arr->is_array()) {
     return absl::InvalidArgumentError(absl::StrCat("book: ", side, " is not an array"));
+  }
   for (const JsonValue& l : arr->items) {
     OMS_ASSIGN_OR_RETURN(int64_t price, Number(l.Find("price"), "level price"));
     OMS_ASSIGN_OR_RETURN(int64_t size, Number(l.Find("size"), "level size"));

@@ -12,7 +12,7 @@ namespace betteroms::market {
 
 namespace {
 
-bool Retryable(long status) { return status == 425 || status == 429 || status >= 500; }
+bool Retryable(int status) { return status == 425 || status == 429 || status >= 500; }
 
 std::string VenueError(const std::string& body) {
   auto doc = ParseJson(body);
@@ -130,8 +130,9 @@ absl::StatusOr<bool> ClobMarketData::GetNegRisk(const std::string& token) {
   OMS_ASSIGN_OR_RETURN(std::string body, Call("GET", "/neg-risk?token_id=" + token, "", token));
   OMS_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(body));
   const JsonValue* v = doc.Find("neg_risk");
-  if (v == nullptr || !v->is_bool())
+  if (v == nullptr || !v->is_bool()) {
     return absl::UnknownError("market data: /neg-risk without neg_risk");
+  }
   return v->boolean;
 }
 

@@ -60,7 +60,9 @@ absl::StatusOr<HttpResponse> CurlTransport::Request(const std::string& method,
         absl::StrCat("timed out after ", absl::FormatDuration(options_.total_timeout)));
   }
   if (rc != CURLE_OK) return absl::UnavailableError(curl_easy_strerror(rc));
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
+  long code = 0;  // NOLINT(google-runtime-int): curl's API writes a long
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  resp.status = static_cast<int>(code);
   char* type = nullptr;
   curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
   if (type != nullptr) resp.content_type = type;

@@ -9,7 +9,7 @@
 namespace betteroms::market {
 
 struct HttpResponse {
-  long status = 0;
+  int status = 0;  // HTTP status code
   std::string body;
   std::string content_type;
 };

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -35,18 +36,18 @@ std::string Trade(const std::string& token, const std::string& body) {
   return R"({"marketTokenId": ")" + token + R"(", "outcome": "YES", )" + body + "}";
 }
 
-long RssKb(pid_t pid) {
+int64_t RssKb(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
   }
   return -1;
 }
 
 }  // namespace
 
-int main() {
+int Run() {
   if (!betteroms::test::HaveTestPostgres()) {
     std::cerr << "bench: BETTEROMS_TEST_PG is not set (use scripts/bench)\n";
     return 1;
@@ -151,4 +152,14 @@ int main() {
   // (d) resident memory of the server after (c).
   std::printf("(d) oms-server RSS after (c): %.1f MB\n", RssKb(stack.server().pid()) / 1024.0);
   return 0;
+}
+
+int main() {
+  // std::stod, std::regex and friends throw; a bench reports and fails instead of aborting.
+  try {
+    return Run();
+  } catch (const std::exception& e) {
+    std::cerr << "bench: " << e.what() << "\n";
+    return 1;
+  }
 }

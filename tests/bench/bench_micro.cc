@@ -5,9 +5,8 @@
 #include "oms-server/domain/paper_engine.h"
 #include "oms-server/domain/plan.h"
 
+namespace betteroms::domain {
 namespace {
-
-using namespace betteroms::domain;
 
 std::string BigPlan(int trades) {
   std::string out = R"({"planId": "big", "mode": "paper", "trades": [)";
@@ -52,5 +51,6 @@ void BM_MarketOrderAmounts(benchmark::State& state) {
 BENCHMARK(BM_MarketOrderAmounts);
 
 }  // namespace
+}  // namespace betteroms::domain
 
 BENCHMARK_MAIN();

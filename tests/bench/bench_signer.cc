@@ -15,9 +15,8 @@
 #include "signer/signing_core.h"
 #include "tests/support/process.h"
 
+namespace betteroms {
 namespace {
-
-using namespace betteroms;
 
 constexpr char kKeyHex[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 constexpr char kAddress[] = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
@@ -166,6 +165,7 @@ void OverGrpc() {
   std::atomic<int> done{0};
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   std::vector<std::thread> clients;
+  clients.reserve(4);
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&] {
       auto own = betteroms::signer::v1::Signer::NewStub(channel());
@@ -181,10 +181,11 @@ void OverGrpc() {
 }
 
 }  // namespace
+}  // namespace betteroms
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
-  OverGrpc();
+  betteroms::OverGrpc();
   return 0;
 }

@@ -1,4 +1,5 @@
 // The foundation end to end: real oms-server, oms-signer and omsctl processes.
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,9 @@
 
 namespace betteroms::test {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 class FoundationTest : public ::testing::Test {
  protected:
@@ -54,7 +58,7 @@ TEST_F(FoundationTest, RunsListOnAnEmptyDatabasePrintsAnEmptyTable) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
   CommandResult json = stack.Omsctl({"-o", "json", "runs", "list"});
   EXPECT_EQ(json.exit_code, 0);
-  EXPECT_NE(json.out.find("\"runs\": []"), std::string::npos) << json.out;
+  EXPECT_THAT(json.out, HasSubstr("\"runs\": []"));
 }
 
 TEST_F(FoundationTest, RunsShowFindsAPlanInsertedByTheTest) {
@@ -68,11 +72,11 @@ TEST_F(FoundationTest, RunsShowFindsAPlanInsertedByTheTest) {
                   .ok());
   CommandResult r = stack.Omsctl({"runs", "show", "seeded-1"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Run seeded-1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("failed"), std::string::npos);
-  EXPECT_NE(r.out.find("Trades: 3"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Run seeded-1"));
+  EXPECT_THAT(r.out, HasSubstr("failed"));
+  EXPECT_THAT(r.out, HasSubstr("Trades: 3"));
   CommandResult listed = stack.Omsctl({"runs", "list"});
-  EXPECT_NE(listed.out.find("seeded-1"), std::string::npos);
+  EXPECT_THAT(listed.out, HasSubstr("seeded-1"));
 
   CommandResult missing = stack.Omsctl({"runs", "show", "no-such-plan"});
   EXPECT_EQ(missing.exit_code, 2);
@@ -87,7 +91,7 @@ TEST_F(FoundationTest, UnbuiltRpcsAnswerUnimplementedSaying) {
                                      {"marketTokenId": "1", "outcome": "YES", "side": "BUY",
                                       "orderType": "MARKET", "size": 5}]})");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("live trading is not available yet"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("live trading is not available yet"));
 }
 
 TEST_F(FoundationTest, ServerExitsWithAClearErrorWhenPostgresIsDown) {
@@ -96,28 +100,25 @@ TEST_F(FoundationTest, ServerExitsWithAClearErrorWhenPostgresIsDown) {
       RunCommand({OmsServerBin(), "--listen", "127.0.0.1:0"},
                  {{"DATABASE_URL", "postgresql://oms@127.0.0.1:1/betteroms"}}, "", 30);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("oms-server: store: cannot connect to PostgreSQL"), std::string::npos)
-      << r.err;
+  EXPECT_THAT(r.err, HasSubstr("oms-server: store: cannot connect to PostgreSQL"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 TEST_F(FoundationTest, ServerRefusesBadConfiguration) {
   CommandResult no_db = RunCommand({OmsServerBin()}, {{"DATABASE_URL", ""}});
   EXPECT_EQ(no_db.exit_code, 1);
-  EXPECT_NE(no_db.err.find("set --database-url or DATABASE_URL"), std::string::npos) << no_db.err;
+  EXPECT_THAT(no_db.err, HasSubstr("set --database-url or DATABASE_URL"));
   CommandResult open = RunCommand({OmsServerBin(), "--listen", "0.0.0.0:50051"},
                                   {{"DATABASE_URL", "postgresql://x@127.0.0.1:1/x"}});
   EXPECT_EQ(open.exit_code, 1);
-  EXPECT_NE(open.err.find("beyond loopback without TLS and a bearer token"), std::string::npos)
-      << open.err;
+  EXPECT_THAT(open.err, HasSubstr("beyond loopback without TLS and a bearer token"));
 }
 
 TEST_F(FoundationTest, ServerStopsGracefullyOnSigterm) {
   Stack stack;
   ASSERT_TRUE(stack.ok()) << stack.error();
   EXPECT_EQ(stack.server().Stop(), 0);
-  EXPECT_NE(stack.server().Log().find("\"msg\":\"stopped\""), std::string::npos)
-      << stack.server().Log();
+  EXPECT_THAT(stack.server().Log(), HasSubstr("\"msg\":\"stopped\""));
 }
 
 TEST_F(FoundationTest, MigrateSubcommandAppliesAndIsIdempotent) {
@@ -125,8 +126,7 @@ TEST_F(FoundationTest, MigrateSubcommandAppliesAndIsIdempotent) {
   for (int i = 0; i < 2; ++i) {
     CommandResult r = RunCommand({OmsServerBin(), "migrate"}, {{"DATABASE_URL", db->url()}});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find(i == 0 ? "\"applied\":\"1\"" : "\"applied\":\"0\""), std::string::npos)
-        << r.err;
+    EXPECT_THAT(r.err, HasSubstr(i == 0 ? "\"applied\":\"1\"" : "\"applied\":\"0\""));
   }
 }
 
@@ -147,10 +147,10 @@ TEST(Omsctl, HelpOnEveryLevel) {
     args.insert(args.begin(), OmsctlBin());
     CommandResult r = RunCommand(args);
     EXPECT_EQ(r.exit_code, 0) << args[1];
-    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << r.out;
+    EXPECT_THAT(r.out, HasSubstr("Usage:"));
   }
   CommandResult top = RunCommand({OmsctlBin(), "--help"});
-  EXPECT_NE(top.out.find("Exit codes"), std::string::npos);
+  EXPECT_THAT(top.out, HasSubstr("Exit codes"));
   CommandResult bad = RunCommand({OmsctlBin(), "frobnicate"});
   EXPECT_EQ(bad.exit_code, 2);
 }
@@ -172,7 +172,7 @@ TEST(Signer, ReportsTheAddressOfAKnownKey) {
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(id.address(), "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826");
   EXPECT_EQ(id.chain_id(), 137u);
-  EXPECT_EQ(signer.Log().find(ToHex(crypto::Keccak256(std::string("cow")))), std::string::npos);
+  EXPECT_THAT(signer.Log(), Not(HasSubstr(ToHex(crypto::Keccak256(std::string("cow"))))));
 }
 
 TEST(Signer, RefusesAWorldReadableKeyAndANonLoopbackPlaintextListener) {
@@ -181,12 +181,12 @@ TEST(Signer, RefusesAWorldReadableKeyAndANonLoopbackPlaintextListener) {
   CommandResult r = RunCommand({OmsSignerBin(), "--key-file", dir.File("key"), "--listen",
                                 "127.0.0.1:0", "--insecure-loopback"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("readable by group or others"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("readable by group or others"));
   dir.Write("key600", ToHex(crypto::Keccak256(std::string("cow"))), 0600);
   CommandResult open = RunCommand({OmsSignerBin(), "--key-file", dir.File("key600"), "--listen",
                                    "0.0.0.0:0", "--insecure-loopback"});
   EXPECT_EQ(open.exit_code, 1);
-  EXPECT_NE(open.err.find("loopback addresses only"), std::string::npos) << open.err;
+  EXPECT_THAT(open.err, HasSubstr("loopback addresses only"));
 }
 
 }  // namespace

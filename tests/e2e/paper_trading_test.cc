@@ -1,5 +1,6 @@
 // Paper trading end to end: omsctl → oms-server → fake CLOB (venue JSON, worst-first) and
 // PostgreSQL, every case of the paper-trading issue.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "tests/support/plans.h"
@@ -7,6 +8,9 @@
 
 namespace betteroms::test {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kYes =
     "71321045679252212594626385532706912750332728571942532289631379312455583992563";
@@ -45,17 +49,17 @@ class PaperTradingTest : public ::testing::Test {
 TEST_F(PaperTradingTest, MarketBuyFillsAtTheTrueBestAsk) {
   CommandResult r = SubmitJson(PlanJson("best-ask", {TradeJson(kYes, "BUY", "MARKET", "4")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"price\": \"0.5\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"filledShares\": \"8\""), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("\"price\": \"0.99\""), std::string::npos);
+  EXPECT_THAT(r.out, HasSubstr("\"price\": \"0.5\""));
+  EXPECT_THAT(r.out, HasSubstr("\"filledShares\": \"8\""));
+  EXPECT_THAT(r.out, Not(HasSubstr("\"price\": \"0.99\"")));
 }
 
 TEST_F(PaperTradingTest, MarketBuyWalksTheDepthAcrossLevels) {
   // $10 = 10 shares at 0.50 ($5) + $5 at 0.52 (9.615384 shares).
   CommandResult r = SubmitJson(PlanJson("depth", {TradeJson(kYes, "BUY", "MARKET", "10")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"filledShares\": \"19.615384\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"price\": \"0.52\""), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"filledShares\": \"19.615384\""));
+  EXPECT_THAT(r.out, HasSubstr("\"price\": \"0.52\""));
   EXPECT_EQ(Count("SELECT count(*) FROM executions"), 2);
 }
 
@@ -63,8 +67,8 @@ TEST_F(PaperTradingTest, FokIsRefusedOnAThinBook) {
   CommandResult r = SubmitJson(
       PlanJson("thin", {TradeJson(kYes, "BUY", "MARKET", "100", R"(, "worstPrice": 0.52)")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"ordersRejected\": 1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("FOK orders are fully filled/killed"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"ordersRejected\": 1"));
+  EXPECT_THAT(r.out, HasSubstr("FOK orders are fully filled/killed"));
   EXPECT_EQ(Count("SELECT count(*) FROM executions"), 0);
 }
 
@@ -72,7 +76,7 @@ TEST_F(PaperTradingTest, SellWithoutSharesIsRefusedAndNothingPersisted) {
   CommandResult r = Submit(PlanJson(
       "naked-sell", {TradeJson(kYes, "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("SELL of 5 shares"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("SELL of 5 shares"));
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM executions"), 0);
 }
@@ -86,10 +90,10 @@ TEST_F(PaperTradingTest, BuyThenSellRealizesPnl) {
   CommandResult pos = stack_->Omsctl({"-o", "json", "positions", "--mode", "paper"});
   ASSERT_EQ(pos.exit_code, 0) << pos.err;
   // Bought 10 @ 0.50, sold 10 @ 0.48: realized -0.20.
-  EXPECT_NE(pos.out.find("\"realizedPnl\": \"-0.2\""), std::string::npos) << pos.out;
-  EXPECT_NE(pos.out.find("\"netShares\": \"0\""), std::string::npos) << pos.out;
+  EXPECT_THAT(pos.out, HasSubstr("\"realizedPnl\": \"-0.2\""));
+  EXPECT_THAT(pos.out, HasSubstr("\"netShares\": \"0\""));
   CommandResult run = stack_->Omsctl({"runs", "show", "bts"});
-  EXPECT_NE(run.out.find("Realized P&L -$0.20"), std::string::npos) << run.out;
+  EXPECT_THAT(run.out, HasSubstr("Realized P&L -$0.20"));
 }
 
 TEST_F(PaperTradingTest, LimitOrderFillsOrRests) {
@@ -98,11 +102,11 @@ TEST_F(PaperTradingTest, LimitOrderFillsOrRests) {
                {TradeJson(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.5, "sizeUnit": "SHARES")"),
                 TradeJson(kYes, "BUY", "LIMIT", "5", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"ordersFilled\": 1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"ordersOpen\": 1"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"ordersFilled\": 1"));
+  EXPECT_THAT(r.out, HasSubstr("\"ordersOpen\": 1"));
   CommandResult open = stack_->Omsctl({"orders", "list", "--status", "open"});
   EXPECT_EQ(open.exit_code, 0);
-  EXPECT_NE(open.out.find("0.45"), std::string::npos) << open.out;
+  EXPECT_THAT(open.out, HasSubstr("0.45"));
 }
 
 TEST_F(PaperTradingTest, ARestingOrderFillsOnALaterTickAfterTheBookMoves) {
@@ -112,10 +116,10 @@ TEST_F(PaperTradingTest, ARestingOrderFillsOnALaterTickAfterTheBookMoves) {
             0);
   CommandResult quiet = stack_->Omsctl({"tick"});
   EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
-  EXPECT_NE(quiet.out.find("0 filled"), std::string::npos) << quiet.out;
+  EXPECT_THAT(quiet.out, HasSubstr("0 filled"));
   stack_->clob().SetBook(kYes, VenueBookJson(kYes, {{"0.40", "100"}}, {{"0.44", "50"}}));
   CommandResult tick = stack_->Omsctl({"tick"});
-  EXPECT_NE(tick.out.find("1 filled"), std::string::npos) << tick.out;
+  EXPECT_THAT(tick.out, HasSubstr("1 filled"));
   EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE price = 450000 AND shares = 10000000 "
                   "AND book_snapshot_id IS NOT NULL"),
             1);
@@ -138,7 +142,7 @@ TEST_F(PaperTradingTest, GtdOrdersExpireOnTheTickAfterTheirTime) {
                   ->Exec("age", "UPDATE orders SET expires_at = now() - interval '1 minute'")
                   .ok());
   CommandResult tick = stack_->Omsctl({"tick"});
-  EXPECT_NE(tick.out.find("1 expired"), std::string::npos) << tick.out;
+  EXPECT_THAT(tick.out, HasSubstr("1 expired"));
   EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'expired'"), 1);
 }
 
@@ -150,12 +154,11 @@ TEST_F(PaperTradingTest, CancelARestingOrder) {
   int64_t id = Count("SELECT id FROM orders LIMIT 1");
   CommandResult r = stack_->Omsctl({"orders", "cancel", std::to_string(id)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("cancelled"), std::string::npos);
+  EXPECT_THAT(r.out, HasSubstr("cancelled"));
   CommandResult again = stack_->Omsctl({"orders", "cancel", std::to_string(id)});
   EXPECT_EQ(again.exit_code, 1);
-  EXPECT_NE(again.err.find("is cancelled (GTC); only resting GTC/GTD orders can be cancelled"),
-            std::string::npos)
-      << again.err;
+  EXPECT_THAT(again.err,
+              HasSubstr("is cancelled (GTC); only resting GTC/GTD orders can be cancelled"));
 }
 
 TEST_F(PaperTradingTest, ADuplicatePlanIdIsAConflict) {
@@ -163,22 +166,22 @@ TEST_F(PaperTradingTest, ADuplicatePlanIdIsAConflict) {
   ASSERT_EQ(Submit(plan).exit_code, 0);
   CommandResult again = Submit(plan);
   EXPECT_EQ(again.exit_code, 4);
-  EXPECT_NE(again.err.find("already ran: completed"), std::string::npos) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("already ran: completed"));
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 1);
 }
 
 TEST_F(PaperTradingTest, AnUnknownTokenIsNamed) {
   CommandResult r = Submit(PlanJson("unknown", {TradeJson("123456789", "BUY", "MARKET", "2")}));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("no order book for token 123456789"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no order book for token 123456789"));
 }
 
 TEST_F(PaperTradingTest, ClobDownIsUnavailableNamingTheVenue) {
   stack_->clob().FailNext(503, 100);
   CommandResult r = Submit(PlanJson("down", {TradeJson(kYes, "BUY", "MARKET", "2")}));
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.err.find("the Polymarket CLOB at"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("unavailable"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("the Polymarket CLOB at"));
+  EXPECT_THAT(r.err, HasSubstr("unavailable"));
   stack_->clob().FailNext(503, 0);
   CommandResult retry =
       Submit(PlanJson("down", {TradeJson(kYes, "BUY", "MARKET", "2")}), {"--retry"});
@@ -190,23 +193,21 @@ TEST_F(PaperTradingTest, AnInvalidPlanListsEveryProblem) {
       {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "LIMIT", "size": 5},
       {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET", "size": 0}]})");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("trades[0].price: is required for a LIMIT order"), std::string::npos)
-      << r.err;
-  EXPECT_NE(r.err.find("trades[1].size: must be greater than 0"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("trades[0].price: is required for a LIMIT order"));
+  EXPECT_THAT(r.err, HasSubstr("trades[1].size: must be greater than 0"));
   CommandResult v =
       stack_->Omsctl({"plan", "validate", "-"},
                      PlanJson("v", {TradeJson(kYes, "BUY", "LIMIT", "10",
                                               R"(, "price": 0.505, "sizeUnit": "SHARES")")}));
   EXPECT_EQ(v.exit_code, 2);
-  EXPECT_NE(v.out.find("not a multiple of the market's tick size 0.01"), std::string::npos)
-      << v.out;
+  EXPECT_THAT(v.out, HasSubstr("not a multiple of the market's tick size 0.01"));
 }
 
 TEST_F(PaperTradingTest, BookShowsBestPricesFirst) {
   CommandResult r = stack_->Omsctl({"-o", "json", "book", kYes});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"bestAsk\": \"0.5\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"bestBid\": \"0.48\""), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"bestAsk\": \"0.5\""));
+  EXPECT_THAT(r.out, HasSubstr("\"bestBid\": \"0.48\""));
 }
 
 TEST_F(PaperTradingTest, ADirectoryOfPlansRunsOnceEach) {
@@ -215,11 +216,11 @@ TEST_F(PaperTradingTest, ADirectoryOfPlansRunsOnceEach) {
   dir.Write("b.json", PlanJson("dir-b", {TradeJson(kNo, "BUY", "MARKET", "4")}));
   CommandResult first = stack_->Omsctl({"plan", "submit", "--dir", dir.path()});
   EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
-  EXPECT_NE(first.out.find("dir-a completed, 1 orders"), std::string::npos) << first.out;
+  EXPECT_THAT(first.out, HasSubstr("dir-a completed, 1 orders"));
   CommandResult again = stack_->Omsctl({"plan", "submit", "--dir", dir.path()});
   EXPECT_EQ(again.exit_code, 0) << again.out;
   EXPECT_EQ(std::count(again.out.begin(), again.out.end(), '\n'), 2);
-  EXPECT_NE(again.out.find("skipped"), std::string::npos) << again.out;
+  EXPECT_THAT(again.out, HasSubstr("skipped"));
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 2);
 }
 
@@ -228,7 +229,7 @@ TEST_F(PaperTradingTest, TheOriginalCommandNameStillWorks) {
   dir.Write("plan.json", PlanJson("alias", {TradeJson(kNo, "BUY", "MARKET", "3")}));
   CommandResult r = stack_->Omsctl({"execute:trade-plan", dir.File("plan.json")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Run alias"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Run alias"));
 }
 
 }  // namespace

@@ -244,8 +244,9 @@ FakeClob::Response FakeClob::MarketData(const std::string& endpoint,
         200,
         nlohmann::json{{"minimum_tick_size", std::stod(doc.value("tick_size", "0.01"))}}.dump()};
   }
-  if (endpoint == "neg-risk")
+  if (endpoint == "neg-risk") {
     return {200, nlohmann::json{{"neg_risk", doc.value("neg_risk", false)}}.dump()};
+  }
   if (endpoint == "midpoint") {
     // Best levels are the last elements in venue order.
     double bid =
@@ -294,8 +295,10 @@ std::string VenueBookJson(const std::string& token,
                           const std::string& tick, const std::string& min_size) {
   auto levels = [](const std::vector<std::pair<std::string, std::string>>& best_first) {
     nlohmann::json arr = nlohmann::json::array();
-    for (auto it = best_first.rbegin(); it != best_first.rend(); ++it) {
-      arr.push_back({{"price", it->first}, {"size", it->second}});
+    // The venue lists worst first. (Indices, not std::views::reverse: clang 14 cannot compile
+    // libstdc++ 12's ranges.)
+    for (size_t i = best_first.size(); i-- > 0;) {
+      arr.push_back({{"price", best_first[i].first}, {"size", best_first[i].second}});
     }
     return arr;
   };

@@ -1,7 +1,6 @@
 // fake-clob: the fake Polymarket CLOB as a process, for e2e tests and the offline demo.
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -9,7 +8,9 @@
 
 #include "tests/fakes/fake_clob.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   int port = 0;
   std::string port_file;
   std::string books_dir;
@@ -48,4 +49,16 @@ int main(int argc, char** argv) {
   sigwait(&signals, &sig);
   clob.Stop();
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Unreadable book files and the like throw from the standard library: report, do not abort.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "fake-clob: " << e.what() << "\n";
+    return 1;
+  }
 }

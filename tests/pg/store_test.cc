@@ -34,10 +34,10 @@ TEST_F(StoreTest, MigrationsApplyToAnEmptyDatabaseAndAgainAsANoOp) {
   auto db = test::TestDatabase::Create(/*migrate=*/false);
   auto conn = db->Connect();
   auto first = ApplyMigrations(*conn, EmbeddedMigrations());
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   EXPECT_EQ(*first, static_cast<int>(EmbeddedMigrations().size()));
   auto second = ApplyMigrations(*conn, EmbeddedMigrations());
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(*second, 0);
   auto rows = conn->Exec("count", "SELECT count(*) FROM schema_migrations");
   EXPECT_EQ(rows->Row(0).Int(0), static_cast<int64_t>(EmbeddedMigrations().size()));
@@ -54,11 +54,8 @@ TEST_F(StoreTest, AChangedMigrationIsRefused) {
   std::vector<Migration> edited = EmbeddedMigrations();
   edited[0].sql += "\n-- an innocent-looking edit\n";
   auto result = ApplyMigrations(*conn, edited);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(result.status().message().find("0001_init.sql changed after it was applied"),
-            std::string::npos)
-      << result.status();
+  ASSERT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("0001_init.sql changed after it was applied")));
 }
 
 TEST_F(StoreTest, AFailingMigrationLeavesNothingBehind) {

@@ -23,7 +23,8 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
 
 std::unique_ptr<TestDatabase> TestDatabase::Create(bool migrate) {
   static std::atomic<int> counter{0};
-  auto db = std::unique_ptr<TestDatabase>(new TestDatabase());
+  // The constructor is private, which std::make_unique cannot reach.
+  auto db = std::unique_ptr<TestDatabase>(new TestDatabase());  // NOLINT(modernize-make-unique)
   db->admin_url_ = std::getenv("BETTEROMS_TEST_PG");
   db->name_ = "oms_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
   auto admin = store::Connection::Open(db->admin_url_);

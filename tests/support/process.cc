@@ -2,18 +2,19 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/file.h"
 
 extern char** environ;
@@ -23,6 +24,7 @@ namespace {
 
 std::vector<char*> Argv(const std::vector<std::string>& args) {
   std::vector<char*> out;
+  out.reserve(args.size() + 1);
   for (const auto& a : args) out.push_back(const_cast<char*>(a.c_str()));
   out.push_back(nullptr);
   return out;
@@ -44,7 +46,8 @@ std::vector<std::string> Environment(const std::map<std::string, std::string>& e
     }
   }
   std::vector<std::string> out;
-  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  out.reserve(env.size());
+  for (const auto& [k, v] : env) out.push_back(absl::StrCat(k, "=", v));
   return out;
 }
 

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -7,10 +8,15 @@
 #include "signer/key/secret_key.h"
 #include "signer/identity.h"
 #include "tests/support/process.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/vectors.h"
 
 namespace betteroms {
 namespace {
+
+using ::betteroms::test::IsOk;
+using ::betteroms::test::StatusIs;
+using ::testing::HasSubstr;
 
 TEST(Keccak256, MatchesEveryVector) {
   JsonValue doc = test::LoadVectors("keccak256.json");
@@ -42,7 +48,7 @@ TEST(SecretKey, DerivesTheAddressOfAKnownKey) {
   test::TempDir dir;
   dir.Write("key", ToHex(crypto::Keccak256(std::string("cow"))) + "\n", 0600);
   auto key = key::SecretKey::FromHexFile(dir.File("key"));
-  ASSERT_TRUE(key.ok()) << key.status();
+  ASSERT_THAT(key.status(), IsOk());
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   EXPECT_EQ(signer::AddressOf(ctx, *key), "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826");
   secp256k1_context_destroy(ctx);
@@ -52,19 +58,18 @@ TEST(SecretKey, RefusesAKeyFileOthersCanRead) {
   test::TempDir dir;
   dir.Write("key", std::string(63, '1') + "2\n", 0644);
   auto key = key::SecretKey::FromHexFile(dir.File("key"));
-  ASSERT_FALSE(key.ok());
-  EXPECT_EQ(key.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(key.status().message().find("chmod 600"), std::string::npos);
+  // Matched on the status alone: on an unexpected success gtest would print the key's bytes.
+  EXPECT_THAT(key.status(), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("chmod 600")));
 }
 
 TEST(SecretKey, RefusesMalformedAndInvalidKeys) {
   test::TempDir dir;
   dir.Write("short", "abcd\n", 0600);
-  EXPECT_EQ(key::SecretKey::FromHexFile(dir.File("short")).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(key::SecretKey::FromHexFile(dir.File("short")).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   dir.Write("zero", std::string(64, '0'), 0600);
-  EXPECT_EQ(key::SecretKey::FromHexFile(dir.File("zero")).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(key::SecretKey::FromHexFile(dir.File("zero")).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(SecretKey, KeygenWritesAPrivateFileOnce) {

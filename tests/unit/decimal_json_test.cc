@@ -1,11 +1,17 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/decimal.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "tests/support/status_matchers.h"
 
 namespace betteroms {
 namespace {
+
+using ::betteroms::test::IsOk;
+using ::betteroms::test::StatusIs;
+using ::testing::HasSubstr;
 
 TEST(Decimal, ParsesPlainDecimalsExactly) {
   EXPECT_EQ(*ParseMicros("0.55"), 550'000);
@@ -47,7 +53,7 @@ TEST(Decimal, RoundsInTheRightDirection) {
 
 TEST(Json, KeepsNumberTextAsWritten) {
   auto doc = ParseJson(R"({"a": 0.1, "b": 12345678901234567890123, "c": [1, "x", null, true]})");
-  ASSERT_TRUE(doc.ok());
+  ASSERT_THAT(doc, IsOk());
   EXPECT_EQ(doc->Find("a")->text, "0.1");
   EXPECT_EQ(doc->Find("b")->text, "12345678901234567890123");
   ASSERT_EQ(doc->Find("c")->items.size(), 4u);
@@ -59,8 +65,7 @@ TEST(Json, RefusesDuplicateKeysAndDeepNesting) {
   EXPECT_FALSE(ParseJson(R"({"a": 1, "a": 2})").ok());
   EXPECT_FALSE(ParseJson(std::string(100, '[') + std::string(100, ']')).ok());
   auto bad = ParseJson("{\"a\": ");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("invalid JSON"), std::string::npos);
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("invalid JSON")));
 }
 
 TEST(Time, ParsesPlanDurationsAndRfc3339) {
@@ -70,7 +75,7 @@ TEST(Time, ParsesPlanDurationsAndRfc3339) {
   EXPECT_FALSE(ParsePlanDuration("0s").ok());
   EXPECT_FALSE(ParsePlanDuration("h").ok());
   auto t = ParseTime("2026-12-01T18:00:00Z");
-  ASSERT_TRUE(t.ok());
+  ASSERT_THAT(t, IsOk());
   EXPECT_EQ(FormatRfc3339(*t), "2026-12-01T18:00:00.000Z");
   EXPECT_FALSE(ParseTime("tomorrow").ok());
 }

@@ -1,11 +1,17 @@
 #include "oms-server/domain/paper_engine.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "oms-server/domain/positions.h"
+#include "tests/support/status_matchers.h"
 
 namespace betteroms::domain {
 namespace {
+
+using ::betteroms::test::IsOk;
+using ::betteroms::test::StatusIs;
+using ::testing::HasSubstr;
 
 constexpr int64_t M = 1'000'000;
 
@@ -70,7 +76,7 @@ TEST(PaperEngine, MarketBuyWalksAsksFromTheLowestPrice) {
   // $10 buys 10 shares at 0.50 ($5) and $5 / 0.52 = 9.615384 shares at 0.52.
   auto orders =
       SimulatePaperPlan(PlanOf({MarketBuy("t", 10 * M)}), books, {}, FillModel::kBook, kNow);
-  ASSERT_TRUE(orders.ok()) << orders.status();
+  ASSERT_THAT(orders, IsOk());
   const PaperOrder& o = (*orders)[0];
   EXPECT_EQ(o.status, OrderStatus::kFilled);
   ASSERT_EQ(o.fills.size(), 2u);
@@ -86,7 +92,7 @@ TEST(PaperEngine, TopModelFillsEverythingAtTheBestPrice) {
   BookMap books{{"t", MakeBook("t", {}, {{500'000, 1 * M}, {900'000, 100 * M}})}};
   auto orders =
       SimulatePaperPlan(PlanOf({MarketBuy("t", 10 * M)}), books, {}, FillModel::kTop, kNow);
-  ASSERT_TRUE(orders.ok());
+  ASSERT_THAT(orders, IsOk());
   EXPECT_EQ((*orders)[0].filled_shares, 20 * M);
 }
 
@@ -95,14 +101,14 @@ TEST(PaperEngine, FokIsRefusedWhenTheBookIsThin) {
   t.worst_price = 550'000;
   BookMap books{{"t", MakeBook("t", {}, {{500'000, 10 * M}, {600'000, 1000 * M}})}};
   auto orders = SimulatePaperPlan(PlanOf({t}), books, {}, FillModel::kBook, kNow);
-  ASSERT_TRUE(orders.ok());
+  ASSERT_THAT(orders, IsOk());
   EXPECT_EQ((*orders)[0].status, OrderStatus::kRejected);
   EXPECT_TRUE((*orders)[0].fills.empty());
-  EXPECT_NE((*orders)[0].reason.find("FOK"), std::string::npos);
+  EXPECT_THAT((*orders)[0].reason, HasSubstr("FOK"));
 
   t.tif = TimeInForce::kFak;
   orders = SimulatePaperPlan(PlanOf({t}), books, {}, FillModel::kBook, kNow);
-  ASSERT_TRUE(orders.ok());
+  ASSERT_THAT(orders, IsOk());
   EXPECT_EQ((*orders)[0].status, OrderStatus::kPartiallyFilled);
   EXPECT_EQ((*orders)[0].filled_shares, 10 * M);
   EXPECT_FALSE((*orders)[0].resting());  // a FAK's remainder is cancelled, not left on the book
@@ -113,7 +119,7 @@ TEST(PaperEngine, LimitOrderFillsWhatCrossesAndRestsTheRest) {
   auto orders = SimulatePaperPlan(
       PlanOf({Limit("t", Side::kBuy, 460'000, 10 * M), Limit("t", Side::kBuy, 300'000, 10 * M)}),
       books, {}, FillModel::kBook, kNow);
-  ASSERT_TRUE(orders.ok());
+  ASSERT_THAT(orders, IsOk());
   EXPECT_EQ((*orders)[0].status, OrderStatus::kPartiallyFilled);
   EXPECT_EQ((*orders)[0].filled_shares, 4 * M);
   EXPECT_EQ((*orders)[0].fills[0].price, 450'000);
@@ -126,7 +132,7 @@ TEST(PaperEngine, LaterOrdersSeeTheDepthEarlierOnesLeft) {
   BookMap books{{"t", MakeBook("t", {}, {{500'000, 10 * M}, {600'000, 100 * M}})}};
   auto orders = SimulatePaperPlan(PlanOf({MarketBuy("t", 5 * M), MarketBuy("t", 3 * M)}), books, {},
                                   FillModel::kBook, kNow);
-  ASSERT_TRUE(orders.ok());
+  ASSERT_THAT(orders, IsOk());
   EXPECT_EQ((*orders)[1].fills[0].price, 600'000);
 }
 
@@ -134,13 +140,11 @@ TEST(PaperEngine, SellNeedsTheSharesHeldAfterEarlierTrades) {
   BookMap books{{"t", MakeBook("t", {{500'000, 100 * M}}, {{510'000, 100 * M}})}};
   Trade sell = Limit("t", Side::kSell, 500'000, 10 * M);
   auto refused = SimulatePaperPlan(PlanOf({sell}), books, {}, FillModel::kBook, kNow);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(refused.status().message().find("trades[0]"), std::string::npos);
+  ASSERT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("trades[0]")));
 
   auto ok =
       SimulatePaperPlan(PlanOf({MarketBuy("t", 6 * M), sell}), books, {}, FillModel::kBook, kNow);
-  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_THAT(ok, IsOk());
   EXPECT_EQ((*ok)[1].status, OrderStatus::kFilled);
   EXPECT_EQ((*ok)[1].filled_notional, 5 * M);
 }
@@ -164,7 +168,7 @@ TEST(PaperEngine, PostOnlyThatWouldCrossIsRejected) {
   Trade t = Limit("t", Side::kBuy, 520'000, 10 * M);
   t.post_only = true;
   auto orders = SimulatePaperPlan(PlanOf({t}), books, {}, FillModel::kBook, kNow);
-  ASSERT_TRUE(orders.ok());
+  ASSERT_THAT(orders, IsOk());
   EXPECT_EQ((*orders)[0].status, OrderStatus::kRejected);
 }
 

@@ -1,11 +1,14 @@
 #include "oms-server/domain/plan.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 
 namespace betteroms::domain {
 namespace {
+
+using ::testing::HasSubstr;
 
 constexpr char kToken[] =
     "71321045679252212594626385532706912750332728571942532289631379312455583992563";
@@ -56,7 +59,7 @@ TEST(PlanParser, ReportsEveryViolationAtOnceWithItsPath) {
        {"planId:", "mode:", "extra:", "trades[0].marketTokenId:", "trades[0].side:",
         "trades[0].size:", "trades[0].price:", "trades[1].size:", "trades[1].timeInForce:",
         "trades[1].postOnly:", "trades[1].colour:", "trades[2].price:"}) {
-    EXPECT_NE(got.find(path), std::string::npos) << "missing " << path << " in\n" << got;
+    EXPECT_THAT(got, HasSubstr(path));
   }
 }
 
@@ -103,9 +106,9 @@ TEST(PlanParser, ChecksTheExtensions) {
     {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "LIMIT", "size": 10,
      "price": 0.4, "worstPrice": 0.5, "cancelAfter": "soon"}]})");
   std::string got = Paths(bad);
-  EXPECT_NE(got.find("trades[0].expiresAt: is required for a GTD order"), std::string::npos) << got;
-  EXPECT_NE(got.find("trades[1].worstPrice"), std::string::npos) << got;
-  EXPECT_NE(got.find("trades[1].cancelAfter"), std::string::npos) << got;
+  EXPECT_THAT(got, HasSubstr("trades[0].expiresAt: is required for a GTD order"));
+  EXPECT_THAT(got, HasSubstr("trades[1].worstPrice"));
+  EXPECT_THAT(got, HasSubstr("trades[1].cancelAfter"));
 }
 
 TEST(PlanParser, BoundsCountsAndSizes) {
