@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "absl/time/time.h"
@@ -10,14 +11,12 @@
 
 namespace {
 
-std::string Env(const char* name, std::string fallback) {
+std::string Env(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? v : fallback;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   // glibc gives each busy thread its own arena; with a pool of gRPC threads that multiplies the
   // memory a large plan leaves behind. Two arenas are plenty for a single-user server.
   mallopt(M_ARENA_MAX, 2);
@@ -85,4 +84,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+// A library exception (CLI11, the standard library) is a bug or an impossible state: say so on
+// one line instead of aborting with a core dump.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "oms-server: unexpected error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "oms-server: unexpected error\n";
+  }
+  return 1;
 }

@@ -4,10 +4,10 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/auth_metadata_processor.h>
-#include <signal.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -91,7 +91,8 @@ absl::Status ValidateConfig(const ServerConfig& c) {
 }
 
 absl::Status RunMigrate(const ServerConfig& config) {
-  OMS_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(config.database_url, MigrationConnection()));
+  OMS_ASSIGN_OR_RETURN(auto conn,
+                       store::Connection::Open(config.database_url, MigrationConnection()));
   return Migrate(*conn);
 }
 
@@ -105,7 +106,8 @@ absl::Status RunServer(const ServerConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   {
-    OMS_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(config.database_url, MigrationConnection()));
+    OMS_ASSIGN_OR_RETURN(auto conn,
+                         store::Connection::Open(config.database_url, MigrationConnection()));
     OMS_RETURN_IF_ERROR(Migrate(*conn));
   }
   OMS_ASSIGN_OR_RETURN(auto market, market::MakeMarketData(config.market_data, config.clob_url));
@@ -135,7 +137,8 @@ absl::Status RunServer(const ServerConfig& config) {
     ssl.pem_key_cert_pairs.push_back({key, cert});
     creds = grpc::SslServerCredentials(ssl);
     if (!config.auth_token_file.empty()) {
-      OMS_ASSIGN_OR_RETURN(std::string token, ReadFlagFile(config.auth_token_file, "--auth-token-file"));
+      OMS_ASSIGN_OR_RETURN(std::string token,
+                           ReadFlagFile(config.auth_token_file, "--auth-token-file"));
       token = std::string(absl::StripAsciiWhitespace(token));
       creds->SetAuthMetadataProcessor(std::make_shared<BearerTokenProcessor>(token));
     }

@@ -1,6 +1,7 @@
 // oms-signer: holds the private key and signs Polymarket orders for the OMS, under a policy,
 // and nothing else. This file only parses flags; signer/server.h does the rest.
 #include <CLI/CLI.hpp>
+#include <exception>
 #include <iostream>
 #include <string>
 
@@ -45,9 +46,7 @@ int Print(const absl::StatusOr<std::string>& line) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   betteroms::signer::SignerConfig config;
   CLI::App app{
       "oms-signer: the BetterOMS key holder. It alone reads the private key and returns\n"
@@ -91,4 +90,19 @@ int main(int argc, char** argv) {
   if (verify->parsed()) return Print(betteroms::signer::RunAuditVerify(audit_file));
   absl::Status status = betteroms::signer::RunServer(config);
   return status.ok() ? 0 : Fail(status);
+}
+
+}  // namespace
+
+// A library exception (CLI11, the standard library) is a bug or an impossible state: say so on
+// one line instead of aborting with a core dump.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "oms-signer: unexpected error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "oms-signer: unexpected error\n";
+  }
+  return 1;
 }

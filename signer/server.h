@@ -27,7 +27,6 @@ struct SignerConfig {
   bool insecure_loopback = false;
 };
 
-
 // Checks the configuration without touching the network or the files: one key source, a
 // transport (all of --tls-cert, --tls-key and --client-ca; --listen unix:/path; or
 // --insecure-loopback on a loopback address), pins only with mTLS, --state-dir with --policy.

@@ -112,7 +112,7 @@ absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
                                                    const std::string& caller) {
   OMS_ASSIGN_OR_RETURN(auto decision, Decide(request, caller));
   if (auto* refusal = std::get_if<policy::Refusal>(&decision)) return *refusal;
-  Decision& decided = std::get<Decision>(decision);
+  auto& decided = std::get<Decision>(decision);
   OMS_RETURN_IF_ERROR(ledger_->WaitDurable(decided.ticket));
   return std::move(decided.result);
 }
@@ -128,9 +128,9 @@ void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& 
     done(std::move(*refusal));
     return;
   }
-  Decision& decided = std::get<Decision>(*decision);
+  auto& decided = std::get<Decision>(*decision);
   ledger_->WhenDurable(decided.ticket, [result = std::move(decided.result),
-                                        done = std::move(done)](absl::Status durable) {
+                                        done = std::move(done)](const absl::Status& durable) {
     if (durable.ok()) {
       done(result);
     } else {

@@ -74,7 +74,7 @@ int Result::Column(std::string_view name) const {
 }
 bool Result::IsNull(int row, int col) const { return PQgetisnull(res_.get(), row, col) != 0; }
 std::string Result::Text(int row, int col) const { return PQgetvalue(res_.get(), row, col); }
-RowReader Result::Row(int row) const { return RowReader(*this, row); }
+RowReader Result::Row(int row) const { return {*this, row}; }
 
 int64_t Result::affected() const {
   int64_t v = 0;
@@ -84,7 +84,8 @@ int64_t Result::affected() const {
 
 void RowReader::Fail(std::string_view column, const std::string& problem) {
   if (status_.ok()) {
-    status_ = absl::InternalError(absl::StrCat("store: column ", std::string(column), ": ", problem));
+    status_ =
+        absl::InternalError(absl::StrCat("store: column ", std::string(column), ": ", problem));
   }
 }
 
@@ -127,7 +128,8 @@ int64_t RowReader::Int(std::string_view column) {
 int64_t RowReader::Int(int col) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(result_.Text(row_, col), &v)) {
-    Fail(absl::StrCat("#", col), absl::StrCat("\"", result_.Text(row_, col), "\" is not an integer"));
+    Fail(absl::StrCat("#", col),
+         absl::StrCat("\"", result_.Text(row_, col), "\" is not an integer"));
   }
   return v;
 }
@@ -171,13 +173,14 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
                                                              const ConnectOptions& options) {
   if (url.empty()) return absl::InvalidArgumentError("store: DATABASE_URL is not set");
   // Our limits come before the URL, so a setting in the URL wins (libpq takes the last value); an
-  // explicit keyword would hide the environment's PGCONNECT_TIMEOUT and PGOPTIONS, so those win too.
+  // explicit keyword would hide the environment's PGCONNECT_TIMEOUT and PGOPTIONS, so those win
+  // too.
   std::string connect_timeout =
       std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options.connect_timeout)));
   std::string idle =
       std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options.keepalive_idle)));
-  std::string statement_timeout = absl::StrCat(
-      "-c statement_timeout=", absl::ToInt64Milliseconds(options.statement_timeout));
+  std::string statement_timeout =
+      absl::StrCat("-c statement_timeout=", absl::ToInt64Milliseconds(options.statement_timeout));
   std::vector<const char*> keys = {"keepalives", "keepalives_idle", "keepalives_interval",
                                    "keepalives_count"};
   std::vector<const char*> values = {"1", idle.c_str(), "10", "3"};
@@ -222,8 +225,8 @@ absl::Status Connection::ResultError(const std::string& context, pg_result* raw)
   }
   const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
   const char* primary = raw ? PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  return absl::Status(CodeForSqlState(state ? state : ""),
-                      absl::StrCat("store: ", context, ": ", primary ? primary : ConnError(conn_)));
+  return {CodeForSqlState(state ? state : ""),
+          absl::StrCat("store: ", context, ": ", primary ? primary : ConnError(conn_))};
 }
 
 absl::StatusOr<std::string> Connection::Prepared(const std::string& context, const std::string& sql,
@@ -303,9 +306,8 @@ absl::StatusOr<Pool::Lease> Pool::Acquire(absl::Time deadline) {
   if (deadline == absl::InfiniteFuture()) {
     cv_.wait(lock, ready);
   } else if (!cv_.wait_until(lock, absl::ToChronoTime(deadline), ready)) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("store: no database connection free within the deadline (", max_size_,
-                     " in use)"));
+    return absl::DeadlineExceededError(absl::StrCat(
+        "store: no database connection free within the deadline (", max_size_, " in use)"));
   }
   if (!idle_.empty()) {
     std::unique_ptr<Connection> conn = std::move(idle_.back());

@@ -32,8 +32,9 @@ std::string MigrationChecksum(const Migration& m) {
 absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::string& dir) {
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
-  if (ec)
+  if (ec) {
     return absl::NotFoundError(absl::StrCat("migrations: cannot read ", dir, ": ", ec.message()));
+  }
   std::vector<Migration> out;
   for (const auto& entry : it) {
     std::string name = entry.path().filename().string();

@@ -62,6 +62,7 @@ std::optional<std::string> NonEmpty(const std::string& text) {
 
 std::vector<std::string> StatusTexts(const std::vector<domain::OrderStatus>& statuses) {
   std::vector<std::string> out;
+  out.reserve(statuses.size());
   for (domain::OrderStatus s : statuses) out.emplace_back(SqlText(s));
   return out;
 }
@@ -166,7 +167,8 @@ absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
               .Add(text(&Order::type))
               .Add(text(&Order::tif))
               .Add(TextArray(Column(
-                  rows, [](const Order& o) { return std::string(o.post_only ? "true" : "false"); })))
+                  rows,
+                  [](const Order& o) { return std::string(o.post_only ? "true" : "false"); })))
               .Add(NullableTextArray(limits))
               .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.size_shares; })))
               .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.maker_amount; })))
@@ -224,6 +226,7 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<Execution>& ro
 absl::Status UpdateOrderStates(Connection& conn, const std::vector<Order>& rows) {
   if (rows.empty()) return absl::OkStatus();
   std::vector<std::optional<std::string>> reasons;
+  reasons.reserve(rows.size());
   for (const Order& o : rows) reasons.push_back(NonEmpty(o.reason));
   return conn
       .Exec(

@@ -16,9 +16,9 @@
 namespace betteroms::store {
 
 struct OrderFilter {
-  std::vector<int64_t> ids;                  // empty: any order
-  std::string plan_id;                       // empty: any plan
-  std::optional<domain::Mode> mode;          // nullopt: both modes
+  std::vector<int64_t> ids;                   // empty: any order
+  std::string plan_id;                        // empty: any plan
+  std::optional<domain::Mode> mode;           // nullopt: both modes
   std::vector<domain::OrderStatus> statuses;  // any of; empty = all
   int limit = 100;
   bool oldest_first = false;  // newest first unless set

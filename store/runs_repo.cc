@@ -52,8 +52,8 @@ absl::StatusOr<domain::Run> ReadRun(const Result& res, int row) {
     if (summary.ok()) {
       run.summary = *std::move(summary);
     } else {
-      LogWarn("stored run summary unreadable", {{"plan_id", run.plan_id},
-                                                {"error", std::string(summary.status().message())}});
+      LogWarn("stored run summary unreadable",
+              {{"plan_id", run.plan_id}, {"error", std::string(summary.status().message())}});
     }
   }
   return run;
@@ -130,12 +130,12 @@ absl::Status FinishRun(Connection& conn, const domain::RunSummary& summary) {
 }
 
 absl::StatusOr<domain::Run> GetRun(Connection& conn, const std::string& plan_id) {
-  OMS_ASSIGN_OR_RETURN(
-      Result res,
-      conn.Exec("get run",
-                absl::StrCat("SELECT ", kRunColumns, ", summary_json::text AS summary_json "
-                             "FROM execution_history WHERE plan_id = $1"),
-                Params().Add(plan_id)));
+  OMS_ASSIGN_OR_RETURN(Result res,
+                       conn.Exec("get run",
+                                 absl::StrCat("SELECT ", kRunColumns,
+                                              ", summary_json::text AS summary_json "
+                                              "FROM execution_history WHERE plan_id = $1"),
+                                 Params().Add(plan_id)));
   if (res.rows() == 0) {
     return absl::NotFoundError(absl::StrCat("no run for plan \"", plan_id, "\""));
   }

@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -25,9 +27,7 @@ std::vector<std::string> RewriteAlias(int argc, char** argv) {
   return args;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   betteroms::omsctl::GlobalOptions options;
   if (const char* s = std::getenv("BETTEROMS_SERVER"); s != nullptr && *s != '\0') {
     options.server = s;
@@ -65,4 +65,19 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : betteroms::omsctl::kInvalidInput;
   }
   return exit_code;
+}
+
+}  // namespace
+
+// A library exception (CLI11, the standard library) is a bug or an impossible state: say so on
+// one line instead of aborting with a core dump.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "omsctl: unexpected error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "omsctl: unexpected error\n";
+  }
+  return 1;
 }

@@ -88,7 +88,7 @@ std::string Dollars(const std::string& decimal) {
   while (frac.size() < 3) frac.push_back('0');
   int cents = std::stoi(frac.substr(0, 2));
   if (frac[2] >= '5') ++cents;
-  long long w = std::stoll(whole);
+  int64_t w = std::stoll(whole);
   if (cents == 100) {
     cents = 0;
     ++w;

@@ -9,9 +9,9 @@ absl::StatusOr<Order> RequestCancel(Order order) {
     return absl::UnimplementedError("cancelling live orders is not available yet");
   }
   if (!order.Resting()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "order ", order.id, " is ", Name(order.status), " (", Name(order.tif),
-        "); only resting GTC/GTD orders can be cancelled"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("order ", order.id, " is ", Name(order.status), " (", Name(order.tif),
+                     "); only resting GTC/GTD orders can be cancelled"));
   }
   order.status = OrderStatus::kCancelled;
   order.reason = "cancelled by request";

@@ -13,7 +13,7 @@ Int128 Pow10(int n) {
 }
 
 int64_t RoundNormal(int64_t micros, int decimals) {
-  int64_t unit = static_cast<int64_t>(Pow10(6 - decimals));
+  auto unit = static_cast<int64_t>(Pow10(6 - decimals));
   return (micros + unit / 2) / unit * unit;
 }
 

@@ -288,10 +288,10 @@ std::string CanonicalPlanText(const Plan& plan) {
   std::string out = absl::StrCat("plan|", plan.plan_id, "|", Name(plan.mode), "|", plan.notes);
   for (const Trade& t : plan.trades) {
     absl::StrAppend(&out, "\ntrade|", t.token_id, "|", t.outcome, "|", Name(t.side), "|",
-                    Name(t.type), "|", t.size, "|",
-                    t.unit == SizeUnit::kUsdc ? "USDC" : "SHARES", "|", t.price.value_or(-1), "|",
-                    Name(t.tif), "|", t.expires_at ? FormatRfc3339(*t.expires_at) : "",
-                    "|", t.cancel_after ? absl::FormatDuration(*t.cancel_after) : "", "|",
+                    Name(t.type), "|", t.size, "|", t.unit == SizeUnit::kUsdc ? "USDC" : "SHARES",
+                    "|", t.price.value_or(-1), "|", Name(t.tif), "|",
+                    t.expires_at ? FormatRfc3339(*t.expires_at) : "", "|",
+                    t.cancel_after ? absl::FormatDuration(*t.cancel_after) : "", "|",
                     t.worst_price.value_or(-1), "|", t.post_only, "|", t.notes);
   }
   return out;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "oms-server/domain/book.h"
@@ -46,7 +47,9 @@ struct Position {
 struct PositionKey {
   Mode mode = Mode::kPaper;
   std::string token_id;
-  auto operator<=>(const PositionKey&) const = default;
+  bool operator<(const PositionKey& other) const {
+    return std::tie(mode, token_id) < std::tie(other.mode, other.token_id);
+  }
 };
 struct HeldPosition {
   std::string outcome;  // of the first fill

@@ -17,10 +17,10 @@ absl::Status CheckRerun(const Run& earlier, const std::string& plan_hash, bool r
   }
   if (earlier.status == RunStatus::kFailed && earlier.order_count == 0) {
     if (retry) return absl::OkStatus();
-    return absl::AlreadyExistsError(absl::StrCat(
-        "plan \"", earlier.plan_id, "\" already ran and failed at ", when, " (",
-        earlier.error_message.empty() ? "no reason recorded" : earlier.error_message,
-        "); it placed no orders, so it may run again with --retry"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("plan \"", earlier.plan_id, "\" already ran and failed at ", when, " (",
+                     earlier.error_message.empty() ? "no reason recorded" : earlier.error_message,
+                     "); it placed no orders, so it may run again with --retry"));
   }
   return absl::AlreadyExistsError(absl::StrCat("plan \"", earlier.plan_id, "\" already ran: ",
                                                status, " at ", when, " (a planId runs once)"));

@@ -55,9 +55,7 @@ std::ostream& operator<<(std::ostream& os, RunStatus v) { return os << Name(v); 
 
 std::optional<Mode> ParseMode(std::string_view s) { return ParseIn(kModeNames, s); }
 std::optional<Side> ParseSide(std::string_view s) { return ParseIn(kSideNames, s); }
-std::optional<OrderType> ParseOrderType(std::string_view s) {
-  return ParseIn(kOrderTypeNames, s);
-}
+std::optional<OrderType> ParseOrderType(std::string_view s) { return ParseIn(kOrderTypeNames, s); }
 std::optional<TimeInForce> ParseTimeInForce(std::string_view s) {
   return ParseIn(kTimeInForceNames, s);
 }
@@ -67,8 +65,8 @@ std::optional<OrderStatus> ParseOrderStatus(std::string_view s) {
 std::optional<RunStatus> ParseRunStatus(std::string_view s) { return ParseIn(kRunStatusNames, s); }
 
 bool IsFinal(OrderStatus s) {
-  return s == OrderStatus::kFilled || s == OrderStatus::kCancelled ||
-         s == OrderStatus::kExpired || s == OrderStatus::kRejected;
+  return s == OrderStatus::kFilled || s == OrderStatus::kCancelled || s == OrderStatus::kExpired ||
+         s == OrderStatus::kRejected;
 }
 
 bool Rests(TimeInForce t) { return t == TimeInForce::kGtc || t == TimeInForce::kGtd; }

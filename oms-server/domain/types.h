@@ -38,9 +38,9 @@ inline constexpr std::array kAllTimesInForce = {TimeInForce::kGtc, TimeInForce::
                                                 TimeInForce::kFok, TimeInForce::kFak};
 inline constexpr std::array kAllLiquidities = {Liquidity::kMaker, Liquidity::kTaker};
 inline constexpr std::array kAllOrderStatuses = {
-    OrderStatus::kSigning,   OrderStatus::kSubmitting, OrderStatus::kOpen,
-    OrderStatus::kPartiallyFilled, OrderStatus::kFilled, OrderStatus::kCancelled,
-    OrderStatus::kExpired,   OrderStatus::kRejected,   OrderStatus::kUnknown};
+    OrderStatus::kSigning,         OrderStatus::kSubmitting, OrderStatus::kOpen,
+    OrderStatus::kPartiallyFilled, OrderStatus::kFilled,     OrderStatus::kCancelled,
+    OrderStatus::kExpired,         OrderStatus::kRejected,   OrderStatus::kUnknown};
 inline constexpr std::array kAllRunStatuses = {RunStatus::kRunning, RunStatus::kCompleted,
                                                RunStatus::kFailed};
 

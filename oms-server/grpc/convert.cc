@@ -190,11 +190,11 @@ absl::StatusOr<service::OrderQuery> FromApi(const v1::ListOrdersRequest& req) {
     q.status = domain::ParseOrderStatus(req.status());
     if (!q.status) {
       std::vector<std::string> names;
+      names.reserve(domain::kAllOrderStatuses.size());
       for (domain::OrderStatus s : domain::kAllOrderStatuses) names.emplace_back(domain::Name(s));
       std::sort(names.begin(), names.end());
-      return absl::InvalidArgumentError(absl::StrCat("status must be one of ",
-                                                     absl::StrJoin(names, ", "), "; got \"",
-                                                     req.status(), "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "status must be one of ", absl::StrJoin(names, ", "), "; got \"", req.status(), "\""));
     }
   }
   if (auto mode = ModeFilter(req.mode()); mode.ok()) {

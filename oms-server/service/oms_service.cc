@@ -191,8 +191,8 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
   OMS_RETURN_IF_ERROR(call.Check("simulating the run"));
   OMS_ASSIGN_OR_RETURN(auto available, store::SharesAvailable(conn, plan.mode, tokens));
   OMS_ASSIGN_OR_RETURN(std::vector<domain::PaperOrder> simulated,
-                       domain::SimulatePaperPlan(plan, inputs.books, available,
-                                                 options_.fill_model, inputs.priced_at));
+                       domain::SimulatePaperPlan(plan, inputs.books, available, options_.fill_model,
+                                                 inputs.priced_at));
   OMS_ASSIGN_OR_RETURN(auto history, store::ListExecutionsForPositions(conn, plan.mode, tokens));
 
   absl::Time finished = clock_.Now();
@@ -291,8 +291,8 @@ absl::StatusOr<domain::Order> OmsService::CancelOrder(int64_t id, const CallCont
   return cancelled;
 }
 
-absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(
-    std::optional<Mode> mode, const CallContext& call) {
+absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::optional<Mode> mode,
+                                                                       const CallContext& call) {
   std::vector<domain::Execution> fills;
   {
     OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
@@ -319,8 +319,8 @@ absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(
   for (const auto& [key, pos] : positions) {
     auto book = books.find(key.token_id);
     const domain::Book* mark = book == books.end() ? nullptr : &book->second;
-    out.push_back({key.mode, key.token_id, pos.outcome, pos.state,
-                   domain::MarkPosition(pos.state, mark)});
+    out.push_back(
+        {key.mode, key.token_id, pos.outcome, pos.state, domain::MarkPosition(pos.state, mark)});
   }
   return out;
 }
@@ -365,10 +365,9 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
       report.orders_partially_filled = outcome.orders_partially_filled;
       report.orders_expired = outcome.orders_expired;
       report.finished_at = clock_.Now();
-      report.message = absl::StrCat(report.orders_filled, " filled, ",
-                                    report.orders_partially_filled, " partially filled, ",
-                                    report.orders_expired, " expired of ",
-                                    report.orders_examined, " resting paper orders");
+      report.message = absl::StrCat(
+          report.orders_filled, " filled, ", report.orders_partially_filled, " partially filled, ",
+          report.orders_expired, " expired of ", report.orders_examined, " resting paper orders");
       OMS_ASSIGN_OR_RETURN(report.tick_id, store::InsertTick(tx, report));
       return call.Check("committing the tick");
     });
@@ -400,7 +399,9 @@ absl::StatusOr<domain::Book> OmsService::GetBook(const std::string& token,
   OMS_RETURN_IF_ERROR(call.Check("reading the book"));
   OMS_ASSIGN_OR_RETURN(auto books, market_.GetBooks({*id}));
   auto book = books.find(*id);
-  if (book == books.end()) return absl::NotFoundError(absl::StrCat("no order book for token ", *id));
+  if (book == books.end()) {
+    return absl::NotFoundError(absl::StrCat("no order book for token ", *id));
+  }
   return book->second;
 }
 

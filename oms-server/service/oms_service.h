@@ -70,11 +70,12 @@ class OmsService {
 
   // Runs a plan. InvalidArgument lists every violation; AlreadyExists names the earlier run;
   // FailedPrecondition for a SELL without shares; Unimplemented for live plans (not built yet).
-  absl::StatusOr<domain::RunSummary> SubmitPlan(const std::string& plan_json, bool retry,
-                                                const CallContext& call = CallContext::Background());
+  absl::StatusOr<domain::RunSummary> SubmitPlan(
+      const std::string& plan_json, bool retry,
+      const CallContext& call = CallContext::Background());
   // Static and market validation; changes nothing.
-  absl::StatusOr<PlanValidation> ValidatePlan(
-      const std::string& plan_json, const CallContext& call = CallContext::Background());
+  absl::StatusOr<PlanValidation> ValidatePlan(const std::string& plan_json,
+                                              const CallContext& call = CallContext::Background());
   // NotFound when the planId never ran.
   absl::StatusOr<domain::Run> GetRun(const std::string& plan_id,
                                      const CallContext& call = CallContext::Background());

@@ -15,13 +15,13 @@ namespace betteroms::signer_client {
 namespace {
 
 absl::Status FromGrpc(const grpc::Status& st) {
-  return absl::Status(static_cast<absl::StatusCode>(st.error_code()),
-                      absl::StrCat("signer: ", st.error_message()));
+  return {static_cast<absl::StatusCode>(st.error_code()),
+          absl::StrCat("signer: ", st.error_message())};
 }
 
 class GrpcSigner : public OrderSigner {
  public:
-  GrpcSigner(std::shared_ptr<grpc::Channel> channel, SignerClientOptions options)
+  GrpcSigner(const std::shared_ptr<grpc::Channel>& channel, SignerClientOptions options)
       : stub_(signer::v1::Signer::NewStub(channel)), options_(std::move(options)) {}
 
   absl::StatusOr<SignerIdentity> Identity() override {

@@ -86,8 +86,9 @@ Hash256 Keccak256(std::span<const uint8_t> data) {
   constexpr size_t kRate = 136;  // 1600 - 2 * 256 bits
   uint64_t state[25] = {};
   size_t offset = 0;
-  for (; data.size() - offset >= kRate; offset += kRate)
+  for (; data.size() - offset >= kRate; offset += kRate) {
     AbsorbBlock(state, data.data() + offset, kRate);
+  }
   uint8_t last[kRate] = {};
   size_t rest = data.size() - offset;
   if (rest > 0) std::memcpy(last, data.data() + offset, rest);

@@ -134,8 +134,9 @@ absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::strin
     return absl::PermissionDeniedError(
         absl::StrCat("keystore ", path, ": wrong password (the MAC does not match)"));
   }
-  if (ciphertext.size() != 32)
+  if (ciphertext.size() != 32) {
     return absl::InvalidArgumentError("keystore: ciphertext is not 32 bytes");
+  }
   Wiped plain(32);
   if (!AesCtr(derived.data(), iv, ciphertext.data(), 32, plain.data())) {
     return absl::InvalidArgumentError("keystore: cannot decrypt");

@@ -18,8 +18,9 @@ namespace {}  // namespace
 
 absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
     return absl::NotFoundError(absl::StrCat("key file ", path, ": ", std::strerror(errno)));
+  }
   struct stat st {};
   if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
     close(fd);
@@ -32,12 +33,15 @@ absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
   close(fd);
   SecretKey key;
   std::string_view text(buf, n > 0 ? static_cast<size_t>(n) : 0);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
     text.remove_suffix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
     text.remove_prefix(1);
-  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+  }
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
     text.remove_prefix(2);
+  }
   std::optional<std::vector<uint8_t>> bytes = FromHex(text);
   OPENSSL_cleanse(buf, sizeof(buf));
   bool ok = bytes.has_value() && bytes->size() == key.bytes_.size();

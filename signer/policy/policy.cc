@@ -39,8 +39,9 @@ absl::StatusOr<int64_t> Money(const JsonValue& v, const std::string& field) {
 
 absl::StatusOr<std::set<crypto::Address>> Addresses(const JsonValue& v, const std::string& field) {
   std::set<crypto::Address> out;
-  if (!v.is_array())
+  if (!v.is_array()) {
     return absl::InvalidArgumentError(absl::StrCat("policy: ", field, " must be an array"));
+  }
   for (const JsonValue& item : v.items) {
     auto a = crypto::ParseAddress(item.text);
     if (!item.is_string() || !a) {
@@ -97,7 +98,7 @@ absl::string_view RuleId(Rule rule) {
 
 std::string Policy::Summary() const {
   std::vector<std::string> names;
-  for (auto e : exchanges) names.push_back(crypto::ExchangeName(e));
+  for (auto e : exchanges) names.emplace_back(crypto::ExchangeName(e));
   std::vector<std::string> types;
   for (int t : signature_types) types.push_back(std::to_string(t));
   return absl::StrCat(
@@ -123,8 +124,9 @@ absl::StatusOr<Policy> LoadPolicy(const std::string& path, const crypto::Address
     return absl::Status(text.status().code(), absl::StrCat("policy: ", text.status().message()));
   }
   auto doc = ParseJson(*text);
-  if (!doc.ok())
+  if (!doc.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("policy ", path, ": ", doc.status().message()));
+  }
   if (!doc->is_object()) return absl::InvalidArgumentError("policy: must be a JSON object");
   Policy p;
   p.makers = {key_address};

@@ -19,9 +19,10 @@ using ::testing::Not;
 class FoundationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveTestPostgres())
+    if (!HaveTestPostgres()) {
       GTEST_FAIL()
           << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    }
   }
 };
 

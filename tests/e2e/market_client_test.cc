@@ -28,7 +28,7 @@ class MarketClientTest : public ::testing::Test {
 
 TEST_F(MarketClientTest, NormalisesTheVenuesWorstFirstBook) {
   clob_.SetBook("7", test::VenueBookJson("7", {{"0.48", "10"}, {"0.40", "5"}},
-                                            {{"0.50", "3"}, {"0.60", "9"}}, "0.01", "5"));
+                                         {{"0.50", "3"}, {"0.60", "9"}}, "0.01", "5"));
   auto book = client_->GetBook("7");
   ASSERT_THAT(book, IsOk());
   EXPECT_EQ(*book->BestBid(), 480'000);

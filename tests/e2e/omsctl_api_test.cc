@@ -42,9 +42,10 @@ std::string SubmitRequest(const std::string& plan) {
 class OmsctlApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveTestPostgres())
+    if (!HaveTestPostgres()) {
       GTEST_FAIL()
           << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    }
     stack_ = std::make_unique<Stack>();
     ASSERT_TRUE(stack_->ok()) << stack_->error();
     stack_->clob().SetBook(kNo, VenueBookJson(kNo, {{"0.49", "100"}}, {{"0.51", "100"}}));

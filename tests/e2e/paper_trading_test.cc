@@ -20,9 +20,10 @@ const std::string kNo =
 class PaperTradingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveTestPostgres())
+    if (!HaveTestPostgres()) {
       GTEST_FAIL()
           << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    }
     stack_ = std::make_unique<Stack>();
     ASSERT_TRUE(stack_->ok()) << stack_->error();
     // Venue order: the best ask (0.50) is the LAST element of asks; the worst (0.99) is first.

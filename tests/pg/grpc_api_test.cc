@@ -1,7 +1,7 @@
 // OrderManagerImpl in process: a real gRPC server and stub over the real service, PostgreSQL,
 // in-memory books and a fake signer. Each RPC's status code and details, as a client sees them.
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -16,9 +16,9 @@
 namespace betteroms::grpc_api {
 namespace {
 
-using ::testing::HasSubstr;
 using test::PlanJson;
 using test::TradeJson;
+using ::testing::HasSubstr;
 
 constexpr int64_t M = 1'000'000;
 
@@ -54,8 +54,8 @@ class GrpcApiTest : public ::testing::Test {
     builder.RegisterService(impl_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::OrderManager::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    stub_ = v1::OrderManager::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                          grpc::InsecureChannelCredentials()));
   }
   void TearDown() override {
     if (server_) server_->Shutdown();
@@ -122,10 +122,11 @@ TEST_F(GrpcApiTest, SubmitPlanRefusalsCarryTheirCodesAndReasons) {
   live.replace(live.find("\"paper\""), 7, "\"live\"");
   EXPECT_THAT(Submit(live, &summary), GrpcStatusIs(grpc::StatusCode::UNIMPLEMENTED,
                                                    HasSubstr("live trading is not available")));
-  EXPECT_THAT(Submit(PlanJson("g4", {TradeJson("1001", "SELL", "MARKET", "5",
-                                               R"(, "sizeUnit": "SHARES")")}),
-                     &summary),
-              GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("SELL of 5 shares")));
+  EXPECT_THAT(
+      Submit(
+          PlanJson("g4", {TradeJson("1001", "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}),
+          &summary),
+      GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("SELL of 5 shares")));
   EXPECT_THAT(Submit(PlanJson("g5", {TradeJson("999", "BUY", "MARKET", "5")}), &summary),
               GrpcStatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("999")));
   v1::GetRunRequest get;

@@ -19,11 +19,11 @@ namespace {
 using domain::Mode;
 using domain::OrderStatus;
 using domain::RunStatus;
-using ::testing::HasSubstr;
 using test::IsOk;
 using test::PlanJson;
 using test::StatusIs;
 using test::TradeJson;
+using ::testing::HasSubstr;
 
 constexpr int64_t M = 1'000'000;
 
@@ -41,9 +41,10 @@ domain::Book BookOf(const std::string& token, std::vector<domain::Level> bids,
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!test::HaveTestPostgres())
+    if (!test::HaveTestPostgres()) {
       GTEST_FAIL()
           << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    }
     db_ = test::TestDatabase::Create();
     pool_ = std::make_unique<store::Pool>(db_->url(), 4);
     market_.Set(BookOf("1001", {{480'000, 100 * M}}, {{500'000, 100 * M}, {520'000, 100 * M}}));
@@ -82,7 +83,7 @@ TEST_F(ServiceTest, APaperPlanIsStoredWithItsSummary) {
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->status, RunStatus::kCompleted);
   EXPECT_EQ(run->summary->orders_placed, 2);  // read back from summary_json
-  EXPECT_EQ(market_.requests, 1);                // one book read for the run
+  EXPECT_EQ(market_.requests, 1);             // one book read for the run
 }
 
 TEST_F(ServiceTest, AFailedWriteLeavesNoOrdersAndRecordsTheFailure) {
@@ -143,6 +144,7 @@ TEST_F(ServiceTest, SimultaneousSubmissionsOfOnePlanRunExactlyOnce) {
         PlanJson("race-" + std::to_string(round), {TradeJson("1001", "BUY", "MARKET", "1")});
     std::atomic<int> ok{0}, dup{0};
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int i = 0; i < 4; ++i) {
       threads.emplace_back([&] {
         auto r = service_->SubmitPlan(plan, false);
@@ -175,6 +177,7 @@ TEST_F(ServiceTest, TwoPlansCannotSellTheSameSharesAtOnce) {
   for (int round = 0; round < 3; ++round) {
     std::atomic<int> ok{0}, refused{0};
     std::vector<std::thread> threads;
+    threads.reserve(2);
     for (int i = 0; i < 2; ++i) {
       threads.emplace_back([&, i] {
         auto r =
@@ -312,12 +315,12 @@ TEST_F(ServiceTest, ACancelThatLandsWhileATickReadsTheBooksIsNotOverwritten) {
 TEST_F(ServiceTest, AnOrderPlacedWhileATickReadsTheBooksWaitsForTheNextTick) {
   market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 100 * M}}));
   // While the tick reads the books, a plan rests a SELL the new book would fill.
-  ASSERT_THAT(service_->SubmitPlan(
-                  PlanJson("own2", {TradeJson("1001", "BUY", "MARKET", "5"),
-                                    TradeJson("1001", "BUY", "LIMIT", "5",
-                                              R"(, "price": 0.1, "sizeUnit": "SHARES")")}),
-                  false),
-              IsOk());  // the resting BUY far below makes the tick read the book
+  ASSERT_THAT(
+      service_->SubmitPlan(PlanJson("own2", {TradeJson("1001", "BUY", "MARKET", "5"),
+                                             TradeJson("1001", "BUY", "LIMIT", "5",
+                                                       R"(, "price": 0.1, "sizeUnit": "SHARES")")}),
+                           false),
+      IsOk());  // the resting BUY far below makes the tick read the book
   market_.on_read = [&] {
     market_.on_read = nullptr;  // once
     ASSERT_THAT(service_->SubmitPlan(
@@ -349,9 +352,9 @@ TEST_F(ServiceTest, ARequestWhoseClientGaveUpWhileTheBooksWereReadCommitsNothing
   EXPECT_EQ(Count("SELECT count(*) FROM book_snapshots"), 0);
   // Nothing was recorded, so the same plan runs normally once asked again.
   market_.on_read = nullptr;
-  EXPECT_THAT(service_->SubmitPlan(
-                  PlanJson("gave-up", {TradeJson("1001", "BUY", "MARKET", "10")}), false),
-              IsOk());
+  EXPECT_THAT(
+      service_->SubmitPlan(PlanJson("gave-up", {TradeJson("1001", "BUY", "MARKET", "10")}), false),
+      IsOk());
 }
 
 TEST_F(ServiceTest, APassedDeadlineStopsARequestBeforeItStarts) {
@@ -367,10 +370,11 @@ TEST_F(ServiceTest, APassedDeadlineStopsARequestBeforeItStarts) {
 }
 
 TEST_F(ServiceTest, ACancelledTickWritesNoFillsAndReleasesItsLock) {
-  ASSERT_THAT(service_->SubmitPlan(PlanJson("tc", {TradeJson("1001", "BUY", "LIMIT", "10",
-                                                             R"(, "price": 0.45, "sizeUnit": "SHARES")")}),
-                                   false),
-              IsOk());
+  ASSERT_THAT(
+      service_->SubmitPlan(PlanJson("tc", {TradeJson("1001", "BUY", "LIMIT", "10",
+                                                     R"(, "price": 0.45, "sizeUnit": "SHARES")")}),
+                           false),
+      IsOk());
   market_.Set(BookOf("1001", {{400'000, 100 * M}}, {{440'000, 100 * M}}));
   test::ManualCallContext call;
   market_.on_read = [&] { call.Cancel(); };

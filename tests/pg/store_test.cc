@@ -13,9 +13,9 @@
 namespace betteroms::store {
 namespace {
 
-using ::testing::HasSubstr;
 using test::IsOk;
 using test::StatusIs;
+using ::testing::HasSubstr;
 
 int64_t Count(Connection& conn, const std::string& sql) {
   return conn.Exec("count", sql)->Row(0).Int(0);
@@ -24,9 +24,10 @@ int64_t Count(Connection& conn, const std::string& sql) {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!test::HaveTestPostgres())
+    if (!test::HaveTestPostgres()) {
       GTEST_FAIL()
           << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    }
   }
 };
 
@@ -175,8 +176,8 @@ void ExpectAccepted(Connection& conn, const std::array<E, N>& values, const std:
                         "AND strpos(pg_get_constraintdef(c.oid), quote_literal($3)) > 0",
                         Params().Add(table).Add(column).Add(text));
     ASSERT_THAT(ok, IsOk());
-    EXPECT_EQ(ok->rows(), 1) << "no CHECK constraint of " << table << "." << column
-                             << " allows '" << text << "'";
+    EXPECT_EQ(ok->rows(), 1) << "no CHECK constraint of " << table << "." << column << " allows '"
+                             << text << "'";
   }
 }
 

@@ -15,9 +15,9 @@
 namespace betteroms::domain {
 namespace {
 
-using ::testing::HasSubstr;
 using test::IsOk;
 using test::StatusIs;
+using ::testing::HasSubstr;
 
 constexpr int64_t M = 1'000'000;
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
@@ -78,9 +78,9 @@ TEST(Tick, ARestingBuyFillsAtItsOwnLimitWhenTheAsksCrossIt) {
 
 TEST(Tick, EarlierOrdersTakeTheDepthFirst) {
   BookMap books{{"t", BookOf("t", {}, {{450'000, 6 * M}})}};
-  TickOutcome out = ApplyTick({Resting(1, "t", Side::kBuy, 450'000, 5 * M),
-                               Resting(2, "t", Side::kBuy, 450'000, 5 * M)},
-                              books, kNow);
+  TickOutcome out = ApplyTick(
+      {Resting(1, "t", Side::kBuy, 450'000, 5 * M), Resting(2, "t", Side::kBuy, 450'000, 5 * M)},
+      books, kNow);
   ASSERT_EQ(out.changed.size(), 2u);
   EXPECT_EQ(out.changed[0].id, 1);
   EXPECT_EQ(out.changed[0].status, OrderStatus::kFilled);
@@ -121,9 +121,9 @@ TEST(Tick, OrdersThatAreNotRestingOrHaveNoBookAreLeftAlone) {
 
 TEST(Tick, ABookThatDoesNotCrossFillsNothing) {
   BookMap books{{"t", BookOf("t", {{440'000, 100 * M}}, {{460'000, 100 * M}})}};
-  TickOutcome out = ApplyTick({Resting(1, "t", Side::kBuy, 450'000, 5 * M),
-                               Resting(2, "t", Side::kSell, 470'000, 5 * M)},
-                              books, kNow);
+  TickOutcome out = ApplyTick(
+      {Resting(1, "t", Side::kBuy, 450'000, 5 * M), Resting(2, "t", Side::kSell, 470'000, 5 * M)},
+      books, kNow);
   EXPECT_TRUE(out.changed.empty());
   EXPECT_EQ(out.orders_examined, 2);
 }
@@ -143,7 +143,8 @@ TEST(Cancel, FinishedAndImmediateOrdersAreRefusedNamingWhy) {
   Order fak = Resting(8, "t", Side::kBuy, 450'000, 5 * M);
   fak.tif = TimeInForce::kFak;
   fak.status = OrderStatus::kPartiallyFilled;
-  EXPECT_THAT(RequestCancel(fak), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("FAK")));
+  EXPECT_THAT(RequestCancel(fak),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("FAK")));
   Order live = Resting(9, "t", Side::kBuy, 450'000, 5 * M);
   live.mode = Mode::kLive;
   EXPECT_THAT(RequestCancel(live), StatusIs(absl::StatusCode::kUnimplemented));
@@ -237,7 +238,8 @@ TEST(RunSummary, CountsMoneyAndTheRealizedPnlTheRunAdded) {
 }
 
 template <typename E, size_t N>
-void ExpectNamesRoundTrip(const std::array<E, N>& values, std::optional<E> (*parse)(std::string_view)) {
+void ExpectNamesRoundTrip(const std::array<E, N>& values,
+                          std::optional<E> (*parse)(std::string_view)) {
   std::set<std::string> names;
   for (E v : values) {
     EXPECT_EQ(parse(Name(v)), v) << Name(v);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/decimal.h"
 #include "tests/support/vectors.h"
 
@@ -34,11 +35,10 @@ Outcome Check(const JsonValue& cases) {
     std::string taker = expected->StringOr("takerAmount");
     ++out.checked;
     if (std::to_string(a.maker) != maker || std::to_string(a.taker) != taker) {
-      out.failures.push_back(v.StringOr("source", "generated") + " " + v.StringOr("kind") + " " +
-                             v.StringOr("side") + " p=" + v.Find("price")->text +
-                             " q=" + v.Find(limit ? "size" : "amount")->text +
-                             " tick=" + v.StringOr("tickSize") + ": want " + maker + "/" + taker +
-                             " got " + std::to_string(a.maker) + "/" + std::to_string(a.taker));
+      out.failures.push_back(absl::StrCat(
+          v.StringOr("source", "generated"), " ", v.StringOr("kind"), " ", v.StringOr("side"),
+          " p=", v.Find("price")->text, " q=", v.Find(limit ? "size" : "amount")->text, " tick=",
+          v.StringOr("tickSize"), ": want ", maker, "/", taker, " got ", a.maker, "/", a.taker));
     }
   }
   return out;

@@ -8,9 +8,9 @@
 namespace betteroms {
 namespace {
 
-using ::testing::HasSubstr;
 using test::IsOk;
 using test::StatusIs;
+using ::testing::HasSubstr;
 
 ServerConfig Config(const std::string& listen) {
   ServerConfig c;
@@ -43,19 +43,19 @@ TEST(ServerConfig, BeyondLoopbackNeedsTlsAndAToken) {
 TEST(ServerConfig, EachMistakeNamesItsFlag) {
   ServerConfig c = Config("127.0.0.1:50051");
   c.database_url = "";
-  EXPECT_THAT(ValidateConfig(c), StatusIs(absl::StatusCode::kInvalidArgument,
-                                          HasSubstr("--database-url")));
+  EXPECT_THAT(ValidateConfig(c),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--database-url")));
   c = Config("50051");
   EXPECT_THAT(ValidateConfig(c), StatusIs(absl::StatusCode::kInvalidArgument,
                                           HasSubstr("--listen must be HOST:PORT")));
   c = Config("127.0.0.1:50051");
   c.fill_model = "best";
-  EXPECT_THAT(ValidateConfig(c), StatusIs(absl::StatusCode::kInvalidArgument,
-                                          HasSubstr("--fill-model")));
+  EXPECT_THAT(ValidateConfig(c),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--fill-model")));
   c = Config("127.0.0.1:50051");
   c.tls_cert = "cert.pem";
-  EXPECT_THAT(ValidateConfig(c), StatusIs(absl::StatusCode::kInvalidArgument,
-                                          HasSubstr("--tls-cert and --tls-key")));
+  EXPECT_THAT(ValidateConfig(c),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--tls-cert and --tls-key")));
 }
 
 }  // namespace

@@ -75,6 +75,7 @@ std::string FieldType(const pb::FieldDescriptor& field) {
   if (field.message_type() != nullptr) type = field.message_type()->full_name();
   if (const pb::EnumDescriptor* e = field.enum_type(); e != nullptr) {
     std::vector<std::string> values;
+    values.reserve(e->value_count());
     for (int i = 0; i < e->value_count(); ++i) values.push_back(e->value(i)->name());
     type = absl::StrCat(e->full_name(), " (", absl::StrJoin(values, "|"), ")");
   }
@@ -135,13 +136,13 @@ grpc::Status CallUnary(Client& client, const pb::MethodDescriptor& method,
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
-  if (!got) return grpc::Status(grpc::StatusCode::INTERNAL, "completion queue shut down");
+  if (!got) return {grpc::StatusCode::INTERNAL, "completion queue shut down"};
   if (!st.ok()) return st;
   grpc::Status parsed =
       grpc::SerializationTraits<pb::Message>::Deserialize(&response_bytes, response);
   if (!parsed.ok()) {
-    return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("response from ", method.name(),
-                                                                 ": ", parsed.error_message()));
+    return {grpc::StatusCode::INTERNAL,
+            absl::StrCat("response from ", method.name(), ": ", parsed.error_message())};
   }
   return parsed;
 }
