@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/int128.h"
+#include "common/status_macros.h"
 
 namespace betteroms {
 namespace {
@@ -21,15 +22,25 @@ absl::StatusOr<int64_t> ParseMicros(std::string_view text, int max_decimals) {
   return ParseJsonNumberMicros(text, max_decimals);
 }
 
-absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_decimals) {
+namespace {
+
+// A JSON number's text as sign, significant digits and the count of fractional digits among them
+// (trailing fractional zeros dropped): "-12.50e1" is {true, "125", 0}.
+struct DecimalText {
+  bool negative = false;
+  std::string digits;
+  int scale = 0;
+};
+
+absl::StatusOr<DecimalText> SplitDecimal(std::string_view text) {
   auto bad = [&] {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", std::string(text), "\" is not a decimal number"));
   };
+  DecimalText out;
   std::string_view s = text;
-  bool negative = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
+    out.negative = s[0] == '-';
     s.remove_prefix(1);
   }
   // Split mantissa and exponent.
@@ -49,7 +60,6 @@ absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_dec
     }
     if (exp_negative) exponent = -exponent;
   }
-  std::string digits;
   int frac_digits = 0;
   bool seen_point = false;
   for (char c : s) {
@@ -57,28 +67,28 @@ absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_dec
       if (seen_point) return bad();
       seen_point = true;
     } else if (c >= '0' && c <= '9') {
-      digits.push_back(c);
+      out.digits.push_back(c);
       if (seen_point) ++frac_digits;
     } else {
       return bad();
     }
   }
-  if (digits.empty() || (seen_point && (s.front() == '.' || s.back() == '.'))) return bad();
+  if (out.digits.empty() || (seen_point && (s.front() == '.' || s.back() == '.'))) return bad();
   // Value = digits * 10^(exponent - frac_digits). Strip trailing zeros of the fraction.
-  int scale = frac_digits - exponent;  // number of fractional digits
-  while (scale > 0 && digits.size() > 1 && digits.back() == '0') {
-    digits.pop_back();
-    --scale;
+  out.scale = frac_digits - exponent;
+  while (out.scale > 0 && out.digits.size() > 1 && out.digits.back() == '0') {
+    out.digits.pop_back();
+    --out.scale;
   }
+  return out;
+}
+
+// digits * 10^(6 - scale) as micro-units, for scale <= 6.
+absl::StatusOr<int64_t> ToMicros(std::string_view text, bool negative, std::string digits,
+                                 int scale) {
   if (digits.find_first_not_of('0') == std::string::npos) return int64_t{0};
-  if (scale > max_decimals) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(text), " has more than ", max_decimals, " decimal places"));
-  }
-  // Build micro-units: digits * 10^(6 - scale).
   int shift = 6 - scale;
-  size_t first = digits.find_first_not_of('0');
-  digits = digits.substr(first);
+  digits = digits.substr(digits.find_first_not_of('0'));
   if (static_cast<int>(digits.size()) + shift > 18) {
     return absl::InvalidArgumentError(absl::StrCat(std::string(text), " is too large"));
   }
@@ -90,6 +100,43 @@ absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_dec
   }
   auto v = static_cast<int64_t>(value);
   return negative ? -v : v;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_decimals) {
+  OMS_ASSIGN_OR_RETURN(DecimalText d, SplitDecimal(text));
+  if (d.digits.find_first_not_of('0') == std::string::npos) return int64_t{0};
+  if (d.scale > max_decimals) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(text), " has more than ", max_decimals, " decimal places"));
+  }
+  return ToMicros(text, d.negative, std::move(d.digits), d.scale);
+}
+
+absl::StatusOr<RoundedMicros> ParseJsonNumberRounded(std::string_view text, int decimals,
+                                                     Rounding rounding) {
+  OMS_ASSIGN_OR_RETURN(DecimalText d, SplitDecimal(text));
+  RoundedMicros out;
+  if (d.scale > decimals) {
+    // The dropped digits end in a non-zero one (trailing zeros are gone): the value changes.
+    d.digits.resize(d.digits.size() - static_cast<size_t>(d.scale - decimals));
+    if (d.digits.empty()) d.digits = "0";
+    d.scale = decimals;
+    out.exact = false;
+    if (rounding == Rounding::kAwayFromZero) {
+      // Add one unit in the last kept place, carrying through the digits.
+      int i = static_cast<int>(d.digits.size()) - 1;
+      while (i >= 0 && d.digits[i] == '9') d.digits[i--] = '0';
+      if (i < 0) {
+        d.digits.insert(d.digits.begin(), '1');
+      } else {
+        ++d.digits[i];
+      }
+    }
+  }
+  OMS_ASSIGN_OR_RETURN(out.micros, ToMicros(text, d.negative, std::move(d.digits), d.scale));
+  return out;
 }
 
 std::string FormatMicros(int64_t micros) {

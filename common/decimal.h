@@ -21,6 +21,19 @@ absl::StatusOr<int64_t> ParseMicros(std::string_view text, int max_decimals = 6)
 // InvalidArgument when it has more than `max_decimals` fractional digits after expansion.
 absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_decimals = 6);
 
+enum class Rounding { kTowardZero, kAwayFromZero };
+
+struct RoundedMicros {
+  int64_t micros = 0;
+  bool exact = true;  // false when rounding changed the value
+};
+
+// Parses a JSON number's text exactly, then rounds it to `decimals` fractional digits (at most 6)
+// in the given direction: how float noise such as 0.31654999999999994 is read. InvalidArgument
+// when the text is not a number or does not fit.
+absl::StatusOr<RoundedMicros> ParseJsonNumberRounded(std::string_view text, int decimals,
+                                                     Rounding rounding);
+
 // Formats micro-units as the shortest exact decimal: 550000 -> "0.55", 2000000 -> "2".
 std::string FormatMicros(int64_t micros);
 

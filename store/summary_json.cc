@@ -130,6 +130,13 @@ std::string RunSummaryJson(const domain::RunSummary& s) {
   Put(j, "startedAt", FormatRfc3339(s.started_at));
   if (s.finished_at) Put(j, "finishedAt", FormatRfc3339(*s.finished_at));
   Put(j, "errorMessage", s.error_message);
+  if (!s.warnings.empty()) {
+    json warnings = json::array();
+    for (const domain::Violation& w : s.warnings) {
+      warnings.push_back({{"path", w.path}, {"message", w.message}});
+    }
+    j["warnings"] = std::move(warnings);
+  }
   return j.dump();
 }
 
@@ -167,6 +174,13 @@ absl::StatusOr<domain::RunSummary> ParseRunSummaryJson(std::string_view text) {
       pos.marks.liquidation_value = p.OptMicros("liquidationValue");
       if (!p.status().ok()) return p.status();
       s.positions.push_back(std::move(pos));
+    }
+  }
+  if (auto it = j.find("warnings"); it != j.end() && it->is_array()) {
+    for (const json& wj : *it) {
+      Reader w(wj);
+      s.warnings.push_back({w.Text("path"), w.Text("message")});
+      if (!w.status().ok()) return w.status();
     }
   }
   if (!r.status().ok()) return r.status();

@@ -69,6 +69,15 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
   return out;
 }
 
+std::string WarningsText(const google::protobuf::RepeatedPtrField<v1::Violation>& warnings) {
+  std::string out;
+  for (const auto& w : warnings) {
+    absl::StrAppend(&out, Colour("warning", "partially_filled"), ": ",
+                    w.path().empty() ? "plan" : w.path(), ": ", w.message(), "\n");
+  }
+  return out;
+}
+
 std::string SummaryText(const v1::RunSummary& s) {
   std::ostringstream out;
   out << Bold("Run " + s.plan_id()) << "  " << s.mode() << "  " << Colour(s.status(), s.status())
@@ -79,6 +88,7 @@ std::string SummaryText(const v1::RunSummary& s) {
       << s.orders_rejected() << " rejected\n";
   out << "Bought " << Dollars(s.notional_bought()) << "   Sold " << Dollars(s.notional_sold())
       << "   Realized P&L " << Dollars(s.realized_pnl()) << "\n";
+  out << WarningsText(s.warnings());
   if (s.orders_size() > 0) out << "\n" << OrdersTable(s.orders(), false);
   if (s.positions_size() > 0) out << "\nPositions\n" << PositionsTable(s.positions());
   return out.str();

@@ -18,5 +18,7 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
 
 // A run's headline, counts, money and its orders and positions.
 std::string SummaryText(const v1::RunSummary& summary);
+// "warning: trades[0].price: price 0.555 moved to 0.55, ..." lines, one per adjustment.
+std::string WarningsText(const google::protobuf::RepeatedPtrField<v1::Violation>& warnings);
 
 }  // namespace betteroms::omsctl

@@ -26,13 +26,15 @@ WalkResult WalkBook(const WalkSpec& spec, const Book& book, FillModel model) {
     int64_t shares = 0;
     int64_t notional = 0;
     if (spec.budget_in_collateral) {
+      // The shares the collateral left buys (BUY) or must fetch (SELL) at this level.
       int64_t affordable = MulDivFloor(remaining, kMicro, price);
       shares = std::min(available, affordable);
       if (shares <= 0) {
         remaining = 0;  // less than one micro-share of collateral left
         break;
       }
-      notional = std::min(CostOf(shares, price), remaining);
+      notional = spec.side == Side::kBuy ? std::min(CostOf(shares, price), remaining)
+                                         : ProceedsOf(shares, price);
       remaining = shares == affordable ? 0 : remaining - notional;
     } else {
       shares = std::min(available, remaining);

@@ -24,7 +24,7 @@ struct Fill {
 struct WalkSpec {
   Side side = Side::kBuy;
   int64_t limit = 0;                  // BUY: highest acceptable ask; SELL: lowest acceptable bid
-  bool budget_in_collateral = false;  // BUY market orders spend collateral; all else shares
+  bool budget_in_collateral = false;  // a budget of collateral to spend (BUY) or receive (SELL)
   int64_t budget = 0;                 // micro-units of collateral or shares
   bool fill_at_limit = false;         // resting orders fill at their own limit price
 };

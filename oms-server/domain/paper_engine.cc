@@ -14,22 +14,29 @@ std::string Path(int i, std::string_view field) {
 
 std::string Shares(int64_t micros) { return FormatMicros(micros); }
 
-void CheckPrice(std::vector<Violation>& out, const std::string& path, int64_t price, int64_t tick) {
+// False, with a violation, when `price` is off the tick or outside tick..1-tick.
+bool CheckPrice(std::vector<Violation>& out, const std::string& path, int64_t price, int64_t tick) {
   if (price % tick != 0) {
     out.push_back(
         {path, absl::StrCat("price ", FormatMicros(price),
                             " is not a multiple of the market's tick size ", FormatMicros(tick))});
-  } else if (price < tick || price > kMicro - tick) {
+    return false;
+  }
+  if (price < tick || price > kMicro - tick) {
     out.push_back(
         {path, absl::StrCat("invalid price (", FormatMicros(price), "), min: ", FormatMicros(tick),
                             " - max: ", FormatMicros(kMicro - tick))});
+    return false;
   }
+  return true;
 }
 
-// Shares of a LIMIT order: the size itself, or collateral / price rounded down to 0.01 share.
-int64_t LimitShares(const Trade& t) {
-  int64_t shares = t.unit == SizeUnit::kShares ? t.size : MulDivFloor(t.size, kMicro, *t.price);
-  return RoundDownMicros(shares, 2);
+bool OnTick(int64_t price, int64_t tick) { return tick > 0 && price % tick == 0; }
+
+// `price` moved onto `tick` in the trader's favour: a BUY pays no more, a SELL takes no less.
+int64_t AlignPrice(int64_t price, int64_t tick, Side side) {
+  int64_t below = price - price % tick;
+  return side == Side::kBuy || below == price ? below : below + tick;
 }
 
 // The worst ask/bid a market order must reach to trade its size, walking from the best.
@@ -72,6 +79,38 @@ Reach ReachFor(const Trade& t, const Book& book) {
 
 }  // namespace
 
+LimitSizing SizeLimitOrder(const Trade& t, const Book& book, FillModel model) {
+  if (t.unit == SizeUnit::kShares) return {RoundDownMicros(t.size, kSizeDecimals), true};
+  WalkResult walk = WalkBook({t.side, *t.price, /*budget_in_collateral=*/true, t.size}, book, model);
+  int64_t shares = walk.shares;
+  if (Rests(t.tif)) shares += MulDivFloor(t.size - walk.notional, kMicro, *t.price);
+  return {RoundDownMicros(shares, kSizeDecimals), walk.complete};
+}
+
+std::vector<Violation> AlignToTicks(Plan& plan, const BookMap& books) {
+  std::vector<Violation> warnings;
+  auto align = [&](std::optional<int64_t>& price, const std::string& text, Side side,
+                   int64_t tick, const std::string& path) {
+    if (!price || tick <= 0 || OnTick(*price, tick)) return;
+    int64_t aligned = AlignPrice(*price, tick, side);
+    warnings.push_back(
+        {path, absl::StrCat("price ", text, " moved to ", FormatMicros(aligned),
+                            ", on the market's tick of ", FormatMicros(tick), " (",
+                            side == Side::kBuy ? "down for a BUY" : "up for a SELL",
+                            ": never worse than the limit)")});
+    price = aligned;
+  };
+  for (size_t idx = 0; idx < plan.trades.size(); ++idx) {
+    Trade& t = plan.trades[idx];
+    auto book = books.find(t.token_id);
+    if (book == books.end() || !RoundingForTick(book->second.tick)) continue;
+    int i = static_cast<int>(idx);
+    align(t.price, t.price_text, t.side, book->second.tick, Path(i, "price"));
+    align(t.worst_price, t.worst_price_text, t.side, book->second.tick, Path(i, "worstPrice"));
+  }
+  return warnings;
+}
+
 std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& books,
                                              absl::Time now) {
   std::vector<Violation> out;
@@ -91,19 +130,15 @@ std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& bo
                                   " is not one the venue defines")});
       continue;
     }
-    if (t.price) CheckPrice(out, Path(i, "price"), *t.price, book.tick);
+    bool price_ok = true;
+    if (t.price) price_ok = CheckPrice(out, Path(i, "price"), *t.price, book.tick);
     if (t.worst_price) CheckPrice(out, Path(i, "worstPrice"), *t.worst_price, book.tick);
-    bool two_decimals = MicroDecimals(t.size) <= 2;
-    if (!two_decimals && (t.unit == SizeUnit::kShares || t.type == OrderType::kMarket)) {
-      out.push_back({Path(i, "size"), absl::StrCat("size ", FormatMicros(t.size),
-                                                   " has more than 2 decimals; the "
-                                                   "venue takes ",
-                                                   t.unit == SizeUnit::kShares ? "shares" : "USDC",
-                                                   " amounts to 0.01")});
-    }
-    if (t.type == OrderType::kLimit && t.price) {
-      int64_t shares = LimitShares(t);
-      if (shares <= 0 || shares < book.min_order_size) {
+    if (t.type == OrderType::kLimit && t.price && price_ok) {
+      // A USDC-sized order's shares depend on the book: an order that would not rest and finds
+      // nothing within its limit is refused as an order when it runs, not here.
+      int64_t shares = SizeLimitOrder(t, book, FillModel::kBook).shares;
+      bool checkable = Rests(t.tif) || shares > 0;
+      if (checkable && shares < std::max<int64_t>(book.min_order_size, 1)) {
         out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(shares),
                                                      " shares is below the market's minimum of ",
                                                      Shares(book.min_order_size), " shares")});
@@ -142,13 +177,36 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
     o.expires_at = t.expires_at;
     if (t.cancel_after) o.expires_at = now + *t.cancel_after;
     WalkSpec spec{t.side, 0, false, 0};
+    bool dropped_usdc = false;  // a FAK sized in USDC whose size the book could not all take
 
     if (t.type == OrderType::kLimit) {
       o.limit_price = *t.price;
-      o.size_shares = LimitShares(t);
-      o.amounts = LimitOrderAmounts(t.side, o.limit_price, o.size_shares, rc);
+      // The order carries the shares its size buys or sells here, as the live order will.
+      LimitSizing sizing = SizeLimitOrder(t, book, model);
+      o.size_shares = sizing.shares;
+      dropped_usdc = t.tif == TimeInForce::kFak && !sizing.complete;
       spec.limit = o.limit_price;
       spec.budget = o.size_shares;
+      std::string refusal;
+      if (t.tif == TimeInForce::kFok && !sizing.complete) {
+        refusal = absl::StrCat(
+            "order couldn't be fully filled, FOK orders are fully filled/killed: $",
+            FormatMicros(t.size), " does not ", t.side == Side::kBuy ? "buy" : "sell",
+            " within ", FormatMicros(o.limit_price));
+      } else if (o.size_shares <= 0) {
+        refusal = absl::StrCat(Name(t.tif), ": no liquidity within the limit");
+      } else if (o.size_shares < book.min_order_size) {
+        refusal = absl::StrCat("order of ", Shares(o.size_shares),
+                               " shares is below the market's minimum of ",
+                               Shares(book.min_order_size), " shares");
+      }
+      if (!refusal.empty()) {
+        o.status = OrderStatus::kRejected;
+        o.reason = std::move(refusal);
+        orders.push_back(std::move(o));
+        continue;
+      }
+      o.amounts = LimitOrderAmounts(t.side, o.limit_price, o.size_shares, rc);
     } else {
       Reach reach = ReachFor(t, book);
       o.limit_price = t.worst_price ? *t.worst_price : reach.price;
@@ -205,6 +263,9 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
     o.filled_notional = walk.notional;
     if (walk.complete) {
       o.status = OrderStatus::kFilled;
+      if (dropped_usdc) {
+        o.reason = "FAK: the part of the size with no liquidity within the limit was dropped";
+      }
     } else if (rests) {
       o.status = walk.shares > 0 ? OrderStatus::kPartiallyFilled : OrderStatus::kOpen;
     } else if (walk.shares > 0) {

@@ -39,6 +39,22 @@ struct PaperOrder {
   }
 };
 
+// The shares of a LIMIT order on `book`. SHARES: its size. USDC (DESIGN §3): the book is walked
+// up to the limit until the size is spent (BUY) or received (SELL), each level at its own price;
+// what is left rests at the limit as left / limit shares when the order rests (GTC/GTD), and is
+// killed (FOK) or dropped (FAK) otherwise. Rounded down to the venue's 2 decimals. `complete`:
+// the walk alone used the whole size.
+struct LimitSizing {
+  int64_t shares = 0;
+  bool complete = false;
+};
+LimitSizing SizeLimitOrder(const Trade& t, const Book& book, FillModel model);
+
+// Moves each LIMIT price and worstPrice that is off its market's tick onto it, in the trader's
+// favour (BUY down, SELL up): never worse than what the plan says. One warning per moved price.
+// Trades without a known book or tick are left for ValidateAgainstMarket to refuse.
+std::vector<Violation> AlignToTicks(Plan& plan, const BookMap& books);
+
 // Venue rules against each trade's market: tick, price range, decimal limits, minimum size,
 // expiry in the future. Every violation, with its path.
 std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& books,

@@ -18,9 +18,13 @@ constexpr std::string_view kUint256Max =
 class Checker {
  public:
   std::vector<Violation> violations;
+  std::vector<Violation> warnings;
 
   void Add(std::string path, std::string message) {
     violations.push_back({std::move(path), std::move(message)});
+  }
+  void Warn(std::string path, std::string message) {
+    warnings.push_back({std::move(path), std::move(message)});
   }
 
   // Returns the member when present and of `kind`; records a violation when of another kind.
@@ -49,18 +53,24 @@ class Checker {
     }
   }
 
-  // A price strictly between 0 and 1 with at most 6 decimals.
-  std::optional<int64_t> Price(const JsonValue& v, const std::string& path) {
-    auto micros = ParseJsonNumberMicros(v.text, 6);
-    if (!micros.ok()) {
-      Add(path, absl::StrCat("must have at most 6 decimal places, got ", v.text));
+  // A price strictly between 0 and 1, read as written. More than 6 decimals (float noise) are
+  // rounded in the trader's favour: down for a BUY, up for a SELL; the market's tick comes later.
+  std::optional<int64_t> Price(const JsonValue& v, const std::string& path, Side side) {
+    Rounding rounding = side == Side::kBuy ? Rounding::kTowardZero : Rounding::kAwayFromZero;
+    auto rounded = ParseJsonNumberRounded(v.text, 6, rounding);
+    if (!rounded.ok()) {
+      Add(path, absl::StrCat("must be a price between 0 and 1, got ", v.text));
       return std::nullopt;
     }
-    if (*micros <= 0 || *micros >= kMicro) {
+    // The range is the value as written: rounding float noise never makes a price invalid here.
+    bool at_or_below_zero = rounded->micros < 0 || (rounded->micros == 0 && rounded->exact);
+    bool at_or_above_one =
+        rounded->micros > kMicro || (rounded->micros == kMicro && rounded->exact);
+    if (at_or_below_zero || at_or_above_one) {
       Add(path, absl::StrCat("must be between 0 and 1 (exclusive), got ", v.text));
       return std::nullopt;
     }
-    return *micros;
+    return rounded->micros;
   }
 };
 
@@ -123,20 +133,33 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
     }
   }
   if (auto* v = c.Get(t, "size", TradePath(i, "size"), K::kNumber, true)) {
-    auto micros = ParseJsonNumberMicros(v->text, 6);
-    if (!micros.ok()) {
-      c.Add(TradePath(i, "size"),
-            absl::StrCat("must have at most 6 decimal places, got ", v->text));
-    } else if (*micros <= 0) {
+    // The venue takes sizes to 2 decimals; more (often float noise) are rounded down, as the
+    // official client does, so a plan never trades more than it says.
+    auto rounded = ParseJsonNumberRounded(v->text, kSizeDecimals, Rounding::kTowardZero);
+    if (!rounded.ok()) {
+      c.Add(TradePath(i, "size"), absl::StrCat("must be a number, got ", v->text));
+    } else if (rounded->micros <= 0 && rounded->exact) {
       c.Add(TradePath(i, "size"), absl::StrCat("must be greater than 0, got ", v->text));
-    } else if (*micros > kMaxSizeMicros) {
+    } else if (rounded->micros <= 0) {
+      c.Add(TradePath(i, "size"),
+            absl::StrCat("must be at least 0.01: the venue takes sizes to 2 decimals, and ",
+                         v->text, " rounds down to 0"));
+    } else if (rounded->micros > kMaxSizeMicros) {
       c.Add(TradePath(i, "size"), absl::StrCat("must be at most 10000000, got ", v->text));
     } else {
-      out.size = *micros;
+      out.size = rounded->micros;
+      if (!rounded->exact) {
+        c.Warn(TradePath(i, "size"),
+               absl::StrCat("size ", v->text, " rounded down to ", FormatMicros(out.size),
+                            ": the venue takes sizes to 2 decimals"));
+      }
     }
   }
   const JsonValue* price = c.Get(t, "price", TradePath(i, "price"), K::kNumber, false);
-  if (price != nullptr) out.price = c.Price(*price, TradePath(i, "price"));
+  if (price != nullptr) {
+    out.price = c.Price(*price, TradePath(i, "price"), out.side);
+    out.price_text = price->text;
+  }
   if (type_ok && out.type == OrderType::kLimit && t.Find("price") == nullptr) {
     c.Add(TradePath(i, "price"), "is required for a LIMIT order");
   }
@@ -144,7 +167,8 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
     out.price.reset();  // v0.0.7 plans may carry a price on MARKET orders; it never applied
   }
   if (auto* v = c.Get(t, "worstPrice", TradePath(i, "worstPrice"), K::kNumber, false)) {
-    out.worst_price = c.Price(*v, TradePath(i, "worstPrice"));
+    out.worst_price = c.Price(*v, TradePath(i, "worstPrice"), out.side);
+    out.worst_price_text = v->text;
     if (type_ok && out.type == OrderType::kLimit) {
       c.Add(TradePath(i, "worstPrice"),
             "applies to MARKET orders only; a LIMIT order's price is its limit");
@@ -281,6 +305,7 @@ PlanParseResult ParsePlan(std::string_view json_text) {
     }
   }
   result.violations = std::move(c.violations);
+  result.warnings = std::move(c.warnings);
   return result;
 }
 

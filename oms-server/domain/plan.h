@@ -14,6 +14,7 @@ namespace betteroms::domain {
 
 inline constexpr int kMaxTrades = 10'000;
 inline constexpr size_t kMaxNotesBytes = 4096;
+inline constexpr int kSizeDecimals = 2;  // the venue's precision for shares and USDC amounts
 inline constexpr int64_t kMaxSizeMicros = int64_t{10'000'000} * 1'000'000;  // 10M units
 
 struct Trade {
@@ -23,11 +24,14 @@ struct Trade {
   OrderType type = OrderType::kMarket;
   int64_t size = 0;  // micro-units of `unit`
   SizeUnit unit = SizeUnit::kUsdc;
-  std::optional<int64_t> price;  // micro-units; LIMIT only
+  std::optional<int64_t> price;  // micro-units; LIMIT only (float noise rounded in the trader's
+                                 // favour; the market's tick applies later)
+  std::string price_text;        // as written, for warnings about rounding
   TimeInForce tif = TimeInForce::kFok;
   std::optional<absl::Time> expires_at;        // GTD
   std::optional<absl::Duration> cancel_after;  // GTC: cancel the resting order after this
   std::optional<int64_t> worst_price;          // MARKET protection, micro-units
+  std::string worst_price_text;                // as written
   bool post_only = false;
   std::string notes;
 };
@@ -39,6 +43,7 @@ struct Plan {
   std::vector<Trade> trades;
 };
 
+// A problem with a plan, or (as a warning) an adjustment made to it.
 struct Violation {
   std::string path;  // "trades[2].price", or "" for the document
   std::string message;
@@ -47,6 +52,8 @@ struct Violation {
 struct PlanParseResult {
   Plan plan;                          // meaningful only when violations is empty
   std::vector<Violation> violations;  // every problem found, in document order
+  std::vector<Violation> warnings;    // every value adjusted (a size rounded to the venue's 2
+                                      // decimals), in document order
   bool ok() const { return violations.empty(); }
 };
 

@@ -35,7 +35,8 @@ struct RunSummary {
   absl::Time started_at = absl::InfinitePast();
   std::optional<absl::Time> finished_at;
   std::string error_message;
-  std::vector<Order> orders;  // with their fills; not kept in the stored summary
+  std::vector<Violation> warnings;  // every adjustment made to the plan (rounded sizes, prices)
+  std::vector<Order> orders;        // with their fills; not kept in the stored summary
 };
 
 struct Run {

@@ -22,6 +22,13 @@ v1::Fill ToApiFill(const domain::Execution& e) {
 
 }  // namespace
 
+v1::Violation ToApi(const domain::Violation& violation) {
+  v1::Violation v;
+  v.set_path(violation.path);
+  v.set_message(violation.message);
+  return v;
+}
+
 v1::Order ToApi(const domain::Order& order) {
   v1::Order o;
   o.set_id(order.id);
@@ -85,6 +92,7 @@ v1::RunSummary ToApi(const domain::RunSummary& summary) {
   if (summary.finished_at) s.set_finished_at(FormatRfc3339(*summary.finished_at));
   s.set_error_message(summary.error_message);
   for (const auto& o : summary.orders) *s.add_orders() = ToApi(o);
+  for (const auto& w : summary.warnings) *s.add_warnings() = ToApi(w);
   return s;
 }
 
@@ -156,11 +164,8 @@ v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation) {
   resp.set_plan_id(validation.plan_id);
   if (validation.mode) resp.set_mode(Text(domain::Name(*validation.mode)));
   resp.set_trade_count(validation.trade_count);
-  for (const auto& v : validation.violations) {
-    auto* out = resp.add_violations();
-    out->set_path(v.path);
-    out->set_message(v.message);
-  }
+  for (const auto& v : validation.violations) *resp.add_violations() = ToApi(v);
+  for (const auto& w : validation.warnings) *resp.add_warnings() = ToApi(w);
   return resp;
 }
 

@@ -16,6 +16,7 @@
 
 namespace betteroms::grpc_api {
 
+v1::Violation ToApi(const domain::Violation& violation);
 v1::Order ToApi(const domain::Order& order);
 v1::Position ToApi(const domain::Position& position);
 v1::RunSummary ToApi(const domain::RunSummary& summary);

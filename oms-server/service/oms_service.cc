@@ -80,7 +80,7 @@ absl::StatusOr<OmsService::PreparedPlan> OmsService::Prepare(const std::string& 
   }
   domain::PlanParseResult parsed = domain::ParsePlan(json);
   if (!parsed.ok()) return ViolationsError(parsed.violations);
-  PreparedPlan p{std::move(parsed.plan), json, ""};
+  PreparedPlan p{std::move(parsed.plan), json, "", std::move(parsed.warnings)};
   p.hash = Sha256Hex(domain::CanonicalPlanText(p.plan));
   return p;
 }
@@ -137,7 +137,9 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   int64_t statements = 0;
   absl::StatusOr<domain::RunSummary> summary;
   if (status.ok()) {
-    PaperInputs inputs{*std::move(books), clock_.Now()};
+    PaperInputs inputs{*std::move(books), clock_.Now(), plan, prepared.warnings};
+    std::vector<domain::Violation> aligned = domain::AlignToTicks(inputs.plan, inputs.books);
+    inputs.warnings.insert(inputs.warnings.end(), aligned.begin(), aligned.end());
     absl::StatusOr<store::Pool::Lease> conn = Connect(call);
     status = conn.status();
     if (status.ok()) {
@@ -147,7 +149,7 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
       status = store::InTransaction(**conn, [&](store::Connection& tx) -> absl::Status {
         OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
         record_failure = true;  // claimed: a failure from here on is the run's
-        summary = RunPaperPlan(tx, prepared, inputs, started, call);
+        summary = RunPaperPlan(tx, inputs, started, call);
         return summary.status();
       });
       statements = (*conn)->statements() - before;
@@ -180,11 +182,10 @@ absl::Status OmsService::RecordFailure(const domain::Run& run, const absl::Statu
 }
 
 absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& conn,
-                                                            const PreparedPlan& prepared,
                                                             const PaperInputs& inputs,
                                                             absl::Time started,
                                                             const CallContext& call) {
-  const domain::Plan& plan = prepared.plan;
+  const domain::Plan& plan = inputs.plan;
   std::vector<std::string> tokens = DistinctTokens(plan);
   // Runs of one mode take turns from here to commit, so two plans cannot sell the same shares.
   OMS_RETURN_IF_ERROR(store::LockPositions(conn, plan.mode));
@@ -215,6 +216,7 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
   OMS_RETURN_IF_ERROR(store::InsertExecutions(conn, fills));
   domain::RunSummary summary =
       domain::SummariseRun(plan, orders, history, inputs.books, started, finished);
+  summary.warnings = inputs.warnings;
   OMS_RETURN_IF_ERROR(store::FinishRun(conn, summary));
   OMS_RETURN_IF_ERROR(call.Check("committing the run"));
   return summary;
@@ -229,6 +231,7 @@ absl::StatusOr<PlanValidation> OmsService::ValidatePlan(const std::string& plan_
   }
   domain::PlanParseResult parsed = domain::ParsePlan(plan_json);
   out.violations = parsed.violations;
+  out.warnings = parsed.warnings;
   if (!parsed.ok()) return out;
   out.plan_id = parsed.plan.plan_id;
   out.mode = parsed.plan.mode;
@@ -239,6 +242,8 @@ absl::StatusOr<PlanValidation> OmsService::ValidatePlan(const std::string& plan_
   if (!books.ok()) {
     out.violations.push_back({"", std::string(books.status().message())});
   } else {
+    std::vector<domain::Violation> aligned = domain::AlignToTicks(parsed.plan, *books);
+    out.warnings.insert(out.warnings.end(), aligned.begin(), aligned.end());
     auto market = domain::ValidateAgainstMarket(parsed.plan, *books, clock_.Now());
     out.violations.insert(out.violations.end(), market.begin(), market.end());
   }

@@ -34,6 +34,7 @@ struct ServiceOptions {
 // ValidatePlan's verdict: every violation, static and against the market.
 struct PlanValidation {
   std::vector<domain::Violation> violations;
+  std::vector<domain::Violation> warnings;  // adjustments the plan would run with
   std::string plan_id;               // when the plan parsed
   std::optional<domain::Mode> mode;  // when the plan parsed
   int trade_count = 0;
@@ -107,11 +108,15 @@ class OmsService {
     domain::Plan plan;
     std::string json;
     std::string hash;
+    std::vector<domain::Violation> warnings;  // from parsing
   };
-  // What a paper run read before its transaction: books, and the time they were read.
+  // What a paper run read before its transaction: books, the time they were read, and the plan
+  // as it trades on those markets (prices on their ticks), with every adjustment made.
   struct PaperInputs {
     domain::BookMap books;
     absl::Time priced_at;
+    domain::Plan plan;
+    std::vector<domain::Violation> warnings;
   };
 
   absl::StatusOr<PreparedPlan> Prepare(const std::string& json);
@@ -121,7 +126,6 @@ class OmsService {
   absl::Status ClaimRun(store::Connection& conn, const domain::Run& run, bool retry);
   // Simulates and writes a claimed paper run, inside the caller's transaction.
   absl::StatusOr<domain::RunSummary> RunPaperPlan(store::Connection& conn,
-                                                  const PreparedPlan& prepared,
                                                   const PaperInputs& inputs, absl::Time started,
                                                   const CallContext& call);
   absl::StatusOr<store::Pool::Lease> Connect(const CallContext& call);

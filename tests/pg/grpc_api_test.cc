@@ -144,16 +144,22 @@ TEST_F(GrpcApiTest, SubmitPlanRefusalsCarryTheirCodesAndReasons) {
 TEST_F(GrpcApiTest, ValidatePlanListsViolationsWithTheirPaths) {
   v1::ValidatePlanRequest req;
   req.set_plan_json(PlanJson("v1", {TradeJson("1001", "BUY", "LIMIT", "10",
-                                              R"(, "price": 0.555, "sizeUnit": "SHARES")")}));
+                                              R"(, "price": 0.555, "sizeUnit": "SHARES")"),
+                                    TradeJson("1001", "BUY", "LIMIT", "10",
+                                              R"(, "price": 0.005, "sizeUnit": "SHARES")")}));
   v1::ValidatePlanResponse resp;
   ASSERT_TRUE(Call(&v1::OrderManager::Stub::ValidatePlan, req, &resp).ok());
   EXPECT_FALSE(resp.valid());
   EXPECT_EQ(resp.plan_id(), "v1");
   EXPECT_EQ(resp.mode(), "paper");
-  EXPECT_EQ(resp.trade_count(), 1);
+  EXPECT_EQ(resp.trade_count(), 2);
+  // Off the tick, a price moves onto it in the trader's favour; then the range is checked.
+  ASSERT_EQ(resp.warnings_size(), 2);
+  EXPECT_EQ(resp.warnings(0).path(), "trades[0].price");
+  EXPECT_THAT(resp.warnings(0).message(), HasSubstr("moved to 0.55"));
   ASSERT_EQ(resp.violations_size(), 1);
-  EXPECT_EQ(resp.violations(0).path(), "trades[0].price");
-  EXPECT_THAT(resp.violations(0).message(), HasSubstr("tick size"));
+  EXPECT_EQ(resp.violations(0).path(), "trades[1].price");
+  EXPECT_THAT(resp.violations(0).message(), HasSubstr("invalid price (0)"));
   EXPECT_EQ(Count("SELECT count(*) FROM execution_history"), 0);
 }
 

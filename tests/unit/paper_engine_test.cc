@@ -217,5 +217,142 @@ TEST(Positions, MarksAtTheMidpointAndLiquidatesIntoTheBids) {
   EXPECT_FALSE(MarkPosition(p, nullptr).mark_price.has_value());
 }
 
+// USDC-sized LIMIT orders trade their size's worth (DESIGN §3).
+
+Trade UsdcLimit(const std::string& token, Side side, int64_t price, int64_t usdc,
+                TimeInForce tif = TimeInForce::kGtc) {
+  Trade t = Limit(token, side, price, usdc);
+  t.unit = SizeUnit::kUsdc;
+  t.tif = tif;
+  return t;
+}
+
+TEST(UsdcLimit, ASellAtOneCentSellsTheSizesWorthAndNoMore) {
+  BookMap books{{"t", MakeBook("t", {{500'000, 100 * M}, {400'000, 1000 * M}}, {{520'000, M}})}};
+  auto orders = SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kSell, 10'000, 20 * M)}), books,
+                                  {{"t", 1000 * M}}, FillModel::kBook, kNow);
+  ASSERT_THAT(orders, IsOk());
+  const PaperOrder& o = (*orders)[0];
+  EXPECT_EQ(o.status, OrderStatus::kFilled);
+  EXPECT_EQ(o.size_shares, 40 * M);  // $20 at the best bid, 0.50; not 2,000 shares at 0.01
+  EXPECT_EQ(o.filled_notional, 20 * M);
+  ASSERT_EQ(o.fills.size(), 1u);
+  EXPECT_EQ(o.fills[0].price, 500'000);  // each level at its own price, not the limit
+}
+
+TEST(UsdcLimit, ACrossingBuySpendsItsSizeAtTheBooksPrices) {
+  BookMap books{{"t", MakeBook("t", {{500'000, M}}, {{520'000, 1000 * M}})}};
+  auto orders = SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kBuy, 950'000, 100 * M)}), books, {},
+                                  FillModel::kBook, kNow);
+  ASSERT_THAT(orders, IsOk());
+  const PaperOrder& o = (*orders)[0];
+  EXPECT_EQ(o.status, OrderStatus::kFilled);
+  EXPECT_EQ(o.size_shares, 192'300'000);  // $100 / 0.52 = 192.3077, to the venue's 2 decimals
+  EXPECT_EQ(o.filled_notional, 99'996'000);  // $100 less the rounding, not $55 at the limit
+  EXPECT_EQ(o.amounts.taker, 192'300'000);
+}
+
+TEST(UsdcLimit, WhatTheBookCannotTakeRestsAtTheLimit) {
+  BookMap books{{"t", MakeBook("t", {{400'000, M}}, {{480'000, 50 * M}, {550'000, 100 * M}})}};
+  auto orders = SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M)}), books, {},
+                                  FillModel::kBook, kNow);
+  ASSERT_THAT(orders, IsOk());
+  const PaperOrder& o = (*orders)[0];
+  // 50 shares for $24 at 0.48; the $76 left rests as 152 shares at 0.50.
+  EXPECT_EQ(o.status, OrderStatus::kPartiallyFilled);
+  EXPECT_EQ(o.size_shares, 202 * M);
+  EXPECT_EQ(o.filled_shares, 50 * M);
+  EXPECT_EQ(o.filled_notional, 24 * M);
+  EXPECT_TRUE(o.resting());
+  EXPECT_EQ(o.amounts.maker, 101 * M);  // 202 shares at the 0.50 limit, as the venue sees it
+}
+
+TEST(UsdcLimit, AFokIsKilledUnlessTheBookTakesTheWholeSize) {
+  BookMap thin{{"t", MakeBook("t", {{400'000, M}}, {{480'000, 50 * M}, {550'000, 100 * M}})}};
+  auto killed = SimulatePaperPlan(
+      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFok)}), thin, {},
+      FillModel::kBook, kNow);
+  ASSERT_THAT(killed, IsOk());
+  EXPECT_EQ((*killed)[0].status, OrderStatus::kRejected);
+  EXPECT_THAT((*killed)[0].reason, HasSubstr("FOK"));
+  EXPECT_TRUE((*killed)[0].fills.empty());
+
+  BookMap deep{{"t", MakeBook("t", {{400'000, M}}, {{480'000, 1000 * M}})}};
+  auto filled = SimulatePaperPlan(
+      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFok)}), deep, {},
+      FillModel::kBook, kNow);
+  ASSERT_THAT(filled, IsOk());
+  EXPECT_EQ((*filled)[0].status, OrderStatus::kFilled);
+  EXPECT_EQ((*filled)[0].size_shares, 208'330'000);  // $100 / 0.48, to 2 decimals
+}
+
+TEST(UsdcLimit, AFakTakesWhatTheBookHasAndDropsTheRest) {
+  BookMap books{{"t", MakeBook("t", {{400'000, M}}, {{480'000, 50 * M}, {550'000, 100 * M}})}};
+  auto orders = SimulatePaperPlan(
+      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFak)}), books, {},
+      FillModel::kBook, kNow);
+  ASSERT_THAT(orders, IsOk());
+  const PaperOrder& o = (*orders)[0];
+  EXPECT_EQ(o.size_shares, 50 * M);
+  EXPECT_EQ(o.filled_notional, 24 * M);
+  EXPECT_FALSE(o.resting());
+  EXPECT_THAT(o.reason, HasSubstr("dropped"));
+
+  BookMap away{{"t", MakeBook("t", {{400'000, M}}, {{550'000, 100 * M}})}};
+  auto none = SimulatePaperPlan(
+      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFak)}), away, {},
+      FillModel::kBook, kNow);
+  ASSERT_THAT(none, IsOk());
+  EXPECT_EQ((*none)[0].status, OrderStatus::kRejected);
+  EXPECT_THAT((*none)[0].reason, HasSubstr("no liquidity within the limit"));
+}
+
+TEST(UsdcLimit, TheCheckBeforeRunningUsesTheSameShareCount) {
+  // $3 at 0.50 would have been 6 shares at the limit; the book at 0.30 gives 10.
+  BookMap books{{"t", MakeBook("t", {{200'000, M}}, {{300'000, 100 * M}})}};
+  EXPECT_TRUE(
+      ValidateAgainstMarket(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 3 * M)}), books, kNow)
+          .empty());
+  auto v = ValidateAgainstMarket(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 1 * M)}), books, kNow);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_THAT(v[0].message, HasSubstr("order of 3.33 shares is below the market's minimum of 5"));
+}
+
+TEST(AlignToTicks, PricesOffTheTickMoveInTheTradersFavour) {
+  BookMap books{{"t", MakeBook("t", {{500'000, M}}, {{510'000, M}})},
+                {"f", MakeBook("f", {{500'000, M}}, {{510'000, M}}, /*tick=*/1'000)}};
+  Trade buy = Limit("t", Side::kBuy, 555'000, 10 * M);
+  buy.price_text = "0.555";
+  Trade sell = Limit("t", Side::kSell, 555'000, 10 * M);
+  Trade fine_buy = Limit("f", Side::kBuy, 316'549, 10 * M);  // read from 0.31654999999999994
+  Trade fine_sell = Limit("f", Side::kSell, 316'550, 10 * M);
+  Trade on_tick = Limit("t", Side::kBuy, 550'000, 10 * M);
+  Trade market = MarketBuy("t", 5 * M);
+  market.worst_price = 505'000;
+  Plan plan = PlanOf({buy, sell, fine_buy, fine_sell, on_tick, market});
+  std::vector<Violation> warnings = AlignToTicks(plan, books);
+  EXPECT_EQ(*plan.trades[0].price, 550'000);
+  EXPECT_EQ(*plan.trades[1].price, 560'000);
+  EXPECT_EQ(*plan.trades[2].price, 316'000);
+  EXPECT_EQ(*plan.trades[3].price, 317'000);
+  EXPECT_EQ(*plan.trades[4].price, 550'000);
+  EXPECT_EQ(*plan.trades[5].worst_price, 500'000);
+  ASSERT_EQ(warnings.size(), 5u);  // the price already on its tick is left alone
+  EXPECT_EQ(warnings[0].path, "trades[0].price");
+  EXPECT_THAT(warnings[0].message, HasSubstr("price 0.555 moved to 0.55"));
+  EXPECT_EQ(warnings[4].path, "trades[5].worstPrice");
+  EXPECT_TRUE(ValidateAgainstMarket(plan, books, kNow).empty());
+}
+
+TEST(AlignToTicks, TheRangeIsCheckedAfterTheMove) {
+  BookMap books{{"t", MakeBook("t", {{500'000, M}}, {{510'000, M}})}};
+  Plan plan = PlanOf({Limit("t", Side::kBuy, 5'000, 10 * M), Limit("t", Side::kSell, 995'000, 10 * M)});
+  EXPECT_EQ(AlignToTicks(plan, books).size(), 2u);
+  auto v = ValidateAgainstMarket(plan, books, kNow);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_THAT(v[0].message, HasSubstr("invalid price (0)"));
+  EXPECT_THAT(v[1].message, HasSubstr("invalid price (1)"));
+}
+
 }  // namespace
 }  // namespace betteroms::domain

@@ -9,6 +9,7 @@ namespace betteroms::domain {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kToken[] =
     "71321045679252212594626385532706912750332728571942532289631379312455583992563";
@@ -57,19 +58,63 @@ TEST(PlanParser, ReportsEveryViolationAtOnceWithItsPath) {
   std::string got = Paths(r);
   for (const char* path :
        {"planId:", "mode:", "extra:", "trades[0].marketTokenId:", "trades[0].side:",
-        "trades[0].size:", "trades[0].price:", "trades[1].size:", "trades[1].timeInForce:",
-        "trades[1].postOnly:", "trades[1].colour:", "trades[2].price:"}) {
+        "trades[0].size:", "trades[0].price:", "trades[1].timeInForce:", "trades[1].postOnly:",
+        "trades[1].colour:", "trades[2].price:"}) {
     EXPECT_THAT(got, HasSubstr(path));
   }
+  // A size with more decimals than the venue takes is rounded, not refused.
+  EXPECT_THAT(got, Not(HasSubstr("trades[1].size:")));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].path, "trades[1].size");
 }
 
 TEST(PlanParser, ReadsNumbersExactlyNeverThroughDoubles) {
   PlanParseResult r = ParsePlan(R"({"planId": "p", "mode": "paper", "trades": [
     {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "LIMIT",
-     "size": 0.000001, "price": 0.29, "sizeUnit": "SHARES"}]})");
+     "size": 0.01, "price": 0.29, "sizeUnit": "SHARES"}]})");
   ASSERT_TRUE(r.ok()) << Paths(r);
-  EXPECT_EQ(r.plan.trades[0].size, 1);
+  EXPECT_EQ(r.plan.trades[0].size, 10'000);
   EXPECT_EQ(*r.plan.trades[0].price, 290'000);  // 0.29 is not exact as a double
+  EXPECT_TRUE(r.warnings.empty());
+}
+
+TEST(PlanParser, FloatNoiseInSizesIsRoundedDownToTheVenuesTwoDecimalsWithAWarning) {
+  PlanParseResult r = ParsePlan(R"({"planId": "p", "mode": "paper", "trades": [
+    {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET",
+     "size": 33.300000000000004},
+    {"marketTokenId": "1", "outcome": "YES", "side": "SELL", "orderType": "MARKET",
+     "size": 19.999999999999996, "sizeUnit": "SHARES"},
+    {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET", "size": 5.125}]})");
+  ASSERT_TRUE(r.ok()) << Paths(r);
+  EXPECT_EQ(r.plan.trades[0].size, 33'300'000);
+  EXPECT_EQ(r.plan.trades[1].size, 19'990'000);  // down, never more than the plan says
+  EXPECT_EQ(r.plan.trades[2].size, 5'120'000);
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_EQ(r.warnings[0].path, "trades[0].size");
+  EXPECT_THAT(r.warnings[0].message, HasSubstr("rounded down to 33.3"));
+}
+
+TEST(PlanParser, ASizeThatRoundsToNothingIsStillRefused) {
+  PlanParseResult r = ParsePlan(R"({"planId": "p", "mode": "paper", "trades": [
+    {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "MARKET",
+     "size": 0.004999999}]})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(Paths(r), HasSubstr("trades[0].size: must be at least 0.01"));
+}
+
+TEST(PlanParser, FloatNoiseInPricesIsReadInTheTradersFavour) {
+  PlanParseResult r = ParsePlan(R"({"planId": "p", "mode": "paper", "trades": [
+    {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "LIMIT", "size": 10,
+     "price": 0.31654999999999994},
+    {"marketTokenId": "1", "outcome": "YES", "side": "SELL", "orderType": "LIMIT", "size": 10,
+     "price": 0.31654999999999994},
+    {"marketTokenId": "1", "outcome": "YES", "side": "SELL", "orderType": "MARKET", "size": 10,
+     "worstPrice": 0.2000000000000001, "sizeUnit": "SHARES"}]})");
+  ASSERT_TRUE(r.ok()) << Paths(r);
+  EXPECT_EQ(*r.plan.trades[0].price, 316'549);  // BUY: down
+  EXPECT_EQ(*r.plan.trades[1].price, 316'550);  // SELL: up
+  EXPECT_EQ(*r.plan.trades[2].worst_price, 200'001);
+  EXPECT_EQ(r.plan.trades[0].price_text, "0.31654999999999994");
 }
 
 TEST(PlanParser, NormalisesHexTokenIds) {

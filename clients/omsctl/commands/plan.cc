@@ -122,14 +122,15 @@ void AddSubmit(CLI::App& plan, Client& client, int& exit_code) {
 std::string ValidationText(const v1::ValidatePlanResponse& resp) {
   if (resp.valid()) {
     return absl::StrCat("plan ", resp.plan_id(), " is valid (", resp.mode(), ", ",
-                        resp.trade_count(), " trade", resp.trade_count() == 1 ? "" : "s", ")\n");
+                        resp.trade_count(), " trade", resp.trade_count() == 1 ? "" : "s", ")\n",
+                        WarningsText(resp.warnings()));
   }
   std::string out = absl::StrCat("plan is invalid (", resp.violations_size(), " problem",
                                  resp.violations_size() == 1 ? "" : "s", "):\n");
   for (const auto& v : resp.violations()) {
     absl::StrAppend(&out, "  ", v.path().empty() ? "plan" : v.path(), ": ", v.message(), "\n");
   }
-  return out;
+  return out + WarningsText(resp.warnings());
 }
 
 void AddValidate(CLI::App& plan, Client& client, int& exit_code) {
