@@ -18,10 +18,10 @@ std::vector<Violation> CheckOutcomeLabels(const Plan& plan,
                                absl::StripAsciiWhitespace(venue))) {
       continue;
     }
-    violations.push_back({absl::StrCat("trades[", i, "].outcome"),
-                          absl::StrCat("outcome \"", trade.outcome, "\" does not match token ",
-                                       trade.token_id, "'s outcome on the venue, \"", venue,
-                                       "\"")});
+    violations.push_back(
+        {absl::StrCat("trades[", i, "].outcome"),
+         absl::StrCat("outcome \"", trade.outcome, "\" does not match token ", trade.token_id,
+                      "'s outcome on the venue, \"", venue, "\"")});
   }
   return violations;
 }

@@ -29,8 +29,8 @@ std::string VenueError(const std::string& body) {
 // A venue answer that does not parse is the venue's fault, not the caller's: Unknown, naming the
 // endpoint so the trader sees which call went wrong.
 absl::Status Malformed(const std::string& path, const absl::Status& why) {
-  return absl::UnknownError(absl::StrCat("market data: malformed answer from ", path, ": ",
-                                         std::string(why.message())));
+  return absl::UnknownError(
+      absl::StrCat("market data: malformed answer from ", path, ": ", std::string(why.message())));
 }
 
 // A condition id goes into the next request's path, so only 0x-hex is taken.

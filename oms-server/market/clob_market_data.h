@@ -54,7 +54,7 @@ class ClobMarketData : public MarketData {
   // Fetches /clob-markets/{condition_id} and caches it under each of its tokens and `token`;
   // nullopt when the venue does not know the condition.
   absl::StatusOr<std::optional<domain::MarketInfo>> FetchMarket(const std::string& condition_id,
-                                                 const std::string& token);
+                                                                const std::string& token);
 
   struct CachedEntry {
     domain::MarketInfo market;
@@ -65,7 +65,7 @@ class ClobMarketData : public MarketData {
   HttpTransport& transport_;
   RetryPolicy retry_;
   absl::Duration market_ttl_;
-  std::mutex cache_mu_;  // guards markets_; never held across a request
+  std::mutex cache_mu_;                         // guards markets_; never held across a request
   std::map<std::string, CachedEntry> markets_;  // by token id
 };
 

@@ -171,7 +171,7 @@ FakeClob::Response FakeClob::Handle(const std::string& method, const std::string
       books_[query["token_id"]].push_back(body);
     } else if (path == "/_fake/market" && method == "POST") {
       if (!SetMarketLocked(body)) {
-        return {400, R"({"error":"expected a /clob-markets document: {\"c\", \"t\": [{\"t\", \"o\"}]}"})"};
+        return {400, R"({"error":"not a /clob-markets document"})"};
       }
     } else if (path == "/_fake/garble") {
       garble_count_ = query.count("count") ? std::stoi(query["count"]) : 1;

@@ -44,7 +44,8 @@ int Run(int argc, char** argv) {
         std::stringstream text;
         text << in.rdbuf();
         if (!clob.SetMarket(text.str())) {
-          std::cerr << "fake-clob: " << entry.path().string() << " is not a /clob-markets document\n";
+          std::cerr << "fake-clob: " << entry.path().string()
+                    << " is not a /clob-markets document\n";
           return 1;
         }
       }

@@ -62,8 +62,8 @@ TEST(OutcomeLabels, LeaveTokensWithoutAKnownMarketUnchecked) {
 }
 
 TEST(OutcomeLabels, ReportEveryWrongTradeAtItsOwnPath) {
-  Plan plan = PlanOf(
-      {{kYes, "YES"}, {kYes, "NO"}, {kOther, "YES"}, {kNo, "No"}, {kNo, "Yes please"}});
+  Plan plan =
+      PlanOf({{kYes, "YES"}, {kYes, "NO"}, {kOther, "YES"}, {kNo, "No"}, {kNo, "Yes please"}});
   EXPECT_THAT(CheckOutcomeLabels(plan, OneMarket()),
               ElementsAre(Field(&Violation::path, "trades[1].outcome"),
                           Field(&Violation::path, "trades[4].outcome")));
