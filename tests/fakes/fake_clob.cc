@@ -50,6 +50,8 @@ const char* Reason(int status) {
   }
 }
 
+constexpr char kMarketNotFound[] = R"({"error":"market not found"})";
+
 bool WriteAll(int fd, const std::string& data) {
   size_t off = 0;
   while (off < data.size()) {
@@ -204,14 +206,13 @@ FakeClob::Response FakeClob::Handle(const std::string& method, const std::string
 }
 
 FakeClob::Response FakeClob::Markets(const std::string& endpoint, const std::string& param) {
-  const Response not_found{404, R"({"error":"market not found"})"};
   if (endpoint == "markets-by-token") {
     auto it = market_of_token_.find(param);
-    if (it == market_of_token_.end()) return not_found;
+    if (it == market_of_token_.end()) return {404, kMarketNotFound};
     return {200, nlohmann::json{{"condition_id", it->second}}.dump()};
   }
   auto it = markets_.find(param);
-  if (it == markets_.end()) return not_found;
+  if (it == markets_.end()) return {404, kMarketNotFound};
   return {200, it->second};
 }
 
