@@ -187,8 +187,13 @@ absl::StatusOr<std::optional<domain::MarketInfo>> ClobMarketData::FetchMarket(
   if (!body.ok()) return body.status();
   absl::StatusOr<domain::MarketInfo> market = ParseClobMarketJson(*body);
   if (!market.ok()) return Malformed(path, market.status());
+  absl::Time now = absl::Now();
   std::lock_guard<std::mutex> lock(cache_mu_);
-  CachedEntry entry{*market, absl::Now() + market_ttl_};
+  // Sweep on insert, so a long-running server does not keep every token it ever saw.
+  for (auto it = markets_.begin(); it != markets_.end();) {
+    it = now >= it->second.expires ? markets_.erase(it) : std::next(it);
+  }
+  CachedEntry entry{*market, now + market_ttl_};
   // Under each token it lists, so a sibling token needs no /markets-by-token of its own; and
   // under the token asked about, in case the venue's list leaves it out.
   for (const domain::TokenOutcome& t : market->tokens) markets_[t.token_id] = entry;

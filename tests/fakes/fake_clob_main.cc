@@ -29,21 +29,21 @@ int Run(int argc, char** argv) {
 
   betteroms::test::FakeClob clob;
   if (!books_dir.empty()) {
-    for (const auto& entry : std::filesystem::directory_iterator(books_dir)) {
-      if (entry.path().extension() != ".json") continue;
-      std::ifstream in(entry.path());
+    auto read = [](const std::filesystem::path& path) {
+      std::ifstream in(path);
       std::stringstream text;
       text << in.rdbuf();
-      clob.SetBook(entry.path().stem().string(), text.str());
+      return text.str();
+    };
+    for (const auto& entry : std::filesystem::directory_iterator(books_dir)) {
+      if (entry.path().extension() != ".json") continue;
+      clob.SetBook(entry.path().stem().string(), read(entry.path()));
     }
     std::filesystem::path markets = std::filesystem::path(books_dir) / "markets";
     if (std::filesystem::is_directory(markets)) {
       for (const auto& entry : std::filesystem::directory_iterator(markets)) {
         if (entry.path().extension() != ".json") continue;
-        std::ifstream in(entry.path());
-        std::stringstream text;
-        text << in.rdbuf();
-        if (!clob.SetMarket(text.str())) {
+        if (!clob.SetMarket(read(entry.path()))) {
           std::cerr << "fake-clob: " << entry.path().string()
                     << " is not a /clob-markets document\n";
           return 1;
