@@ -1,12 +1,15 @@
 #include "oms-server/market/clob_market_data.h"
 
+#include <optional>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
 #include "common/json.h"
 #include "common/status_macros.h"
+#include "oms-server/domain/plan.h"
 
 namespace betteroms::market {
 
@@ -23,10 +26,30 @@ std::string VenueError(const std::string& body) {
   return body.substr(0, 200);
 }
 
+// A venue answer that does not parse is the venue's fault, not the caller's: Unknown, naming the
+// endpoint so the trader sees which call went wrong.
+absl::Status Malformed(const std::string& path, const absl::Status& why) {
+  return absl::UnknownError(
+      absl::StrCat("market data: malformed answer from ", path, ": ", std::string(why.message())));
+}
+
+// A condition id goes into the next request's path, so only 0x-hex is taken.
+bool IsConditionId(const std::string& id) {
+  if (id.size() < 3 || !absl::StartsWith(id, "0x")) return false;
+  for (size_t i = 2; i < id.size(); ++i) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(id[i]))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-ClobMarketData::ClobMarketData(std::string base_url, HttpTransport& transport, RetryPolicy retry)
-    : base_url_(std::move(base_url)), transport_(transport), retry_(retry) {
+ClobMarketData::ClobMarketData(std::string base_url, HttpTransport& transport, RetryPolicy retry,
+                               absl::Duration market_ttl)
+    : base_url_(std::move(base_url)),
+      transport_(transport),
+      retry_(retry),
+      market_ttl_(market_ttl) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
@@ -142,6 +165,72 @@ absl::StatusOr<int64_t> ClobMarketData::GetMidpoint(const std::string& token) {
   const JsonValue* v = doc.Find("mid");
   if (v == nullptr) return absl::UnknownError("market data: /midpoint without mid");
   return ParseJsonNumberMicros(v->text, 6);
+}
+
+std::optional<domain::MarketInfo> ClobMarketData::CachedMarket(const std::string& token) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = markets_.find(token);
+  if (it == markets_.end()) return std::nullopt;
+  if (absl::Now() >= it->second.expires) {
+    markets_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.market;
+}
+
+absl::StatusOr<std::optional<domain::MarketInfo>> ClobMarketData::FetchMarket(
+    const std::string& condition_id, const std::string& token) {
+  std::string path = "/clob-markets/" + condition_id;
+  absl::StatusOr<std::string> body = Call("GET", path, "", token);
+  // The venue named this condition a moment ago; if it no longer knows it, neither do we.
+  if (body.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
+  if (!body.ok()) return body.status();
+  absl::StatusOr<domain::MarketInfo> market = ParseClobMarketJson(*body);
+  if (!market.ok()) return Malformed(path, market.status());
+  absl::Time now = absl::Now();
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  // Sweep on insert, so a long-running server does not keep every token it ever saw.
+  for (auto it = markets_.begin(); it != markets_.end();) {
+    it = now >= it->second.expires ? markets_.erase(it) : std::next(it);
+  }
+  CachedEntry entry{*market, now + market_ttl_};
+  // Under each token it lists, so a sibling token needs no /markets-by-token of its own; and
+  // under the token asked about, in case the venue's list leaves it out.
+  for (const domain::TokenOutcome& t : market->tokens) markets_[t.token_id] = entry;
+  markets_[token] = std::move(entry);
+  return std::optional<domain::MarketInfo>(std::move(*market));
+}
+
+absl::StatusOr<std::map<std::string, domain::MarketInfo>> ClobMarketData::GetMarkets(
+    const std::vector<std::string>& tokens) {
+  std::map<std::string, domain::MarketInfo> markets;
+  for (const std::string& token : tokens) {
+    if (markets.count(token) != 0) continue;
+    // The token goes into a URL path: only a normalised decimal id is taken.
+    if (domain::NormaliseTokenId(token) != token) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("market data: \"", token, "\" is not a normalised token id"));
+    }
+    if (std::optional<domain::MarketInfo> cached = CachedMarket(token)) {
+      markets[token] = std::move(*cached);
+      continue;
+    }
+    std::string path = "/markets-by-token/" + token;
+    absl::StatusOr<std::string> body = Call("GET", path, "", token);
+    // Unknown to the venue: absent, and not cached, since it may be listed any minute.
+    if (body.status().code() == absl::StatusCode::kNotFound) continue;
+    if (!body.ok()) return body.status();
+    absl::StatusOr<JsonValue> doc = ParseJson(*body);
+    if (!doc.ok()) return Malformed(path, doc.status());
+    std::string condition_id = doc->is_object() ? doc->StringOr("condition_id") : "";
+    if (!IsConditionId(condition_id)) {
+      return Malformed(path, absl::InvalidArgumentError("condition_id is not a 0x condition id"));
+    }
+    OMS_ASSIGN_OR_RETURN(std::optional<domain::MarketInfo> market,
+                         FetchMarket(condition_id, token));
+    if (market) markets[token] = std::move(*market);
+  }
+  return markets;
 }
 
 }  // namespace betteroms::market

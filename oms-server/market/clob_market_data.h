@@ -1,7 +1,11 @@
 // Market data from the Polymarket CLOB REST API: /book, /books in batches, /tick-size,
-// /neg-risk, /midpoint, with bounded retries and errors a trader understands.
+// /neg-risk, /midpoint, markets by token (cached), with bounded retries and errors a trader
+// understands.
 #pragma once
 
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "oms-server/market/http.h"
@@ -16,10 +20,17 @@ struct RetryPolicy {
 
 class ClobMarketData : public MarketData {
  public:
-  // `transport` must outlive this object.
-  ClobMarketData(std::string base_url, HttpTransport& transport, RetryPolicy retry = {});
+  // `transport` must outlive this object. Market metadata is kept for `market_ttl`.
+  ClobMarketData(std::string base_url, HttpTransport& transport, RetryPolicy retry = {},
+                 absl::Duration market_ttl = kMarketTtl);
 
   absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
+      const std::vector<std::string>& tokens) override;
+  // GET /markets-by-token/{token} for the condition id, then GET /clob-markets/{conditionId}
+  // once per market; the market's answer lists its sibling tokens, which then need no lookup of
+  // their own. Answers are cached (see kMarketTtl); a token the venue does not know (404) is
+  // absent from the result and not cached. InvalidArgument for a token that is not a token id.
+  absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
       const std::vector<std::string>& tokens) override;
   std::string Describe() const override { return "clob " + base_url_; }
 
@@ -29,15 +40,33 @@ class ClobMarketData : public MarketData {
   absl::StatusOr<int64_t> GetMidpoint(const std::string& token);
 
   static constexpr size_t kBooksPerRequest = 50;
+  // Which tokens make a market and what their outcomes are called does not change once listed;
+  // a few minutes keep a busy plan to a handful of requests without holding on for ever.
+  static constexpr absl::Duration kMarketTtl = absl::Minutes(5);
 
  private:
   // GET or POST with retries on 425/429/5xx and transport errors; maps final failures.
   absl::StatusOr<std::string> Call(const std::string& method, const std::string& path,
                                    const std::string& body, const std::string& token);
 
+  // The cached market of `token`, if fresh.
+  std::optional<domain::MarketInfo> CachedMarket(const std::string& token);
+  // Fetches /clob-markets/{condition_id} and caches it under each of its tokens and `token`;
+  // nullopt when the venue does not know the condition.
+  absl::StatusOr<std::optional<domain::MarketInfo>> FetchMarket(const std::string& condition_id,
+                                                                const std::string& token);
+
+  struct CachedEntry {
+    domain::MarketInfo market;
+    absl::Time expires;
+  };
+
   std::string base_url_;
   HttpTransport& transport_;
   RetryPolicy retry_;
+  absl::Duration market_ttl_;
+  std::mutex cache_mu_;                         // guards markets_; never held across a request
+  std::map<std::string, CachedEntry> markets_;  // by token id
 };
 
 }  // namespace betteroms::market

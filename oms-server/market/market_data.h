@@ -1,4 +1,5 @@
-// Where order books come from: the live CLOB, or recorded /book files for offline runs.
+// Where order books and market metadata come from: the live CLOB, or recorded /book and
+// /clob-markets files for offline runs.
 #pragma once
 
 #include <map>
@@ -9,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "common/json.h"
 #include "oms-server/domain/book.h"
+#include "oms-server/domain/outcome.h"
 
 namespace betteroms::market {
 
@@ -20,6 +22,13 @@ class MarketData {
   // PermissionDenied when a firewall blocks it.
   virtual absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
       const std::vector<std::string>& tokens) = 0;
+  // The market (condition id and outcome tokens) of each of `tokens` (normalised decimal ids)
+  // that the source knows, keyed by token; a token the venue does not know is simply absent, so
+  // the caller decides what an unchecked token means. Unavailable or DeadlineExceeded when the
+  // source is down (after retries); PermissionDenied when a firewall blocks it; Unknown when its
+  // answer does not parse.
+  virtual absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
+      const std::vector<std::string>& tokens) = 0;
   // A short description for logs and errors ("clob https://clob.polymarket.com").
   virtual std::string Describe() const = 0;
 };
@@ -29,6 +38,10 @@ absl::StatusOr<domain::Book> ParseBookJson(const std::string& text);
 
 // Reads one book object already parsed; `raw` is kept as the snapshot text.
 absl::StatusOr<domain::Book> BookFromJson(const JsonValue& doc, std::string raw);
+
+// Parses a /clob-markets/{conditionId} answer (compact: `c`, `t:[{t, o}]`, ...); token ids may be
+// strings or numbers, decimal or 0x hex, and come out normalised. InvalidArgument when malformed.
+absl::StatusOr<domain::MarketInfo> ParseClobMarketJson(const std::string& text);
 
 // Builds a source from BETTEROMS_MARKET_DATA ("clob" or "snapshots:DIR") and the CLOB URL.
 absl::StatusOr<std::unique_ptr<MarketData>> MakeMarketData(const std::string& spec,

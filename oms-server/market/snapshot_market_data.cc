@@ -12,7 +12,8 @@
 namespace betteroms::market {
 namespace {
 
-// Recorded /book responses, one file per token: DIR/<token_id>.json.
+// Recorded /book responses, one file per token: DIR/<token_id>.json; and recorded
+// /clob-markets/{conditionId} answers, one file per token: DIR/markets/<token_id>.json.
 class SnapshotMarketData : public MarketData {
  public:
   explicit SnapshotMarketData(std::string dir) : dir_(std::move(dir)) {}
@@ -38,6 +39,24 @@ class SnapshotMarketData : public MarketData {
     }
     return books;
   }
+  absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
+      const std::vector<std::string>& tokens) override {
+    std::map<std::string, domain::MarketInfo> markets;
+    for (const std::string& token : tokens) {
+      std::filesystem::path path = std::filesystem::path(dir_) / "markets" / (token + ".json");
+      absl::StatusOr<std::string> text = ReadFileText(path.string());
+      // No recording: the token is as unknown as one the venue has never listed.
+      if (!text.ok() && text.status().code() == absl::StatusCode::kNotFound) continue;
+      if (!text.ok()) return text.status();
+      absl::StatusOr<domain::MarketInfo> market = ParseClobMarketJson(*text);
+      if (!market.ok()) {
+        return absl::UnknownError(
+            absl::StrCat(path.string(), ": ", std::string(market.status().message())));
+      }
+      markets[token] = std::move(*market);
+    }
+    return markets;
+  }
   std::string Describe() const override { return "snapshots " + dir_; }
 
  private:
@@ -51,6 +70,10 @@ class OwningClob : public MarketData {
   absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
       const std::vector<std::string>& tokens) override {
     return clob_.GetBooks(tokens);
+  }
+  absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
+      const std::vector<std::string>& tokens) override {
+    return clob_.GetMarkets(tokens);
   }
   std::string Describe() const override { return clob_.Describe(); }
 

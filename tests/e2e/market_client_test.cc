@@ -87,5 +87,96 @@ TEST_F(MarketClientTest, TimeoutsAndRefusedConnectionsAreUnavailable) {
                                 HasSubstr("the Polymarket CLOB at http://127.0.0.1:1")));
 }
 
+// Market metadata: /markets-by-token/{token} for the condition, /clob-markets/{condition} for
+// its outcome tokens.
+
+constexpr char kCondition[] = "0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1";
+
+TEST_F(MarketClientTest, TwoTokensOfOneMarketCostOneLookupAndOneMarketRequest) {
+  ASSERT_TRUE(clob_.SetMarket(test::VenueClobMarketJson(kCondition, {{"7", "Yes"}, {"8", "No"}})));
+  auto markets = client_->GetMarkets({"7", "8"});
+  ASSERT_THAT(markets, IsOk());
+  ASSERT_EQ(markets->size(), 2u);
+  EXPECT_EQ(markets->at("7").condition_id, kCondition);
+  EXPECT_EQ(domain::VenueOutcome(*markets, "7"), "Yes");
+  EXPECT_EQ(domain::VenueOutcome(*markets, "8"), "No");
+  // The market's answer lists token 8 too, so 8 needs no lookup of its own.
+  EXPECT_EQ(clob_.Count("markets-by-token"), 1);
+  EXPECT_EQ(clob_.Count("clob-markets"), 1);
+}
+
+TEST_F(MarketClientTest, ASecondCallIsServedFromTheCache) {
+  ASSERT_TRUE(clob_.SetMarket(test::VenueClobMarketJson(kCondition, {{"7", "Yes"}, {"8", "No"}})));
+  ASSERT_THAT(client_->GetMarkets({"7"}), IsOk());
+  auto again = client_->GetMarkets({"8", "7"});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(domain::VenueOutcome(*again, "8"), "No");
+  EXPECT_EQ(clob_.Count("markets-by-token"), 1);
+  EXPECT_EQ(clob_.Count("clob-markets"), 1);
+}
+
+TEST_F(MarketClientTest, AnExpiredCacheAsksTheVenueAgain) {
+  ClobMarketData no_cache(clob_.url(), transport_, RetryPolicy{3, absl::Milliseconds(5)},
+                          absl::ZeroDuration());
+  ASSERT_TRUE(clob_.SetMarket(test::VenueClobMarketJson(kCondition, {{"7", "Yes"}, {"8", "No"}})));
+  ASSERT_THAT(no_cache.GetMarkets({"7"}), IsOk());
+  ASSERT_TRUE(clob_.SetMarket(test::VenueClobMarketJson(kCondition, {{"7", "Up"}, {"8", "Down"}})));
+  auto renamed = no_cache.GetMarkets({"7"});
+  ASSERT_THAT(renamed, IsOk());
+  EXPECT_EQ(domain::VenueOutcome(*renamed, "7"), "Up");
+  EXPECT_EQ(clob_.Count("clob-markets"), 2);
+}
+
+TEST_F(MarketClientTest, ATokenTheVenueDoesNotKnowIsAbsent) {
+  ASSERT_TRUE(clob_.SetMarket(test::VenueClobMarketJson(kCondition, {{"7", "Yes"}, {"8", "No"}})));
+  auto markets = client_->GetMarkets({"404404", "7"});
+  ASSERT_THAT(markets, IsOk());
+  EXPECT_EQ(markets->count("404404"), 0u);
+  EXPECT_EQ(markets->count("7"), 1u);
+  // Not cached: a token may be listed any minute.
+  ASSERT_THAT(client_->GetMarkets({"404404"}), IsOk());
+  EXPECT_EQ(clob_.Count("markets-by-token"), 3);
+}
+
+TEST_F(MarketClientTest, AcceptsTokenIdsWrittenAsNumbers) {
+  ASSERT_TRUE(clob_.SetMarket(
+      R"({"c": "0xabc", "t": [{"t": 7, "o": "Yes"}, {"t": 8, "o": "No"}], "mts": 0.01})"));
+  auto markets = client_->GetMarkets({"8"});
+  ASSERT_THAT(markets, IsOk());
+  EXPECT_EQ(domain::VenueOutcome(*markets, "8"), "No");
+}
+
+TEST_F(MarketClientTest, RetriesATransientFailureOfTheMarketEndpoints) {
+  ASSERT_TRUE(clob_.SetMarket(test::VenueClobMarketJson(kCondition, {{"7", "Yes"}, {"8", "No"}})));
+  clob_.FailNext(503, 1);
+  auto markets = client_->GetMarkets({"7"});
+  ASSERT_THAT(markets, IsOk());
+  EXPECT_EQ(domain::VenueOutcome(*markets, "7"), "Yes");
+  EXPECT_EQ(clob_.Count("markets-by-token"), 2);
+  clob_.FailNext(503, 5);
+  EXPECT_THAT(client_->GetMarkets({"404404"}),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("after 3 attempts")));
+}
+
+TEST_F(MarketClientTest, AMalformedAnswerIsAnErrorNamingTheEndpoint) {
+  ASSERT_TRUE(clob_.SetMarket(test::VenueClobMarketJson(kCondition, {{"7", "Yes"}, {"8", "No"}})));
+  clob_.GarbleNext(1);
+  EXPECT_THAT(client_->GetMarkets({"7"}),
+              StatusIs(absl::StatusCode::kUnknown,
+                       HasSubstr("market data: malformed answer from /markets-by-token/7")));
+  ASSERT_TRUE(clob_.SetMarket(
+      R"({"c": "0xabc", "t": [{"t": "12", "o": "Yes"}, {"t": "12x", "o": "No"}]})"));
+  EXPECT_THAT(client_->GetMarkets({"12"}),
+              StatusIs(absl::StatusCode::kUnknown,
+                       HasSubstr("malformed answer from /clob-markets/0xabc: clob market: t[1].t "
+                                 "is not a token id")));
+}
+
+TEST_F(MarketClientTest, RefusesATokenIdThatIsNotNormalised) {
+  EXPECT_THAT(client_->GetMarkets({"7/../../book"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a normalised token id")));
+  EXPECT_EQ(clob_.Count("markets-by-token"), 0);
+}
+
 }  // namespace
 }  // namespace betteroms::market

@@ -50,6 +50,8 @@ const char* Reason(int status) {
   }
 }
 
+constexpr char kMarketNotFound[] = R"({"error":"market not found"})";
+
 bool WriteAll(int fd, const std::string& data) {
   size_t off = 0;
   while (off < data.size()) {
@@ -169,6 +171,12 @@ FakeClob::Response FakeClob::Handle(const std::string& method, const std::string
       books_[query["token_id"]] = {body};
     } else if (path == "/_fake/book/append" && method == "POST") {
       books_[query["token_id"]].push_back(body);
+    } else if (path == "/_fake/market" && method == "POST") {
+      if (!SetMarketLocked(body)) {
+        return {400, R"({"error":"not a /clob-markets document"})"};
+      }
+    } else if (path == "/_fake/garble") {
+      garble_count_ = query.count("count") ? std::stoi(query["count"]) : 1;
     } else if (path == "/_fake/fail") {
       fail_status_ = std::stoi(query["status"]);
       fail_count_ = query.count("count") ? std::stoi(query["count"]) : 1;
@@ -179,15 +187,61 @@ FakeClob::Response FakeClob::Handle(const std::string& method, const std::string
       return {200, nlohmann::json(counts_).dump()};
     } else if (path == "/_fake/reset") {
       books_.clear();
+      markets_.clear();
+      market_of_token_.clear();
       counts_.clear();
       fail_count_ = 0;
+      garble_count_ = 0;
       delay_ms_ = 0;
     } else {
       return {404, R"({"error":"unknown control endpoint"})"};
     }
     return {200, "{}"};
   }
-  return MarketData(path.substr(1), query, body);
+  // "/clob-markets/0xabc" is endpoint "clob-markets" with parameter "0xabc".
+  size_t slash = path.find('/', 1);
+  std::string endpoint = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+  std::string param = slash == std::string::npos ? "" : path.substr(slash + 1);
+  return MarketData(endpoint, param, query, body);
+}
+
+FakeClob::Response FakeClob::Markets(const std::string& endpoint, const std::string& param) {
+  if (endpoint == "markets-by-token") {
+    auto it = market_of_token_.find(param);
+    if (it == market_of_token_.end()) return {404, kMarketNotFound};
+    return {200, nlohmann::json{{"condition_id", it->second}}.dump()};
+  }
+  auto it = markets_.find(param);
+  if (it == markets_.end()) return {404, kMarketNotFound};
+  return {200, it->second};
+}
+
+bool FakeClob::SetMarketLocked(const std::string& clob_market_json) {
+  nlohmann::json doc = nlohmann::json::parse(clob_market_json, nullptr, false);
+  if (!doc.is_object() || !doc.contains("c") || !doc["c"].is_string() || !doc.contains("t") ||
+      !doc["t"].is_array()) {
+    return false;
+  }
+  std::vector<std::string> tokens;
+  for (const auto& item : doc["t"]) {
+    if (!item.is_object() || !item.contains("t") || !item.contains("o")) return false;
+    const auto& id = item["t"];
+    if (id.is_string()) {
+      tokens.push_back(id.get<std::string>());
+    } else if (id.is_number_unsigned()) {
+      tokens.push_back(id.dump());
+    } else {
+      return false;
+    }
+  }
+  std::string condition = doc["c"].get<std::string>();
+  // A market set again replaces its token list: forget tokens it no longer lists.
+  for (auto it = market_of_token_.begin(); it != market_of_token_.end();) {
+    it = it->second == condition ? market_of_token_.erase(it) : std::next(it);
+  }
+  for (const std::string& token : tokens) market_of_token_[token] = condition;
+  markets_[condition] = clob_market_json;
+  return true;
 }
 
 std::string FakeClob::NextBook(const std::string& token) {
@@ -198,7 +252,7 @@ std::string FakeClob::NextBook(const std::string& token) {
   return book;
 }
 
-FakeClob::Response FakeClob::MarketData(const std::string& endpoint,
+FakeClob::Response FakeClob::MarketData(const std::string& endpoint, const std::string& param,
                                         const std::map<std::string, std::string>& query,
                                         const std::string& body) {
   if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
@@ -215,6 +269,19 @@ FakeClob::Response FakeClob::MarketData(const std::string& endpoint,
     return {fail_status_, fail_status_ == 429 ? R"({"error":"Too Many Requests"})"
                                               : R"({"error":"Internal error"})"};
   }
+  Response r = Answer(endpoint, param, query, body);
+  if (r.status == 200 && garble_count_ > 0) {
+    --garble_count_;
+    r.body.resize(r.body.size() / 2);
+  }
+  return r;
+}
+
+FakeClob::Response FakeClob::Answer(const std::string& endpoint, const std::string& param,
+                                    const std::map<std::string, std::string>& query,
+                                    const std::string& body) {
+  if (endpoint == "markets-by-token" || endpoint == "clob-markets") return Markets(endpoint, param);
+  if (!param.empty()) return {404, R"({"error":"not found"})"};
   auto token_it = query.find("token_id");
   std::string token = token_it == query.end() ? "" : token_it->second;
   if (endpoint == "book") {
@@ -270,6 +337,16 @@ void FakeClob::AppendBook(const std::string& token, const std::string& json) {
   books_[token].push_back(json);
 }
 
+bool FakeClob::SetMarket(const std::string& clob_market_json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SetMarketLocked(clob_market_json);
+}
+
+void FakeClob::GarbleNext(int count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  garble_count_ = count;
+}
+
 void FakeClob::FailNext(int status, int count, bool html) {
   std::lock_guard<std::mutex> lock(mu_);
   fail_status_ = status;
@@ -285,8 +362,11 @@ int FakeClob::Count(const std::string& endpoint) {
 void FakeClob::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   books_.clear();
+  markets_.clear();
+  market_of_token_.clear();
   counts_.clear();
   fail_count_ = 0;
+  garble_count_ = 0;
 }
 
 std::string VenueBookJson(const std::string& token,
@@ -316,6 +396,22 @@ std::string VenueBookJson(const std::string& token,
   std::string text = doc.dump();
   // The venue's hash changes with the content; a cheap stand-in keeps snapshots distinct.
   doc["hash"] = std::to_string(std::hash<std::string>{}(text));
+  return doc.dump();
+}
+
+std::string VenueClobMarketJson(const std::string& condition_id,
+                                const std::vector<std::pair<std::string, std::string>>& outcomes,
+                                const std::string& tick, const std::string& min_size,
+                                bool neg_risk) {
+  nlohmann::ordered_json doc;
+  doc["c"] = condition_id;
+  doc["t"] = nlohmann::json::array();
+  for (const auto& [token, outcome] : outcomes) doc["t"].push_back({{"t", token}, {"o", outcome}});
+  // Parsed, not converted, so the numbers keep the text they were given ("0.01", "5").
+  doc["mts"] = nlohmann::json::parse(tick);
+  if (neg_risk) doc["nr"] = true;
+  doc["mos"] = nlohmann::json::parse(min_size);
+  doc["ao"] = true;
   return doc.dump();
 }
 

@@ -17,7 +17,8 @@ int Run(int argc, char** argv) {
   CLI::App app{"fake-clob: a fake Polymarket CLOB market-data server on loopback", "fake-clob"};
   app.add_option("--port", port, "port (0 = any free port)");
   app.add_option("--port-file", port_file, "write the bound port here");
-  app.add_option("--books", books_dir, "load DIR/<token>.json as initial books");
+  app.add_option("--books", books_dir,
+                 "load DIR/<token>.json as initial books and DIR/markets/<token>.json as markets");
   CLI11_PARSE(app, argc, argv);
 
   sigset_t signals;
@@ -28,12 +29,26 @@ int Run(int argc, char** argv) {
 
   betteroms::test::FakeClob clob;
   if (!books_dir.empty()) {
-    for (const auto& entry : std::filesystem::directory_iterator(books_dir)) {
-      if (entry.path().extension() != ".json") continue;
-      std::ifstream in(entry.path());
+    auto read = [](const std::filesystem::path& path) {
+      std::ifstream in(path);
       std::stringstream text;
       text << in.rdbuf();
-      clob.SetBook(entry.path().stem().string(), text.str());
+      return text.str();
+    };
+    for (const auto& entry : std::filesystem::directory_iterator(books_dir)) {
+      if (entry.path().extension() != ".json") continue;
+      clob.SetBook(entry.path().stem().string(), read(entry.path()));
+    }
+    std::filesystem::path markets = std::filesystem::path(books_dir) / "markets";
+    if (std::filesystem::is_directory(markets)) {
+      for (const auto& entry : std::filesystem::directory_iterator(markets)) {
+        if (entry.path().extension() != ".json") continue;
+        if (!clob.SetMarket(read(entry.path()))) {
+          std::cerr << "fake-clob: " << entry.path().string()
+                    << " is not a /clob-markets document\n";
+          return 1;
+        }
+      }
     }
   }
   if (!clob.Start(port)) {

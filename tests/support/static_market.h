@@ -35,8 +35,31 @@ class StaticMarketData : public market::MarketData {
     }
     return out;
   }
+  // Makes `token` belong to `market` for GetMarkets; tokens never set are unknown (absent).
+  void SetMarket(const std::string& token, domain::MarketInfo market) {
+    std::lock_guard<std::mutex> lock(mu_);
+    markets_[token] = std::move(market);
+  }
+  absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
+      const std::vector<std::string>& tokens) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++market_requests;
+    if (!markets_error_.ok()) return markets_error_;
+    std::map<std::string, domain::MarketInfo> out;
+    for (const auto& t : tokens) {
+      auto it = markets_.find(t);
+      if (it != markets_.end()) out[t] = it->second;
+    }
+    return out;
+  }
+  // Every GetMarkets answers `error` until it is reset with absl::OkStatus().
+  void FailMarkets(absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    markets_error_ = std::move(error);
+  }
   std::string Describe() const override { return "static"; }
-  std::atomic<int> requests{0};
+  std::atomic<int> requests{0};         // GetBooks calls
+  std::atomic<int> market_requests{0};  // GetMarkets calls
   // Runs at every read, before the books are copied: lets a test act while a request is between
   // its reads and its transaction.
   std::function<void()> on_read;
@@ -44,6 +67,8 @@ class StaticMarketData : public market::MarketData {
  private:
   std::mutex mu_;
   std::map<std::string, domain::Book> books_;
+  std::map<std::string, domain::MarketInfo> markets_;
+  absl::Status markets_error_;
   int version_ = 0;
 };
 

@@ -1,0 +1,35 @@
+// Outcome labels against the venue: a plan's `outcome` must name its token's outcome as the
+// venue lists it, case and surrounding blanks aside (DESIGN §3). Markets come in, violations out.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "oms-server/domain/plan.h"
+
+namespace betteroms::domain {
+
+struct TokenOutcome {
+  std::string token_id;  // decimal uint256, normalised
+  std::string outcome;   // as the venue writes it: "Yes", "No", "Trump", ...
+};
+
+// One market (a condition) and its outcome tokens, as /clob-markets/{conditionId} lists them.
+struct MarketInfo {
+  std::string condition_id;  // "0x…"
+  std::vector<TokenOutcome> tokens;
+};
+
+// Checks every trade whose token has a market in `markets` (keyed by token id) that lists the
+// token: a label that differs from the venue's outcome, compared case-insensitively after
+// trimming ASCII whitespace, is a violation at `trades[i].outcome`. Tokens without a market are
+// not checked; the caller reports them. Violations come in trade order.
+std::vector<Violation> CheckOutcomeLabels(const Plan& plan,
+                                          const std::map<std::string, MarketInfo>& markets);
+
+// The venue's name for `token`'s outcome ("Yes"), or "" when `markets` does not list it.
+std::string VenueOutcome(const std::map<std::string, MarketInfo>& markets,
+                         const std::string& token);
+
+}  // namespace betteroms::domain
