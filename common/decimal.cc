@@ -83,6 +83,17 @@ absl::StatusOr<DecimalText> SplitDecimal(std::string_view text) {
   return out;
 }
 
+// Adds one unit in the last place of a digit string, carrying ("199" becomes "200").
+void CarryOne(std::string& digits) {
+  int i = static_cast<int>(digits.size()) - 1;
+  while (i >= 0 && digits[i] == '9') digits[i--] = '0';
+  if (i < 0) {
+    digits.insert(digits.begin(), '1');
+  } else {
+    ++digits[i];
+  }
+}
+
 // digits * 10^(6 - scale) as micro-units, for scale <= 6.
 absl::StatusOr<int64_t> ToMicros(std::string_view text, bool negative, std::string digits,
                                  int scale) {
@@ -115,25 +126,30 @@ absl::StatusOr<int64_t> ParseJsonNumberMicros(std::string_view text, int max_dec
 }
 
 absl::StatusOr<RoundedMicros> ParseJsonNumberRounded(std::string_view text, int decimals,
-                                                     Rounding rounding) {
+                                                     Rounding rounding, int noise_decimals) {
   OMS_ASSIGN_OR_RETURN(DecimalText d, SplitDecimal(text));
   RoundedMicros out;
+  if (noise_decimals >= decimals && d.scale > noise_decimals) {
+    // Half-up at `noise_decimals`: drop the tail, then carry one when its first digit is >= 5.
+    size_t keep = d.digits.size() - static_cast<size_t>(d.scale - noise_decimals);
+    bool up = keep < d.digits.size() && d.digits[keep] >= '5';
+    d.digits.resize(keep);
+    if (d.digits.empty()) d.digits = "0";
+    d.scale = noise_decimals;
+    out.exact = false;
+    if (up) CarryOne(d.digits);
+    while (d.scale > 0 && d.digits.size() > 1 && d.digits.back() == '0') {
+      d.digits.pop_back();
+      --d.scale;
+    }
+  }
   if (d.scale > decimals) {
     // The dropped digits end in a non-zero one (trailing zeros are gone): the value changes.
     d.digits.resize(d.digits.size() - static_cast<size_t>(d.scale - decimals));
     if (d.digits.empty()) d.digits = "0";
     d.scale = decimals;
     out.exact = false;
-    if (rounding == Rounding::kAwayFromZero) {
-      // Add one unit in the last kept place, carrying through the digits.
-      int i = static_cast<int>(d.digits.size()) - 1;
-      while (i >= 0 && d.digits[i] == '9') d.digits[i--] = '0';
-      if (i < 0) {
-        d.digits.insert(d.digits.begin(), '1');
-      } else {
-        ++d.digits[i];
-      }
-    }
+    if (rounding == Rounding::kAwayFromZero) CarryOne(d.digits);
   }
   OMS_ASSIGN_OR_RETURN(out.micros, ToMicros(text, d.negative, std::move(d.digits), d.scale));
   return out;

@@ -29,10 +29,12 @@ struct RoundedMicros {
 };
 
 // Parses a JSON number's text exactly, then rounds it to `decimals` fractional digits (at most 6)
-// in the given direction: how float noise such as 0.31654999999999994 is read. InvalidArgument
-// when the text is not a number or does not fit.
+// in the given direction: how float noise such as 0.31654999999999994 is read. With
+// `noise_decimals` >= 0, digits beyond that many decimals are first taken as a double's noise and
+// rounded half-up away (0.30000000000000004 is 0.3). InvalidArgument when the text is not a
+// number or does not fit.
 absl::StatusOr<RoundedMicros> ParseJsonNumberRounded(std::string_view text, int decimals,
-                                                     Rounding rounding);
+                                                     Rounding rounding, int noise_decimals = -1);
 
 // Formats micro-units as the shortest exact decimal: 550000 -> "0.55", 2000000 -> "2".
 std::string FormatMicros(int64_t micros);

@@ -36,4 +36,24 @@ std::string VenueOutcome(const std::map<std::string, MarketInfo>& markets,
   return "";
 }
 
+void UseVenueOutcomes(Plan& plan, const std::map<std::string, MarketInfo>& markets) {
+  for (Trade& t : plan.trades) {
+    std::string name = VenueOutcome(markets, t.token_id);
+    if (!name.empty()) t.outcome = std::move(name);
+  }
+}
+
+std::vector<Violation> UncheckedOutcomes(const Plan& plan,
+                                         const std::map<std::string, MarketInfo>& markets) {
+  std::vector<Violation> out;
+  for (size_t i = 0; i < plan.trades.size(); ++i) {
+    const Trade& t = plan.trades[i];
+    if (!VenueOutcome(markets, t.token_id).empty()) continue;
+    out.push_back({absl::StrCat("trades[", i, "].outcome"),
+                   absl::StrCat("not checked: no market metadata for token ", t.token_id,
+                                ", so the label \"", t.outcome, "\" is taken as written")});
+  }
+  return out;
+}
+
 }  // namespace betteroms::domain

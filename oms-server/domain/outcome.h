@@ -32,4 +32,12 @@ std::vector<Violation> CheckOutcomeLabels(const Plan& plan,
 std::string VenueOutcome(const std::map<std::string, MarketInfo>& markets,
                          const std::string& token);
 
+// Renames each trade's outcome to the venue's spelling where the venue lists its token, so orders
+// and positions show the venue's name ("Yes" for a plan's "YES"). Call after CheckOutcomeLabels.
+void UseVenueOutcomes(Plan& plan, const std::map<std::string, MarketInfo>& markets);
+
+// A note per trade whose token has no market in `markets`: its label could not be checked.
+std::vector<Violation> UncheckedOutcomes(const Plan& plan,
+                                         const std::map<std::string, MarketInfo>& markets);
+
 }  // namespace betteroms::domain

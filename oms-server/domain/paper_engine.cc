@@ -81,7 +81,8 @@ Reach ReachFor(const Trade& t, const Book& book) {
 
 LimitSizing SizeLimitOrder(const Trade& t, const Book& book, FillModel model) {
   if (t.unit == SizeUnit::kShares) return {RoundDownMicros(t.size, kSizeDecimals), true};
-  WalkResult walk = WalkBook({t.side, *t.price, /*budget_in_collateral=*/true, t.size}, book, model);
+  WalkResult walk =
+      WalkBook({t.side, *t.price, /*budget_in_collateral=*/true, t.size}, book, model);
   int64_t shares = walk.shares;
   if (Rests(t.tif)) shares += MulDivFloor(t.size - walk.notional, kMicro, *t.price);
   return {RoundDownMicros(shares, kSizeDecimals), walk.complete};
@@ -89,15 +90,19 @@ LimitSizing SizeLimitOrder(const Trade& t, const Book& book, FillModel model) {
 
 std::vector<Violation> AlignToTicks(Plan& plan, const BookMap& books) {
   std::vector<Violation> warnings;
-  auto align = [&](std::optional<int64_t>& price, const std::string& text, Side side,
+  auto align = [&](std::optional<int64_t>& price, const std::string& text, bool exact, Side side,
                    int64_t tick, const std::string& path) {
-    if (!price || tick <= 0 || OnTick(*price, tick)) return;
+    if (!price || tick <= 0 || (exact && OnTick(*price, tick))) return;
+    if (OnTick(*price, tick)) {
+      warnings.push_back({path, absl::StrCat("price ", text, " read as ", FormatMicros(*price),
+                                             ": the digits past it are a double's noise")});
+      return;
+    }
     int64_t aligned = AlignPrice(*price, tick, side);
-    warnings.push_back(
-        {path, absl::StrCat("price ", text, " moved to ", FormatMicros(aligned),
-                            ", on the market's tick of ", FormatMicros(tick), " (",
-                            side == Side::kBuy ? "down for a BUY" : "up for a SELL",
-                            ": never worse than the limit)")});
+    warnings.push_back({path, absl::StrCat("price ", text, " moved to ", FormatMicros(aligned),
+                                           ", on the market's tick of ", FormatMicros(tick), " (",
+                                           side == Side::kBuy ? "down for a BUY" : "up for a SELL",
+                                           ": never worse than the limit)")});
     price = aligned;
   };
   for (size_t idx = 0; idx < plan.trades.size(); ++idx) {
@@ -105,8 +110,9 @@ std::vector<Violation> AlignToTicks(Plan& plan, const BookMap& books) {
     auto book = books.find(t.token_id);
     if (book == books.end() || !RoundingForTick(book->second.tick)) continue;
     int i = static_cast<int>(idx);
-    align(t.price, t.price_text, t.side, book->second.tick, Path(i, "price"));
-    align(t.worst_price, t.worst_price_text, t.side, book->second.tick, Path(i, "worstPrice"));
+    align(t.price, t.price_text, t.price_exact, t.side, book->second.tick, Path(i, "price"));
+    align(t.worst_price, t.worst_price_text, t.worst_price_exact, t.side, book->second.tick,
+          Path(i, "worstPrice"));
   }
   return warnings;
 }
@@ -189,10 +195,10 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
       spec.budget = o.size_shares;
       std::string refusal;
       if (t.tif == TimeInForce::kFok && !sizing.complete) {
-        refusal = absl::StrCat(
-            "order couldn't be fully filled, FOK orders are fully filled/killed: $",
-            FormatMicros(t.size), " does not ", t.side == Side::kBuy ? "buy" : "sell",
-            " within ", FormatMicros(o.limit_price));
+        refusal =
+            absl::StrCat("order couldn't be fully filled, FOK orders are fully filled/killed: $",
+                         FormatMicros(t.size), " does not ", t.side == Side::kBuy ? "buy" : "sell",
+                         " within ", FormatMicros(o.limit_price));
       } else if (o.size_shares <= 0) {
         refusal = absl::StrCat(Name(t.tif), ": no liquidity within the limit");
       } else if (o.size_shares < book.min_order_size) {

@@ -12,6 +12,9 @@
 namespace betteroms::domain {
 namespace {
 
+// Digits of a price past this many decimals are a double's noise (0.30000000000000004).
+constexpr int kPriceNoiseDecimals = 12;
+
 constexpr std::string_view kUint256Max =
     "115792089237316195423570985008687907853269984665640564039457584007913129639935";
 
@@ -53,11 +56,14 @@ class Checker {
     }
   }
 
-  // A price strictly between 0 and 1, read as written. More than 6 decimals (float noise) are
-  // rounded in the trader's favour: down for a BUY, up for a SELL; the market's tick comes later.
-  std::optional<int64_t> Price(const JsonValue& v, const std::string& path, Side side) {
+  // A price strictly between 0 and 1, read as written. A double's noise (digits past the 12th
+  // decimal) is rounded away, as the official client's rounding would; what remains past 6
+  // decimals is rounded in the trader's favour, down for a BUY and up for a SELL. The market's
+  // tick comes later. `exact` tells whether the value is the text's.
+  std::optional<int64_t> Price(const JsonValue& v, const std::string& path, Side side,
+                               bool& exact) {
     Rounding rounding = side == Side::kBuy ? Rounding::kTowardZero : Rounding::kAwayFromZero;
-    auto rounded = ParseJsonNumberRounded(v.text, 6, rounding);
+    auto rounded = ParseJsonNumberRounded(v.text, 6, rounding, kPriceNoiseDecimals);
     if (!rounded.ok()) {
       Add(path, absl::StrCat("must be a price between 0 and 1, got ", v.text));
       return std::nullopt;
@@ -70,6 +76,7 @@ class Checker {
       Add(path, absl::StrCat("must be between 0 and 1 (exclusive), got ", v.text));
       return std::nullopt;
     }
+    exact = rounded->exact;
     return rounded->micros;
   }
 };
@@ -157,7 +164,7 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
   }
   const JsonValue* price = c.Get(t, "price", TradePath(i, "price"), K::kNumber, false);
   if (price != nullptr) {
-    out.price = c.Price(*price, TradePath(i, "price"), out.side);
+    out.price = c.Price(*price, TradePath(i, "price"), out.side, out.price_exact);
     out.price_text = price->text;
   }
   if (type_ok && out.type == OrderType::kLimit && t.Find("price") == nullptr) {
@@ -167,7 +174,7 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
     out.price.reset();  // v0.0.7 plans may carry a price on MARKET orders; it never applied
   }
   if (auto* v = c.Get(t, "worstPrice", TradePath(i, "worstPrice"), K::kNumber, false)) {
-    out.worst_price = c.Price(*v, TradePath(i, "worstPrice"), out.side);
+    out.worst_price = c.Price(*v, TradePath(i, "worstPrice"), out.side, out.worst_price_exact);
     out.worst_price_text = v->text;
     if (type_ok && out.type == OrderType::kLimit) {
       c.Add(TradePath(i, "worstPrice"),

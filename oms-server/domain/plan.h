@@ -27,11 +27,13 @@ struct Trade {
   std::optional<int64_t> price;  // micro-units; LIMIT only (float noise rounded in the trader's
                                  // favour; the market's tick applies later)
   std::string price_text;        // as written, for warnings about rounding
+  bool price_exact = true;       // false when reading it rounded the text
   TimeInForce tif = TimeInForce::kFok;
   std::optional<absl::Time> expires_at;        // GTD
   std::optional<absl::Duration> cancel_after;  // GTC: cancel the resting order after this
   std::optional<int64_t> worst_price;          // MARKET protection, micro-units
   std::string worst_price_text;                // as written
+  bool worst_price_exact = true;
   bool post_only = false;
   std::string notes;
 };

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/cancel.h"
+#include "oms-server/domain/outcome.h"
 #include "oms-server/domain/paper_engine.h"
 #include "oms-server/domain/tick.h"
 #include "oms-server/signer_client/order_signer.h"
@@ -129,17 +130,13 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   // Everything from the venue is read before BEGIN, holding no connection: a transaction only
   // claims, writes and commits. One book read per token: the simulation and the stored snapshots
   // use the same books.
-  OMS_RETURN_IF_ERROR(call.Check("reading the books"));
-  absl::StatusOr<domain::BookMap> books = market_.GetBooks(DistinctTokens(plan));
-  // A run that could not read its books is recorded as failed, as a run failing later is.
-  bool record_failure = !books.ok();
-  absl::Status status = books.status();
+  absl::StatusOr<PaperInputs> inputs = ReadMarkets(prepared, call);
+  // A run refused by its markets is recorded as failed, as a run failing later is.
+  bool record_failure = !inputs.ok();
+  absl::Status status = inputs.status();
   int64_t statements = 0;
   absl::StatusOr<domain::RunSummary> summary;
   if (status.ok()) {
-    PaperInputs inputs{*std::move(books), clock_.Now(), plan, prepared.warnings};
-    std::vector<domain::Violation> aligned = domain::AlignToTicks(inputs.plan, inputs.books);
-    inputs.warnings.insert(inputs.warnings.end(), aligned.begin(), aligned.end());
     absl::StatusOr<store::Pool::Lease> conn = Connect(call);
     status = conn.status();
     if (status.ok()) {
@@ -149,7 +146,7 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
       status = store::InTransaction(**conn, [&](store::Connection& tx) -> absl::Status {
         OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
         record_failure = true;  // claimed: a failure from here on is the run's
-        summary = RunPaperPlan(tx, inputs, started, call);
+        summary = RunPaperPlan(tx, *inputs, started, call);
         return summary.status();
       });
       statements = (*conn)->statements() - before;
@@ -174,6 +171,22 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
            {"db_statements", std::to_string(statements)},
            {"millis", std::to_string(absl::ToInt64Milliseconds(clock_.Now() - started))}});
   return summary;
+}
+
+absl::StatusOr<OmsService::PaperInputs> OmsService::ReadMarkets(const PreparedPlan& prepared,
+                                                                const CallContext& call) {
+  std::vector<std::string> tokens = DistinctTokens(prepared.plan);
+  OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+  OMS_ASSIGN_OR_RETURN(domain::BookMap books, market_.GetBooks(tokens));
+  OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
+  OMS_ASSIGN_OR_RETURN(auto markets, market_.GetMarkets(tokens));
+  PaperInputs inputs{std::move(books), clock_.Now(), prepared.plan, prepared.warnings};
+  std::vector<domain::Violation> labels = domain::CheckOutcomeLabels(inputs.plan, markets);
+  if (!labels.empty()) return ViolationsError(labels);
+  domain::UseVenueOutcomes(inputs.plan, markets);
+  std::vector<domain::Violation> aligned = domain::AlignToTicks(inputs.plan, inputs.books);
+  inputs.warnings.insert(inputs.warnings.end(), aligned.begin(), aligned.end());
+  return inputs;
 }
 
 absl::Status OmsService::RecordFailure(const domain::Run& run, const absl::Status& failure) {
@@ -236,9 +249,16 @@ absl::StatusOr<PlanValidation> OmsService::ValidatePlan(const std::string& plan_
   out.plan_id = parsed.plan.plan_id;
   out.mode = parsed.plan.mode;
   out.trade_count = static_cast<int>(parsed.plan.trades.size());
+  std::vector<std::string> tokens = DistinctTokens(parsed.plan);
   OMS_RETURN_IF_ERROR(call.Check("reading the books"));
-  auto books = market_.GetBooks(DistinctTokens(parsed.plan));
+  auto books = market_.GetBooks(tokens);
   if (!books.ok() && books.status().code() != absl::StatusCode::kNotFound) return books.status();
+  OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
+  OMS_ASSIGN_OR_RETURN(auto markets, market_.GetMarkets(tokens));
+  std::vector<domain::Violation> labels = domain::CheckOutcomeLabels(parsed.plan, markets);
+  out.violations.insert(out.violations.end(), labels.begin(), labels.end());
+  std::vector<domain::Violation> unchecked = domain::UncheckedOutcomes(parsed.plan, markets);
+  out.warnings.insert(out.warnings.end(), unchecked.begin(), unchecked.end());
   if (!books.ok()) {
     out.violations.push_back({"", std::string(books.status().message())});
   } else {

@@ -35,8 +35,8 @@ struct ServiceOptions {
 struct PlanValidation {
   std::vector<domain::Violation> violations;
   std::vector<domain::Violation> warnings;  // adjustments the plan would run with
-  std::string plan_id;               // when the plan parsed
-  std::optional<domain::Mode> mode;  // when the plan parsed
+  std::string plan_id;                      // when the plan parsed
+  std::optional<domain::Mode> mode;         // when the plan parsed
   int trade_count = 0;
   bool valid() const { return violations.empty(); }
 };
@@ -120,6 +120,9 @@ class OmsService {
   };
 
   absl::StatusOr<PreparedPlan> Prepare(const std::string& json);
+  // Reads the books and markets of a plan's tokens, before any transaction: the outcome labels
+  // are checked (InvalidArgument naming each mismatch) and the plan is set on the markets' ticks.
+  absl::StatusOr<PaperInputs> ReadMarkets(const PreparedPlan& prepared, const CallContext& call);
   // Records `run` as failed with the failure's message, outside any transaction.
   absl::Status RecordFailure(const domain::Run& run, const absl::Status& failure);
   // Claims the planId (or a failed run of it, on retry) inside the caller's transaction.

@@ -233,5 +233,35 @@ TEST_F(PaperTradingTest, TheOriginalCommandNameStillWorks) {
   EXPECT_THAT(r.out, HasSubstr("Run alias"));
 }
 
+TEST_F(PaperTradingTest, AnOutcomeLabelThatContradictsTheVenueIsRefused) {
+  ASSERT_TRUE(stack_->clob().SetMarket(
+      VenueClobMarketJson("0x" + std::string(64, 'a'), {{kYes, "Yes"}, {kNo, "No"}})));
+  // The plan says YES on the NO token: refused, naming the token and both labels.
+  CommandResult r = Submit(PlanJson("wrong-label", {TradeJson(kNo, "BUY", "MARKET", "5")}));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("trades[0].outcome"));
+  EXPECT_THAT(r.err, HasSubstr(kNo));
+  EXPECT_THAT(r.err, HasSubstr("\"YES\""));
+  EXPECT_THAT(r.err, HasSubstr("\"No\""));
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
+  CommandResult v = stack_->Omsctl(
+      {"plan", "validate", "-"}, PlanJson("wrong-label-v", {TradeJson(kNo, "BUY", "MARKET", "5")}));
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_THAT(v.out, HasSubstr("trades[0].outcome: outcome \"YES\" does not match"));
+
+  // "YES" is "Yes": case aside the label agrees, and positions show the venue's name.
+  CommandResult ok = Submit(PlanJson("right-label", {TradeJson(kYes, "BUY", "MARKET", "5")}));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  CommandResult positions = stack_->Omsctl({"-o", "json", "positions"});
+  EXPECT_THAT(positions.out, HasSubstr("\"outcome\": \"Yes\""));
+}
+
+TEST_F(PaperTradingTest, ATokenWithoutMarketMetadataIsNotCheckedAndValidateSaysSo) {
+  CommandResult v = stack_->Omsctl({"plan", "validate", "-"},
+                                   PlanJson("unchecked", {TradeJson(kNo, "BUY", "MARKET", "5")}));
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_THAT(v.out, HasSubstr("warning: trades[0].outcome: not checked"));
+}
+
 }  // namespace
 }  // namespace betteroms::test

@@ -308,10 +308,7 @@ TEST_F(SizingTest, ANoisyPriceMovesOntoTheMilliTickInTheTradersFavour) {
 }
 
 // Every adjustment is a warning (DESIGN §3), including float noise that lands on the tick once
-// the digits past the sixth are dropped: 0.31000000000000005 runs at 0.31.
-// PRODUCT BUG (fails on 9483cbe): no warning is given. The plan parser rounds the price to 6
-// decimals silently (Checker::Price in oms-server/domain/plan.cc warns for sizes, not prices) and
-// AlignToTicks only warns when the rounded price is off the tick, so this adjustment is lost.
+// the double's noise is dropped: 0.31000000000000005 runs at 0.31.
 TEST_F(SizingTest, ANoisyPriceThatRoundsOntoTheTickStillWarns) {
   std::string plan =
       PlanJson("on-tick", {TradeJson(kCent, "BUY", "LIMIT", "10",

@@ -45,6 +45,7 @@ class GrpcApiTest : public ::testing::Test {
     book.asks = {{500'000, 100 * M}};
     book.min_order_size = 5 * M;
     market_.Set(book);
+    market_.SetMarket("1001", {"0x01", {{"1001", "Yes"}, {"1002", "No"}}});
     service_ = std::make_unique<service::OmsService>(
         *pool_, market_, clock_, service::ServiceOptions{domain::FillModel::kBook, &signer_});
     impl_ = std::make_unique<OrderManagerImpl>(*service_);
@@ -104,6 +105,7 @@ TEST_F(GrpcApiTest, SubmitPlanAnswersWithTheSummaryAndItsOrders) {
   EXPECT_EQ(summary.orders(0).status(), "filled");
   EXPECT_EQ(summary.orders(0).side(), "BUY");
   EXPECT_EQ(summary.orders(0).time_in_force(), "FOK");
+  EXPECT_EQ(summary.orders(0).outcome(), "Yes");  // the venue's name for the plan's "YES"
   ASSERT_EQ(summary.orders(0).fills_size(), 1);
   EXPECT_EQ(summary.orders(0).fills(0).price(), "0.5");
   EXPECT_EQ(summary.orders(0).fills(0).shares(), "20");
@@ -143,10 +145,10 @@ TEST_F(GrpcApiTest, SubmitPlanRefusalsCarryTheirCodesAndReasons) {
 
 TEST_F(GrpcApiTest, ValidatePlanListsViolationsWithTheirPaths) {
   v1::ValidatePlanRequest req;
-  req.set_plan_json(PlanJson("v1", {TradeJson("1001", "BUY", "LIMIT", "10",
-                                              R"(, "price": 0.555, "sizeUnit": "SHARES")"),
-                                    TradeJson("1001", "BUY", "LIMIT", "10",
-                                              R"(, "price": 0.005, "sizeUnit": "SHARES")")}));
+  req.set_plan_json(PlanJson(
+      "v1",
+      {TradeJson("1001", "BUY", "LIMIT", "10", R"(, "price": 0.555, "sizeUnit": "SHARES")"),
+       TradeJson("1001", "BUY", "LIMIT", "10", R"(, "price": 0.005, "sizeUnit": "SHARES")")}));
   v1::ValidatePlanResponse resp;
   ASSERT_TRUE(Call(&v1::OrderManager::Stub::ValidatePlan, req, &resp).ok());
   EXPECT_FALSE(resp.valid());

@@ -36,6 +36,38 @@ TEST(Decimal, JsonNumbersWithExponentsAreExact) {
   EXPECT_FALSE(ParseJsonNumberMicros("1e-7").ok());
 }
 
+TEST(Decimal, ReadsLongNumbersRoundedInTheAskedDirection) {
+  auto down = ParseJsonNumberRounded("33.300000000000004", 2, Rounding::kTowardZero);
+  ASSERT_TRUE(down.ok());
+  EXPECT_EQ(down->micros, 33'300'000);
+  EXPECT_FALSE(down->exact);
+  auto up = ParseJsonNumberRounded("0.31654999999999994", 6, Rounding::kAwayFromZero);
+  ASSERT_TRUE(up.ok());
+  EXPECT_EQ(up->micros, 316'550);
+  auto carry = ParseJsonNumberRounded("0.9999999", 6, Rounding::kAwayFromZero);
+  ASSERT_TRUE(carry.ok());
+  EXPECT_EQ(carry->micros, 1'000'000);  // the carry runs through every 9
+  auto exact = ParseJsonNumberRounded("12.5e-1", 2, Rounding::kTowardZero);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->micros, 1'250'000);
+  EXPECT_TRUE(exact->exact);
+  EXPECT_FALSE(ParseJsonNumberRounded("1..2", 2, Rounding::kTowardZero).ok());
+}
+
+TEST(Decimal, ADoublesNoiseIsRoundedAwayBeforeTheDirection) {
+  // Without the noise step, a SELL at 0.30000000000000004 would round up a whole micro-unit.
+  auto noisy = ParseJsonNumberRounded("0.30000000000000004", 6, Rounding::kAwayFromZero, 12);
+  ASSERT_TRUE(noisy.ok());
+  EXPECT_EQ(noisy->micros, 300'000);
+  EXPECT_FALSE(noisy->exact);
+  auto below = ParseJsonNumberRounded("0.29999999999999999", 6, Rounding::kTowardZero, 12);
+  ASSERT_TRUE(below.ok());
+  EXPECT_EQ(below->micros, 300'000);  // half-up at the 12th decimal carries into 0.3
+  auto real = ParseJsonNumberRounded("0.4000005", 6, Rounding::kTowardZero, 12);
+  ASSERT_TRUE(real.ok());
+  EXPECT_EQ(real->micros, 400'000);  // real digits, not noise: the direction decides
+}
+
 TEST(Decimal, FormatsShortestExactText) {
   EXPECT_EQ(FormatMicros(550'000), "0.55");
   EXPECT_EQ(FormatMicros(2'000'000), "2");

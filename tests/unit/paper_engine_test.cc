@@ -247,7 +247,7 @@ TEST(UsdcLimit, ACrossingBuySpendsItsSizeAtTheBooksPrices) {
   ASSERT_THAT(orders, IsOk());
   const PaperOrder& o = (*orders)[0];
   EXPECT_EQ(o.status, OrderStatus::kFilled);
-  EXPECT_EQ(o.size_shares, 192'300'000);  // $100 / 0.52 = 192.3077, to the venue's 2 decimals
+  EXPECT_EQ(o.size_shares, 192'300'000);     // $100 / 0.52 = 192.3077, to the venue's 2 decimals
   EXPECT_EQ(o.filled_notional, 99'996'000);  // $100 less the rounding, not $55 at the limit
   EXPECT_EQ(o.amounts.taker, 192'300'000);
 }
@@ -269,18 +269,18 @@ TEST(UsdcLimit, WhatTheBookCannotTakeRestsAtTheLimit) {
 
 TEST(UsdcLimit, AFokIsKilledUnlessTheBookTakesTheWholeSize) {
   BookMap thin{{"t", MakeBook("t", {{400'000, M}}, {{480'000, 50 * M}, {550'000, 100 * M}})}};
-  auto killed = SimulatePaperPlan(
-      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFok)}), thin, {},
-      FillModel::kBook, kNow);
+  auto killed =
+      SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFok)}),
+                        thin, {}, FillModel::kBook, kNow);
   ASSERT_THAT(killed, IsOk());
   EXPECT_EQ((*killed)[0].status, OrderStatus::kRejected);
   EXPECT_THAT((*killed)[0].reason, HasSubstr("FOK"));
   EXPECT_TRUE((*killed)[0].fills.empty());
 
   BookMap deep{{"t", MakeBook("t", {{400'000, M}}, {{480'000, 1000 * M}})}};
-  auto filled = SimulatePaperPlan(
-      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFok)}), deep, {},
-      FillModel::kBook, kNow);
+  auto filled =
+      SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFok)}),
+                        deep, {}, FillModel::kBook, kNow);
   ASSERT_THAT(filled, IsOk());
   EXPECT_EQ((*filled)[0].status, OrderStatus::kFilled);
   EXPECT_EQ((*filled)[0].size_shares, 208'330'000);  // $100 / 0.48, to 2 decimals
@@ -288,9 +288,9 @@ TEST(UsdcLimit, AFokIsKilledUnlessTheBookTakesTheWholeSize) {
 
 TEST(UsdcLimit, AFakTakesWhatTheBookHasAndDropsTheRest) {
   BookMap books{{"t", MakeBook("t", {{400'000, M}}, {{480'000, 50 * M}, {550'000, 100 * M}})}};
-  auto orders = SimulatePaperPlan(
-      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFak)}), books, {},
-      FillModel::kBook, kNow);
+  auto orders =
+      SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFak)}),
+                        books, {}, FillModel::kBook, kNow);
   ASSERT_THAT(orders, IsOk());
   const PaperOrder& o = (*orders)[0];
   EXPECT_EQ(o.size_shares, 50 * M);
@@ -299,9 +299,9 @@ TEST(UsdcLimit, AFakTakesWhatTheBookHasAndDropsTheRest) {
   EXPECT_THAT(o.reason, HasSubstr("dropped"));
 
   BookMap away{{"t", MakeBook("t", {{400'000, M}}, {{550'000, 100 * M}})}};
-  auto none = SimulatePaperPlan(
-      PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFak)}), away, {},
-      FillModel::kBook, kNow);
+  auto none =
+      SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 100 * M, TimeInForce::kFak)}),
+                        away, {}, FillModel::kBook, kNow);
   ASSERT_THAT(none, IsOk());
   EXPECT_EQ((*none)[0].status, OrderStatus::kRejected);
   EXPECT_THAT((*none)[0].reason, HasSubstr("no liquidity within the limit"));
@@ -344,9 +344,22 @@ TEST(AlignToTicks, PricesOffTheTickMoveInTheTradersFavour) {
   EXPECT_TRUE(ValidateAgainstMarket(plan, books, kNow).empty());
 }
 
+TEST(AlignToTicks, NoiseThatReadsOntoTheTickIsStillAWarning) {
+  BookMap books{{"t", MakeBook("t", {{500'000, M}}, {{510'000, M}})}};
+  Trade t = Limit("t", Side::kSell, 300'000, 10 * M);  // read from 0.30000000000000004
+  t.price_text = "0.30000000000000004";
+  t.price_exact = false;
+  Plan plan = PlanOf({t});
+  std::vector<Violation> warnings = AlignToTicks(plan, books);
+  EXPECT_EQ(*plan.trades[0].price, 300'000);  // not pushed up to 0.31 by the noise
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0].message, HasSubstr("read as 0.3"));
+}
+
 TEST(AlignToTicks, TheRangeIsCheckedAfterTheMove) {
   BookMap books{{"t", MakeBook("t", {{500'000, M}}, {{510'000, M}})}};
-  Plan plan = PlanOf({Limit("t", Side::kBuy, 5'000, 10 * M), Limit("t", Side::kSell, 995'000, 10 * M)});
+  Plan plan =
+      PlanOf({Limit("t", Side::kBuy, 5'000, 10 * M), Limit("t", Side::kSell, 995'000, 10 * M)});
   EXPECT_EQ(AlignToTicks(plan, books).size(), 2u);
   auto v = ValidateAgainstMarket(plan, books, kNow);
   ASSERT_EQ(v.size(), 2u);

@@ -111,10 +111,23 @@ TEST(PlanParser, FloatNoiseInPricesIsReadInTheTradersFavour) {
     {"marketTokenId": "1", "outcome": "YES", "side": "SELL", "orderType": "MARKET", "size": 10,
      "worstPrice": 0.2000000000000001, "sizeUnit": "SHARES"}]})");
   ASSERT_TRUE(r.ok()) << Paths(r);
-  EXPECT_EQ(*r.plan.trades[0].price, 316'549);  // BUY: down
-  EXPECT_EQ(*r.plan.trades[1].price, 316'550);  // SELL: up
-  EXPECT_EQ(*r.plan.trades[2].worst_price, 200'001);
+  // A double's noise goes first (0.31654999999999994 is 0.31655), then the tick applies later.
+  EXPECT_EQ(*r.plan.trades[0].price, 316'550);
+  EXPECT_EQ(*r.plan.trades[1].price, 316'550);
+  EXPECT_EQ(*r.plan.trades[2].worst_price, 200'000);
+  EXPECT_FALSE(r.plan.trades[0].price_exact);
   EXPECT_EQ(r.plan.trades[0].price_text, "0.31654999999999994");
+}
+
+TEST(PlanParser, PricesWithMoreThanSixRealDecimalsAreRoundedInTheTradersFavour) {
+  PlanParseResult r = ParsePlan(R"({"planId": "p", "mode": "paper", "trades": [
+    {"marketTokenId": "1", "outcome": "YES", "side": "BUY", "orderType": "LIMIT", "size": 10,
+     "price": 0.4000005},
+    {"marketTokenId": "1", "outcome": "YES", "side": "SELL", "orderType": "LIMIT", "size": 10,
+     "price": 0.4000005}]})");
+  ASSERT_TRUE(r.ok()) << Paths(r);
+  EXPECT_EQ(*r.plan.trades[0].price, 400'000);  // BUY: down
+  EXPECT_EQ(*r.plan.trades[1].price, 400'001);  // SELL: up
 }
 
 TEST(PlanParser, NormalisesHexTokenIds) {
