@@ -32,6 +32,11 @@ double Percentile(std::vector<double> v, double p) {
 
 std::string Token(int i) { return std::to_string(1000000000000000000LL + i); }
 
+std::string ConditionId(int i) {
+  std::string hex = std::to_string(i);
+  return "0x" + std::string(64 - hex.size(), '0') + hex;
+}
+
 std::string Trade(const std::string& token, const std::string& body) {
   return R"({"marketTokenId": ")" + token + R"(", "outcome": "YES", )" + body + "}";
 }
@@ -62,6 +67,9 @@ int Run() {
                          betteroms::test::VenueBookJson(
                              Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
                              {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
+    // As on the venue, every token with a book belongs to a market that names its outcome.
+    stack.clob().SetMarket(
+        betteroms::test::VenueClobMarketJson(ConditionId(i), {{Token(i), "Yes"}}));
   }
   auto channel = grpc::CreateChannel(stack.address(), grpc::InsecureChannelCredentials());
   auto stub = betteroms::v1::OrderManager::NewStub(channel);
@@ -116,6 +124,9 @@ int Run() {
                          betteroms::test::VenueBookJson(
                              Token(i), {{"0.45", "1000000"}, {"0.44", "1000000"}},
                              {{"0.50", "1000000"}, {"0.51", "1000000"}, {"0.52", "1000000"}}));
+    // As on the venue, every token with a book belongs to a market that names its outcome.
+    stack.clob().SetMarket(
+        betteroms::test::VenueClobMarketJson(ConditionId(i), {{Token(i), "Yes"}}));
   }
   std::string big = R"({"planId": "big-1", "mode": "paper", "trades": [)";
   for (int i = 0; i < 10000; ++i) {
