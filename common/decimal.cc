@@ -83,6 +83,20 @@ absl::StatusOr<DecimalText> SplitDecimal(std::string_view text) {
   return out;
 }
 
+// Drops the last `count` digits ("0" remains when that is all of them or more, as with 5e-13)
+// and returns the first digit dropped: '0' when the drop reaches past the digits written.
+char DropDigits(std::string& digits, size_t count) {
+  if (count == 0) return '0';
+  if (count > digits.size()) {
+    digits = "0";
+    return '0';
+  }
+  char first = digits[digits.size() - count];
+  digits.resize(digits.size() - count);
+  if (digits.empty()) digits = "0";
+  return first;
+}
+
 // Adds one unit in the last place of a digit string, carrying ("199" becomes "200").
 void CarryOne(std::string& digits) {
   int i = static_cast<int>(digits.size()) - 1;
@@ -129,12 +143,10 @@ absl::StatusOr<RoundedMicros> ParseJsonNumberRounded(std::string_view text, int 
                                                      Rounding rounding, int noise_decimals) {
   OMS_ASSIGN_OR_RETURN(DecimalText d, SplitDecimal(text));
   RoundedMicros out;
+  if (d.digits.find_first_not_of('0') == std::string::npos) return out;  // zero, exactly
   if (noise_decimals >= decimals && d.scale > noise_decimals) {
     // Half-up at `noise_decimals`: drop the tail, then carry one when its first digit is >= 5.
-    size_t keep = d.digits.size() - static_cast<size_t>(d.scale - noise_decimals);
-    bool up = keep < d.digits.size() && d.digits[keep] >= '5';
-    d.digits.resize(keep);
-    if (d.digits.empty()) d.digits = "0";
+    bool up = DropDigits(d.digits, static_cast<size_t>(d.scale - noise_decimals)) >= '5';
     d.scale = noise_decimals;
     out.exact = false;
     if (up) CarryOne(d.digits);
@@ -142,11 +154,11 @@ absl::StatusOr<RoundedMicros> ParseJsonNumberRounded(std::string_view text, int 
       d.digits.pop_back();
       --d.scale;
     }
+    if (d.digits.find_first_not_of('0') == std::string::npos) return out;  // all noise: zero
   }
   if (d.scale > decimals) {
     // The dropped digits end in a non-zero one (trailing zeros are gone): the value changes.
-    d.digits.resize(d.digits.size() - static_cast<size_t>(d.scale - decimals));
-    if (d.digits.empty()) d.digits = "0";
+    DropDigits(d.digits, static_cast<size_t>(d.scale - decimals));
     d.scale = decimals;
     out.exact = false;
     if (rounding == Rounding::kAwayFromZero) CarryOne(d.digits);

@@ -79,13 +79,17 @@ Reach ReachFor(const Trade& t, const Book& book) {
 
 }  // namespace
 
-LimitSizing SizeLimitOrder(const Trade& t, const Book& book, FillModel model) {
+LimitSizing SizeLimitOrder(const Trade& t, const Book& book) {
   if (t.unit == SizeUnit::kShares) return {RoundDownMicros(t.size, kSizeDecimals), true};
-  WalkResult walk =
-      WalkBook({t.side, *t.price, /*budget_in_collateral=*/true, t.size}, book, model);
+  // Always the depth walk, whatever the paper fill model: the live order carries these shares.
+  WalkResult walk = WalkBook({t.side, *t.price, /*budget_in_collateral=*/true, t.size}, book);
+  // What is left is worth shares at the limit; less than the venue's 0.01 share is no remainder.
+  int64_t left_shares =
+      RoundDownMicros(MulDivFloor(t.size - walk.notional, kMicro, *t.price), kSizeDecimals);
+  bool complete = walk.complete || left_shares == 0;
   int64_t shares = walk.shares;
-  if (Rests(t.tif)) shares += MulDivFloor(t.size - walk.notional, kMicro, *t.price);
-  return {RoundDownMicros(shares, kSizeDecimals), walk.complete};
+  if (!complete && Rests(t.tif)) shares += left_shares;
+  return {RoundDownMicros(shares, kSizeDecimals), complete};
 }
 
 std::vector<Violation> AlignToTicks(Plan& plan, const BookMap& books) {
@@ -95,7 +99,7 @@ std::vector<Violation> AlignToTicks(Plan& plan, const BookMap& books) {
     if (!price || tick <= 0 || (exact && OnTick(*price, tick))) return;
     if (OnTick(*price, tick)) {
       warnings.push_back({path, absl::StrCat("price ", text, " read as ", FormatMicros(*price),
-                                             ": the digits past it are a double's noise")});
+                                             ": a price carries at most 6 decimals")});
       return;
     }
     int64_t aligned = AlignPrice(*price, tick, side);
@@ -140,11 +144,14 @@ std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& bo
     if (t.price) price_ok = CheckPrice(out, Path(i, "price"), *t.price, book.tick);
     if (t.worst_price) CheckPrice(out, Path(i, "worstPrice"), *t.worst_price, book.tick);
     if (t.type == OrderType::kLimit && t.price && price_ok) {
-      // A USDC-sized order's shares depend on the book: an order that would not rest and finds
-      // nothing within its limit is refused as an order when it runs, not here.
-      int64_t shares = SizeLimitOrder(t, book, FillModel::kBook).shares;
-      bool checkable = Rests(t.tif) || shares > 0;
-      if (checkable && shares < std::max<int64_t>(book.min_order_size, 1)) {
+      // Only what does not depend on the book is checked here: a SHARES size, or what a USDC
+      // size would rest as if nothing crossed. A count the book decides (a crossing walk, a FOK
+      // or FAK) is refused as that one order when it runs, never as the whole plan.
+      bool book_decides = t.unit == SizeUnit::kUsdc && !Rests(t.tif);
+      int64_t shares = t.unit == SizeUnit::kShares
+                           ? t.size
+                           : RoundDownMicros(MulDivFloor(t.size, kMicro, *t.price), kSizeDecimals);
+      if (!book_decides && shares < std::max<int64_t>(book.min_order_size, 1)) {
         out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(shares),
                                                      " shares is below the market's minimum of ",
                                                      Shares(book.min_order_size), " shares")});
@@ -188,7 +195,7 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
     if (t.type == OrderType::kLimit) {
       o.limit_price = *t.price;
       // The order carries the shares its size buys or sells here, as the live order will.
-      LimitSizing sizing = SizeLimitOrder(t, book, model);
+      LimitSizing sizing = SizeLimitOrder(t, book);
       o.size_shares = sizing.shares;
       dropped_usdc = t.tif == TimeInForce::kFak && !sizing.complete;
       spec.limit = o.limit_price;

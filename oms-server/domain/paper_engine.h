@@ -43,12 +43,13 @@ struct PaperOrder {
 // up to the limit until the size is spent (BUY) or received (SELL), each level at its own price;
 // what is left rests at the limit as left / limit shares when the order rests (GTC/GTD), and is
 // killed (FOK) or dropped (FAK) otherwise. Rounded down to the venue's 2 decimals. `complete`:
-// the walk alone used the whole size.
+// the walk alone used the size, to within what buys less than 0.01 share at the limit. Always
+// the depth walk, so paper and live orders carry the same shares.
 struct LimitSizing {
   int64_t shares = 0;
   bool complete = false;
 };
-LimitSizing SizeLimitOrder(const Trade& t, const Book& book, FillModel model);
+LimitSizing SizeLimitOrder(const Trade& t, const Book& book);
 
 // Moves each LIMIT price and worstPrice that is off its market's tick onto it, in the trader's
 // favour (BUY down, SELL up): never worse than what the plan says. One warning per moved price.

@@ -69,7 +69,8 @@ class Checker {
       return std::nullopt;
     }
     // The range is the value as written: rounding float noise never makes a price invalid here.
-    bool at_or_below_zero = rounded->micros < 0 || (rounded->micros == 0 && rounded->exact);
+    bool at_or_below_zero =
+        v.text.front() == '-' || rounded->micros < 0 || (rounded->micros == 0 && rounded->exact);
     bool at_or_above_one =
         rounded->micros > kMicro || (rounded->micros == kMicro && rounded->exact);
     if (at_or_below_zero || at_or_above_one) {

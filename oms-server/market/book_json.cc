@@ -33,6 +33,13 @@ absl::StatusOr<std::vector<domain::Level>> Levels(const JsonValue& book, const c
   for (const JsonValue& l : arr->items) {
     OMS_ASSIGN_OR_RETURN(int64_t price, Number(l.Find("price"), "level price"));
     OMS_ASSIGN_OR_RETURN(int64_t size, Number(l.Find("size"), "level size"));
+    // A price outside (0, 1) or a negative size is no market: refuse the book rather than
+    // divide by it.
+    if (price <= 0 || price >= kMicro || size < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("book: ", side, " level at price ",
+                                                     FormatMicros(price), " size ",
+                                                     FormatMicros(size), " is not a market"));
+    }
     out.push_back({price, size});
   }
   return out;

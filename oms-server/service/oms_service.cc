@@ -178,15 +178,33 @@ absl::StatusOr<OmsService::PaperInputs> OmsService::ReadMarkets(const PreparedPl
   std::vector<std::string> tokens = DistinctTokens(prepared.plan);
   OMS_RETURN_IF_ERROR(call.Check("reading the books"));
   OMS_ASSIGN_OR_RETURN(domain::BookMap books, market_.GetBooks(tokens));
-  OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
-  OMS_ASSIGN_OR_RETURN(auto markets, market_.GetMarkets(tokens));
   PaperInputs inputs{std::move(books), clock_.Now(), prepared.plan, prepared.warnings};
+  OMS_ASSIGN_OR_RETURN(auto markets, ReadOutcomes(inputs.plan, tokens, inputs.warnings, call));
   std::vector<domain::Violation> labels = domain::CheckOutcomeLabels(inputs.plan, markets);
   if (!labels.empty()) return ViolationsError(labels);
   domain::UseVenueOutcomes(inputs.plan, markets);
   std::vector<domain::Violation> aligned = domain::AlignToTicks(inputs.plan, inputs.books);
   inputs.warnings.insert(inputs.warnings.end(), aligned.begin(), aligned.end());
   return inputs;
+}
+
+absl::StatusOr<std::map<std::string, domain::MarketInfo>> OmsService::ReadOutcomes(
+    const domain::Plan& plan, const std::vector<std::string>& tokens,
+    std::vector<domain::Violation>& warnings, const CallContext& call) {
+  OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
+  auto markets = market_.GetMarkets(tokens);
+  // The books were read, so the venue trades: metadata it cannot serve now leaves the labels
+  // unchecked, said in a warning, rather than stopping every scheduled run.
+  if (!markets.ok() && (markets.status().code() == absl::StatusCode::kUnavailable ||
+                        markets.status().code() == absl::StatusCode::kDeadlineExceeded)) {
+    warnings.push_back(
+        {"", absl::StrCat("outcome labels not checked: ", markets.status().message())});
+    return std::map<std::string, domain::MarketInfo>();
+  }
+  OMS_RETURN_IF_ERROR(markets.status());
+  std::vector<domain::Violation> unchecked = domain::UncheckedOutcomes(plan, *markets);
+  warnings.insert(warnings.end(), unchecked.begin(), unchecked.end());
+  return markets;
 }
 
 absl::Status OmsService::RecordFailure(const domain::Run& run, const absl::Status& failure) {
@@ -253,12 +271,9 @@ absl::StatusOr<PlanValidation> OmsService::ValidatePlan(const std::string& plan_
   OMS_RETURN_IF_ERROR(call.Check("reading the books"));
   auto books = market_.GetBooks(tokens);
   if (!books.ok() && books.status().code() != absl::StatusCode::kNotFound) return books.status();
-  OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
-  OMS_ASSIGN_OR_RETURN(auto markets, market_.GetMarkets(tokens));
+  OMS_ASSIGN_OR_RETURN(auto markets, ReadOutcomes(parsed.plan, tokens, out.warnings, call));
   std::vector<domain::Violation> labels = domain::CheckOutcomeLabels(parsed.plan, markets);
   out.violations.insert(out.violations.end(), labels.begin(), labels.end());
-  std::vector<domain::Violation> unchecked = domain::UncheckedOutcomes(parsed.plan, markets);
-  out.warnings.insert(out.warnings.end(), unchecked.begin(), unchecked.end());
   if (!books.ok()) {
     out.violations.push_back({"", std::string(books.status().message())});
   } else {

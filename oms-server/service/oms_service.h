@@ -14,6 +14,7 @@
 #include "oms-server/domain/book.h"
 #include "oms-server/domain/fill_engine.h"
 #include "oms-server/domain/order.h"
+#include "oms-server/domain/outcome.h"
 #include "oms-server/domain/plan.h"
 #include "oms-server/domain/positions.h"
 #include "oms-server/domain/run.h"
@@ -123,6 +124,11 @@ class OmsService {
   // Reads the books and markets of a plan's tokens, before any transaction: the outcome labels
   // are checked (InvalidArgument naming each mismatch) and the plan is set on the markets' ticks.
   absl::StatusOr<PaperInputs> ReadMarkets(const PreparedPlan& prepared, const CallContext& call);
+  // The markets of `tokens`, for the outcome labels; a warning for each label left unchecked
+  // (no metadata for its token, or metadata unavailable just now).
+  absl::StatusOr<std::map<std::string, domain::MarketInfo>> ReadOutcomes(
+      const domain::Plan& plan, const std::vector<std::string>& tokens,
+      std::vector<domain::Violation>& warnings, const CallContext& call);
   // Records `run` as failed with the failure's message, outside any transaction.
   absl::Status RecordFailure(const domain::Run& run, const absl::Status& failure);
   // Claims the planId (or a failed run of it, on retry) inside the caller's transaction.

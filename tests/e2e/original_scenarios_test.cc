@@ -39,6 +39,11 @@ class OriginalScenariosTest : public ::testing::Test {
     stack_->clob().SetBook(kToken, VenueBookJson(kToken, {{"0.40", "100"}, {"0.30", "1000"}},
                                                  {{"0.50", "100"}, {"0.60", "1000"}}));
     stack_->clob().SetBook(kOther, VenueBookJson(kOther, {{"0.20", "100"}}, {{"0.25", "100"}}));
+    // As on the venue, each token belongs to a market that names its outcome.
+    ASSERT_TRUE(stack_->clob().SetMarket(
+        VenueClobMarketJson("0x" + std::string(64, 'c'), {{kToken, "Yes"}})));
+    ASSERT_TRUE(stack_->clob().SetMarket(
+        VenueClobMarketJson("0x" + std::string(64, 'd'), {{kOther, "Yes"}})));
   }
 
   CommandResult Submit(const std::string& plan) {

@@ -237,8 +237,12 @@ TEST(SignerProcess, ServesAUnixSocketOnlyItsOwnerCanOpen) {
     stat(socket.c_str(), &st);
   }
   EXPECT_EQ(st.st_mode & 0777, 0600u) << signer.Log();
-  auto stub = signer::v1::Signer::NewStub(
-      grpc::CreateChannel("unix:" + socket, grpc::InsecureChannelCredentials()));
+  auto channel = grpc::CreateChannel("unix:" + socket, grpc::InsecureChannelCredentials());
+  // The socket exists (mode 0600 from the start) a moment before the server listens on it.
+  ASSERT_TRUE(
+      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)))
+      << signer.Log();
+  auto stub = signer::v1::Signer::NewStub(channel);
   signer::v1::Identity id;
   grpc::Status s = Identity(*stub, &id);
   ASSERT_TRUE(s.ok()) << s.error_message();

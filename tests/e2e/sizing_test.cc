@@ -42,6 +42,11 @@ class SizingTest : public ::testing::Test {
     stack_->clob().SetBook(kCent, VenueBookJson(kCent, {{"0.30", "100"}}, {{"0.33", "100"}}));
     stack_->clob().SetBook(kMilli,
                            VenueBookJson(kMilli, {{"0.300", "100"}}, {{"0.330", "100"}}, "0.001"));
+    // As on the venue, each token belongs to a market that names its outcome.
+    for (const std::string* token : {&kYes, &kCent, &kMilli}) {
+      ASSERT_TRUE(stack_->clob().SetMarket(
+          VenueClobMarketJson("0x" + std::string(63, 'b') + token->back(), {{*token, "Yes"}})));
+    }
   }
 
   CommandResult Submit(const std::string& plan) {

@@ -401,5 +401,36 @@ TEST_F(ServiceTest, TheAccountComesFromTheSigner) {
   EXPECT_THAT(with_signer.GetAccount(), StatusIs(absl::StatusCode::kUnavailable));
 }
 
+TEST_F(ServiceTest, OutcomeMetadataThatCannotBeReadLeavesTheLabelsUncheckedAndSaysSo) {
+  market_.FailMarkets(absl::UnavailableError("market data: /markets-by-token answered 503"));
+  auto summary =
+      service_->SubmitPlan(PlanJson("no-meta", {TradeJson("1001", "BUY", "MARKET", "5")}), false);
+  ASSERT_THAT(summary, IsOk());
+  ASSERT_EQ(summary->warnings.size(), 1u);
+  EXPECT_THAT(summary->warnings[0].message, HasSubstr("outcome labels not checked"));
+  market_.FailMarkets(absl::OkStatus());
+  // A token the venue does not describe is noted in the run as well.
+  auto noted =
+      service_->SubmitPlan(PlanJson("no-market", {TradeJson("1002", "BUY", "MARKET", "5")}), false);
+  ASSERT_THAT(noted, IsOk());
+  ASSERT_EQ(noted->warnings.size(), 1u);
+  EXPECT_EQ(noted->warnings[0].path, "trades[0].outcome");
+  EXPECT_THAT(noted->warnings[0].message, HasSubstr("not checked"));
+  auto run = service_->GetRun("no-market");
+  ASSERT_THAT(run, IsOk());
+  ASSERT_TRUE(run->summary.has_value());
+  EXPECT_EQ(run->summary->warnings.size(), 1u);  // stored with the run
+}
+
+TEST_F(ServiceTest, AWrongOutcomeLabelIsRefusedAndRecorded) {
+  market_.SetMarket("1001", {"0x01", {{"1001", "No"}}});
+  auto summary =
+      service_->SubmitPlan(PlanJson("label", {TradeJson("1001", "BUY", "MARKET", "5")}), false);
+  EXPECT_THAT(summary, StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("outcome \"YES\" does not match token 1001")));
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM execution_history WHERE status = 'failed'"), 1);
+}
+
 }  // namespace
 }  // namespace betteroms::service

@@ -54,6 +54,23 @@ TEST(Decimal, ReadsLongNumbersRoundedInTheAskedDirection) {
   EXPECT_FALSE(ParseJsonNumberRounded("1..2", 2, Rounding::kTowardZero).ok());
 }
 
+TEST(Decimal, ExponentsSmallerThanTheDigitsWrittenRoundWithoutFailing) {
+  // Python writes 0.00005 as 5e-05: fewer digits than decimals to drop.
+  for (const char* text : {"5e-05", "1e-05", "2.5e-4", "1e-9999", "1.5e-20", "5e-13", "1e-14"}) {
+    auto down = ParseJsonNumberRounded(text, 2, Rounding::kTowardZero, 12);
+    ASSERT_TRUE(down.ok()) << text;
+    EXPECT_EQ(down->micros, 0) << text;
+    EXPECT_FALSE(down->exact) << text;
+    auto up = ParseJsonNumberRounded(text, 6, Rounding::kAwayFromZero, 12);
+    ASSERT_TRUE(up.ok()) << text;
+    EXPECT_GE(up->micros, 0) << text;
+  }
+  EXPECT_EQ(ParseJsonNumberRounded("5e-13", 6, Rounding::kAwayFromZero, 12)->micros, 1);
+  EXPECT_EQ(ParseJsonNumberRounded("1e-14", 6, Rounding::kAwayFromZero, 12)->micros, 0);
+  EXPECT_EQ(ParseJsonNumberRounded("2.5e-4", 6, Rounding::kTowardZero, 12)->micros, 250);
+  EXPECT_TRUE(ParseJsonNumberRounded("0e-50", 2, Rounding::kTowardZero)->exact);
+}
+
 TEST(Decimal, ADoublesNoiseIsRoundedAwayBeforeTheDirection) {
   // Without the noise step, a SELL at 0.30000000000000004 would round up a whole micro-unit.
   auto noisy = ParseJsonNumberRounded("0.30000000000000004", 6, Rounding::kAwayFromZero, 12);

@@ -307,15 +307,44 @@ TEST(UsdcLimit, AFakTakesWhatTheBookHasAndDropsTheRest) {
   EXPECT_THAT((*none)[0].reason, HasSubstr("no liquidity within the limit"));
 }
 
-TEST(UsdcLimit, TheCheckBeforeRunningUsesTheSameShareCount) {
-  // $3 at 0.50 would have been 6 shares at the limit; the book at 0.30 gives 10.
+TEST(UsdcLimit, TheCheckBeforeRunningLeavesWhatTheBookDecidesToTheOrder) {
   BookMap books{{"t", MakeBook("t", {{200'000, M}}, {{300'000, 100 * M}})}};
-  EXPECT_TRUE(
-      ValidateAgainstMarket(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 3 * M)}), books, kNow)
-          .empty());
+  // GTC: what the size would rest as at its limit ($1 at 0.50 = 2 shares) is checked up front.
   auto v = ValidateAgainstMarket(PlanOf({UsdcLimit("t", Side::kBuy, 500'000, 1 * M)}), books, kNow);
   ASSERT_EQ(v.size(), 1u);
-  EXPECT_THAT(v[0].message, HasSubstr("order of 3.33 shares is below the market's minimum of 5"));
+  EXPECT_THAT(v[0].message, HasSubstr("order of 2 shares is below the market's minimum of 5"));
+  // FOK: the book decides (3.33 shares at 0.30); that one order is refused, not the plan.
+  Plan plan = PlanOf(
+      {UsdcLimit("t", Side::kBuy, 500'000, 1 * M, TimeInForce::kFok), MarketBuy("t", 3 * M)});
+  EXPECT_TRUE(ValidateAgainstMarket(plan, books, kNow).empty());
+  auto orders = SimulatePaperPlan(plan, books, {}, FillModel::kBook, kNow);
+  ASSERT_THAT(orders, IsOk());
+  EXPECT_EQ((*orders)[0].status, OrderStatus::kRejected);
+  EXPECT_THAT((*orders)[0].reason, HasSubstr("order of 3.33 shares is below the market's minimum"));
+  EXPECT_EQ((*orders)[1].status, OrderStatus::kFilled);
+}
+
+TEST(UsdcLimit, AFokIsCompleteWhenWhatIsLeftBuysLessThanTheVenuesSmallestSize) {
+  // $10 at 0.30 against 33.33 shares: $0.001 is left, less than 0.01 share's worth.
+  BookMap books{{"t", MakeBook("t", {{200'000, M}}, {{300'000, 33'330'000}})}};
+  auto orders =
+      SimulatePaperPlan(PlanOf({UsdcLimit("t", Side::kBuy, 300'000, 10 * M, TimeInForce::kFok)}),
+                        books, {}, FillModel::kBook, kNow);
+  ASSERT_THAT(orders, IsOk());
+  EXPECT_EQ((*orders)[0].status, OrderStatus::kFilled);
+  EXPECT_EQ((*orders)[0].size_shares, 33'330'000);
+}
+
+TEST(UsdcLimit, TheShareCountIsTheDepthWalksWhateverThePaperFillModel) {
+  BookMap books{{"t", MakeBook("t", {{300'000, M}}, {{400'000, 10 * M}, {550'000, 1000 * M}})}};
+  Plan plan = PlanOf({UsdcLimit("t", Side::kBuy, 600'000, 100 * M)});
+  auto book_model = SimulatePaperPlan(plan, books, {}, FillModel::kBook, kNow);
+  auto top_model = SimulatePaperPlan(plan, books, {}, FillModel::kTop, kNow);
+  ASSERT_THAT(book_model, IsOk());
+  ASSERT_THAT(top_model, IsOk());
+  // $4 buys 10 at 0.40, $96 buys 174.54 at 0.55: 184.54 shares, as the live order will carry.
+  EXPECT_EQ((*book_model)[0].size_shares, 184'540'000);
+  EXPECT_EQ((*top_model)[0].size_shares, 184'540'000);
 }
 
 TEST(AlignToTicks, PricesOffTheTickMoveInTheTradersFavour) {
