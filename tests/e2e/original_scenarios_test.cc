@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/omsctl_fixture.h"
 #include "tests/support/plans.h"
 #include "tests/support/stack.h"
 
@@ -25,15 +26,11 @@ const std::string kToken =
 const std::string kOther =
     "52114319501245915516055106046884209969926127482827954674443846427813813222426";
 
-class OriginalScenariosTest : public ::testing::Test {
+class OriginalScenariosTest : public OmsctlTest {
  protected:
   void SetUp() override {
-    if (!HaveTestPostgres()) {
-      GTEST_FAIL()
-          << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
-    }
-    stack_ = std::make_unique<Stack>();
-    ASSERT_TRUE(stack_->ok()) << stack_->error();
+    OmsctlTest::SetUp();
+    if (HasFatalFailure()) return;
     // Best first here; VenueBookJson writes them worst first, as the venue does.
     // kToken: asks 0.50 × 100 ($50) then 0.60 × 1000; bids 0.40 × 100 ($40) then 0.30 × 1000.
     stack_->clob().SetBook(kToken, VenueBookJson(kToken, {{"0.40", "100"}, {"0.30", "1000"}},
@@ -45,47 +42,6 @@ class OriginalScenariosTest : public ::testing::Test {
     ASSERT_TRUE(stack_->clob().SetMarket(
         VenueClobMarketJson("0x" + std::string(64, 'd'), {{kOther, "Yes"}})));
   }
-
-  CommandResult Submit(const std::string& plan) {
-    return stack_->Omsctl({"plan", "submit", "-"}, plan);
-  }
-  CommandResult SubmitJson(const std::string& plan) {
-    return stack_->Omsctl({"-o", "json", "plan", "submit", "-"}, plan);
-  }
-  int64_t Count(const std::string& sql) {
-    return stack_->db().Connect()->Exec("c", sql)->Row(0).Int(0);
-  }
-  // omsctl's JSON output, or a discarded value (and a failure) when it is not JSON.
-  static nlohmann::json Json(const CommandResult& r) {
-    nlohmann::json doc = nlohmann::json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(doc.is_discarded()) << "not JSON: " << r.out << r.err;
-    return doc;
-  }
-  // The order a summary holds for trades[index].
-  static nlohmann::json OrderOf(const nlohmann::json& summary, int index) {
-    for (const auto& order : summary.value("orders", nlohmann::json::array())) {
-      if (order.value("tradeIndex", -1) == index) return order;
-    }
-    ADD_FAILURE() << "no order for trades[" << index << "] in " << summary.dump();
-    return nlohmann::json::object();
-  }
-  // The paper position in `token`, as `omsctl -o json positions` gives it.
-  nlohmann::json PositionOf(const std::string& token) {
-    CommandResult r = stack_->Omsctl({"-o", "json", "positions", "--mode", "paper"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    for (const auto& p : Json(r).value("positions", nlohmann::json::array())) {
-      if (p.value("marketTokenId", "") == token) return p;
-    }
-    ADD_FAILURE() << "no paper position in " << token << ": " << r.out;
-    return nlohmann::json::object();
-  }
-  nlohmann::json Run(const std::string& plan_id) {
-    CommandResult r = stack_->Omsctl({"-o", "json", "runs", "show", plan_id});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return Json(r);
-  }
-
-  std::unique_ptr<Stack> stack_;
 };
 
 // Test 1: simple BUY.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/omsctl_fixture.h"
 #include "tests/support/plans.h"
 #include "tests/support/stack.h"
 
@@ -25,15 +26,11 @@ const std::string kCent = "10000000000000000000000000000000000000000000000000000
 const std::string kMilli = "1000000000000000000000000000000000000000000000000000000000000000000002";
 const std::string kNoise = "0.31654999999999994";
 
-class SizingTest : public ::testing::Test {
+class SizingTest : public OmsctlTest {
  protected:
   void SetUp() override {
-    if (!HaveTestPostgres()) {
-      GTEST_FAIL()
-          << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
-    }
-    stack_ = std::make_unique<Stack>();
-    ASSERT_TRUE(stack_->ok()) << stack_->error();
+    OmsctlTest::SetUp();
+    if (HasFatalFailure()) return;
     // Levels best first; the venue's JSON lists them worst first.
     // kYes: bids 0.50 × 100 then 0.40 × 1000; a deep ask of 0.52 × 1000 ($520).
     stack_->clob().SetBook(
@@ -49,18 +46,6 @@ class SizingTest : public ::testing::Test {
     }
   }
 
-  CommandResult Submit(const std::string& plan) {
-    return stack_->Omsctl({"plan", "submit", "-"}, plan);
-  }
-  CommandResult SubmitJson(const std::string& plan) {
-    return stack_->Omsctl({"-o", "json", "plan", "submit", "-"}, plan);
-  }
-  CommandResult Validate(const std::string& plan) {
-    return stack_->Omsctl({"plan", "validate", "-"}, plan);
-  }
-  int64_t Count(const std::string& sql) {
-    return stack_->db().Connect()->Exec("c", sql)->Row(0).Int(0);
-  }
   // kYes asks at 0.52 × 100 ($52) then 0.70 × 1000: a USDC order at a 0.60 limit takes $52.
   void ThinTheAsks() {
     stack_->clob().SetBook(
@@ -72,18 +57,6 @@ class SizingTest : public ::testing::Test {
         PlanJson("hold", {TradeJson(kYes, "BUY", "MARKET", "100", R"(, "sizeUnit": "SHARES")")}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  static nlohmann::json Json(const CommandResult& r) {
-    nlohmann::json doc = nlohmann::json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(doc.is_discarded()) << "not JSON: " << r.out << r.err;
-    return doc;
-  }
-  static nlohmann::json OrderOf(const nlohmann::json& summary, int index) {
-    for (const auto& order : summary.value("orders", nlohmann::json::array())) {
-      if (order.value("tradeIndex", -1) == index) return order;
-    }
-    ADD_FAILURE() << "no order for trades[" << index << "] in " << summary.dump();
-    return nlohmann::json::object();
-  }
   nlohmann::json OnlyOrderOfPlan(const std::string& plan_id) {
     CommandResult r = stack_->Omsctl({"-o", "json", "orders", "list", "--plan", plan_id});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -92,20 +65,11 @@ class SizingTest : public ::testing::Test {
     return orders.empty() ? nlohmann::json::object() : orders[0];
   }
   std::string NetShares(const std::string& token) {
-    CommandResult r = stack_->Omsctl({"-o", "json", "positions", "--mode", "paper"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    for (const auto& p : Json(r).value("positions", nlohmann::json::array())) {
-      if (p.value("marketTokenId", "") == token) return p.value("netShares", "");
-    }
-    return "no position";
+    return PositionOf(token).value("netShares", "no position");
   }
   nlohmann::json RunSummary(const std::string& plan_id) {
-    CommandResult r = stack_->Omsctl({"-o", "json", "runs", "show", plan_id});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return Json(r).value("summary", nlohmann::json::object());
+    return Run(plan_id).value("summary", nlohmann::json::object());
   }
-
-  std::unique_ptr<Stack> stack_;
 };
 
 TEST_F(SizingTest, ALimitSellAtOneCentSellsTwentyDollarsWorth) {
