@@ -47,6 +47,15 @@ std::vector<std::string> DistinctTokens(const domain::Plan& plan) {
   return {tokens.begin(), tokens.end()};
 }
 
+// "after these adjustments:" and one line per warning, for a refusal's message.
+std::string AdjustmentsText(const std::vector<domain::Violation>& warnings) {
+  std::string out = "after these adjustments:";
+  for (const auto& w : warnings) {
+    absl::StrAppend(&out, "\n  ", w.path.empty() ? "plan" : w.path, ": ", w.message);
+  }
+  return out;
+}
+
 store::OrderFilter RestingPaperOrders() {
   store::OrderFilter filter;
   filter.mode = Mode::kPaper;
@@ -153,6 +162,13 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
     }
   }
   if (!status.ok()) {
+    // A refusal of an adjusted plan says what was adjusted: "invalid price (1)" makes sense only
+    // next to "price 0.995 moved to 1".
+    if (status.code() == absl::StatusCode::kInvalidArgument && inputs.ok() &&
+        !inputs->warnings.empty()) {
+      status = absl::InvalidArgumentError(
+          absl::StrCat(status.message(), "\n", AdjustmentsText(inputs->warnings)));
+    }
     // A caller that gave up gets nothing committed, not even a failure record.
     if (record_failure && call.Check("recording the failure").ok()) {
       absl::Status recorded = RecordFailure(run, status);

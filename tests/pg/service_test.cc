@@ -432,5 +432,20 @@ TEST_F(ServiceTest, AWrongOutcomeLabelIsRefusedAndRecorded) {
   EXPECT_EQ(Count("SELECT count(*) FROM execution_history WHERE status = 'failed'"), 1);
 }
 
+TEST_F(ServiceTest, ARefusalOfAnAdjustedPlanSaysWhatWasAdjusted) {
+  // SELL at 0.995 moves up onto the tick, to 1, which the venue's range refuses.
+  auto summary = service_->SubmitPlan(
+      PlanJson("edge", {TradeJson("1002", "SELL", "LIMIT", "5",
+                                  R"(, "price": 0.995, "sizeUnit": "SHARES")")}),
+      false);
+  EXPECT_THAT(summary,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("invalid price (1)")));
+  EXPECT_THAT(summary, StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("trades[0].price: price 0.995 moved to 1")));
+  auto run = service_->GetRun("edge");
+  ASSERT_THAT(run, IsOk());
+  EXPECT_THAT(run->error_message, HasSubstr("moved to 1"));  // the recorded failure says so too
+}
+
 }  // namespace
 }  // namespace betteroms::service
