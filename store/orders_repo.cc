@@ -17,7 +17,9 @@ constexpr char kOrderColumns[] =
     "id, plan_id, trade_index, mode, token_id, outcome, side, order_type, time_in_force, "
     "post_only, limit_price, size_shares, maker_amount, taker_amount, filled_shares, "
     "filled_notional, status, reason, oms_rfc3339(expires_at) AS expires_at, "
-    "oms_rfc3339(created_at) AS created_at";
+    "oms_rfc3339(created_at) AS created_at, intent_id, exchange, salt, maker, signer, "
+    "signature_type, order_time_ms, expiration, metadata, builder, order_hash, signature, "
+    "venue_status, venue_error, oms_rfc3339(submitted_at) AS submitted_at, post_attempts";
 
 absl::StatusOr<Order> ReadOrder(const Result& res, int row) {
   RowReader r = res.Row(row);
@@ -42,6 +44,25 @@ absl::StatusOr<Order> ReadOrder(const Result& res, int row) {
   o.reason = r.OptText("reason").value_or("");
   o.expires_at = r.OptTime("expires_at");
   o.created_at = r.Time("created_at");
+  if (o.mode == domain::Mode::kLive) {
+    domain::LiveFields& l = o.live;
+    l.intent_id = r.Text("intent_id");
+    l.exchange = r.Text("exchange");
+    l.salt = r.Text("salt");
+    l.maker = r.Text("maker");
+    l.signer = r.Text("signer");
+    l.signature_type = static_cast<int>(r.Int("signature_type"));
+    l.order_time_ms = r.Int("order_time_ms");
+    l.expiration = r.Int("expiration");
+    l.metadata = r.Text("metadata");
+    l.builder = r.Text("builder");
+    l.order_hash = r.OptText("order_hash").value_or("");
+    l.signature = r.OptText("signature").value_or("");
+    l.venue_status = r.OptText("venue_status").value_or("");
+    l.venue_error = r.OptText("venue_error").value_or("");
+    l.submitted_at = r.OptTime("submitted_at");
+    l.post_attempts = static_cast<int>(r.Int("post_attempts"));
+  }
   OMS_RETURN_IF_ERROR(r.status());
   return o;
 }
@@ -138,10 +159,28 @@ absl::Status InsertSnapshots(Connection& conn, const std::vector<const domain::B
 absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
   if (rows.empty()) return absl::OkStatus();
   std::vector<std::optional<std::string>> limits, reasons, expiries;
+  // Live columns, NULL for paper orders: intent, exchange, salt, maker, signer, signature type,
+  // order time, expiration, metadata, builder.
+  std::vector<std::vector<std::optional<std::string>>> live(10);
   for (const Order& o : rows) {
     limits.push_back(o.limit_price ? std::optional(std::to_string(*o.limit_price)) : std::nullopt);
     reasons.push_back(NonEmpty(o.reason));
     expiries.push_back(o.expires_at ? std::optional(FormatRfc3339(*o.expires_at)) : std::nullopt);
+    bool is_live = o.mode == domain::Mode::kLive;
+    const domain::LiveFields& l = o.live;
+    std::string values[10] = {l.intent_id,
+                              l.exchange,
+                              l.salt,
+                              l.maker,
+                              l.signer,
+                              std::to_string(l.signature_type),
+                              std::to_string(l.order_time_ms),
+                              std::to_string(l.expiration),
+                              l.metadata,
+                              l.builder};
+    for (size_t c = 0; c < live.size(); ++c) {
+      live[c].push_back(is_live ? std::optional(values[c]) : std::nullopt);
+    }
   }
   auto text = [&](auto field) {
     return TextArray(Column(rows, [&](const Order& o) { return std::string(SqlText(o.*field)); }));
@@ -152,11 +191,14 @@ absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
           "insert orders",
           "INSERT INTO orders (plan_id, trade_index, mode, token_id, outcome, side, order_type, "
           "time_in_force, post_only, limit_price, size_shares, maker_amount, taker_amount, "
-          "filled_shares, filled_notional, status, reason, expires_at) "
+          "filled_shares, filled_notional, status, reason, expires_at, intent_id, exchange, salt, "
+          "maker, signer, signature_type, order_time_ms, expiration, metadata, builder) "
           "SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], "
           "$6::text[], $7::text[], $8::text[], $9::bool[], $10::bigint[], $11::bigint[], "
           "$12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::text[], "
-          "$18::timestamptz[]) RETURNING id, trade_index, oms_rfc3339(created_at) AS created_at",
+          "$18::timestamptz[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], "
+          "$24::smallint[], $25::bigint[], $26::bigint[], $27::text[], $28::text[]) "
+          "RETURNING id, trade_index, oms_rfc3339(created_at) AS created_at",
           Params()
               .Add(TextArray(Column(rows, [](const Order& o) { return o.plan_id; })))
               .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.trade_index; })))
@@ -177,7 +219,17 @@ absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
               .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_notional; })))
               .Add(text(&Order::status))
               .Add(NullableTextArray(reasons))
-              .Add(NullableTextArray(expiries))));
+              .Add(NullableTextArray(expiries))
+              .Add(NullableTextArray(live[0]))
+              .Add(NullableTextArray(live[1]))
+              .Add(NullableTextArray(live[2]))
+              .Add(NullableTextArray(live[3]))
+              .Add(NullableTextArray(live[4]))
+              .Add(NullableTextArray(live[5]))
+              .Add(NullableTextArray(live[6]))
+              .Add(NullableTextArray(live[7]))
+              .Add(NullableTextArray(live[8]))
+              .Add(NullableTextArray(live[9]))));
   // RETURNING order is not promised: map back through the (plan, index) key.
   std::map<int, Order*> by_index;
   for (Order& o : rows) by_index[o.trade_index] = &o;
@@ -243,6 +295,59 @@ absl::Status UpdateOrderStates(Connection& conn, const std::vector<Order>& rows)
                   Column(rows, [](const Order& o) { return std::string(SqlText(o.status)); })))
               .Add(NullableTextArray(reasons)))
       .status();
+}
+
+absl::Status UpdateJournal(Connection& conn, const std::vector<Order>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  std::vector<std::optional<std::string>> reasons, hashes, signatures, venue_status, venue_error,
+      submitted;
+  for (const Order& o : rows) {
+    reasons.push_back(NonEmpty(o.reason));
+    hashes.push_back(NonEmpty(o.live.order_hash));
+    signatures.push_back(NonEmpty(o.live.signature));
+    venue_status.push_back(NonEmpty(o.live.venue_status));
+    venue_error.push_back(NonEmpty(o.live.venue_error));
+    submitted.push_back(o.live.submitted_at ? std::optional(FormatRfc3339(*o.live.submitted_at))
+                                            : std::nullopt);
+  }
+  return conn
+      .Exec(
+          "update journal",
+          "UPDATE orders SET status = u.status, reason = u.reason, filled_shares = u.fs, "
+          "filled_notional = u.fn, order_hash = u.h, signature = u.sig, venue_status = u.vs, "
+          "venue_error = u.ve, submitted_at = u.sub, post_attempts = u.pa, updated_at = now() "
+          "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], "
+          "$6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::int[]) "
+          "AS u(id, status, reason, fs, fn, h, sig, vs, ve, sub, pa) "
+          "WHERE orders.id = u.id AND orders.mode = 'live'",
+          Params()
+              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.id; })))
+              .Add(TextArray(
+                  Column(rows, [](const Order& o) { return std::string(SqlText(o.status)); })))
+              .Add(NullableTextArray(reasons))
+              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_shares; })))
+              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_notional; })))
+              .Add(NullableTextArray(hashes))
+              .Add(NullableTextArray(signatures))
+              .Add(NullableTextArray(venue_status))
+              .Add(NullableTextArray(venue_error))
+              .Add(NullableTextArray(submitted))
+              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.live.post_attempts; }))))
+      .status();
+}
+
+absl::StatusOr<int64_t> LiveNotionalSince(Connection& conn, absl::Time since) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("live notional",
+                "SELECT coalesce(sum(CASE WHEN side = 'BUY' THEN maker_amount "
+                "ELSE taker_amount END), 0) AS notional FROM orders WHERE mode = 'live' "
+                "AND created_at >= $1::timestamptz AND status NOT IN ('rejected', 'not_sent')",
+                Params().Add(FormatRfc3339(since))));
+  RowReader r = res.Row(0);
+  int64_t notional = r.Int("notional");
+  OMS_RETURN_IF_ERROR(r.status());
+  return notional;
 }
 
 namespace {

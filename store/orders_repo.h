@@ -36,6 +36,14 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<domain::Execut
 // Writes new fill totals, statuses and reasons for many orders in one statement.
 absl::Status UpdateOrderStates(Connection& conn, const std::vector<domain::Order>& orders);
 
+// Writes live orders' journal state: status, reason, fill totals, hash, signature, the venue's
+// status and error, first submission time and attempts. Paper orders are left alone.
+absl::Status UpdateJournal(Connection& conn, const std::vector<domain::Order>& orders);
+
+// Collateral committed by live orders created since `since` (BUY: paid, SELL: received), less
+// orders the venue refused or that were never sent: the daily risk limit's count.
+absl::StatusOr<int64_t> LiveNotionalSince(Connection& conn, absl::Time since);
+
 absl::StatusOr<std::vector<domain::Order>> ListOrders(Connection& conn, const OrderFilter& filter);
 
 // Like ListOrders, locking the rows until the transaction ends (FOR UPDATE).

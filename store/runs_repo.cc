@@ -15,7 +15,8 @@ constexpr char kRunColumns[] =
     "plan_id, plan_json, plan_hash, mode, status, trade_count, attempts, "
     "oms_rfc3339(started_at) AS started_at, oms_rfc3339(finished_at) AS finished_at, "
     "error_message, "
-    "(SELECT count(*) FROM orders o WHERE o.plan_id = execution_history.plan_id) AS order_count";
+    "(SELECT count(*) FROM orders o WHERE o.plan_id = execution_history.plan_id "
+    " AND o.status <> 'not_sent') AS order_count";
 
 // $1..$6 of every statement that writes a run: plan_id, plan_json, plan_hash, mode,
 // trade_count, started_at.
@@ -100,6 +101,16 @@ absl::Status RecordFailedRun(Connection& conn, const domain::Run& run, absl::Tim
 }
 
 absl::StatusOr<bool> RestartFailedRun(Connection& conn, const domain::Run& run) {
+  // A failed live run may have journalled orders that never left; a retry journals anew.
+  OMS_RETURN_IF_ERROR(
+      conn.Exec("forget unsent orders",
+                "DELETE FROM orders WHERE plan_id = $1 AND status = 'not_sent' "
+                "AND EXISTS (SELECT 1 FROM execution_history h "
+                "            WHERE h.plan_id = $1 AND h.status = 'failed') "
+                "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.plan_id = $1 "
+                "                AND o.status <> 'not_sent')",
+                Params().Add(run.plan_id))
+          .status());
   OMS_ASSIGN_OR_RETURN(
       Result res,
       conn.Exec("restart run",

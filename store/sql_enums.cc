@@ -30,16 +30,19 @@ constexpr SqlNames<TimeInForce, 4> kTimesInForce = {{{TimeInForce::kGtc, "GTC"},
                                                      {TimeInForce::kFak, "FAK"}}};
 constexpr SqlNames<Liquidity, 2> kLiquidities = {
     {{Liquidity::kMaker, "maker"}, {Liquidity::kTaker, "taker"}}};
-constexpr SqlNames<OrderStatus, 9> kOrderStatuses = {
-    {{OrderStatus::kSigning, "signing"},
+constexpr SqlNames<OrderStatus, 12> kOrderStatuses = {
+    {{OrderStatus::kNew, "new"},
+     {OrderStatus::kSigned, "signed"},
      {OrderStatus::kSubmitting, "submitting"},
+     {OrderStatus::kUnknown, "unknown"},
+     {OrderStatus::kDelayed, "delayed"},
      {OrderStatus::kOpen, "open"},
      {OrderStatus::kPartiallyFilled, "partially_filled"},
      {OrderStatus::kFilled, "filled"},
      {OrderStatus::kCancelled, "cancelled"},
      {OrderStatus::kExpired, "expired"},
      {OrderStatus::kRejected, "rejected"},
-     {OrderStatus::kUnknown, "unknown"}}};
+     {OrderStatus::kNotSent, "not_sent"}}};
 constexpr SqlNames<RunStatus, 3> kRunStatuses = {{{RunStatus::kRunning, "running"},
                                                   {RunStatus::kCompleted, "completed"},
                                                   {RunStatus::kFailed, "failed"}}};

@@ -27,6 +27,27 @@ struct Execution {
   std::string outcome;  // the order's, when read back
 };
 
+// What a live order's signature covers and what the venue said of it (DESIGN §6); empty for
+// paper orders. The signed fields never change once stored: a re-send is byte-identical.
+struct LiveFields {
+  std::string intent_id;  // the signer's one-intent key
+  std::string exchange;   // "ctf-v2", "neg-risk-v2" or "v3"
+  std::string salt;       // decimal, < 2^53
+  std::string maker;
+  std::string signer;
+  int signature_type = 0;
+  int64_t order_time_ms = 0;  // the signed timestamp
+  int64_t expiration = 0;     // unix seconds, 0 = none (sent, not signed)
+  std::string metadata;       // 0x bytes32
+  std::string builder;        // 0x bytes32
+  std::string order_hash;     // from signed on
+  std::string signature;
+  std::string venue_status;  // the venue's word: live, matched, delayed, or a read-back status
+  std::string venue_error;   // the venue's own text of a refusal
+  std::optional<absl::Time> submitted_at;  // the first POST
+  int post_attempts = 0;
+};
+
 struct Order {
   int64_t id = 0;  // 0 until stored
   std::string plan_id;
@@ -49,6 +70,7 @@ struct Order {
   std::optional<absl::Time> expires_at;
   absl::Time created_at = absl::InfinitePast();
   std::vector<Execution> fills;  // filled in when asked for
+  LiveFields live;               // live orders only
 
   // A GTC/GTD order still on the (simulated) book.
   bool Resting() const {

@@ -41,7 +41,7 @@ RunSummary SummariseRun(const Plan& plan, const std::vector<Order>& orders,
   std::set<std::string> tokens;
   for (const Order& o : orders) {
     tokens.insert(o.token_id);
-    ++s.orders_placed;
+    if (o.status != OrderStatus::kNotSent) ++s.orders_placed;
     if (o.status == OrderStatus::kFilled) ++s.orders_filled;
     if (o.status == OrderStatus::kPartiallyFilled) ++s.orders_partially_filled;
     if (o.Resting()) ++s.orders_open;

@@ -21,16 +21,19 @@ constexpr Names<TimeInForce, 4> kTimeInForceNames = {{{TimeInForce::kGtc, "GTC"}
                                                       {TimeInForce::kFak, "FAK"}}};
 constexpr Names<Liquidity, 2> kLiquidityNames = {
     {{Liquidity::kMaker, "maker"}, {Liquidity::kTaker, "taker"}}};
-constexpr Names<OrderStatus, 9> kOrderStatusNames = {
-    {{OrderStatus::kSigning, "signing"},
+constexpr Names<OrderStatus, 12> kOrderStatusNames = {
+    {{OrderStatus::kNew, "new"},
+     {OrderStatus::kSigned, "signed"},
      {OrderStatus::kSubmitting, "submitting"},
+     {OrderStatus::kUnknown, "unknown"},
+     {OrderStatus::kDelayed, "delayed"},
      {OrderStatus::kOpen, "open"},
      {OrderStatus::kPartiallyFilled, "partially_filled"},
      {OrderStatus::kFilled, "filled"},
      {OrderStatus::kCancelled, "cancelled"},
      {OrderStatus::kExpired, "expired"},
      {OrderStatus::kRejected, "rejected"},
-     {OrderStatus::kUnknown, "unknown"}}};
+     {OrderStatus::kNotSent, "not_sent"}}};
 constexpr Names<RunStatus, 3> kRunStatusNames = {{{RunStatus::kRunning, "running"},
                                                   {RunStatus::kCompleted, "completed"},
                                                   {RunStatus::kFailed, "failed"}}};
@@ -66,7 +69,12 @@ std::optional<RunStatus> ParseRunStatus(std::string_view s) { return ParseIn(kRu
 
 bool IsFinal(OrderStatus s) {
   return s == OrderStatus::kFilled || s == OrderStatus::kCancelled || s == OrderStatus::kExpired ||
-         s == OrderStatus::kRejected;
+         s == OrderStatus::kRejected || s == OrderStatus::kNotSent;
+}
+
+bool InJournal(OrderStatus s) {
+  return s == OrderStatus::kNew || s == OrderStatus::kSigned || s == OrderStatus::kSubmitting ||
+         s == OrderStatus::kUnknown || s == OrderStatus::kDelayed;
 }
 
 bool Rests(TimeInForce t) { return t == TimeInForce::kGtc || t == TimeInForce::kGtd; }

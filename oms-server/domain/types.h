@@ -16,18 +16,22 @@ enum class TimeInForce { kGtc, kGtd, kFok, kFak };
 enum class SizeUnit { kUsdc, kShares };
 enum class Liquidity { kMaker, kTaker };
 
-// Live orders pass through kSigning and kSubmitting before the venue answers; kUnknown is a
-// live order whose fate the venue has not told us yet.
+// The live journal (DESIGN §6): kNew (intent and fields stored) → kSigned (signature stored,
+// not at the venue) → kSubmitting (may be at the venue) → the venue's answer, or kUnknown when
+// the answer was lost. kDelayed: the venue queued it. kNotSent: a live order that never left.
 enum class OrderStatus {
-  kSigning,
+  kNew,
+  kSigned,
   kSubmitting,
+  kUnknown,
+  kDelayed,
   kOpen,
   kPartiallyFilled,
   kFilled,
   kCancelled,
   kExpired,
   kRejected,
-  kUnknown,
+  kNotSent,
 };
 enum class RunStatus { kRunning, kCompleted, kFailed };
 
@@ -38,9 +42,10 @@ inline constexpr std::array kAllTimesInForce = {TimeInForce::kGtc, TimeInForce::
                                                 TimeInForce::kFok, TimeInForce::kFak};
 inline constexpr std::array kAllLiquidities = {Liquidity::kMaker, Liquidity::kTaker};
 inline constexpr std::array kAllOrderStatuses = {
-    OrderStatus::kSigning,         OrderStatus::kSubmitting, OrderStatus::kOpen,
-    OrderStatus::kPartiallyFilled, OrderStatus::kFilled,     OrderStatus::kCancelled,
-    OrderStatus::kExpired,         OrderStatus::kRejected,   OrderStatus::kUnknown};
+    OrderStatus::kNew,       OrderStatus::kSigned,  OrderStatus::kSubmitting,
+    OrderStatus::kUnknown,   OrderStatus::kDelayed, OrderStatus::kOpen,
+    OrderStatus::kPartiallyFilled, OrderStatus::kFilled, OrderStatus::kCancelled,
+    OrderStatus::kExpired,   OrderStatus::kRejected, OrderStatus::kNotSent};
 inline constexpr std::array kAllRunStatuses = {RunStatus::kRunning, RunStatus::kCompleted,
                                                RunStatus::kFailed};
 
@@ -73,6 +78,9 @@ std::optional<RunStatus> ParseRunStatus(std::string_view s);
 
 // True for the statuses after which nothing changes.
 bool IsFinal(OrderStatus s);
+// True for the live journal's statuses before the venue's answer is known (new, signed,
+// submitting, unknown, delayed): the server resumes these at start and on every tick.
+bool InJournal(OrderStatus s);
 // GTC and GTD orders rest on the book; FOK and FAK never do.
 bool Rests(TimeInForce t);
 

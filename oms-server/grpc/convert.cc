@@ -55,6 +55,13 @@ v1::Order ToApi(const domain::Order& order) {
   o.set_maker_amount(std::to_string(order.maker_amount));
   o.set_taker_amount(std::to_string(order.taker_amount));
   for (const auto& e : order.fills) *o.add_fills() = ToApiFill(e);
+  if (order.mode == domain::Mode::kLive) {
+    o.set_order_hash(order.live.order_hash);
+    o.set_venue_status(order.live.venue_status);
+    o.set_venue_error(order.live.venue_error);
+    o.set_intent_id(order.live.intent_id);
+    o.set_post_attempts(order.live.post_attempts);
+  }
   return o;
 }
 
@@ -155,7 +162,24 @@ v1::Account ToApi(const service::Account& account) {
   a.set_chain_id(account.chain_id);
   a.set_policy_summary(account.policy_summary);
   a.set_signer_endpoint(account.signer_endpoint);
+  a.set_live(account.live_enabled);
+  a.set_api_key(account.api_key);
+  a.set_maker_address(account.maker);
+  a.set_signature_type(account.signature_type);
+  if (account.collateral) a.set_collateral_balance(FormatMicros(*account.collateral));
+  for (const auto& [spender, amount] : account.allowances) {
+    (*a.mutable_allowances())[spender] = FormatMicros(amount);
+  }
+  a.set_venue_error(account.venue_error);
   return a;
+}
+
+v1::TradingState ToApi(const service::TradingState& state) {
+  v1::TradingState t;
+  t.set_halted(state.halted);
+  t.set_reason(state.reason);
+  t.set_changed_at(FormatRfc3339(state.changed_at));
+  return t;
 }
 
 v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation) {

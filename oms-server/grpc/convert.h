@@ -24,6 +24,7 @@ v1::Run ToApi(const domain::Run& run);
 v1::TickReport ToApi(const domain::TickReport& report);
 v1::Book ToApi(const domain::Book& book);
 v1::Account ToApi(const service::Account& account);
+v1::TradingState ToApi(const service::TradingState& state);
 v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation);
 
 // An optional mode filter: "" is none, else "paper" or "live".

@@ -132,4 +132,17 @@ grpc::Status OrderManagerImpl::GetAccount(grpc::ServerContext* ctx, const v1::Ge
   return Reply(service_.GetAccount(call), resp);
 }
 
+grpc::Status OrderManagerImpl::GetTrading(grpc::ServerContext* ctx, const v1::GetTradingRequest*,
+                                          v1::TradingState* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.GetTrading(call), resp);
+}
+
+grpc::Status OrderManagerImpl::SetTrading(grpc::ServerContext* ctx,
+                                          const v1::SetTradingRequest* req,
+                                          v1::TradingState* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.SetTrading(req->halted(), req->reason(), call), resp);
+}
+
 }  // namespace betteroms::grpc_api

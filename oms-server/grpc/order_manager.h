@@ -31,6 +31,10 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
                        v1::Book* resp) override;
   grpc::Status GetAccount(grpc::ServerContext*, const v1::GetAccountRequest* req,
                           v1::Account* resp) override;
+  grpc::Status GetTrading(grpc::ServerContext*, const v1::GetTradingRequest* req,
+                          v1::TradingState* resp) override;
+  grpc::Status SetTrading(grpc::ServerContext*, const v1::SetTradingRequest* req,
+                          v1::TradingState* resp) override;
 
  private:
   service::OmsService& service_;

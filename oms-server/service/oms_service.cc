@@ -12,7 +12,9 @@
 #include "oms-server/domain/outcome.h"
 #include "oms-server/domain/paper_engine.h"
 #include "oms-server/domain/tick.h"
+#include "oms-server/service/live_trader.h"
 #include "oms-server/signer_client/order_signer.h"
+#include "store/controls_repo.h"
 #include "store/orders_repo.h"
 #include "store/runs_repo.h"
 #include "store/ticks_repo.h"
@@ -111,10 +113,11 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   absl::Time started = clock_.Now();
   OMS_ASSIGN_OR_RETURN(PreparedPlan prepared, Prepare(plan_json));
   const domain::Plan& plan = prepared.plan;
-  if (plan.mode == Mode::kLive) {
-    return absl::UnimplementedError(
-        "live trading is not available yet (it needs the signer and the venue client); "
-        "submit the plan with \"mode\": \"paper\" to simulate it");
+  if (plan.mode == Mode::kLive && options_.live == nullptr) {
+    return absl::FailedPreconditionError(
+        "live trading is not configured on this server: start oms-server with --live and a "
+        "signer (see README, Going live); submit the plan with \"mode\": \"paper\" to "
+        "simulate it");
   }
   domain::Run run;
   run.plan_id = plan.plan_id;
@@ -145,7 +148,21 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   absl::Status status = inputs.status();
   int64_t statements = 0;
   absl::StatusOr<domain::RunSummary> summary;
-  if (status.ok()) {
+  if (status.ok() && plan.mode == Mode::kLive) {
+    LiveInputs live{inputs->books, inputs->priced_at, inputs->plan, inputs->warnings};
+    bool claimed = false;
+    summary = options_.live->Run(
+        run, live,
+        [&](store::Connection& tx) -> absl::Status {
+          OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
+          claimed = true;
+          return absl::OkStatus();
+        },
+        call);
+    status = summary.status();
+    // A live run that journalled its orders records its own outcome.
+    record_failure = !claimed;
+  } else if (status.ok()) {
     absl::StatusOr<store::Pool::Lease> conn = Connect(call);
     status = conn.status();
     if (status.ok()) {
@@ -392,6 +409,21 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
     report.finished_at = clock_.Now();
     return report;
   }
+  // The live journal first: orders left in flight are placed or resolved by hash.
+  std::string live_note;
+  if (options_.live != nullptr) {
+    absl::StatusOr<ResumeReport> resumed = options_.live->Resume(call);
+    if (resumed.ok()) {
+      report.orders_reconciled = resumed->resolved;
+      if (resumed->examined > 0) {
+        live_note = absl::StrCat("; live journal: ", resumed->resolved, " of ", resumed->examined,
+                                 " resolved, ", resumed->resent, " re-sent");
+      }
+    } else {
+      live_note = absl::StrCat("; live journal not resumed: ", resumed.status().message());
+      LogWarn("live journal not resumed", {{"error", std::string(resumed.status().message())}});
+    }
+  }
   auto body = [&]() -> absl::Status {
     // The books are read before BEGIN; the transaction then re-reads and locks the resting
     // orders, so a cancel that landed meanwhile is seen, never overwritten.
@@ -423,7 +455,8 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
       report.finished_at = clock_.Now();
       report.message = absl::StrCat(
           report.orders_filled, " filled, ", report.orders_partially_filled, " partially filled, ",
-          report.orders_expired, " expired of ", report.orders_examined, " resting paper orders");
+          report.orders_expired, " expired of ", report.orders_examined, " resting paper orders",
+          live_note);
       OMS_ASSIGN_OR_RETURN(report.tick_id, store::InsertTick(tx, report));
       return call.Check("committing the tick");
     });
@@ -442,7 +475,48 @@ absl::StatusOr<Account> OmsService::GetAccount(const CallContext& call) {
   }
   OMS_RETURN_IF_ERROR(call.Check("asking the signer"));
   OMS_ASSIGN_OR_RETURN(signer_client::SignerIdentity id, options_.signer->Identity());
-  return Account{id.address, id.chain_id, id.policy_summary, options_.signer->Endpoint()};
+  Account account{id.address, id.chain_id, id.policy_summary, options_.signer->Endpoint()};
+  if (options_.live == nullptr) return account;
+  OMS_RETURN_IF_ERROR(call.Check("asking the venue"));
+  OMS_ASSIGN_OR_RETURN(LiveAccountView view, options_.live->Account(call));
+  account.live_enabled = true;
+  account.api_key = view.api_key;
+  account.maker = view.maker;
+  account.signature_type = view.signature_type;
+  account.collateral = view.collateral;
+  account.allowances = view.allowances;
+  account.venue_error = view.balance_error;
+  return account;
+}
+
+absl::StatusOr<TradingState> OmsService::GetTrading(const CallContext& call) {
+  OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+  OMS_ASSIGN_OR_RETURN(store::TradingControls c, store::GetTradingControls(*conn));
+  return TradingState{c.halted, c.reason, c.changed_at};
+}
+
+absl::StatusOr<TradingState> OmsService::SetTrading(bool halted, const std::string& reason,
+                                                    const CallContext& call) {
+  OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+  OMS_ASSIGN_OR_RETURN(store::TradingControls c, store::SetTradingHalted(*conn, halted, reason));
+  if (halted) {
+    LogWarn("live trading halted", {{"reason", reason}});
+  } else {
+    LogInfo("live trading resumed", {{"reason", reason}});
+  }
+  return TradingState{c.halted, c.reason, c.changed_at};
+}
+
+absl::Status OmsService::ResumeLive(const CallContext& call) {
+  if (options_.live == nullptr) return absl::OkStatus();
+  OMS_ASSIGN_OR_RETURN(ResumeReport r, options_.live->Resume(call));
+  if (r.examined > 0) {
+    LogInfo("live journal resumed", {{"examined", std::to_string(r.examined)},
+                                     {"resolved", std::to_string(r.resolved)},
+                                     {"resent", std::to_string(r.resent)},
+                                     {"runs_finished", std::to_string(r.runs_finished)}});
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<domain::Book> OmsService::GetBook(const std::string& token,

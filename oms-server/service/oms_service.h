@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,9 +28,13 @@ class OrderSigner;
 
 namespace betteroms::service {
 
+class LiveTrader;
+struct LiveAccountView;
+
 struct ServiceOptions {
   domain::FillModel fill_model = domain::FillModel::kBook;
   signer_client::OrderSigner* signer = nullptr;  // none: GetAccount says so
+  LiveTrader* live = nullptr;                    // none: live plans are refused
 };
 
 // ValidatePlan's verdict: every violation, static and against the market.
@@ -59,6 +64,19 @@ struct Account {
   uint64_t chain_id = 0;
   std::string policy_summary;
   std::string signer_endpoint;
+  bool live_enabled = false;
+  std::string api_key;  // the key's id, never the secret
+  std::string maker;
+  int signature_type = 0;
+  std::optional<int64_t> collateral;          // base units; nullopt when not read
+  std::map<std::string, int64_t> allowances;  // spender -> base units
+  std::string venue_error;                    // why the venue could not be read
+};
+
+struct TradingState {
+  bool halted = false;
+  std::string reason;
+  absl::Time changed_at = absl::InfinitePast();
 };
 
 class OmsService {
@@ -71,7 +89,7 @@ class OmsService {
   // DeadlineExceeded). Unavailable when the database or the CLOB is down.
 
   // Runs a plan. InvalidArgument lists every violation; AlreadyExists names the earlier run;
-  // FailedPrecondition for a SELL without shares; Unimplemented for live plans (not built yet).
+  // FailedPrecondition for a SELL without shares, a breached risk limit or a halt.
   absl::StatusOr<domain::RunSummary> SubmitPlan(
       const std::string& plan_json, bool retry,
       const CallContext& call = CallContext::Background());
@@ -100,6 +118,12 @@ class OmsService {
                                        const CallContext& call = CallContext::Background());
   // The signer's address, chain and policy. FailedPrecondition without a signer.
   absl::StatusOr<Account> GetAccount(const CallContext& call = CallContext::Background());
+  // The live-trading kill switch: persisted; a halted OMS signs and sends nothing.
+  absl::StatusOr<TradingState> GetTrading(const CallContext& call = CallContext::Background());
+  absl::StatusOr<TradingState> SetTrading(bool halted, const std::string& reason,
+                                          const CallContext& call = CallContext::Background());
+  // Resumes the live journal (at start; RunTick does it too).
+  absl::Status ResumeLive(const CallContext& call = CallContext::Background());
   // OK once the database answers.
   absl::Status CheckDatabase();
 

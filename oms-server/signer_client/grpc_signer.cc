@@ -42,6 +42,20 @@ class GrpcSigner : public OrderSigner {
     return SignedOrder{resp.order_hash(), resp.signature()};
   }
 
+  absl::StatusOr<ClobAuthSignature> SignClobAuth(uint64_t chain_id, const std::string& timestamp,
+                                                 const std::string& nonce) override {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(Deadline());
+    signer::v1::SignClobAuthRequest request;
+    request.set_chain_id(chain_id);
+    request.set_timestamp(timestamp);
+    request.set_nonce(nonce);
+    signer::v1::SignClobAuthResponse resp;
+    grpc::Status st = stub_->SignClobAuth(&ctx, request, &resp);
+    if (!st.ok()) return FromGrpc(st);
+    return ClobAuthSignature{resp.address(), resp.signature()};
+  }
+
   std::string Endpoint() const override {
     return absl::StrCat(options_.address, options_.ca_file.empty() ? "" : " (mTLS)");
   }

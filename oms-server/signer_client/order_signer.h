@@ -23,6 +23,11 @@ struct SignedOrder {
   std::string signature;
 };
 
+struct ClobAuthSignature {
+  std::string address;  // the signing address, as the signer writes it
+  std::string signature;
+};
+
 class OrderSigner {
  public:
   virtual ~OrderSigner() = default;
@@ -31,6 +36,10 @@ class OrderSigner {
   // A signature for one order intent. The signer's refusals keep their code, with the message
   // prefixed "signer: " (PermissionDenied names the policy rule).
   virtual absl::StatusOr<SignedOrder> Sign(const signer::v1::SignOrderRequest& request) = 0;
+  // The L1 ClobAuth signature for /auth/* (PROTOCOL §3): `timestamp` in decimal unix seconds.
+  virtual absl::StatusOr<ClobAuthSignature> SignClobAuth(uint64_t chain_id,
+                                                         const std::string& timestamp,
+                                                         const std::string& nonce) = 0;
   // Where the signer is, for people.
   virtual std::string Endpoint() const = 0;
 };

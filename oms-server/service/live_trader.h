@@ -1,0 +1,128 @@
+// Live trading (DESIGN §6): a live plan's pre-trade checks, its journal (new → signed →
+// submitting → the venue's answer, or unknown) and the resumption of every journal entry left
+// open, so that no order is placed twice or lost. Orchestration only: the rules are in
+// domain/live_order, the SQL in store/, the venue's protocol in venue/.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/call_context.h"
+#include "common/time.h"
+#include "oms-server/domain/live_order.h"
+#include "oms-server/domain/run.h"
+#include "oms-server/market/market_data.h"
+#include "store/controls_repo.h"
+#include "store/db.h"
+
+namespace betteroms::signer_client {
+class OrderSigner;
+}
+namespace betteroms::venue {
+class Venue;
+}
+
+namespace betteroms::service {
+
+struct LiveOptions {
+  domain::LiveAccount account;  // signer: empty means the signer's own address
+  domain::RiskLimits limits;
+  // How long after it was first sent (or stored, when never sent) a journal entry may still be
+  // sent: the identical signed bytes, never a new order. Past it an order the venue does not
+  // know is recorded as not sent.
+  absl::Duration grace = absl::Minutes(2);
+  absl::Duration post_budget = absl::Seconds(30);  // retries of 425/429/503 per batch
+  std::string api_key_nonce = "0";
+  int sign_concurrency = 16;
+  // Test-only: "after-sign" or "after-post" kills the process there (SIGKILL), to prove the
+  // journal.
+  std::string fault_point;
+};
+
+// What the account looks like at the venue, for omsctl account.
+struct LiveAccountView {
+  std::string api_key;  // the key's id, never its secret
+  std::string maker;
+  std::string signer;
+  int signature_type = 0;
+  uint64_t chain_id = 0;
+  std::optional<int64_t> collateral;  // nullopt when the venue could not be asked
+  std::map<std::string, int64_t> allowances;
+  std::string balance_error;
+};
+
+// What resuming the journal did.
+struct ResumeReport {
+  int examined = 0;
+  int resolved = 0;  // left the journal: placed, refused, or recorded as not sent
+  int resent = 0;    // identical bytes posted again
+  int runs_finished = 0;
+};
+
+// The inputs a live run was priced on, read before any transaction.
+struct LiveInputs {
+  domain::BookMap books;
+  absl::Time priced_at;
+  domain::Plan plan;  // as it trades (prices on their ticks)
+  std::vector<domain::Violation> warnings;
+};
+
+class LiveTrader {
+ public:
+  using Claim = std::function<absl::Status(store::Connection&)>;
+
+  // All references must outlive the trader.
+  LiveTrader(store::Pool& pool, const Clock& clock, signer_client::OrderSigner& signer,
+             venue::Venue& venue, LiveOptions options);
+
+  // Runs a live plan: checks, journal, signatures, posts. `claim` claims the planId inside the
+  // journal's first transaction. A refusal before anything is journalled returns the error and
+  // leaves no trace but what the caller records; a run whose orders were journalled is finished
+  // here (failed when nothing reached the venue).
+  absl::StatusOr<domain::RunSummary> Run(const domain::Run& run, const LiveInputs& inputs,
+                                         const Claim& claim, const CallContext& call);
+
+  // Resumes every live order left in new, signed, submitting, unknown or delayed, and finishes
+  // the runs that are then complete.
+  absl::StatusOr<ResumeReport> Resume(const CallContext& call);
+
+  absl::StatusOr<LiveAccountView> Account(const CallContext& call);
+
+ private:
+  // The signer's address checked against the account, and the venue's L2 credentials (derived
+  // through the signer when none were given). Once per process.
+  absl::Status EnsureReady();
+  // Signs orders (concurrently); each result in order: OK, or why that order was not signed.
+  std::vector<absl::Status> SignAll(std::vector<domain::Order*>& orders);
+  // Writes `rows`' journal state and `fills` (then cleared) in one transaction, finishing the
+  // run with `finish` when given.
+  absl::Status Commit(const std::vector<domain::Order*>& rows,
+                      std::vector<domain::Execution>& fills, const domain::RunSummary* finish);
+  // Sends one batch of signed orders: `submitting` is committed (with `pending`, then cleared)
+  // before the POST; the answers are applied in memory and added to `pending` and `fills` for the
+  // caller's next commit.
+  absl::Status Send(std::vector<domain::Order*>& batch, absl::Time deadline,
+                    std::vector<domain::Order*>& pending, std::vector<domain::Execution>& fills);
+  absl::Status FinishRuns(const std::set<std::string>& plan_ids, int& finished);
+  void MaybeDie(const char* point) const;
+  void SetInFlight(const std::vector<domain::Order>& orders, bool in_flight);
+  bool InFlight(int64_t id);
+
+  store::Pool& pool_;
+  const Clock& clock_;
+  signer_client::OrderSigner& signer_;
+  venue::Venue& venue_;
+  LiveOptions options_;
+  std::mutex ready_mu_;  // held while getting ready: one derivation of the API key
+  bool ready_ = false;
+  std::mutex mu_;
+  std::set<int64_t> in_flight_;  // orders a request of this process is sending now
+};
+
+}  // namespace betteroms::service
