@@ -102,15 +102,14 @@ absl::Status RecordFailedRun(Connection& conn, const domain::Run& run, absl::Tim
 
 absl::StatusOr<bool> RestartFailedRun(Connection& conn, const domain::Run& run) {
   // A failed live run may have journalled orders that never left; a retry journals anew.
-  OMS_RETURN_IF_ERROR(
-      conn.Exec("forget unsent orders",
-                "DELETE FROM orders WHERE plan_id = $1 AND status = 'not_sent' "
-                "AND EXISTS (SELECT 1 FROM execution_history h "
-                "            WHERE h.plan_id = $1 AND h.status = 'failed') "
-                "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.plan_id = $1 "
-                "                AND o.status <> 'not_sent')",
-                Params().Add(run.plan_id))
-          .status());
+  OMS_RETURN_IF_ERROR(conn.Exec("forget unsent orders",
+                                "DELETE FROM orders WHERE plan_id = $1 AND status = 'not_sent' "
+                                "AND EXISTS (SELECT 1 FROM execution_history h "
+                                "            WHERE h.plan_id = $1 AND h.status = 'failed') "
+                                "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.plan_id = $1 "
+                                "                AND o.status <> 'not_sent')",
+                                Params().Add(run.plan_id))
+                          .status());
   OMS_ASSIGN_OR_RETURN(
       Result res,
       conn.Exec("restart run",

@@ -28,8 +28,8 @@ int64_t OrderNotional(const Order& order) {
 }
 
 Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& book,
-                  const LiveAccount& account, const std::string& intent_id,
-                  const std::string& salt, absl::Time now) {
+                  const LiveAccount& account, const std::string& intent_id, const std::string& salt,
+                  absl::Time now) {
   Order o = ToOrder(simulated, plan, book, now);
   // The simulation's fills are the paper twin's; the live order starts unfilled at the venue.
   o.fills.clear();
@@ -66,8 +66,8 @@ std::string CannotSend(const PaperOrder& simulated, const Book& book, absl::Time
                         FormatMicrosFixed(book.min_order_size, 2), " shares");
   }
   if (t.tif == TimeInForce::kGtd && t.expires_at && *t.expires_at < now + kGtdThreshold) {
-    return absl::StrCat("a GTD order must expire at least ",
-                        absl::FormatDuration(kGtdThreshold), " ahead; expiresAt is ",
+    return absl::StrCat("a GTD order must expire at least ", absl::FormatDuration(kGtdThreshold),
+                        " ahead; expiresAt is ",
                         absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", *t.expires_at, absl::UTCTimeZone()));
   }
   return "";
@@ -88,9 +88,9 @@ std::vector<Violation> CheckLiveRisk(const std::vector<Order>& orders, const Ris
       buys_by_exchange[o.live.exchange] += notional;
     }
     if (limits.max_order_notional && notional > *limits.max_order_notional) {
-      out.push_back({Path(o), absl::StrCat("max_order_notional: the order's notional ",
-                                           Usdc(notional), " is above the limit of ",
-                                           Usdc(*limits.max_order_notional))});
+      out.push_back(
+          {Path(o), absl::StrCat("max_order_notional: the order's notional ", Usdc(notional),
+                                 " is above the limit of ", Usdc(*limits.max_order_notional))});
     }
     if (!limits.allowed_tokens.empty() && limits.allowed_tokens.count(o.token_id) == 0) {
       out.push_back({Path(o), absl::StrCat("allowed_tokens: token ", o.token_id,
@@ -99,8 +99,7 @@ std::vector<Violation> CheckLiveRisk(const std::vector<Order>& orders, const Ris
   }
   if (limits.max_plan_notional && plan_notional > *limits.max_plan_notional) {
     out.push_back({"", absl::StrCat("max_plan_notional: the plan's notional ", Usdc(plan_notional),
-                                    " is above the limit of ",
-                                    Usdc(*limits.max_plan_notional))});
+                                    " is above the limit of ", Usdc(*limits.max_plan_notional))});
   }
   if (limits.max_daily_notional && spent_today + plan_notional > *limits.max_daily_notional) {
     out.push_back({"", absl::StrCat("max_daily_notional: ", Usdc(spent_today),
@@ -110,8 +109,7 @@ std::vector<Violation> CheckLiveRisk(const std::vector<Order>& orders, const Ris
   }
   if (buys > balances.collateral) {
     out.push_back({"", absl::StrCat("balance: the plan's BUY orders need ", Usdc(buys),
-                                    " and the collateral balance is ",
-                                    Usdc(balances.collateral))});
+                                    " and the collateral balance is ", Usdc(balances.collateral))});
   }
   for (const auto& [exchange, needed] : buys_by_exchange) {
     std::string spender = ExchangeContract(exchange, chain_id);
@@ -233,7 +231,8 @@ std::optional<Execution> ApplyVenueOrder(Order& order, const VenueOrderState& st
     order.status = OrderStatus::kRejected;
     order.reason = absl::StrCat("unmatched: the venue did not place it", why);
   } else {
-    order.reason = absl::StrCat("the venue reports status \"", s, "\", which the OMS does not know");
+    order.reason =
+        absl::StrCat("the venue reports status \"", s, "\", which the OMS does not know");
   }
   return fill;
 }

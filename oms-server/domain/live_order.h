@@ -59,8 +59,8 @@ int64_t OrderNotional(const Order& order);
 // order builder for both modes), the account's fields, and the signed salt and time. Its status
 // is kNew.
 Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& book,
-                  const LiveAccount& account, const std::string& intent_id,
-                  const std::string& salt, absl::Time now);
+                  const LiveAccount& account, const std::string& intent_id, const std::string& salt,
+                  absl::Time now);
 
 // Why `simulated` cannot be sent at all (no amounts to sign, below the market's minimum, a GTD
 // expiring too soon); empty when it can. The venue decides everything else (a FOK the book cannot

@@ -41,11 +41,18 @@ inline constexpr std::array kAllOrderTypes = {OrderType::kMarket, OrderType::kLi
 inline constexpr std::array kAllTimesInForce = {TimeInForce::kGtc, TimeInForce::kGtd,
                                                 TimeInForce::kFok, TimeInForce::kFak};
 inline constexpr std::array kAllLiquidities = {Liquidity::kMaker, Liquidity::kTaker};
-inline constexpr std::array kAllOrderStatuses = {
-    OrderStatus::kNew,       OrderStatus::kSigned,  OrderStatus::kSubmitting,
-    OrderStatus::kUnknown,   OrderStatus::kDelayed, OrderStatus::kOpen,
-    OrderStatus::kPartiallyFilled, OrderStatus::kFilled, OrderStatus::kCancelled,
-    OrderStatus::kExpired,   OrderStatus::kRejected, OrderStatus::kNotSent};
+inline constexpr std::array kAllOrderStatuses = {OrderStatus::kNew,
+                                                 OrderStatus::kSigned,
+                                                 OrderStatus::kSubmitting,
+                                                 OrderStatus::kUnknown,
+                                                 OrderStatus::kDelayed,
+                                                 OrderStatus::kOpen,
+                                                 OrderStatus::kPartiallyFilled,
+                                                 OrderStatus::kFilled,
+                                                 OrderStatus::kCancelled,
+                                                 OrderStatus::kExpired,
+                                                 OrderStatus::kRejected,
+                                                 OrderStatus::kNotSent};
 inline constexpr std::array kAllRunStatuses = {RunStatus::kRunning, RunStatus::kCompleted,
                                                RunStatus::kFailed};
 

@@ -162,9 +162,9 @@ absl::Status LiveTrader::EnsureReady() {
   domain::LiveAccount& acct = options_.account;
   if (acct.signer.empty()) acct.signer = id->address;
   if (!absl::EqualsIgnoreCase(acct.signer, id->address)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the signer signs as ", id->address, " but the OMS is configured for signer ",
-        acct.signer, " (--signer-address)"));
+    return absl::FailedPreconditionError(absl::StrCat("the signer signs as ", id->address,
+                                                      " but the OMS is configured for signer ",
+                                                      acct.signer, " (--signer-address)"));
   }
   if (id->chain_id != acct.chain_id) {
     return absl::FailedPreconditionError(absl::StrCat("the signer is on chain ", id->chain_id,
@@ -176,8 +176,8 @@ absl::Status LiveTrader::EnsureReady() {
     std::string ts = std::to_string(absl::ToUnixSeconds(clock_.Now()));
     OMS_ASSIGN_OR_RETURN(signer_client::ClobAuthSignature l1,
                          signer_.SignClobAuth(acct.chain_id, ts, options_.api_key_nonce));
-    absl::StatusOr<venue::ApiCredentials> creds = venue_.DeriveOrCreateApiKey(
-        {l1.address, l1.signature, ts, options_.api_key_nonce});
+    absl::StatusOr<venue::ApiCredentials> creds =
+        venue_.DeriveOrCreateApiKey({l1.address, l1.signature, ts, options_.api_key_nonce});
     if (!creds.ok()) {
       return absl::Status(creds.status().code(),
                           absl::StrCat("cannot get the venue's API key for ", l1.address, ": ",
@@ -269,9 +269,8 @@ absl::Status LiveTrader::Send(std::vector<Order*>& batch, absl::Time deadline,
   return absl::OkStatus();
 }
 
-absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run,
-                                                   const LiveInputs& inputs, const Claim& claim,
-                                                   const CallContext& call) {
+absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const LiveInputs& inputs,
+                                                   const Claim& claim, const CallContext& call) {
   const domain::Plan& plan = inputs.plan;
   OMS_RETURN_IF_ERROR(call.Check("checking the live plan"));
   std::vector<std::string> tokens;
@@ -282,10 +281,10 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run,
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
     OMS_ASSIGN_OR_RETURN(store::TradingControls controls, store::GetTradingControls(*conn));
     if (controls.halted) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "live trading is halted (since ", FormatRfc3339(controls.changed_at),
-          controls.reason.empty() ? "" : absl::StrCat(": ", controls.reason),
-          "); nothing was signed or sent; `omsctl trading resume` lifts the halt"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("live trading is halted (since ", FormatRfc3339(controls.changed_at),
+                       controls.reason.empty() ? "" : absl::StrCat(": ", controls.reason),
+                       "); nothing was signed or sent; `omsctl trading resume` lifts the halt"));
     }
     absl::Time midnight = absl::FromUnixSeconds(absl::ToUnixSeconds(clock_.Now()) / 86400 * 86400);
     OMS_ASSIGN_OR_RETURN(spent_today, store::LiveNotionalSince(*conn, midnight));
@@ -312,8 +311,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run,
   // is signed. The paper engine sizes every order, as it does for paper.
   absl::Time now = clock_.Now();
   OMS_ASSIGN_OR_RETURN(std::vector<domain::PaperOrder> simulated,
-                       domain::SimulatePaperPlan(plan, inputs.books, held,
-                                                 domain::FillModel::kBook, inputs.priced_at));
+                       domain::SimulatePaperPlan(plan, inputs.books, held, domain::FillModel::kBook,
+                                                 inputs.priced_at));
   std::vector<domain::Violation> unsendable;
   std::vector<Order> orders;
   orders.reserve(simulated.size());
@@ -324,16 +323,16 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run,
       unsendable.push_back({absl::StrCat("trades[", s.trade_index, "]"), why});
       continue;
     }
-    orders.push_back(domain::ToLiveOrder(s, plan, book, options_.account, RandomHex(16),
-                                         RandomSalt(), now));
+    orders.push_back(
+        domain::ToLiveOrder(s, plan, book, options_.account, RandomHex(16), RandomSalt(), now));
   }
   if (!unsendable.empty()) {
     return absl::InvalidArgumentError(
         Problems("the live plan cannot be sent; nothing was signed", unsendable));
   }
   domain::Balances balances{collateral.balance, collateral.allowances};
-  std::vector<domain::Violation> risk = domain::CheckLiveRisk(
-      orders, options_.limits, spent_today, balances, options_.account.chain_id);
+  std::vector<domain::Violation> risk = domain::CheckLiveRisk(orders, options_.limits, spent_today,
+                                                              balances, options_.account.chain_id);
   if (!risk.empty()) {
     return absl::FailedPreconditionError(
         Problems("the live plan breaks the pre-trade checks; nothing was signed", risk));
@@ -384,16 +383,18 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run,
   std::vector<domain::Execution> fills;
   bool sent_any = false;
   for (size_t begin = 0; begin < stop; begin += kBatchSize) {
-    std::vector<Order*> batch(all.begin() + begin, all.begin() + std::min(stop, begin + kBatchSize));
+    std::vector<Order*> batch(all.begin() + begin,
+                              all.begin() + std::min(stop, begin + kBatchSize));
     OMS_RETURN_IF_ERROR(Send(batch, deadline, pending, fills));
     sent_any = true;
     for (Order* o : batch) {
       if (o->status == OrderStatus::kRejected || o->status == OrderStatus::kSigned) {
         stop = std::min(stop, begin + kBatchSize);
         if (stop_reason.empty()) {
-          stop_reason = absl::StrCat("trades[", o->trade_index, "] was ",
-                                     o->status == OrderStatus::kRejected ? "refused" : "not accepted",
-                                     " by the venue: ", o->reason);
+          stop_reason =
+              absl::StrCat("trades[", o->trade_index, "] was ",
+                           o->status == OrderStatus::kRejected ? "refused" : "not accepted",
+                           " by the venue: ", o->reason);
         }
       }
     }
@@ -409,8 +410,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run,
     if (i >= stop || !o.live.submitted_at) pending.push_back(&o);
   }
 
-  domain::RunSummary summary = domain::SummariseRun(plan, orders, history, inputs.books,
-                                                    run.started_at, clock_.Now());
+  domain::RunSummary summary =
+      domain::SummariseRun(plan, orders, history, inputs.books, run.started_at, clock_.Now());
   summary.warnings = inputs.warnings;
   if (!stop_reason.empty()) {
     summary.error_message = absl::StrCat("stopped: ", stop_reason);
@@ -467,10 +468,10 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
     if (o.status == OrderStatus::kNew || o.status == OrderStatus::kSigned) {
       if (past_grace) {
         o.status = OrderStatus::kNotSent;
-        o.reason = absl::StrCat("not sent: it was not sent within ",
-                                absl::FormatDuration(options_.grace),
-                                " of being journalled (the server stopped or the venue refused "
-                                "orders), and a late order is never sent");
+        o.reason =
+            absl::StrCat("not sent: it was not sent within ", absl::FormatDuration(options_.grace),
+                         " of being journalled (the server stopped or the venue refused "
+                         "orders), and a late order is never sent");
         changed.push_back(&o);
       } else {
         (o.status == OrderStatus::kNew ? to_sign : to_send).push_back(&o);
@@ -478,11 +479,12 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
       continue;
     }
     // submitting, unknown, delayed: the venue knows, or it does not.
-    absl::StatusOr<std::optional<venue::VenueOrder>> found = venue_.GetOrder(o.live.order_hash,
-                                                                             deadline);
+    absl::StatusOr<std::optional<venue::VenueOrder>> found =
+        venue_.GetOrder(o.live.order_hash, deadline);
     if (!found.ok()) {
-      LogWarn("journal: cannot read the order back",
-              {{"order_hash", o.live.order_hash}, {"error", std::string(found.status().message())}});
+      LogWarn(
+          "journal: cannot read the order back",
+          {{"order_hash", o.live.order_hash}, {"error", std::string(found.status().message())}});
       continue;
     }
     if (found->has_value()) {

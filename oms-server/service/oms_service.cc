@@ -453,10 +453,10 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
       report.orders_partially_filled = outcome.orders_partially_filled;
       report.orders_expired = outcome.orders_expired;
       report.finished_at = clock_.Now();
-      report.message = absl::StrCat(
-          report.orders_filled, " filled, ", report.orders_partially_filled, " partially filled, ",
-          report.orders_expired, " expired of ", report.orders_examined, " resting paper orders",
-          live_note);
+      report.message =
+          absl::StrCat(report.orders_filled, " filled, ", report.orders_partially_filled,
+                       " partially filled, ", report.orders_expired, " expired of ",
+                       report.orders_examined, " resting paper orders", live_note);
       OMS_ASSIGN_OR_RETURN(report.tick_id, store::InsertTick(tx, report));
       return call.Check("committing the tick");
     });

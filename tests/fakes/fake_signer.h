@@ -26,9 +26,9 @@ class FakeSigner : public signer_client::OrderSigner {
     if (!fail_with.ok()) return fail_with;
     return signer_client::SignedOrder{"0x" + std::string(64, 'a'), "0x" + std::string(130, 'b')};
   }
-  absl::StatusOr<signer_client::ClobAuthSignature> SignClobAuth(uint64_t /*chain_id*/,
-                                                                const std::string& /*timestamp*/,
-                                                                const std::string& /*nonce*/) override {
+  absl::StatusOr<signer_client::ClobAuthSignature> SignClobAuth(
+      uint64_t /*chain_id*/, const std::string& /*timestamp*/,
+      const std::string& /*nonce*/) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (!fail_with.ok()) return fail_with;
     return signer_client::ClobAuthSignature{identity.address, "0x" + std::string(130, 'c')};
