@@ -6,6 +6,7 @@
 #include <exception>
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "oms-server/server.h"
 
@@ -33,6 +34,19 @@ int Main(int argc, char** argv) {
   config.signer_ca = Env("SIGNER_TLS_CA", "");
   config.signer_cert = Env("SIGNER_TLS_CERT", "");
   config.signer_key = Env("SIGNER_TLS_KEY", "");
+  config.live = Env("OMS_LIVE", "") == "1" || Env("OMS_LIVE", "") == "true";
+  std::string chain_id = Env("POLY_CHAIN_ID", "137");
+  config.funder = Env("POLY_FUNDER", "");
+  config.signer_address = Env("POLY_SIGNER_ADDRESS", "");
+  std::string signature_type = Env("POLY_SIGNATURE_TYPE", "0");
+  config.builder_code = Env("POLY_BUILDER_CODE", "");
+  config.clob_credentials_file = Env("CLOB_CREDENTIALS_FILE", "");
+  config.max_order_notional = Env("OMS_MAX_ORDER_NOTIONAL", "");
+  config.max_plan_notional = Env("OMS_MAX_PLAN_NOTIONAL", "");
+  config.max_daily_notional = Env("OMS_MAX_DAILY_NOTIONAL", "");
+  config.allowed_tokens = Env("OMS_ALLOWED_TOKENS", "");
+  std::string journal_grace = Env("OMS_JOURNAL_GRACE", "2m");
+  config.fault_point = Env("OMS_TEST_FAULT_POINT", "");
 
   CLI::App app{"oms-server: BetterOMS order management service (gRPC).", "oms-server"};
   app.add_option("--database-url", config.database_url, "PostgreSQL URL [env DATABASE_URL]");
@@ -63,6 +77,33 @@ int Main(int argc, char** argv) {
                  "client certificate for the signer [env SIGNER_TLS_CERT]");
   app.add_option("--signer-key", config.signer_key,
                  "client key for the signer [env SIGNER_TLS_KEY]");
+  app.add_flag("--live", config.live, "enable live trading (needs --signer-addr) [env OMS_LIVE=1]");
+  app.add_option("--chain-id", chain_id, "137 (Polygon) or 80002 (Amoy) [env POLY_CHAIN_ID]")
+      ->capture_default_str();
+  app.add_option("--funder", config.funder,
+                 "the maker (funder) address; default the signer's own [env POLY_FUNDER]");
+  app.add_option("--signer-address", config.signer_address,
+                 "refuse a signer that signs as another address [env POLY_SIGNER_ADDRESS]");
+  app.add_option("--signature-type", signature_type,
+                 "0 EOA, 1 proxy, 2 Gnosis safe, 3 deposit wallet [env POLY_SIGNATURE_TYPE]")
+      ->capture_default_str();
+  app.add_option("--builder-code", config.builder_code,
+                 "builder code (0x bytes32) for attribution [env POLY_BUILDER_CODE]");
+  app.add_option("--clob-credentials", config.clob_credentials_file,
+                 "L2 API credentials JSON {apiKey, secret, passphrase}, mode 0600; default: "
+                 "derived through the signer [env CLOB_CREDENTIALS_FILE]");
+  app.add_option("--max-order-notional", config.max_order_notional,
+                 "refuse a live order above this many USDC [env OMS_MAX_ORDER_NOTIONAL]");
+  app.add_option("--max-plan-notional", config.max_plan_notional,
+                 "refuse a live plan above this many USDC [env OMS_MAX_PLAN_NOTIONAL]");
+  app.add_option("--max-daily-notional", config.max_daily_notional,
+                 "refuse live plans past this many USDC per UTC day [env OMS_MAX_DAILY_NOTIONAL]");
+  app.add_option("--allowed-tokens", config.allowed_tokens,
+                 "comma-separated token ids live plans may trade [env OMS_ALLOWED_TOKENS]");
+  app.add_option("--journal-grace", journal_grace,
+                 "how long an unconfirmed live order may be re-sent (identical bytes) "
+                 "[env OMS_JOURNAL_GRACE]")
+      ->capture_default_str();
   app.add_option("--db-connections", config.db_connections, "database connections")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -75,6 +116,19 @@ int Main(int argc, char** argv) {
   if (!absl::ParseDuration(tick_interval, &config.tick_interval)) {
     std::cerr << "oms-server: --tick-interval: \"" << tick_interval
               << "\" is not a duration such as 30m or 1h\n";
+    return 1;
+  }
+  if (!absl::SimpleAtoi(chain_id, &config.chain_id)) {
+    std::cerr << "oms-server: --chain-id: \"" << chain_id << "\" is not a chain id\n";
+    return 1;
+  }
+  if (!absl::SimpleAtoi(signature_type, &config.signature_type)) {
+    std::cerr << "oms-server: --signature-type: \"" << signature_type << "\" is not 0..3\n";
+    return 1;
+  }
+  if (!absl::ParseDuration(journal_grace, &config.journal_grace)) {
+    std::cerr << "oms-server: --journal-grace: \"" << journal_grace
+              << "\" is not a duration such as 2m\n";
     return 1;
   }
   absl::Status status =

@@ -5,24 +5,34 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/auth_metadata_processor.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/decimal.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/net.h"
 #include "common/status_macros.h"
+#include "oms-server/domain/plan.h"
 #include "oms-server/grpc/order_manager.h"
+#include "oms-server/market/http.h"
 #include "oms-server/market/market_data.h"
+#include "oms-server/service/live_trader.h"
 #include "oms-server/service/oms_service.h"
 #include "oms-server/signer_client/order_signer.h"
+#include "oms-server/venue/clob_venue.h"
+#include "oms-server/venue/credentials.h"
 #include "store/db.h"
 #include "store/migrations.h"
 
@@ -62,6 +72,50 @@ absl::Status Migrate(store::Connection& conn) {
   return absl::OkStatus();
 }
 
+bool IsHexOf(const std::string& text, size_t digits) {
+  if (text.size() != digits + 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
+    return false;
+  }
+  return std::all_of(text.begin() + 2, text.end(), [](char c) { return std::isxdigit(c) != 0; });
+}
+
+// A USDC limit flag: empty for none, else a positive decimal.
+absl::StatusOr<std::optional<int64_t>> ParseLimit(const std::string& text, const char* flag) {
+  if (text.empty()) return std::nullopt;
+  absl::StatusOr<int64_t> v = ParseMicros(text);
+  if (!v.ok() || *v <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " must be a positive USDC amount such as 250 or 99.50, got \"", text, "\""));
+  }
+  return std::optional<int64_t>(*v);
+}
+
+absl::StatusOr<service::LiveOptions> LiveOptionsFrom(const ServerConfig& c) {
+  service::LiveOptions o;
+  o.account.chain_id = c.chain_id;
+  o.account.maker = c.funder;
+  o.account.signer = c.signer_address;
+  o.account.signature_type = c.signature_type;
+  if (!c.builder_code.empty()) o.account.builder = c.builder_code;
+  OMS_ASSIGN_OR_RETURN(o.limits.max_order_notional,
+                       ParseLimit(c.max_order_notional, "--max-order-notional"));
+  OMS_ASSIGN_OR_RETURN(o.limits.max_plan_notional,
+                       ParseLimit(c.max_plan_notional, "--max-plan-notional"));
+  OMS_ASSIGN_OR_RETURN(o.limits.max_daily_notional,
+                       ParseLimit(c.max_daily_notional, "--max-daily-notional"));
+  for (absl::string_view part : absl::StrSplit(c.allowed_tokens, ',', absl::SkipWhitespace())) {
+    std::optional<std::string> id = domain::NormaliseTokenId(absl::StripAsciiWhitespace(part));
+    if (!id) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--allowed-tokens: \"", part, "\" is not a token id"));
+    }
+    o.limits.allowed_tokens.insert(*id);
+  }
+  o.grace = c.journal_grace;
+  o.fault_point = c.fault_point;
+  return o;
+}
+
 }  // namespace
 
 absl::Status ValidateConfig(const ServerConfig& c) {
@@ -87,7 +141,42 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   if (c.tick_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--tick-interval must not be negative");
   }
-  return absl::OkStatus();
+  if (!c.live) return absl::OkStatus();
+  if (c.signer_addr.empty()) {
+    return absl::InvalidArgumentError(
+        "--live needs a signer: set --signer-addr (or SIGNER_ADDR); the OMS never holds the key");
+  }
+  if (c.chain_id != 137 && c.chain_id != 80002) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--chain-id must be 137 (Polygon) or 80002 (Amoy), got ", c.chain_id));
+  }
+  if (c.signature_type < 0 || c.signature_type > 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--signature-type must be 0 (EOA), 1 (proxy), 2 (safe) or 3 (deposit "
+                     "wallet), got ",
+                     c.signature_type));
+  }
+  if (!c.funder.empty() && !IsHexOf(c.funder, 40)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--funder must be a 0x address, got \"", c.funder, "\""));
+  }
+  if (!c.signer_address.empty() && !IsHexOf(c.signer_address, 40)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--signer-address must be a 0x address, got \"", c.signer_address, "\""));
+  }
+  if (c.signature_type != 0 && c.funder.empty()) {
+    return absl::InvalidArgumentError(
+        "--signature-type 1, 2 and 3 trade from a proxy, safe or deposit wallet: give its "
+        "address with --funder");
+  }
+  if (!c.builder_code.empty() && !IsHexOf(c.builder_code, 64)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--builder-code must be 0x and 64 hex digits, got \"", c.builder_code, "\""));
+  }
+  if (c.journal_grace <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--journal-grace must be positive");
+  }
+  return LiveOptionsFrom(c).status();
 }
 
 absl::Status RunMigrate(const ServerConfig& config) {
@@ -119,12 +208,40 @@ absl::Status RunServer(const ServerConfig& config) {
         signer, signer_client::MakeGrpcSigner(
                     {config.signer_addr, config.signer_ca, config.signer_cert, config.signer_key}));
   }
+  std::unique_ptr<market::CurlTransport> venue_transport;
+  std::unique_ptr<venue::ClobVenue> clob;
+  std::unique_ptr<service::LiveTrader> live;
+  if (config.live) {
+    OMS_ASSIGN_OR_RETURN(service::LiveOptions live_options, LiveOptionsFrom(config));
+    if (!config.clob_credentials_file.empty()) {
+      OMS_ASSIGN_OR_RETURN(live_options.credentials,
+                           venue::LoadCredentials(config.clob_credentials_file));
+    }
+    // An order POST may take a while under load; past this it is ambiguous and resolved by hash.
+    venue_transport = std::make_unique<market::CurlTransport>(
+        market::CurlOptions{absl::Seconds(3), absl::Seconds(10)});
+    venue::ClobVenueOptions venue_options;
+    venue_options.base_url = config.clob_url;
+    venue_options.signature_type = config.signature_type;
+    clob = std::make_unique<venue::ClobVenue>(venue_options, *venue_transport, clock);
+    live =
+        std::make_unique<service::LiveTrader>(pool, clock, *signer, *clob, std::move(live_options));
+  }
   service::ServiceOptions options;
   options.signer = signer.get();
+  options.live = live.get();
   options.fill_model =
       config.fill_model == "top" ? domain::FillModel::kTop : domain::FillModel::kBook;
   service::OmsService oms(pool, *market, clock, options);
   grpc_api::OrderManagerImpl api(oms);
+  if (live != nullptr) {
+    // Orders left in flight by an earlier process are placed or resolved before anything new.
+    absl::Status resumed = oms.ResumeLive();
+    if (!resumed.ok()) {
+      LogWarn("live journal not resumed at start; the next tick tries again",
+              {{"error", std::string(resumed.message())}});
+    }
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

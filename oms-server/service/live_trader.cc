@@ -172,7 +172,9 @@ absl::Status LiveTrader::EnsureReady() {
                                                       acct.chain_id, " (--chain-id)"));
   }
   if (acct.maker.empty()) acct.maker = acct.signer;
-  if (venue_.ApiKey().empty()) {
+  if (options_.credentials) {
+    venue_.SetCredentials(*options_.credentials, acct.signer);
+  } else if (venue_.ApiKey().empty()) {
     std::string ts = std::to_string(absl::ToUnixSeconds(clock_.Now()));
     OMS_ASSIGN_OR_RETURN(signer_client::ClobAuthSignature l1,
                          signer_.SignClobAuth(acct.chain_id, ts, options_.api_key_nonce));

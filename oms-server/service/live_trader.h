@@ -18,14 +18,12 @@
 #include "oms-server/domain/live_order.h"
 #include "oms-server/domain/run.h"
 #include "oms-server/market/market_data.h"
+#include "oms-server/venue/venue.h"
 #include "store/controls_repo.h"
 #include "store/db.h"
 
 namespace betteroms::signer_client {
 class OrderSigner;
-}
-namespace betteroms::venue {
-class Venue;
 }
 
 namespace betteroms::service {
@@ -39,6 +37,8 @@ struct LiveOptions {
   absl::Duration grace = absl::Minutes(2);
   absl::Duration post_budget = absl::Seconds(30);  // retries of 425/429/503 per batch
   std::string api_key_nonce = "0";
+  // L2 credentials from a file; none: derived through the signer at first use.
+  std::optional<venue::ApiCredentials> credentials;
   int sign_concurrency = 16;
   // Test-only: "after-sign" or "after-post" kills the process there (SIGKILL), to prove the
   // journal.
