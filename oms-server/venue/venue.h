@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -36,7 +37,7 @@ struct WireOrder {
   std::string salt;  // decimal, < 2^53: the body carries it as a JSON number
   std::string maker;
   std::string signer;
-  std::string token_id;  // decimal uint256
+  std::string token_id;      // decimal uint256
   int64_t maker_amount = 0;  // base units
   int64_t taker_amount = 0;
   domain::Side side = domain::Side::kBuy;
@@ -48,9 +49,12 @@ struct WireOrder {
   std::string signature;         // 0x hex
   domain::TimeInForce order_type = domain::TimeInForce::kGtc;
   bool post_only = false;
+  bool defer_exec = false;  // return without waiting for matching (the body's deferExec)
 };
 
 // The exact POST /order body, in clob-client-v2's key order (vectors/post-order-body.json).
+// The salt is written as it is, as a JSON number: ClobVenue refuses to send a salt that is not a
+// decimal below 2^53.
 std::string OrderBodyJson(const WireOrder& order, const std::string& owner);
 
 enum class PostOutcome {
@@ -88,12 +92,15 @@ struct VenueOrder {
 };
 
 // Splits a venue status ("ORDER_STATUS_CANCELED_MARKET_RESOLVED_x", "live") into the known
-// status (upper case, the longest known prefix) and the rest as its reason.
+// status (upper case, the longest known prefix) and the rest as its reason. ORDER_STATUS_ and
+// TRADE_STATUS_ prefixes are dropped; trade statuses (MINED, CONFIRMED, RETRYING, FAILED,
+// MATCHED_NOT_BROADCASTED) are known too, CANCELLED reads as CANCELED, and an unknown status
+// comes back whole, upper-cased, with no reason.
 std::pair<std::string, std::string> ParseVenueStatus(const std::string& text);
 
 struct BalanceAllowance {
-  int64_t balance = 0;                         // base units
-  std::map<std::string, int64_t> allowances;   // spender address (lower case) -> base units
+  int64_t balance = 0;                        // base units
+  std::map<std::string, int64_t> allowances;  // spender address (lower case) -> base units
 };
 
 enum class AssetType { kCollateral, kConditional };
