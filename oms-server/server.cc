@@ -104,7 +104,8 @@ absl::StatusOr<service::LiveOptions> LiveOptionsFrom(const ServerConfig& c) {
   OMS_ASSIGN_OR_RETURN(o.limits.max_daily_notional,
                        ParseLimit(c.max_daily_notional, "--max-daily-notional"));
   for (absl::string_view part : absl::StrSplit(c.allowed_tokens, ',', absl::SkipWhitespace())) {
-    std::optional<std::string> id = domain::NormaliseTokenId(absl::StripAsciiWhitespace(part));
+    std::optional<std::string> id =
+        domain::NormaliseTokenId(std::string(absl::StripAsciiWhitespace(part)));
     if (!id) {
       return absl::InvalidArgumentError(
           absl::StrCat("--allowed-tokens: \"", part, "\" is not a token id"));
