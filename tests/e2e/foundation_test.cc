@@ -84,7 +84,7 @@ TEST_F(FoundationTest, RunsShowFindsAPlanInsertedByTheTest) {
   EXPECT_EQ(missing.err, "error: no run for plan \"no-such-plan\"\n");
 }
 
-TEST_F(FoundationTest, UnbuiltRpcsAnswerUnimplementedSaying) {
+TEST_F(FoundationTest, LivePlansAreRefusedByAServerNotConfiguredForThem) {
   Stack stack;
   ASSERT_TRUE(stack.ok()) << stack.error();
   CommandResult r = stack.Omsctl({"plan", "submit", "-"},
@@ -92,7 +92,7 @@ TEST_F(FoundationTest, UnbuiltRpcsAnswerUnimplementedSaying) {
                                      {"marketTokenId": "1", "outcome": "YES", "side": "BUY",
                                       "orderType": "MARKET", "size": 5}]})");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("live trading is not available yet"));
+  EXPECT_THAT(r.err, HasSubstr("live trading is not configured on this server"));
 }
 
 TEST_F(FoundationTest, ServerExitsWithAClearErrorWhenPostgresIsDown) {

@@ -122,8 +122,9 @@ TEST_F(GrpcApiTest, SubmitPlanRefusalsCarryTheirCodesAndReasons) {
               GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("trades[0].size")));
   std::string live = PlanJson("g3", {TradeJson("1001", "BUY", "MARKET", "1")});
   live.replace(live.find("\"paper\""), 7, "\"live\"");
-  EXPECT_THAT(Submit(live, &summary), GrpcStatusIs(grpc::StatusCode::UNIMPLEMENTED,
-                                                   HasSubstr("live trading is not available")));
+  EXPECT_THAT(Submit(live, &summary),
+              GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                           HasSubstr("live trading is not configured on this server")));
   EXPECT_THAT(
       Submit(
           PlanJson("g4", {TradeJson("1001", "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")}),
@@ -215,7 +216,7 @@ TEST_F(GrpcApiTest, OrdersAreListedWithFillsAndFilterErrorsNameTheChoices) {
   req.set_status("done");
   EXPECT_THAT(Call(&v1::OrderManager::Stub::ListOrders, req, &resp),
               GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT,
-                           HasSubstr("status must be one of cancelled, expired, filled")));
+                           HasSubstr("status must be one of cancelled, delayed, expired, filled")));
 }
 
 TEST_F(GrpcApiTest, CancelOrderAnswersWithTheOrderOrWhyNot) {

@@ -176,7 +176,7 @@ void ExpectAccepted(Connection& conn, const std::array<E, N>& values, const std:
                         "AND strpos(pg_get_constraintdef(c.oid), quote_literal($3)) > 0",
                         Params().Add(table).Add(column).Add(text));
     ASSERT_THAT(ok, IsOk());
-    EXPECT_EQ(ok->rows(), 1) << "no CHECK constraint of " << table << "." << column << " allows '"
+    EXPECT_GE(ok->rows(), 1) << "no CHECK constraint of " << table << "." << column << " allows '"
                              << text << "'";
   }
 }
