@@ -1,0 +1,306 @@
+// Live trading through the real binaries: oms-server --live, oms-signer over mTLS, PostgreSQL and
+// the fake venue that verifies what Polymarket verifies (signatures, HMAC, tick, size, balance).
+// Each test proves one promise of the journal: every order is placed exactly once, or not at all
+// with a reason, whatever fails on the way.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/live_stack.h"
+
+namespace betteroms::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kTokenA[] = "1001";
+constexpr char kTokenB[] = "2002";
+
+class LiveTradingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!HaveTestPostgres()) {
+      GTEST_FAIL()
+          << "BETTEROMS_TEST_PG is not set: run scripts/test, which starts a private PostgreSQL";
+    }
+  }
+
+  // A stack whose venue has books and markets for both tokens and an account with $1,000 and
+  // 50 shares of B.
+  std::unique_ptr<LiveStack> Start(const std::vector<std::string>& args = {},
+                                   const std::map<std::string, std::string>& env = {}) {
+    auto stack = std::make_unique<LiveStack>(args, env);
+    if (!stack->ok()) {
+      ADD_FAILURE() << stack->error();
+      return stack;
+    }
+    SetBooks(*stack);
+    stack->venue().SetCollateral(kLiveAddress, 1'000'000'000);
+    stack->venue().SetConditional(kLiveAddress, kTokenB, 50'000'000);
+    return stack;
+  }
+
+  static void SetBooks(LiveStack& s) {
+    s.clob().SetBook(kTokenA, VenueBookJson(kTokenA, {{"0.48", "100"}},
+                                            {{"0.50", "100"}, {"0.52", "100"}}));
+    s.clob().SetBook(kTokenB, VenueBookJson(kTokenB, {{"0.60", "100"}, {"0.58", "100"}},
+                                            {{"0.62", "100"}}));
+    s.clob().SetMarket(VenueClobMarketJson("0xa1", {{kTokenA, "Yes"}, {"1002", "No"}}));
+    s.clob().SetMarket(VenueClobMarketJson("0xb2", {{kTokenB, "Yes"}, {"2003", "No"}}));
+  }
+
+  static std::string Plan(const std::string& id, const std::vector<std::string>& trades) {
+    std::string out = R"({"planId": ")" + id + R"(", "mode": "live", "trades": [)";
+    for (size_t i = 0; i < trades.size(); ++i) out += (i ? ", " : "") + trades[i];
+    return out + "]}";
+  }
+  static std::string MarketBuy(const std::string& token, const std::string& usdc) {
+    return R"({"marketTokenId": ")" + token +
+           R"(", "outcome": "Yes", "side": "BUY", "orderType": "MARKET", "size": )" + usdc + "}";
+  }
+  static std::string LimitBuy(const std::string& token, const std::string& usdc,
+                              const std::string& price, const std::string& extra = "") {
+    return R"({"marketTokenId": ")" + token +
+           R"(", "outcome": "Yes", "side": "BUY", "orderType": "LIMIT", "size": )" + usdc +
+           R"(, "price": )" + price + extra + "}";
+  }
+
+  static nlohmann::json Json(const CommandResult& r) {
+    nlohmann::json doc = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(doc.is_discarded()) << "not JSON: " << r.out << r.err;
+    return doc;
+  }
+  static nlohmann::json Orders(LiveStack& s, const std::string& plan) {
+    CommandResult r = s.Omsctl({"-o", "json", "orders", "list", "--plan", plan});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json doc = Json(r);
+    nlohmann::json by_index = nlohmann::json::array();
+    for (auto& o : doc.value("orders", nlohmann::json::array())) by_index.push_back(o);
+    std::sort(by_index.begin(), by_index.end(), [](const auto& a, const auto& b) {
+      return a.value("tradeIndex", 0) < b.value("tradeIndex", 0);
+    });
+    return by_index;
+  }
+  static nlohmann::json VenueState(LiveStack& s) {
+    return nlohmann::json::parse(s.venue().StateJson());
+  }
+  // Orders the venue holds, and how many POSTs carried each hash.
+  static size_t VenueOrders(LiveStack& s) { return VenueState(s)["orders"].size(); }
+};
+
+TEST_F(LiveTradingTest, APlanPlacesEachOrderOnceAndStopsAtTheFirstRefusal) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  std::string plan = Plan(
+      "live-mixed",
+      {MarketBuy(kTokenA, "75"),                                   // FOK across 0.50 and 0.52
+       LimitBuy(kTokenA, "10", "0.40"),                            // rests
+       R"({"marketTokenId": "2002", "outcome": "Yes", "side": "SELL", "orderType": "MARKET",
+           "size": 10, "sizeUnit": "SHARES"})",                    // sells into 0.60
+       LimitBuy(kTokenB, "10", "0.65", R"(, "postOnly": true)")});  // would cross: refused
+  CommandResult r = s->Omsctl({"-o", "json", "plan", "submit", "-"}, plan);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json summary = Json(r);
+  EXPECT_EQ(summary.value("status", ""), "completed");
+  EXPECT_THAT(summary.value("errorMessage", ""), HasSubstr("post-only"));
+
+  nlohmann::json orders = Orders(*s, "live-mixed");
+  ASSERT_EQ(orders.size(), 4u) << orders.dump(1);
+  EXPECT_EQ(orders[0]["status"], "filled") << orders[0].dump(1);
+  EXPECT_EQ(orders[0]["venueStatus"], "matched");
+  // 100 at 0.50, then 0.52 for the rest of the $75: at least the 144.23 shares priced at 0.52.
+  EXPECT_GE(std::stod(orders[0].value("filledShares", "0")), 144.23) << orders[0].dump(1);
+  EXPECT_EQ(orders[1]["status"], "open") << orders[1].dump(1);
+  EXPECT_EQ(orders[1]["venueStatus"], "live");
+  EXPECT_EQ(orders[2]["status"], "filled") << orders[2].dump(1);
+  EXPECT_EQ(orders[3]["status"], "rejected") << orders[3].dump(1);
+  EXPECT_THAT(orders[3].value("venueError", ""), HasSubstr("order crosses book"));
+  for (const auto& o : orders) {
+    EXPECT_EQ(o.value("orderHash", "").size(), 66u) << o.dump(1);
+    EXPECT_EQ(o.value("postAttempts", 0), 1) << o.dump(1);
+  }
+
+  nlohmann::json venue = VenueState(*s);
+  EXPECT_EQ(venue["orders"].size(), 3u) << venue.dump(1);  // the refused one is not held
+  for (const auto& [hash, posts] : venue["posts"].items()) EXPECT_EQ(posts, 1) << hash;
+  // The FOK consumed the venue's asks: the book the server reads next shows it.
+  CommandResult book = s->Omsctl({"-o", "json", "book", kTokenA});
+  EXPECT_EQ(Json(book).value("bestAsk", ""), "0.52") << book.out;
+
+  // planId idempotency is paper's: a second submission is refused and places nothing.
+  CommandResult again = s->Omsctl({"plan", "submit", "-"}, plan);
+  EXPECT_EQ(again.exit_code, 4) << again.err;
+  EXPECT_EQ(VenueOrders(*s), 3u);
+}
+
+TEST_F(LiveTradingTest, LaterBatchesAreNotSentAfterARefusal) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  std::vector<std::string> trades = {LimitBuy(kTokenA, "10", "0.55", R"(, "postOnly": true)")};
+  for (int i = 0; i < 16; ++i) trades.push_back(LimitBuy(kTokenA, "3", "0.30"));
+  CommandResult r = s->Omsctl({"plan", "submit", "-"}, Plan("live-batches", trades));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json orders = Orders(*s, "live-batches");
+  ASSERT_EQ(orders.size(), 17u);
+  EXPECT_EQ(orders[0]["status"], "rejected");
+  for (int i = 1; i < 15; ++i) EXPECT_EQ(orders[i]["status"], "open") << i;
+  for (int i = 15; i < 17; ++i) {
+    EXPECT_EQ(orders[i]["status"], "not_sent") << i;
+    EXPECT_THAT(orders[i].value("reason", ""), HasSubstr("trades[0] was refused")) << i;
+  }
+  EXPECT_EQ(VenueOrders(*s), 14u);
+}
+
+TEST_F(LiveTradingTest, SignerDownMeansNothingPostedAndAClearMessage) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  s->StopSigner();
+  CommandResult r = s->Omsctl({"plan", "submit", "-"},
+                              Plan("live-nosigner", {LimitBuy(kTokenA, "10", "0.40")}));
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("signer"));
+  EXPECT_THAT(r.err, HasSubstr("nothing was"));
+  EXPECT_EQ(s->venue().OrderPosts(), 0);
+}
+
+TEST_F(LiveTradingTest, AnEngineRestartIsWaitedOutAndTheOrderPlacedOnce) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  s->venue().ScheduleFault(VenueFault::kTooEarly, 1);
+  CommandResult r = s->Omsctl({"plan", "submit", "-"},
+                              Plan("live-425", {LimitBuy(kTokenA, "10", "0.40")}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json orders = Orders(*s, "live-425");
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0]["status"], "open");
+  EXPECT_EQ(VenueOrders(*s), 1u);
+  EXPECT_EQ(s->venue().OrderPosts(), 2);  // the 425, then the same bytes again
+  EXPECT_EQ(s->venue().PostsOf(orders[0]["orderHash"]), 2);
+}
+
+TEST_F(LiveTradingTest, AnAnswerLostAfterAcceptanceIsResolvedByHash) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  s->venue().ScheduleFault(VenueFault::kDrop, 1);
+  CommandResult r = s->Omsctl({"plan", "submit", "-"},
+                              Plan("live-drop", {LimitBuy(kTokenA, "10", "0.40")}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json orders = Orders(*s, "live-drop");
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0]["status"], "unknown") << orders[0].dump(1);
+
+  CommandResult tick = s->Omsctl({"tick"});
+  ASSERT_EQ(tick.exit_code, 0) << tick.err;
+  orders = Orders(*s, "live-drop");
+  EXPECT_EQ(orders[0]["status"], "open") << orders[0].dump(1);
+  EXPECT_EQ(VenueOrders(*s), 1u);
+  EXPECT_EQ(s->venue().PostsOf(orders[0]["orderHash"]), 1);  // asked by hash, never re-sent
+}
+
+// kill -9 at a journal step, then a restart: exactly one order per intent at the venue.
+void KillAndRestart(LiveTradingTest* test, LiveStack& s, const std::string& point,
+                    const std::string& plan_id, int expected_posts) {
+  ASSERT_TRUE(s.RestartServer({}, {{"OMS_TEST_FAULT_POINT", point}}));
+  CommandResult r =
+      s.Omsctl({"plan", "submit", "-"},
+               R"({"planId": ")" + plan_id + R"(", "mode": "live", "trades": [{"marketTokenId":
+               "1001", "outcome": "Yes", "side": "BUY", "orderType": "LIMIT", "size": 10,
+               "price": 0.40}]})");
+  EXPECT_NE(r.exit_code, 0) << "the server should have died at " << point;
+  EXPECT_EQ(s.server().Wait(10'000), -9) << s.server().Log();
+  ASSERT_TRUE(s.RestartServer()) << s.error();  // resumes the journal at start
+  CommandResult orders = s.Omsctl({"-o", "json", "orders", "list", "--plan", plan_id});
+  nlohmann::json doc = nlohmann::json::parse(orders.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << orders.out << orders.err;
+  ASSERT_EQ(doc["orders"].size(), 1u);
+  EXPECT_EQ(doc["orders"][0]["status"], "open") << doc.dump(1);
+  nlohmann::json venue = nlohmann::json::parse(s.venue().StateJson());
+  EXPECT_EQ(venue["orders"].size(), 1u) << venue.dump(1);
+  EXPECT_EQ(s.venue().PostsOf(doc["orders"][0]["orderHash"]), expected_posts);
+  CommandResult run = s.Omsctl({"-o", "json", "runs", "show", plan_id});
+  EXPECT_THAT(run.out, HasSubstr("\"completed\"")) << run.out << run.err;
+  (void)test;
+}
+
+TEST_F(LiveTradingTest, KilledAfterSigningBeforePostingPlacesTheOrderOnRestart) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  KillAndRestart(this, *s, "after-sign", "live-kill-sign", 1);
+}
+
+TEST_F(LiveTradingTest, KilledAfterPostingBeforeTheAnswerAdoptsTheVenuesOrder) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  KillAndRestart(this, *s, "after-post", "live-kill-post", 1);
+}
+
+TEST_F(LiveTradingTest, RefusalsBeforeSigningPostNothing) {
+  auto s = Start({"--max-order-notional", "50"});
+  ASSERT_TRUE(s->ok());
+
+  CommandResult limit = s->Omsctl({"plan", "submit", "-"},
+                                  Plan("live-limit", {LimitBuy(kTokenA, "60", "0.40")}));
+  EXPECT_EQ(limit.exit_code, 1) << limit.err;
+  EXPECT_THAT(limit.err, HasSubstr("max_order_notional"));
+  EXPECT_THAT(limit.err, HasSubstr("nothing was signed"));
+
+  s->venue().SetCollateral(kLiveAddress, 5'000'000);
+  CommandResult poor = s->Omsctl({"plan", "submit", "-"},
+                                 Plan("live-poor", {LimitBuy(kTokenA, "10", "0.40")}));
+  EXPECT_EQ(poor.exit_code, 1) << poor.err;
+  EXPECT_THAT(poor.err, HasSubstr("collateral balance is 5.00 USDC"));
+  s->venue().SetCollateral(kLiveAddress, 1'000'000'000);
+
+  CommandResult halt = s->Omsctl({"trading", "halt", "--reason", "venue incident"});
+  ASSERT_EQ(halt.exit_code, 0) << halt.err;
+  CommandResult halted = s->Omsctl({"plan", "submit", "-"},
+                                   Plan("live-halted", {LimitBuy(kTokenA, "10", "0.40")}));
+  EXPECT_EQ(halted.exit_code, 1) << halted.err;
+  EXPECT_THAT(halted.err, HasSubstr("live trading is halted"));
+  EXPECT_THAT(halted.err, HasSubstr("venue incident"));
+  ASSERT_EQ(s->Omsctl({"trading", "resume"}).exit_code, 0);
+
+  EXPECT_EQ(s->venue().OrderPosts(), 0);
+  // A refused plan may run once fixed: the halted one runs now.
+  CommandResult retried = s->Omsctl({"plan", "submit", "--retry", "-"},
+                                    Plan("live-halted", {LimitBuy(kTokenA, "10", "0.40")}));
+  EXPECT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_EQ(VenueOrders(*s), 1u);
+}
+
+TEST_F(LiveTradingTest, WrongCredentialsAreRefusedAndNothingIsPosted) {
+  TempDir creds;
+  creds.Write("clob.json",
+              R"({"apiKey": "00000000-0000-0000-0000-000000000000",
+                  "secret": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "passphrase": "x"})",
+              0600);
+  auto s = Start({"--clob-credentials", creds.File("clob.json")});
+  ASSERT_TRUE(s->ok());
+  CommandResult r = s->Omsctl({"plan", "submit", "-"},
+                              Plan("live-badkey", {LimitBuy(kTokenA, "10", "0.40")}));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("Unauthorized/Invalid api key"));
+  EXPECT_EQ(s->venue().OrderPosts(), 0);
+  // The secret appears in no answer and no log line.
+  EXPECT_THAT(r.err, Not(HasSubstr("AAAAAAAAAAAAAAAA")));
+  EXPECT_THAT(s->server().Log(), Not(HasSubstr("AAAAAAAAAAAAAAAA")));
+}
+
+TEST_F(LiveTradingTest, AccountShowsTheKeyTheAddressesAndTheBalance) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  CommandResult r = s->Omsctl({"-o", "json", "account"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json a = Json(r);
+  EXPECT_TRUE(a.value("live", false));
+  EXPECT_FALSE(a.value("apiKey", "").empty());
+  EXPECT_EQ(a.value("makerAddress", ""), kLiveAddress);
+  EXPECT_EQ(a.value("signerAddress", ""), kLiveAddress);
+  EXPECT_EQ(a.value("collateralBalance", ""), "1000");
+  EXPECT_THAT(r.out, Not(HasSubstr("secret")));
+}
+
+}  // namespace
+}  // namespace betteroms::test
