@@ -1,11 +1,5 @@
 #include "tests/fakes/fake_clob.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -14,195 +8,90 @@
 namespace betteroms::test {
 namespace {
 
-std::map<std::string, std::string> ParseQuery(const std::string& q) {
-  std::map<std::string, std::string> out;
-  std::stringstream ss(q);
-  std::string pair;
-  while (std::getline(ss, pair, '&')) {
-    size_t eq = pair.find('=');
-    if (eq != std::string::npos) out[pair.substr(0, eq)] = pair.substr(eq + 1);
-  }
-  return out;
-}
-
-const char* Reason(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 425:
-      return "Too Early";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Status";
-  }
-}
-
 constexpr char kMarketNotFound[] = R"({"error":"market not found"})";
-
-bool WriteAll(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = write(fd, data.data() + off, data.size() - off);
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 }  // namespace
 
-FakeClob::FakeClob() = default;
+FakeClob::FakeClob(uint64_t chain_id) : venue_(market_view_, chain_id) {
+  // Any other chain has no exchange domains: a broken test set-up.
+  if (!venue_.SetChainId(chain_id)) std::abort();
+}
+
 FakeClob::~FakeClob() { Stop(); }
 
 bool FakeClob::Start(int port) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      listen(listen_fd_, 128) != 0) {
-    close(listen_fd_);
-    listen_fd_ = -1;
-    return false;
-  }
-  socklen_t len = sizeof(addr);
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  acceptor_ = std::thread([this] { AcceptLoop(); });
-  return true;
+  return server_.Start(port, [this](const HttpRequest& request) { return Handle(request); });
 }
 
-void FakeClob::Stop() {
-  if (stopping_.exchange(true)) return;
-  if (acceptor_.joinable()) acceptor_.join();
-  if (listen_fd_ >= 0) close(listen_fd_);
-  std::vector<std::thread> workers;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    workers.swap(workers_);
-  }
-  for (auto& t : workers) t.join();
-}
+void FakeClob::Stop() { server_.Stop(); }
 
-void FakeClob::AcceptLoop() {
-  while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    std::lock_guard<std::mutex> lock(mu_);
-    workers_.emplace_back([this, fd] { Serve(fd); });
+FakeClob::Response FakeClob::Handle(const HttpRequest& request) {
+  const std::string& path = request.path;
+  if (path == "/_fake/venue" || path.rfind("/_fake/venue/", 0) == 0) {
+    return venue_.Control(request);
   }
-}
-
-void FakeClob::Serve(int fd) {
-  // Keep-alive: serve requests until the client closes or the server stops.
-  std::string buf;
-  char chunk[8192];
-  while (!stopping_) {
-    size_t header_end;
-    while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
-      pollfd p{fd, POLLIN, 0};
-      if (poll(&p, 1, 100) == 0) {
-        if (stopping_) break;
-        continue;
-      }
-      ssize_t n = read(fd, chunk, sizeof(chunk));
-      if (n <= 0) {
-        close(fd);
-        return;
-      }
-      buf.append(chunk, static_cast<size_t>(n));
-    }
-    if (stopping_) break;
-    std::string head = buf.substr(0, header_end);
-    size_t content_length = 0;
-    std::string lower = head;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (size_t cl = lower.find("content-length:"); cl != std::string::npos) {
-      content_length = std::stoul(lower.substr(cl + 15));
-    }
-    while (buf.size() < header_end + 4 + content_length) {
-      ssize_t n = read(fd, chunk, sizeof(chunk));
-      if (n <= 0) {
-        close(fd);
-        return;
-      }
-      buf.append(chunk, static_cast<size_t>(n));
-    }
-    std::string body = buf.substr(header_end + 4, content_length);
-    buf.erase(0, header_end + 4 + content_length);
-    std::istringstream line(head.substr(0, head.find("\r\n")));
-    std::string method, target;
-    line >> method >> target;
-    Response r = Handle(method, target, body);
-    std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) +
-                      "\r\nContent-Type: " + r.content_type +
-                      "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
-    if (!WriteAll(fd, out)) break;
-  }
-  close(fd);
-}
-
-FakeClob::Response FakeClob::Handle(const std::string& method, const std::string& target,
-                                    const std::string& body) {
-  size_t q = target.find('?');
-  std::string path = target.substr(0, q);
-  auto query = ParseQuery(q == std::string::npos ? "" : target.substr(q + 1));
-  if (path.rfind("/_fake/", 0) == 0) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (path == "/_fake/book" && method == "POST") {
-      books_[query["token_id"]] = {body};
-    } else if (path == "/_fake/book/append" && method == "POST") {
-      books_[query["token_id"]].push_back(body);
-    } else if (path == "/_fake/market" && method == "POST") {
-      if (!SetMarketLocked(body)) {
-        return {400, R"({"error":"not a /clob-markets document"})"};
-      }
-    } else if (path == "/_fake/garble") {
-      garble_count_ = query.count("count") ? std::stoi(query["count"]) : 1;
-    } else if (path == "/_fake/fail") {
-      fail_status_ = std::stoi(query["status"]);
-      fail_count_ = query.count("count") ? std::stoi(query["count"]) : 1;
-      fail_html_ = query["html"] == "1";
-    } else if (path == "/_fake/delay") {
-      delay_ms_ = std::stoi(query["ms"]);
-    } else if (path == "/_fake/stats") {
-      return {200, nlohmann::json(counts_).dump()};
-    } else if (path == "/_fake/reset") {
-      books_.clear();
-      markets_.clear();
-      market_of_token_.clear();
-      counts_.clear();
-      fail_count_ = 0;
-      garble_count_ = 0;
-      delay_ms_ = 0;
-    } else {
-      return {404, R"({"error":"unknown control endpoint"})"};
-    }
-    return {200, "{}"};
-  }
+  if (path.rfind("/_fake/", 0) == 0) return Control(request);
+  if (FakeVenue::Serves(path)) return venue_.Handle(request);
   // "/clob-markets/0xabc" is endpoint "clob-markets" with parameter "0xabc".
   size_t slash = path.find('/', 1);
   std::string endpoint = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
   std::string param = slash == std::string::npos ? "" : path.substr(slash + 1);
-  return MarketData(endpoint, param, query, body);
+  return MarketData(endpoint, param, request.query, request.body);
+}
+
+FakeClob::Response FakeClob::Control(const HttpRequest& request) {
+  const std::string& path = request.path;
+  const std::string& method = request.method;
+  const std::string& body = request.body;
+  auto query = request.query;
+  if (path == "/_fake/reset") {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ResetLocked();
+      delay_ms_ = 0;
+    }
+    venue_.Reset();
+    return {200, "{}"};
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (path == "/_fake/book" && method == "POST") {
+    books_[query["token_id"]] = {body};
+  } else if (path == "/_fake/book/append" && method == "POST") {
+    books_[query["token_id"]].push_back(body);
+  } else if (path == "/_fake/market" && method == "POST") {
+    if (!SetMarketLocked(body)) {
+      return {400, R"({"error":"not a /clob-markets document"})"};
+    }
+  } else if (path == "/_fake/garble") {
+    garble_count_ = query.count("count") ? std::stoi(query["count"]) : 1;
+  } else if (path == "/_fake/fail") {
+    fail_status_ = std::stoi(query["status"]);
+    fail_count_ = query.count("count") ? std::stoi(query["count"]) : 1;
+    fail_html_ = query["html"] == "1";
+  } else if (path == "/_fake/delay") {
+    delay_ms_ = std::stoi(query["ms"]);
+  } else if (path == "/_fake/stats") {
+    return {200, nlohmann::json(counts_).dump()};
+  } else {
+    return {404, R"({"error":"unknown control endpoint"})"};
+  }
+  return {200, "{}"};
+}
+
+bool FakeClob::MarketView::EditBook(const std::string& token,
+                                    const std::function<void(std::string& book)>& edit) {
+  std::lock_guard<std::mutex> lock(clob_.mu_);
+  auto it = clob_.books_.find(token);
+  if (it == clob_.books_.end() || it->second.empty()) return false;
+  edit(it->second.front());
+  return true;
+}
+
+std::string FakeClob::MarketView::MarketOf(const std::string& token) {
+  std::lock_guard<std::mutex> lock(clob_.mu_);
+  auto it = clob_.market_of_token_.find(token);
+  if (it == clob_.market_of_token_.end()) return "";
+  return clob_.markets_.at(it->second);
 }
 
 FakeClob::Response FakeClob::Markets(const std::string& endpoint, const std::string& param) {
@@ -361,6 +250,10 @@ int FakeClob::Count(const std::string& endpoint) {
 
 void FakeClob::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
+  ResetLocked();
+}
+
+void FakeClob::ResetLocked() {
   books_.clear();
   markets_.clear();
   market_of_token_.clear();

@@ -1,8 +1,10 @@
 // A fake Polymarket CLOB: a real HTTP/1.1 server on loopback that speaks the venue's JSON for the
 // market-data endpoints, with books listed worst-first as the venue does, scripted books that move
-// between requests, markets by token, injected failures and request counters.
+// between requests, markets by token, injected failures and request counters; and, through
+// FakeVenue (fake_venue.h), the trading side: API keys, L2-authenticated orders that are verified
+// and matched against those books, reads, balances and scripted trading faults.
 //
-// Control endpoints (for tests in other processes):
+// Market-data control endpoints (for tests in other processes):
 //   POST /_fake/book?token_id=T         body: a /book JSON document; replaces T's script
 //   POST /_fake/book/append?token_id=T  body: a /book JSON document; appended to T's script
 //   POST /_fake/market                  body: a /clob-markets/{conditionId} JSON document, the
@@ -18,25 +20,64 @@
 //   POST /_fake/delay?ms=M              every market-data answer waits M ms
 //   GET  /_fake/stats                   {"book": n, "books": n, "tick-size": n,
 //                                        "markets-by-token": n, "clob-markets": n, ...}
-//   POST /_fake/reset                   forget books, markets, failures and counters
+//   POST /_fake/reset                   forget books, markets, failures and counters, and all
+//                                       the venue's state (keys, accounts, orders, trades,
+//                                       faults, counters)
 // A token's script advances one step per request that reads it, and stays on its last book.
 // GET /markets-by-token/<token> answers {"condition_id": "0x…"}, or 404 {"error": "market not
 // found"}; GET /clob-markets/<conditionId> answers the document as set, or the same 404.
+//
+// Venue control endpoints (amounts are base units, 1e-6, as decimal strings or integers):
+//   POST /_fake/venue/api-key  body: {"address": "0x…", "apiKey": "…", "secret": "<url-safe
+//                              base64>", "passphrase": "…", "nonce"?: "0", "deposit_wallet"?:
+//                              "0x…" (the order signer a type-3 order may name), "funder"?:
+//                              "0x…" (whose balances signature_type 1-2 reads)}; registers an API
+//                              key as if /auth/api-key had minted it for that address and nonce
+//   POST /_fake/venue/account  body: {"address": "0x…", "collateral"?: "100000000",
+//                              "allowance"?: "…" (for every exchange of the chain),
+//                              "allowances"?: {"<exchange>": "…"}, "conditional"?: {"<token>":
+//                              "…"}}; sets what is given. A new account has an unlimited
+//                              allowance on the CTF and Neg Risk CTF exchanges.
+//   POST /_fake/venue/fault?kind=K&count=N[&retry_after=S]  the next N order requests (POST
+//                              /order and /orders; cancels where the venue would refuse them)
+//                              answer K: 425 (empty body), 429 (Retry-After: S), post-only (503
+//                              post_only_mode, retry_after_seconds S; all-post-only GTC/GTD
+//                              requests pass and do not use up N), cancel-only (503), disabled
+//                              (503), cloudflare (403 HTML), drop (the order is processed, then
+//                              the connection closes with no answer)
+//   POST /_fake/venue/delayed?count=N  the next N accepted orders answer "delayed" and are
+//                              matched (or canceled, for a FOK/FAK that cannot fill) at the
+//                              next read
+//   POST /_fake/venue/delay?ms=M       order requests are processed, then answered M ms later
+//   POST /_fake/venue/chain?id=C       the chain for ClobAuth and order domains (137 or 80002)
+//   GET  /_fake/venue                  {"orders": [{hash, id, status, type, side, asset_id,
+//                                       size, matched, price, post_only, …}], "trades": [Trade],
+//                                       "posts": {"<hash>": POSTs that carried it},
+//                                       "order_posts": n (POST /order and /orders requests),
+//                                       "rejections": n (orders refused), "accounts": {…}}
+// Venue endpoints (PROTOCOL §3-§7): POST /auth/api-key, GET /auth/derive-api-key (L1); POST
+// /order, /orders; DELETE /order, /orders, /cancel-all, /cancel-market-orders; GET
+// /data/order/{hash}, /data/orders, /data/trades (pages of 2, cursors "MA==" … "LTE="),
+// /balance-allowance, /balance-allowance/update (L2); GET /time, /ok, /version.
 #pragma once
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "tests/fakes/fake_http.h"
+#include "tests/fakes/fake_venue.h"
 
 namespace betteroms::test {
 
 class FakeClob {
  public:
-  FakeClob();
+  // `chain_id` (137 or 80002) signs ClobAuth and orders.
+  explicit FakeClob(uint64_t chain_id = 137);
   ~FakeClob();
   FakeClob(const FakeClob&) = delete;
   FakeClob& operator=(const FakeClob&) = delete;
@@ -44,8 +85,8 @@ class FakeClob {
   // Listens on 127.0.0.1:`port` (0 picks a free one). Returns false when it cannot.
   bool Start(int port = 0);
   void Stop();
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return server_.port(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
 
   void SetBook(const std::string& token, const std::string& json);
   void AppendBook(const std::string& token, const std::string& json);
@@ -57,17 +98,27 @@ class FakeClob {
   void SetDelayMs(int ms) { delay_ms_ = ms; }
   // "book", "books", "tick-size", "neg-risk", "midpoint", "markets-by-token", "clob-markets"
   int Count(const std::string& endpoint);
+  // Forgets market data; the venue's state is kept (venue().Reset() forgets it).
   void Reset();
+  // The trading side: keys, accounts, faults, state.
+  FakeVenue& venue() { return venue_; }
 
  private:
-  struct Response {
-    int status = 200;
-    std::string body;
-    std::string content_type = "application/json";
+  using Response = HttpResponse;
+  // The market-data side as the venue sees it.
+  class MarketView : public VenueMarkets {
+   public:
+    explicit MarketView(FakeClob& clob) : clob_(clob) {}
+    bool EditBook(const std::string& token,
+                  const std::function<void(std::string& book)>& edit) override;
+    std::string MarketOf(const std::string& token) override;
+
+   private:
+    FakeClob& clob_;
   };
-  void AcceptLoop();
-  void Serve(int fd);
-  Response Handle(const std::string& method, const std::string& target, const std::string& body);
+
+  Response Handle(const HttpRequest& request);
+  Response Control(const HttpRequest& request);
   // `endpoint` is the path's first segment ("book", "clob-markets"), `param` the rest, if any.
   Response MarketData(const std::string& endpoint, const std::string& param,
                       const std::map<std::string, std::string>& query, const std::string& body);
@@ -76,14 +127,11 @@ class FakeClob {
                   const std::map<std::string, std::string>& query, const std::string& body);
   Response Markets(const std::string& endpoint, const std::string& param);
   bool SetMarketLocked(const std::string& clob_market_json);
+  void ResetLocked();
   // The book a request sees now; advances the token's script. Empty when unknown.
   std::string NextBook(const std::string& token);
 
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::thread acceptor_;
-  std::mutex mu_;
+  std::mutex mu_;  // market data; never held while calling into the venue
   std::map<std::string, std::deque<std::string>> books_;
   std::map<std::string, std::string> markets_;          // condition id -> /clob-markets text
   std::map<std::string, std::string> market_of_token_;  // token -> condition id
@@ -93,7 +141,9 @@ class FakeClob {
   bool fail_html_ = false;
   int garble_count_ = 0;
   std::atomic<int> delay_ms_{0};
-  std::vector<std::thread> workers_;
+  MarketView market_view_{*this};
+  FakeVenue venue_;
+  HttpServer server_;  // last: stopped first, before the state its threads use
 };
 
 // A /book document in the venue's format from best-first levels: bids ascending and asks

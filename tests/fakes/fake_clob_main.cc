@@ -14,11 +14,21 @@ int Run(int argc, char** argv) {
   int port = 0;
   std::string port_file;
   std::string books_dir;
-  CLI::App app{"fake-clob: a fake Polymarket CLOB market-data server on loopback", "fake-clob"};
+  uint64_t chain_id = 137;
+  std::vector<std::string> api_keys;
+  std::vector<std::string> accounts;
+  CLI::App app{"fake-clob: a fake Polymarket CLOB (market data and a verifying venue) on loopback",
+               "fake-clob"};
   app.add_option("--port", port, "port (0 = any free port)");
   app.add_option("--port-file", port_file, "write the bound port here");
   app.add_option("--books", books_dir,
                  "load DIR/<token>.json as initial books and DIR/markets/<token>.json as markets");
+  app.add_option("--chain-id", chain_id, "chain the ClobAuth and order signatures use")
+      ->check(CLI::IsMember({137, 80002}));
+  app.add_option("--api-key", api_keys,
+                 "register an API key: the JSON body of POST /_fake/venue/api-key (repeatable)");
+  app.add_option("--account", accounts,
+                 "set an account: the JSON body of POST /_fake/venue/account (repeatable)");
   CLI11_PARSE(app, argc, argv);
 
   sigset_t signals;
@@ -27,7 +37,23 @@ int Run(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  betteroms::test::FakeClob clob;
+  betteroms::test::FakeClob clob(chain_id);
+  // The same parsing as the control endpoints, so a flag means what the endpoint means.
+  auto control = [&](const std::string& path, const std::string& body) {
+    betteroms::test::HttpRequest request;
+    request.method = "POST";
+    request.path = path;
+    request.body = body;
+    betteroms::test::HttpResponse r = clob.venue().Control(request);
+    if (r.status != 200) std::cerr << "fake-clob: " << path << ": " << r.body << "\n";
+    return r.status == 200;
+  };
+  for (const std::string& key : api_keys) {
+    if (!control("/_fake/venue/api-key", key)) return 2;
+  }
+  for (const std::string& account : accounts) {
+    if (!control("/_fake/venue/account", account)) return 2;
+  }
   if (!books_dir.empty()) {
     auto read = [](const std::filesystem::path& path) {
       std::ifstream in(path);

@@ -1,0 +1,200 @@
+// The trading side of the fake CLOB: a venue that checks what Polymarket checks (PROTOCOL §3-§7,
+// §13, §14). It holds API keys, balances, orders and trades; verifies L1/L2 authentication, order
+// signatures, tick, precision, size, expiration and balance; matches takers against the scripted
+// books the market-data side serves (consuming their liquidity); answers the L2 reads; and plays
+// scripted faults. FakeClob routes its trading, auth and account endpoints here (the endpoint and
+// control list is in fake_clob.h).
+//
+// Not emulated: resting orders are not shown on /book and are never matched against each other
+// or hit by later books (no maker fills); settlement stays MATCHED; no heartbeats, rate-limit
+// buckets, user WebSocket or /version mismatch.
+#pragma once
+
+#include <secp256k1.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/fakes/fake_http.h"
+#include "tests/fakes/fake_venue_auth.h"
+#include "tests/fakes/fake_venue_order.h"
+
+namespace betteroms::test {
+
+// What the venue reads from the market-data side.
+class VenueMarkets {
+ public:
+  virtual ~VenueMarkets() = default;
+  // Calls `edit` with the token's current book (the /book document the next read returns) under
+  // the market-data lock; `edit` may change it. False when the token has no book.
+  virtual bool EditBook(const std::string& token,
+                        const std::function<void(std::string& book)>& edit) = 0;
+  // The /clob-markets document of the token's market, or "".
+  virtual std::string MarketOf(const std::string& token) = 0;
+};
+
+enum class VenueFault {
+  kNone,
+  kTooEarly,     // 425, empty body
+  kRateLimited,  // 429 with Retry-After
+  kPostOnly,     // 503 post_only_mode; post-only GTC/GTD requests still pass
+  kCancelOnly,   // 503 cancel-only
+  kDisabled,     // 503 trading disabled
+  kDrop,         // the order is processed, then the connection closes without an answer
+  kCloudflare,   // 403 with an HTML page
+};
+// "425", "429", "post-only", "cancel-only", "disabled", "drop", "cloudflare"; nullopt otherwise.
+std::optional<VenueFault> ParseVenueFault(const std::string& name);
+
+// An account's holdings, base units. Allowances are per exchange address (lower case).
+struct VenueAccount {
+  int64_t collateral = 0;
+  std::map<std::string, int64_t> allowances;
+  std::map<std::string, int64_t> conditional;  // token id -> shares
+};
+
+class FakeVenue {
+ public:
+  static constexpr int kPageSize = 2;
+  static constexpr int64_t kUnlimited = INT64_MAX;
+
+  explicit FakeVenue(VenueMarkets& markets, uint64_t chain_id = 137);
+  ~FakeVenue();
+  FakeVenue(const FakeVenue&) = delete;
+  FakeVenue& operator=(const FakeVenue&) = delete;
+
+  // Whether `path` is one of the venue's endpoints rather than market data.
+  static bool Serves(const std::string& path);
+  // A trading, auth or account request. May sleep (the trading delay) outside the lock.
+  HttpResponse Handle(const HttpRequest& request);
+  // A control request under /_fake/venue (see fake_clob.h).
+  HttpResponse Control(const HttpRequest& request);
+
+  // The chain the ClobAuth and order domains use: 137 or 80002; false otherwise.
+  bool SetChainId(uint64_t chain_id);
+  uint64_t chain_id();
+  // Seconds since the epoch the venue believes it is (default: the system clock).
+  void SetClock(std::function<int64_t()> now_s);
+  void AddApiKey(const ApiKey& key);
+  // Sets the address's collateral; `allowance`, when given, for every exchange of the chain.
+  // An account seen for the first time has an unlimited allowance on every exchange.
+  void SetCollateral(const std::string& address, int64_t balance,
+                     std::optional<int64_t> allowance = std::nullopt);
+  void SetAllowance(const std::string& address, const std::string& exchange, int64_t allowance);
+  void SetConditional(const std::string& address, const std::string& token, int64_t shares);
+  VenueAccount Account(const std::string& address);
+  // The next `count` order requests (POST /order, /orders, cancels) answer `fault`.
+  void ScheduleFault(VenueFault fault, int count, int retry_after_s = 1);
+  // The next `count` accepted orders answer "delayed" and are matched at the next read.
+  void DelayNext(int count);
+  // Order requests are answered `ms` later (after the order is processed).
+  void SetTradingDelayMs(int ms) { trading_delay_ms_ = ms; }
+  // The /_fake/venue document.
+  std::string StateJson();
+  int OrderPosts();
+  int Rejections();
+  int PostsOf(const std::string& hash);
+  // Forgets keys, accounts, orders, trades, faults and counters.
+  void Reset();
+
+ private:
+  enum class Status { kLive, kDelayed, kMatched, kCanceled };
+  struct Order {
+    IncomingOrder in;
+    std::string hash;
+    std::string owner_address;  // the API key's address
+    std::string market;         // condition id
+    std::string outcome;
+    int64_t price = 0;    // the limit price, micro-units (rounded down)
+    int64_t size = 0;     // shares ordered
+    int64_t matched = 0;  // shares filled
+    int64_t spent = 0;    // collateral paid (BUY) or received (SELL)
+    Status status = Status::kLive;
+    int64_t created_at = 0;
+    std::vector<std::string> trades;
+  };
+  struct Trade {
+    std::string id;
+    std::string order_hash;
+    std::string owner_address;
+    std::string owner_key;
+    std::string maker_address;
+    std::string market;
+    std::string asset_id;
+    std::string outcome;
+    bool buy = true;
+    int64_t size = 0;
+    int64_t price = 0;
+    int64_t match_time = 0;
+  };
+  struct TokenInfo {
+    int64_t tick = 10'000;
+    int64_t min_size = 5'000'000;
+    bool neg_risk = false;
+    std::string market;
+    std::string outcome;
+    bool known = false;
+  };
+  struct Placed {
+    HttpResponse response;  // the single /order answer
+    nlohmann::json entry;   // the /orders entry
+    bool accepted = false;
+  };
+
+  int64_t Now() const;
+  TokenInfo InfoOf(const std::string& token);
+  VenueAccount& AccountOf(const std::string& address);
+  std::string ExchangeOf(bool neg_risk);
+  // Collateral (BUY) or shares (SELL) held by `maker`'s open orders for `token`.
+  int64_t Reserved(const std::string& maker, bool buy, const std::string& token);
+  // Validates, places and matches one payload for `key`.
+  Placed Place(const ApiKey& key, const std::string& payload);
+  Placed Reject(const std::string& message, int status = 400);
+  // Matches an accepted order against its token's book; moves balances; records trades. Returns
+  // the venue's message for a FOK or FAK that is killed (nothing changed), else "".
+  std::string Execute(Order& order);
+  // Runs delayed orders and expires GTD orders: what a read sees first.
+  void Settle();
+  // A fault scheduled for order requests, consumed: the answer, or nullopt to go on.
+  std::optional<HttpResponse> TakeFault(bool all_post_only);
+
+  HttpResponse PostOrder(const ApiKey& key, const HttpRequest& request);
+  HttpResponse PostOrders(const ApiKey& key, const HttpRequest& request);
+  HttpResponse Cancel(const ApiKey& key, const HttpRequest& request);
+  HttpResponse GetOrder(const ApiKey& key, const std::string& hash);
+  HttpResponse ListOrders(const ApiKey& key, const HttpRequest& request);
+  HttpResponse ListTrades(const ApiKey& key, const HttpRequest& request);
+  HttpResponse BalanceAllowance(const ApiKey& key, const HttpRequest& request);
+  void CountPosts(const std::string& body, bool batch);
+  nlohmann::json OrderJson(const Order& order) const;
+  nlohmann::json TradeJson(const Trade& trade) const;
+
+  VenueMarkets& markets_;
+  secp256k1_context* ctx_;
+  std::mutex mu_;
+  uint64_t chain_id_;
+  std::function<int64_t()> now_s_;
+  ApiKeys keys_;
+  std::map<std::string, VenueAccount> accounts_;
+  std::map<std::string, Order> orders_;      // by hash
+  std::vector<std::string> order_sequence_;  // hashes in arrival order
+  std::vector<Trade> trades_;
+  std::map<std::string, int> posts_of_hash_;
+  int order_posts_ = 0;
+  int rejections_ = 0;
+  VenueFault fault_ = VenueFault::kNone;
+  int fault_count_ = 0;
+  int retry_after_s_ = 1;
+  int delay_next_ = 0;
+  std::atomic<int> trading_delay_ms_{0};
+  int next_trade_ = 1;
+};
+
+}  // namespace betteroms::test
