@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "betteroms/signer/v1/signer.grpc.pb.h"
 #include "common/file.h"
+#include "common/log.h"
 #include "common/net.h"
 #include "common/status_macros.h"
 #include "oms-server/signer_client/order_signer.h"
@@ -14,7 +15,15 @@
 namespace betteroms::signer_client {
 namespace {
 
-absl::Status FromGrpc(const grpc::Status& st) {
+// The signer's refusals keep their words; a signer that cannot be reached is said so plainly
+// (gRPC's transport text goes to the log: it reads like the OMS itself were down).
+absl::Status FromGrpc(const grpc::Status& st, const std::string& address) {
+  if (st.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    LogWarn("signer unavailable", {{"address", address}, {"error", st.error_message()}});
+    return absl::UnavailableError(absl::StrCat(
+        "signer: oms-signer at ", address,
+        " does not answer (is it running, and do its mTLS files match the OMS's?)"));
+  }
   return {static_cast<absl::StatusCode>(st.error_code()),
           absl::StrCat("signer: ", st.error_message())};
 }
@@ -29,7 +38,7 @@ class GrpcSigner : public OrderSigner {
     ctx.set_deadline(Deadline());
     signer::v1::Identity id;
     grpc::Status st = stub_->GetIdentity(&ctx, {}, &id);
-    if (!st.ok()) return FromGrpc(st);
+    if (!st.ok()) return FromGrpc(st, options_.address);
     return SignerIdentity{id.address(), id.chain_id(), id.policy_summary()};
   }
 
@@ -38,7 +47,7 @@ class GrpcSigner : public OrderSigner {
     ctx.set_deadline(Deadline());
     signer::v1::SignOrderResponse resp;
     grpc::Status st = stub_->SignOrder(&ctx, request, &resp);
-    if (!st.ok()) return FromGrpc(st);
+    if (!st.ok()) return FromGrpc(st, options_.address);
     return SignedOrder{resp.order_hash(), resp.signature()};
   }
 
@@ -52,7 +61,7 @@ class GrpcSigner : public OrderSigner {
     request.set_nonce(nonce);
     signer::v1::SignClobAuthResponse resp;
     grpc::Status st = stub_->SignClobAuth(&ctx, request, &resp);
-    if (!st.ok()) return FromGrpc(st);
+    if (!st.ok()) return FromGrpc(st, options_.address);
     return ClobAuthSignature{resp.address(), resp.signature()};
   }
 
