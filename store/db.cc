@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include <atomic>
+
 #include <libpq-fe.h>
 
 #include <condition_variable>
@@ -267,6 +269,12 @@ absl::Status Connection::ExecScript(const std::string& context, const std::strin
   return ResultError(context, raw);
 }
 
+namespace {
+std::atomic<int64_t> commits{0};
+}  // namespace
+
+int64_t TransactionsCommitted() { return commits.load(); }
+
 absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Connection&)>& body) {
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -275,7 +283,10 @@ absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Co
     last = body(conn);
     if (last.ok()) {
       absl::Status commit = conn.ExecScript("commit", "COMMIT");
-      if (commit.ok()) return absl::OkStatus();
+      if (commit.ok()) {
+        ++commits;
+        return absl::OkStatus();
+      }
       last = commit;
     } else {
       (void)conn.ExecScript("rollback", "ROLLBACK");

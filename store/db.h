@@ -162,6 +162,9 @@ class Connection {
 // Retries up to 3 times when the error is Aborted (serialisation failure, deadlock).
 absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Connection&)>& body);
 
+// Transactions InTransaction committed in this process: what a run costs in commits.
+int64_t TransactionsCommitted();
+
 // A bounded set of connections shared by request threads.
 class Pool {
  public:

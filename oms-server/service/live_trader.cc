@@ -342,6 +342,7 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
 
   // new: the intents and their exact fields, with the claim on the planId.
   OMS_RETURN_IF_ERROR(call.Check("journalling the live orders"));
+  int64_t commits_before = store::TransactionsCommitted();
   {
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
     OMS_RETURN_IF_ERROR(store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
@@ -429,6 +430,12 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     summary.error_message = std::string(outcome.message());
   }
   OMS_RETURN_IF_ERROR(Commit(pending, fills, &summary));
+  LogInfo("live plan finished",
+          {{"plan_id", plan.plan_id},
+           {"orders", std::to_string(orders.size())},
+           {"sent", std::to_string(summary.orders_placed)},
+           {"db_commits", std::to_string(store::TransactionsCommitted() - commits_before)},
+           {"millis", std::to_string(absl::ToInt64Milliseconds(clock_.Now() - run.started_at))}});
   OMS_RETURN_IF_ERROR(outcome);
   return summary;
 }

@@ -122,6 +122,15 @@ TEST_F(LiveTradingTest, APlanPlacesEachOrderOnceAndStopsAtTheFirstRefusal) {
     EXPECT_EQ(o.value("postAttempts", 0), 1) << o.dump(1);
   }
 
+  // The journal's cost: at most 3 commits per order (new, submitting, the answer, in batches).
+  std::string log = s->server().Log();
+  size_t at = log.find("\"live plan finished\"");
+  ASSERT_NE(at, std::string::npos) << log;
+  size_t commits = log.find("\"db_commits\":\"", at);
+  ASSERT_NE(commits, std::string::npos) << log;
+  EXPECT_LE(std::stoi(log.substr(commits + 14)), 3 * 4);
+  EXPECT_LE(std::stoi(log.substr(commits + 14)), 3);  // one batch: new, submitting, answers
+
   nlohmann::json venue = VenueState(*s);
   EXPECT_EQ(venue["orders"].size(), 3u) << venue.dump(1);  // the refused one is not held
   for (const auto& [hash, posts] : venue["posts"].items()) EXPECT_EQ(posts, 1) << hash;
