@@ -53,7 +53,8 @@ int Main(int argc, char** argv) {
       "  omsctl plan submit examples/buy.json   (also: omsctl execute:trade-plan FILE)\n"
       "  cat plan.json | omsctl plan submit -\n"
       "  omsctl runs show my-plan-1\n"
-      "  omsctl -o json positions --mode paper");
+      "  omsctl -o json positions --mode paper\n"
+      "  omsctl trading halt --reason \"venue incident\"   (stops live trading until resumed)");
   int exit_code = betteroms::omsctl::kOk;
   betteroms::omsctl::Client client(options);
   betteroms::omsctl::AddCommands(app, client, exit_code);

@@ -110,12 +110,23 @@ std::string ShortToken(const std::string& token) {
   return token.substr(0, 6) + "…" + token.substr(token.size() - 5);
 }
 
+std::string ShortHash(const std::string& hash) {
+  if (hash.size() <= 14) return hash;
+  return hash.substr(0, 8) + "…" + hash.substr(hash.size() - 4);
+}
+
 std::string Colour(const std::string& text, const std::string& status) {
   if (!UseColour()) return text;
   std::string code = "0";
   if (status == "filled" || status == "completed") code = "32";
-  if (status == "open" || status == "partially_filled" || status == "running") code = "33";
-  if (status == "rejected" || status == "failed" || status == "expired") code = "31";
+  if (status == "open" || status == "partially_filled" || status == "running" || status == "new" ||
+      status == "signed" || status == "submitting" || status == "delayed") {
+    code = "33";
+  }
+  if (status == "rejected" || status == "failed" || status == "expired" || status == "not_sent" ||
+      status == "unknown") {
+    code = "31";
+  }
   if (status == "cancelled") code = "90";
   return absl::StrCat("\x1b[", code, "m", text, "\x1b[0m");
 }

@@ -35,6 +35,8 @@ std::string Dollars(const std::string& decimal);
 std::string SharesText(const std::string& decimal);
 // A long token id shortened for tables: "7123456…89012".
 std::string ShortToken(const std::string& token);
+// An order hash shortened for tables: "0x3f9a1c…7e2d"; "" stays "".
+std::string ShortHash(const std::string& hash);
 
 // ANSI colour when stdout is a terminal and NO_COLOR is unset.
 std::string Colour(const std::string& text, const std::string& status);

@@ -1,10 +1,12 @@
 #include "clients/omsctl/views.h"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "clients/omsctl/output.h"
 #include "common/decimal.h"
 
@@ -18,6 +20,29 @@ std::string SizeText(const v1::Order& o) {
     if (absl::SimpleAtoi(o.maker_amount(), &maker)) return Dollars(FormatMicros(maker));
   }
   return o.size_shares();
+}
+
+bool IsLive(const v1::Order& o) { return o.mode() == "live"; }
+
+// The statuses that end a live order without a fill, or leave it in doubt: each needs its reason.
+bool NeedsReason(const std::string& status) {
+  return status == "rejected" || status == "not_sent" || status == "unknown";
+}
+
+// Why an order is where it is: the OMS's reason, and for a live order the venue's own error when
+// it adds something; "" when there is nothing to say.
+std::string ReasonText(const v1::Order& o) {
+  if (!IsLive(o)) return o.reason();
+  std::string out = o.reason();
+  if (!o.venue_error().empty() && out.find(o.venue_error()) == std::string::npos) {
+    absl::StrAppend(&out, out.empty() ? "" : "; ", "venue: ", o.venue_error());
+  }
+  if (out.empty() && NeedsReason(o.status())) {
+    out = o.status() == "unknown"
+              ? "the venue's answer was lost; the order may or may not be at the venue"
+              : absl::StrCat(o.status(), ", no reason recorded");
+  }
+  return out;
 }
 
 }  // namespace
@@ -42,6 +67,12 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
                                      "TOKEN", "OUTCOME",  "LIMIT", "SIZE", "FILLED",
                                      "AVG",   "NOTIONAL", "STATUS"};
   if (with_plan) header.insert(header.begin() + 1, "PLAN");
+  // Live orders add the venue's view; a table of paper orders stays as it always was.
+  bool any_live = std::any_of(orders.begin(), orders.end(), IsLive);
+  if (any_live) {
+    header.push_back("VENUE");
+    header.push_back("HASH");
+  }
   Table t(header);
   for (const auto& o : orders) {
     std::vector<std::string> row = {std::to_string(o.id()),
@@ -58,15 +89,40 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
                                     Dollars(o.notional()),
                                     Colour(o.status(), o.status())};
     if (with_plan) row.insert(row.begin() + 1, o.plan_id());
+    if (any_live) {
+      row.push_back(OrDash(o.venue_status()));
+      row.push_back(OrDash(ShortHash(o.order_hash())));
+    }
     t.Add(row);
   }
   size_t shift = with_plan ? 1 : 0;
   std::string out =
       t.Render({0, 1 + shift, 7 + shift, 8 + shift, 9 + shift, 10 + shift, 11 + shift});
   for (const auto& o : orders) {
-    if (!o.reason().empty()) out += absl::StrCat("  order ", o.id(), ": ", o.reason(), "\n");
+    std::string reason = ReasonText(o);
+    if (!reason.empty()) out += absl::StrCat("  order ", o.id(), ": ", reason, "\n");
   }
   return out;
+}
+
+std::string LiveCountsText(const google::protobuf::RepeatedPtrField<v1::Order>& orders) {
+  // The journal's states and not_sent, in the order an order passes through them; the
+  // summary's own counts cover the venue's answers.
+  struct Live {
+    const char* status;
+    const char* words;
+  };
+  static constexpr Live kStatuses[] = {
+      {"new", "new"},         {"signed", "signed"},   {"submitting", "submitting"},
+      {"delayed", "delayed"}, {"unknown", "unknown"}, {"not_sent", "not sent"}};
+  std::vector<std::string> parts;
+  for (const Live& live : kStatuses) {
+    auto n = std::count_if(orders.begin(), orders.end(),
+                           [&live](const v1::Order& o) { return o.status() == live.status; });
+    if (n > 0) parts.push_back(absl::StrCat(n, " ", live.words));
+  }
+  if (parts.empty()) return "";
+  return absl::StrCat("Live: ", absl::StrJoin(parts, ", "), "\n");
 }
 
 std::string WarningsText(const google::protobuf::RepeatedPtrField<v1::Violation>& warnings) {
@@ -86,6 +142,7 @@ std::string SummaryText(const v1::RunSummary& s) {
   out << "Orders: " << s.orders_placed() << " placed, " << s.orders_filled() << " filled, "
       << s.orders_partially_filled() << " partially filled, " << s.orders_open() << " open, "
       << s.orders_rejected() << " rejected\n";
+  if (s.mode() == "live") out << LiveCountsText(s.orders());
   out << "Bought " << Dollars(s.notional_bought()) << "   Sold " << Dollars(s.notional_sold())
       << "   Realized P&L " << Dollars(s.realized_pnl()) << "\n";
   out << WarningsText(s.warnings());

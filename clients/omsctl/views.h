@@ -12,11 +12,17 @@ std::string OrDash(const std::string& s);
 
 std::string PositionsTable(const google::protobuf::RepeatedPtrField<v1::Position>& positions);
 
-// Orders with their refusal reasons below the table; `with_plan` adds a PLAN column.
+// Orders with their refusal reasons below the table; `with_plan` adds a PLAN column. When any
+// order is live, VENUE (the venue's status word) and HASH (the order hash, shortened) columns
+// follow STATUS, and a live order's reason includes the venue's error; a table of paper orders is
+// unchanged.
 std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders,
                         bool with_plan);
 
-// A run's headline, counts, money and its orders and positions.
+// "Live: 1 submitting, 2 not sent" for orders in the live-only statuses; "" when there are none.
+std::string LiveCountsText(const google::protobuf::RepeatedPtrField<v1::Order>& orders);
+
+// A run's headline, counts (a live run's also by live status), money and its orders and positions.
 std::string SummaryText(const v1::RunSummary& summary);
 // "warning: trades[0].price: price 0.555 moved to 0.55, ..." lines, one per adjustment.
 std::string WarningsText(const google::protobuf::RepeatedPtrField<v1::Violation>& warnings);

@@ -1,6 +1,7 @@
 // omsctl end to end beyond the per-noun commands: `omsctl api` calling any OrderManager RPC from
-// the compiled-in descriptors against the real oms-server, and the flags and files that must fail
-// loudly rather than turn into empty strings.
+// the compiled-in descriptors against the real oms-server, the flags and files that must fail
+// loudly rather than turn into empty strings, and the live-trading controls (`trading`, `account`)
+// against a server without live trading.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "betteroms/v1/oms.pb.h"
+#include "tests/support/omsctl_fixture.h"
 #include "tests/support/plans.h"
 #include "tests/support/stack.h"
 
@@ -15,6 +17,8 @@ namespace betteroms::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 const std::string kNo =
@@ -244,6 +248,162 @@ TEST(OmsctlTls, TheTokenAndCaReachATlsServer) {
       stack.Omsctl({"--tls-ca", ca, "--auth-token-file", dir.File("wrong"), "api", "ListRuns"});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.err;  // UNAUTHENTICATED: the "other" class
   EXPECT_EQ(wrong.err, "error: missing or wrong bearer token\n");
+}
+
+// The kill switch: `trading status|halt|resume`, as text and as JSON, persisted by the server.
+using OmsctlTradingTest = OmsctlTest;
+
+TEST_F(OmsctlTradingTest, StatusOfAFreshDatabaseIsNotHalted) {
+  CommandResult r = stack_->Omsctl({"trading", "status"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, MatchesRegex("live trading is not halted since [0-9T:.Z-]+\n"));
+  EXPECT_EQ(r.err, "");
+  nlohmann::json state = Trading();
+  EXPECT_EQ(state["halted"], false);
+  EXPECT_EQ(state["reason"], "");
+  EXPECT_THAT(state["changedAt"].get<std::string>(), MatchesRegex("[0-9]{4}-.*Z"));
+}
+
+TEST_F(OmsctlTradingTest, HaltIsPersistedWithItsReasonAndResumeLiftsIt) {
+  CommandResult halt = stack_->Omsctl({"trading", "halt", "--reason", "x"});
+  ASSERT_EQ(halt.exit_code, 0) << halt.err;
+  EXPECT_THAT(halt.out, MatchesRegex("live trading is halted since [0-9T:.Z-]+: x\n"));
+
+  // A second process asks the server, which reads the database: the halt outlives the call.
+  CommandResult status = stack_->Omsctl({"trading", "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(status.out, halt.out);
+  EXPECT_EQ(Count("SELECT count(*) FROM trading_controls WHERE halted AND reason = 'x'"), 1);
+
+  nlohmann::json state = Trading();
+  ASSERT_TRUE(state.is_object());
+  EXPECT_EQ(state.size(), 3u) << state.dump();
+  EXPECT_EQ(state["halted"], true);
+  EXPECT_EQ(state["reason"], "x");
+  EXPECT_THAT(halt.out, HasSubstr(" since " + state["changedAt"].get<std::string>() + ": x"));
+
+  CommandResult resume = stack_->Omsctl({"-o", "json", "trading", "resume"});
+  ASSERT_EQ(resume.exit_code, 0) << resume.err;
+  nlohmann::json resumed = Json(resume);
+  EXPECT_EQ(resumed["halted"], false);
+  EXPECT_EQ(resumed["reason"], "");
+  EXPECT_EQ(Trading(), resumed);
+  CommandResult after = stack_->Omsctl({"trading", "status"});
+  EXPECT_THAT(after.out, MatchesRegex("live trading is not halted since [0-9T:.Z-]+\n"));
+}
+
+TEST_F(OmsctlTradingTest, ResumeKeepsItsReason) {
+  ASSERT_EQ(stack_->Omsctl({"trading", "halt"}).exit_code, 0);
+  EXPECT_EQ(Trading()["halted"], true);
+  CommandResult resume = stack_->Omsctl({"trading", "resume", "--reason", "incident over"});
+  ASSERT_EQ(resume.exit_code, 0) << resume.err;
+  EXPECT_THAT(resume.out,
+              MatchesRegex("live trading is not halted since [0-9T:.Z-]+: incident over\n"));
+  EXPECT_EQ(Trading()["reason"], "incident over");
+}
+
+TEST_F(OmsctlTradingTest, PaperPlansRunWhileLiveTradingIsHalted) {
+  stack_->clob().SetBook(kNo, VenueBookJson(kNo, {{"0.49", "100"}}, {{"0.51", "100"}}));
+  ASSERT_EQ(stack_->Omsctl({"trading", "halt", "--reason", "drill"}).exit_code, 0);
+  CommandResult r = Submit(PlanJson("paper-while-halted", {TradeJson(kNo, "BUY", "MARKET", "5")}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Run("paper-while-halted")["status"], "completed");
+}
+
+TEST(OmsctlTradingUsage, HelpNamesEachSubcommandAndAnUnreachableServerExitsUnavailable) {
+  CommandResult help = Omsctl({"trading", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* sub : {"halt", "resume", "status"}) {
+    EXPECT_THAT(help.out, HasSubstr(sub)) << help.out;
+  }
+  EXPECT_THAT(help.out, HasSubstr("omsctl trading halt --reason"));
+  CommandResult halt_help = Omsctl({"trading", "halt", "--help"});
+  EXPECT_EQ(halt_help.exit_code, 0);
+  EXPECT_THAT(halt_help.out, HasSubstr("--reason"));
+  EXPECT_THAT(Omsctl({"--help"}).out, HasSubstr("trading"));
+
+  CommandResult none = Omsctl({"trading"});
+  EXPECT_EQ(none.exit_code, kUsage);
+  CommandResult down = Omsctl({"--server", kNowhere, "trading", "status"});
+  EXPECT_EQ(down.exit_code, 3);
+  EXPECT_THAT(down.err, HasSubstr("cannot reach oms-server at 127.0.0.1:1"));
+}
+
+// Live orders as the journal leaves them, written straight into the database (a live-enabled
+// server comes with its own suite): the table adds the venue's status and a short hash, and says
+// why each rejected, not_sent or unknown order ended there; JSON keeps the whole hash.
+TEST_F(OmsctlTradingTest, OrdersListShowsALiveOrdersVenueStatusHashAndReason) {
+  const std::string hash = "0x" + std::string(60, 'a') + "beef";
+  auto conn = stack_->db().Connect();
+  ASSERT_TRUE(conn->Exec("run",
+                         "INSERT INTO execution_history (plan_id, plan_json, plan_hash, "
+                         "mode, status, trade_count) VALUES ('live-1', '{}', 'h', 'live', "
+                         "'completed', 3)")
+                  .ok());
+  const std::string columns =
+      "INSERT INTO orders (plan_id, trade_index, mode, token_id, outcome, side, order_type, "
+      "time_in_force, limit_price, size_shares, maker_amount, taker_amount, status, reason, "
+      "order_hash, signature, venue_status, venue_error, intent_id, salt, exchange, maker, signer, "
+      "signature_type, order_time_ms, expiration, metadata, builder) VALUES ";
+  const std::string live = "'ctf-v2', '0xm', '0xs', 1, 1, 0, '0x0', '0x0')";
+  for (const std::string& values : std::vector<std::string>{
+           "('live-1', 0, 'live', '" + kNo +
+               "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, "
+               "5000000, 10000000, 'open', NULL, '" +
+               hash +
+               "', '0xsig', 'live', NULL, 'i-0', "
+               "'1', " +
+               live,
+           "('live-1', 1, 'live', '" + kNo +
+               "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, "
+               "5000000, 10000000, 'not_sent', 'signer refused: over the daily limit', NULL, "
+               "NULL, NULL, NULL, 'i-1', '2', " +
+               live,
+           "('live-1', 2, 'live', '" + kNo +
+               "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, "
+               "5000000, 10000000, 'rejected', NULL, '0x" +
+               std::string(64, 'c') +
+               "', '0xsig', NULL, 'not enough balance / allowance', 'i-2', '3', " + live}) {
+    auto inserted = conn->Exec("order", columns + values);
+    ASSERT_TRUE(inserted.ok()) << inserted.status();
+  }
+
+  CommandResult r = stack_->Omsctl({"orders", "list", "--plan", "live-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, MatchesRegex("ID +PLAN .* STATUS +VENUE +HASH\n(.|\n)*"));
+  EXPECT_THAT(r.out, HasSubstr("open      live   0xaaaaaa…beef"));
+  EXPECT_THAT(r.out, HasSubstr(": signer refused: over the daily limit\n"));
+  EXPECT_THAT(r.out, HasSubstr(": venue: not enough balance / allowance\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr(hash)));
+
+  CommandResult json = stack_->Omsctl({"-o", "json", "orders", "list", "--plan", "live-1"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json orders = Json(json)["orders"];
+  ASSERT_EQ(orders.size(), 3u) << json.out;
+  bool found = false;
+  for (const auto& o : orders) found = found || o.value("orderHash", "") == hash;
+  EXPECT_TRUE(found) << json.out;
+
+  // A paper table is as it was: no venue columns.
+  stack_->clob().SetBook(kNo, VenueBookJson(kNo, {{"0.49", "100"}}, {{"0.51", "100"}}));
+  ASSERT_EQ(Submit(PlanJson("paper-1", {TradeJson(kNo, "BUY", "MARKET", "5")})).exit_code, 0);
+  CommandResult paper = stack_->Omsctl({"orders", "list", "--mode", "paper"});
+  ASSERT_EQ(paper.exit_code, 0) << paper.err;
+  EXPECT_THAT(paper.out, Not(HasSubstr("VENUE")));
+  EXPECT_THAT(paper.out, Not(HasSubstr("HASH")));
+}
+
+// A server started without --signer-addr: GetAccount is FAILED_PRECONDITION, the "other" class.
+TEST_F(OmsctlTradingTest, AccountWithoutASignerSaysSoAndExitsOne) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"account"}, {"-o", "json", "account"}}) {
+    CommandResult r = stack_->Omsctl(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_EQ(r.err,
+              "error: no signer is configured: start oms-server with --signer-addr (or "
+              "SIGNER_ADDR)\n");
+    EXPECT_EQ(r.out, "");
+  }
 }
 
 }  // namespace

@@ -262,6 +262,10 @@ TEST(SignerProcess, TheOmsShowsTheAccountThroughTheSigner) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(kAddress));
   EXPECT_THAT(r.out, HasSubstr("137 (Polygon)"));
+  EXPECT_THAT(r.out, HasSubstr("\nlive     no (live trading is not configured)\n"));
+  CommandResult json = stack.Omsctl({"-o", "json", "account"});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"live\": false"));
 
   Stack without;
   ASSERT_TRUE(without.ok()) << without.error();

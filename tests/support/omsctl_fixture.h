@@ -66,6 +66,13 @@ class OmsctlTest : public ::testing::Test {
     return Json(r);
   }
 
+  // `omsctl -o json trading status`: {"halted", "reason", "changedAt"}.
+  nlohmann::json Trading() {
+    CommandResult r = stack_->Omsctl({"-o", "json", "trading", "status"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Json(r);
+  }
+
   std::unique_ptr<Stack> stack_;
 };
 

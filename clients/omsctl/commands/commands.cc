@@ -9,6 +9,7 @@ void AddCommands(CLI::App& app, Client& client, int& exit_code) {
   AddPositionsCommand(app, client, exit_code);
   AddBookCommand(app, client, exit_code);
   AddAccountCommand(app, client, exit_code);
+  AddTradingCommands(app, client, exit_code);
   AddHealthCommand(app, client, exit_code);
   AddTickCommand(app, client, exit_code);
   AddApiCommand(app, client, exit_code);

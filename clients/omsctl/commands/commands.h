@@ -15,6 +15,7 @@ void AddPositionsCommand(CLI::App& app, Client& client, int& exit_code);  // pos
 void AddBookCommand(CLI::App& app, Client& client, int& exit_code);       // book TOKEN
 void AddTickCommand(CLI::App& app, Client& client, int& exit_code);       // tick
 void AddAccountCommand(CLI::App& app, Client& client, int& exit_code);    // account
+void AddTradingCommands(CLI::App& app, Client& client, int& exit_code);   // trading halt|...
 void AddHealthCommand(CLI::App& app, Client& client, int& exit_code);     // health
 void AddApiCommand(CLI::App& app, Client& client, int& exit_code);        // api METHOD [JSON|-]
 

@@ -22,7 +22,8 @@ void AddOrdersCommands(CLI::App& app, Client& client, int& exit_code) {
   CLI::App* list = orders->add_subcommand("list", "newest orders first");
   list->add_option("--plan", *plan, "only this plan's orders");
   list->add_option("--status", *status,
-                   "open, partially_filled, filled, cancelled, expired or rejected");
+                   "open, partially_filled, filled, cancelled, expired or rejected; live orders "
+                   "also new, signed, submitting, unknown, delayed or not_sent");
   list->add_option("--mode", *mode, "paper or live")->check(CLI::IsMember({"paper", "live"}));
   list->add_option("--limit", *limit, "at most this many")->capture_default_str();
   list->callback([&client, &exit_code, plan, status, mode, limit] {
