@@ -33,7 +33,7 @@ constexpr char kToken[] = "7";
 
 struct Reply {
   CURLcode error = CURLE_OK;
-  long status = 0;
+  long status = 0;  // NOLINT(google-runtime-int): what CURLINFO_RESPONSE_CODE writes
   std::string body;
   std::map<std::string, std::string> headers;  // names lower case
   json Json() const { return json::parse(body, nullptr, false); }
@@ -63,8 +63,11 @@ Reply Send(const std::string& method, const std::string& url, const std::string&
   Reply reply;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
-  for (const auto& [name, value] : headers)
-    list = curl_slist_append(list, (name + ": " + value).c_str());
+  for (const auto& [name, value] : headers) {
+    std::string line = name;
+    line.append(": ").append(value);
+    list = curl_slist_append(list, line.c_str());
+  }
   list = curl_slist_append(list, "Content-Type: application/json");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
@@ -108,7 +111,8 @@ struct OrderSpec {
   bool post_only = false;
   int64_t expiration = 0;
   uint64_t salt = 1;
-  std::string signer = kAddress;
+  std::string signer = kAddress;  // also the maker; a deposit wallet for type 3
+  int signature_type = 0;
   const char* key_hex = kKeyHex;
   std::string token = kToken;
 };
@@ -119,7 +123,7 @@ class FakeVenueTest : public ::testing::Test {
     ctx_ = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     ASSERT_TRUE(clob_.Start());
     clob_.venue().AddApiKey({kAddress, kApiKey, kSecret, kPassphrase});
-    clob_.venue().SetCollateral(kAddress, 1000 * 1'000'000);
+    clob_.venue().SetCollateral(kAddress, int64_t{1000} * 1'000'000);
     ASSERT_TRUE(clob_.SetMarket(VenueClobMarketJson("0xcafe", {{kToken, "Yes"}})));
     SetAsks({{"0.50", "10"}, {"0.55", "20"}});
   }
@@ -165,7 +169,8 @@ class FakeVenueTest : public ::testing::Test {
   std::string OrderBody(const OrderSpec& spec, std::string* hash = nullptr) {
     crypto::OrderV2 o;
     o.salt = crypto::WordFromUint64(spec.salt);
-    o.maker = *crypto::ParseAddress(kAddress);
+    o.maker = *crypto::ParseAddress(spec.signer);
+    o.signature_type = static_cast<uint8_t>(spec.signature_type);
     o.signer = *crypto::ParseAddress(spec.signer);
     o.token_id = *crypto::ParseUint256(spec.token);
     o.maker_amount = crypto::WordFromUint64(static_cast<uint64_t>(spec.maker));
@@ -173,23 +178,32 @@ class FakeVenueTest : public ::testing::Test {
     o.side = spec.buy ? 0 : 1;
     o.timestamp = crypto::WordFromUint64(1780452718728);
     crypto::ExchangeDomain domain = *crypto::DomainFor(crypto::Exchange::kCtfV2, 137);
-    crypto::Hash256 digest = crypto::TypedDataDigest(crypto::ExchangeDomainSeparator(domain, 137),
-                                                     crypto::OrderV2StructHash(o));
+    crypto::Hash256 separator = crypto::ExchangeDomainSeparator(domain, 137);
+    crypto::Hash256 struct_hash = crypto::OrderV2StructHash(o);
+    crypto::Hash256 digest = crypto::TypedDataDigest(separator, struct_hash);
     if (hash) *hash = "0x" + ToHex(digest);
+    std::string signature = SignHex(ctx_, spec.key_hex, digest);
+    if (spec.signature_type == 3) {
+      // The owner key signs the ERC-7739 digest; the envelope carries it for the deposit wallet.
+      std::vector<uint8_t> key = KeyBytes(spec.key_hex);
+      auto inner = *crypto::SignDigest(
+          ctx_, key.data(), crypto::Poly1271SigningDigest(separator, struct_hash, 137, o.signer));
+      signature = "0x" + ToHex(crypto::Poly1271Envelope(inner, separator, struct_hash));
+    }
     std::string zero = "0x" + std::string(64, '0');
     nlohmann::ordered_json order = {{"salt", spec.salt},
-                                    {"maker", kAddress},
+                                    {"maker", spec.signer},
                                     {"signer", spec.signer},
                                     {"tokenId", spec.token},
                                     {"makerAmount", std::to_string(spec.maker)},
                                     {"takerAmount", std::to_string(spec.taker)},
                                     {"side", spec.buy ? "BUY" : "SELL"},
-                                    {"signatureType", 0},
+                                    {"signatureType", spec.signature_type},
                                     {"timestamp", "1780452718728"},
                                     {"expiration", std::to_string(spec.expiration)},
                                     {"metadata", zero},
                                     {"builder", zero},
-                                    {"signature", SignHex(ctx_, spec.key_hex, digest)}};
+                                    {"signature", signature}};
     nlohmann::ordered_json body = {{"deferExec", false},
                                    {"postOnly", spec.post_only},
                                    {"order", order},
@@ -296,6 +310,55 @@ TEST(FakeVenueVectorsTest, AcceptsTheClientsExactPostOrderBodies) {
     }
   }
   secp256k1_context_destroy(ctx);
+}
+
+TEST(FakeVenueVectorsTest, VerifiesTheUpstreamDepositWalletSignature) {
+  JsonValue doc = LoadVectors("orders-v2.json");
+  const JsonValue& v = doc.Find("vectors")->items.at(0);
+  ASSERT_EQ(v.StringOr("id"), "v2-amoy-ctf-buy-poly1271");
+  nlohmann::ordered_json order;
+  for (const JsonValue& m : v.Find("order")->members) {
+    if (m.is_number()) {
+      order[m.name] = std::stoi(m.text);
+    } else {
+      order[m.name] = m.text;
+    }
+  }
+  order["signature"] = v.Find("expected")->StringOr("signature");
+  nlohmann::ordered_json body = {{"order", order}, {"owner", "k"}, {"orderType", "GTC"}};
+  auto parsed = ParseOrderPayload(body.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->signature.size(), 317u);
+  crypto::ExchangeDomain domain = OrderDomain(false, 80002);
+  EXPECT_EQ("0x" + ToHex(OrderHash(*parsed, domain, 80002)),
+            v.Find("expected")->StringOr("digest"));
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  std::string owner = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+  EXPECT_TRUE(SignatureValid(ctx, *parsed, domain, 80002, owner));
+  EXPECT_FALSE(SignatureValid(ctx, *parsed, domain, 80002, "0x" + std::string(40, '2')));
+  EXPECT_FALSE(SignatureValid(ctx, *parsed, OrderDomain(true, 80002), 80002, owner));
+  parsed->signature[100] ^= 1;  // the envelope's domain separator no longer matches
+  EXPECT_FALSE(SignatureValid(ctx, *parsed, domain, 80002, owner));
+  secp256k1_context_destroy(ctx);
+}
+
+TEST_F(FakeVenueTest, ADepositWalletOrderNeedsTheKeysWalletAndOwner) {
+  const char* wallet = "0x1111111111111111111111111111111111111111";
+  OrderSpec spec = LimitBuy(10'000'000, 400'000);
+  spec.signature_type = 3;
+  spec.signer = wallet;
+  EXPECT_EQ(PostOrder(spec).Json()["error"],
+            "the order signer address has to be the address of the API KEY");
+  clob_.venue().AddApiKey({kAddress, kApiKey, kSecret, kPassphrase, "0", wallet});
+  clob_.venue().SetCollateral(wallet, 100'000'000);
+  Reply r = PostOrder(spec);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["status"], "live");
+  EXPECT_EQ(Get("/balance-allowance?asset_type=COLLATERAL&signature_type=3").Json()["balance"],
+            "100000000");
+  spec.salt = 2;
+  spec.key_hex = kOtherKeyHex;  // the envelope is right, the owner key is not the key's
+  EXPECT_EQ(PostOrder(spec).Json()["error"], "invalid signature");
 }
 
 TEST_F(FakeVenueTest, CreatesAndDerivesApiKeysWithClobAuth) {

@@ -183,8 +183,10 @@ void HttpServer::Serve(int fd) {
     std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) +
                       "\r\nContent-Type: " + r.content_type +
                       "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n";
-    for (const auto& [name, value] : r.headers) out += name + ": " + value + "\r\n";
-    out += "\r\n" + r.body;
+    for (const auto& [name, value] : r.headers) {
+      out.append(name).append(": ").append(value).append("\r\n");
+    }
+    out.append("\r\n").append(r.body);
     if (!WriteAll(fd, out)) break;
   }
   close(fd);

@@ -41,7 +41,7 @@ std::string EncodeCursor(size_t offset) {
 }
 
 // The offset a cursor names (-1 for the end), or nullopt when it is not a cursor; "" is the start.
-std::optional<long> DecodeCursor(const std::string& cursor) {
+std::optional<int64_t> DecodeCursor(const std::string& cursor) {
   if (cursor.empty()) return 0;
   if (cursor == kLastCursor) return -1;
   if (cursor.size() % 4 != 0 || cursor.size() > 24) return std::nullopt;
@@ -54,7 +54,7 @@ std::optional<long> DecodeCursor(const std::string& cursor) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
-  return std::stol(text);
+  return std::stoll(text);
 }
 
 // One page of `items` from `cursor`: {data, next_cursor, limit, count}.
@@ -77,7 +77,7 @@ HttpResponse Page(const std::vector<nlohmann::json>& items, const std::string& c
 std::optional<int64_t> Units(const nlohmann::json& v) {
   if (v.is_number_integer()) return v.get<int64_t>();
   if (!v.is_string()) return std::nullopt;
-  const std::string& s = v.get_ref<const std::string&>();
+  const auto& s = v.get_ref<const std::string&>();
   if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }

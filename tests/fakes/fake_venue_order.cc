@@ -17,7 +17,7 @@ absl::Status Invalid(const std::string& what) {
 // A base-unit amount as the body writes it: a decimal string that fits in int64.
 std::optional<int64_t> ParseAmount(const nlohmann::json& v) {
   if (!v.is_string()) return std::nullopt;
-  const std::string& s = v.get_ref<const std::string&>();
+  const auto& s = v.get_ref<const std::string&>();
   if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
