@@ -7,7 +7,7 @@
 //
 // Not emulated: resting orders are not shown on /book and are never matched against each other
 // or hit by later books (no maker fills); settlement stays MATCHED; no heartbeats, rate-limit
-// buckets, user WebSocket or /version mismatch.
+// buckets, user WebSocket or /version mismatch; the L2 POLY_TIMESTAMP is not held to a skew.
 #pragma once
 
 #include <secp256k1.h>
