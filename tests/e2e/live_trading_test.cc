@@ -5,8 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "tests/support/live_stack.h"
 
 namespace betteroms::test {
@@ -43,10 +47,10 @@ class LiveTradingTest : public ::testing::Test {
   }
 
   static void SetBooks(LiveStack& s) {
-    s.clob().SetBook(kTokenA, VenueBookJson(kTokenA, {{"0.48", "100"}},
-                                            {{"0.50", "100"}, {"0.52", "100"}}));
-    s.clob().SetBook(kTokenB, VenueBookJson(kTokenB, {{"0.60", "100"}, {"0.58", "100"}},
-                                            {{"0.62", "100"}}));
+    s.clob().SetBook(kTokenA,
+                     VenueBookJson(kTokenA, {{"0.48", "100"}}, {{"0.50", "100"}, {"0.52", "100"}}));
+    s.clob().SetBook(kTokenB,
+                     VenueBookJson(kTokenB, {{"0.60", "100"}, {"0.58", "100"}}, {{"0.62", "100"}}));
     s.clob().SetMarket(VenueClobMarketJson("0xa1", {{kTokenA, "Yes"}, {"1002", "No"}}));
     s.clob().SetMarket(VenueClobMarketJson("0xb2", {{kTokenB, "Yes"}, {"2003", "No"}}));
   }
@@ -93,13 +97,13 @@ class LiveTradingTest : public ::testing::Test {
 TEST_F(LiveTradingTest, APlanPlacesEachOrderOnceAndStopsAtTheFirstRefusal) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
-  std::string plan = Plan(
-      "live-mixed",
-      {MarketBuy(kTokenA, "75"),                                   // FOK across 0.50 and 0.52
-       LimitBuy(kTokenA, "10", "0.40"),                            // rests
-       R"({"marketTokenId": "2002", "outcome": "Yes", "side": "SELL", "orderType": "MARKET",
-           "size": 10, "sizeUnit": "SHARES"})",                    // sells into 0.60
-       LimitBuy(kTokenB, "10", "0.65", R"(, "postOnly": true)")});  // would cross: refused
+  std::string plan =
+      Plan("live-mixed",
+           {MarketBuy(kTokenA, "75"),                                    // FOK across 0.50 and 0.52
+            LimitBuy(kTokenA, "10", "0.40"),                             // rests
+            R"({"marketTokenId": "2002", "outcome": "Yes", "side": "SELL", "orderType": "MARKET",
+           "size": 10, "sizeUnit": "SHARES"})",                          // sells into 0.60
+            LimitBuy(kTokenB, "10", "0.65", R"(, "postOnly": true)")});  // would cross: refused
   CommandResult r = s->Omsctl({"-o", "json", "plan", "submit", "-"}, plan);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   nlohmann::json summary = Json(r);
@@ -166,8 +170,8 @@ TEST_F(LiveTradingTest, SignerDownMeansNothingPostedAndAClearMessage) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
   s->StopSigner();
-  CommandResult r = s->Omsctl({"plan", "submit", "-"},
-                              Plan("live-nosigner", {LimitBuy(kTokenA, "10", "0.40")}));
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-nosigner", {LimitBuy(kTokenA, "10", "0.40")}));
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("signer"));
   EXPECT_THAT(r.err, HasSubstr("nothing was"));
@@ -178,8 +182,8 @@ TEST_F(LiveTradingTest, AnEngineRestartIsWaitedOutAndTheOrderPlacedOnce) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
   s->venue().ScheduleFault(VenueFault::kTooEarly, 1);
-  CommandResult r = s->Omsctl({"plan", "submit", "-"},
-                              Plan("live-425", {LimitBuy(kTokenA, "10", "0.40")}));
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-425", {LimitBuy(kTokenA, "10", "0.40")}));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   nlohmann::json orders = Orders(*s, "live-425");
   ASSERT_EQ(orders.size(), 1u);
@@ -193,8 +197,8 @@ TEST_F(LiveTradingTest, AnAnswerLostAfterAcceptanceIsResolvedByHash) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
   s->venue().ScheduleFault(VenueFault::kDrop, 1);
-  CommandResult r = s->Omsctl({"plan", "submit", "-"},
-                              Plan("live-drop", {LimitBuy(kTokenA, "10", "0.40")}));
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-drop", {LimitBuy(kTokenA, "10", "0.40")}));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   nlohmann::json orders = Orders(*s, "live-drop");
   ASSERT_EQ(orders.size(), 1u);
@@ -253,23 +257,23 @@ TEST_F(LiveTradingTest, RefusalsBeforeSigningPostNothing) {
   auto s = Start({"--max-order-notional", "50"});
   ASSERT_TRUE(s->ok());
 
-  CommandResult limit = s->Omsctl({"plan", "submit", "-"},
-                                  Plan("live-limit", {LimitBuy(kTokenA, "60", "0.40")}));
+  CommandResult limit =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-limit", {LimitBuy(kTokenA, "60", "0.40")}));
   EXPECT_EQ(limit.exit_code, 1) << limit.err;
   EXPECT_THAT(limit.err, HasSubstr("max_order_notional"));
   EXPECT_THAT(limit.err, HasSubstr("nothing was signed"));
 
   s->venue().SetCollateral(kLiveAddress, 5'000'000);
-  CommandResult poor = s->Omsctl({"plan", "submit", "-"},
-                                 Plan("live-poor", {LimitBuy(kTokenA, "10", "0.40")}));
+  CommandResult poor =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-poor", {LimitBuy(kTokenA, "10", "0.40")}));
   EXPECT_EQ(poor.exit_code, 1) << poor.err;
   EXPECT_THAT(poor.err, HasSubstr("collateral balance is 5.00 USDC"));
   s->venue().SetCollateral(kLiveAddress, 1'000'000'000);
 
   CommandResult halt = s->Omsctl({"trading", "halt", "--reason", "venue incident"});
   ASSERT_EQ(halt.exit_code, 0) << halt.err;
-  CommandResult halted = s->Omsctl({"plan", "submit", "-"},
-                                   Plan("live-halted", {LimitBuy(kTokenA, "10", "0.40")}));
+  CommandResult halted =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-halted", {LimitBuy(kTokenA, "10", "0.40")}));
   EXPECT_EQ(halted.exit_code, 1) << halted.err;
   EXPECT_THAT(halted.err, HasSubstr("live trading is halted"));
   EXPECT_THAT(halted.err, HasSubstr("venue incident"));
@@ -291,8 +295,8 @@ TEST_F(LiveTradingTest, WrongCredentialsAreRefusedAndNothingIsPosted) {
               0600);
   auto s = Start({"--clob-credentials", creds.File("clob.json")});
   ASSERT_TRUE(s->ok());
-  CommandResult r = s->Omsctl({"plan", "submit", "-"},
-                              Plan("live-badkey", {LimitBuy(kTokenA, "10", "0.40")}));
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-badkey", {LimitBuy(kTokenA, "10", "0.40")}));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("Unauthorized/Invalid api key"));
   EXPECT_EQ(s->venue().OrderPosts(), 0);
@@ -313,6 +317,83 @@ TEST_F(LiveTradingTest, AccountShowsTheKeyTheAddressesAndTheBalance) {
   EXPECT_EQ(a.value("signerAddress", ""), kLiveAddress);
   EXPECT_EQ(a.value("collateralBalance", ""), "1000");
   EXPECT_THAT(r.out, Not(HasSubstr("secret")));
+}
+
+}  // namespace
+}  // namespace betteroms::test
+
+namespace betteroms::test {
+namespace {
+
+TEST_F(LiveTradingTest, RateLimitsAndPostOnlyWindowsAreWaitedOutWithinTheDeadline) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  s->venue().ScheduleFault(VenueFault::kRateLimited, 1, /*retry_after_s=*/1);
+  CommandResult limited =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-429", {LimitBuy(kTokenA, "10", "0.40")}));
+  ASSERT_EQ(limited.exit_code, 0) << limited.err;
+  EXPECT_EQ(Orders(*s, "live-429")[0]["status"], "open");
+
+  s->venue().ScheduleFault(VenueFault::kPostOnly, 2, /*retry_after_s=*/1);
+  CommandResult window =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-503", {LimitBuy(kTokenA, "10", "0.41")}));
+  ASSERT_EQ(window.exit_code, 0) << window.err;
+  nlohmann::json orders = Orders(*s, "live-503");
+  EXPECT_EQ(orders[0]["status"], "open") << orders[0].dump(1);
+  EXPECT_EQ(s->venue().PostsOf(orders[0]["orderHash"]), 3);  // two 503s, then accepted
+  EXPECT_EQ(VenueOrders(*s), 2u);
+}
+
+TEST_F(LiveTradingTest, AnOrderTheVenueWouldNotTakeBeforeTheDeadlineIsSentAgainByTheTick) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  s->venue().ScheduleFault(VenueFault::kCancelOnly, 1000, /*retry_after_s=*/1);
+  CommandResult r = s->Omsctl({"--timeout", "3", "plan", "submit", "-"},
+                              Plan("live-cancel-only", {LimitBuy(kTokenA, "10", "0.40")}));
+  EXPECT_NE(r.exit_code, 0);  // the caller's 3 s passed while the venue took only cancels
+  // The server still journals what happened: signed, not at the venue.
+  nlohmann::json orders;
+  for (int i = 0; i < 50; ++i) {
+    orders = Orders(*s, "live-cancel-only");
+    if (orders.size() == 1 && orders[0]["status"] == "signed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0]["status"], "signed") << orders[0].dump(1);
+  EXPECT_THAT(orders[0].value("reason", ""), HasSubstr("not accepted by the venue yet"));
+  EXPECT_EQ(VenueOrders(*s), 0u);
+
+  s->venue().ScheduleFault(VenueFault::kNone, 0);
+  CommandResult tick = s->Omsctl({"tick"});
+  ASSERT_EQ(tick.exit_code, 0) << tick.err;
+  orders = Orders(*s, "live-cancel-only");
+  EXPECT_EQ(orders[0]["status"], "open") << orders[0].dump(1);
+  EXPECT_EQ(VenueOrders(*s), 1u);
+  CommandResult run = s->Omsctl({"-o", "json", "runs", "show", "live-cancel-only"});
+  EXPECT_THAT(run.out, HasSubstr("\"completed\"")) << run.out;
+}
+
+TEST_F(LiveTradingTest, DelayedAndGtdOrdersAreFollowedToTheirVenueState) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  s->venue().DelayNext(1);
+  std::string gtd =
+      LimitBuy(kTokenA, "10", "0.40",
+               R"(, "timeInForce": "GTD", "expiresAt": ")" +
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Minutes(30),
+                                    absl::UTCTimeZone()) +
+                   "\"");
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-delayed", {MarketBuy(kTokenA, "20"), gtd}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json orders = Orders(*s, "live-delayed");
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(orders[0]["status"], "delayed") << orders[0].dump(1);
+  EXPECT_EQ(orders[1]["status"], "open") << orders[1].dump(1);
+  ASSERT_EQ(s->Omsctl({"tick"}).exit_code, 0);
+  orders = Orders(*s, "live-delayed");
+  EXPECT_EQ(orders[0]["status"], "filled") << orders[0].dump(1);
+  EXPECT_EQ(VenueOrders(*s), 2u);
 }
 
 }  // namespace
