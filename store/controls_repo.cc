@@ -1,5 +1,6 @@
 #include "store/controls_repo.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
 namespace betteroms::store {
@@ -18,11 +19,12 @@ absl::StatusOr<TradingControls> ReadControls(const Result& res) {
 
 }  // namespace
 
-absl::StatusOr<TradingControls> GetTradingControls(Connection& conn) {
+absl::StatusOr<TradingControls> GetTradingControls(Connection& conn, bool for_update) {
   OMS_ASSIGN_OR_RETURN(Result res,
                        conn.Exec("get trading controls",
-                                 "SELECT halted, reason, oms_rfc3339(changed_at) AS changed_at "
-                                 "FROM trading_controls WHERE id = 1",
+                                 absl::StrCat("SELECT halted, reason, oms_rfc3339(changed_at) AS "
+                                              "changed_at FROM trading_controls WHERE id = 1",
+                                              for_update ? " FOR UPDATE" : ""),
                                  Params()));
   return ReadControls(res);
 }

@@ -15,7 +15,8 @@ struct TradingControls {
   absl::Time changed_at = absl::InfinitePast();
 };
 
-absl::StatusOr<TradingControls> GetTradingControls(Connection& conn);
+// `for_update` locks the row until the transaction ends: live journal claims take turns on it.
+absl::StatusOr<TradingControls> GetTradingControls(Connection& conn, bool for_update = false);
 
 // Halts or resumes live trading; returns the new state.
 absl::StatusOr<TradingControls> SetTradingHalted(Connection& conn, bool halted,

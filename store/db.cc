@@ -1,9 +1,8 @@
 #include "store/db.h"
 
-#include <atomic>
-
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 

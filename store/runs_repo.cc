@@ -123,6 +123,21 @@ absl::StatusOr<bool> RestartFailedRun(Connection& conn, const domain::Run& run) 
   return res.affected() == 1;
 }
 
+absl::StatusOr<std::vector<std::string>> ListRunningLiveRuns(Connection& conn) {
+  OMS_ASSIGN_OR_RETURN(Result res, conn.Exec("running live runs",
+                                             "SELECT plan_id FROM execution_history "
+                                             "WHERE mode = 'live' AND status = 'running' "
+                                             "ORDER BY started_at LIMIT 1000",
+                                             Params()));
+  std::vector<std::string> out;
+  for (int row = 0; row < res.rows(); ++row) {
+    RowReader r = res.Row(row);
+    out.push_back(r.Text("plan_id"));
+    OMS_RETURN_IF_ERROR(r.status());
+  }
+  return out;
+}
+
 absl::Status FinishRun(Connection& conn, const domain::RunSummary& summary) {
   std::optional<std::string> error;
   if (!summary.error_message.empty()) error = summary.error_message;

@@ -27,6 +27,9 @@ absl::StatusOr<bool> RestartFailedRun(Connection& conn, const domain::Run& run);
 // Records the outcome of a run: its status and finish time, and its summary or error.
 absl::Status FinishRun(Connection& conn, const domain::RunSummary& summary);
 
+// Live runs still `running`: each finishes when its last order leaves the journal.
+absl::StatusOr<std::vector<std::string>> ListRunningLiveRuns(Connection& conn);
+
 // NotFound when there is no such run.
 absl::StatusOr<domain::Run> GetRun(Connection& conn, const std::string& plan_id);
 

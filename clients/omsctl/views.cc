@@ -138,7 +138,9 @@ std::string SummaryText(const v1::RunSummary& s) {
   std::ostringstream out;
   out << Bold("Run " + s.plan_id()) << "  " << s.mode() << "  " << Colour(s.status(), s.status())
       << "  " << s.started_at() << (s.finished_at().empty() ? "" : " → " + s.finished_at()) << "\n";
-  if (!s.error_message().empty()) out << "error: " << s.error_message() << "\n";
+  if (!s.error_message().empty()) {
+    out << (s.status() == "failed" ? "error: " : "note: ") << s.error_message() << "\n";
+  }
   out << "Orders: " << s.orders_placed() << " placed, " << s.orders_filled() << " filled, "
       << s.orders_partially_filled() << " partially filled, " << s.orders_open() << " open, "
       << s.orders_rejected() << " rejected\n";

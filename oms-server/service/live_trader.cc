@@ -29,17 +29,52 @@ using domain::OrderStatus;
 
 constexpr size_t kBatchSize = 15;  // POST /orders takes at most 15 (PROTOCOL §6)
 
-std::string RandomHex(int bytes) {
+absl::StatusOr<std::string> RandomHex(int bytes) {
   std::vector<uint8_t> buf(bytes);
-  RAND_bytes(buf.data(), bytes);
+  if (RAND_bytes(buf.data(), bytes) != 1) {
+    return absl::InternalError("the system's random generator failed; nothing was signed");
+  }
   return ToHex({buf.data(), buf.size()});
 }
 
 // A salt below 2^53: the body carries it as a JSON number (PROTOCOL §2.2).
-std::string RandomSalt() {
+absl::StatusOr<std::string> RandomSalt() {
   uint64_t v = 0;
-  RAND_bytes(reinterpret_cast<uint8_t*>(&v), sizeof v);
+  if (RAND_bytes(reinterpret_cast<uint8_t*>(&v), sizeof v) != 1) {
+    return absl::InternalError("the system's random generator failed; nothing was signed");
+  }
   return std::to_string((v & ((uint64_t{1} << 53) - 1)) | 1);
+}
+
+absl::Status HaltedError(const store::TradingControls& controls) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("live trading is halted (since ", FormatRfc3339(controls.changed_at),
+                   controls.reason.empty() ? "" : absl::StrCat(": ", controls.reason),
+                   "); nothing more was signed or sent; `omsctl trading resume` lifts the halt"));
+}
+
+// A venue read before anything was signed: the venue's refusal is not the plan's fault
+// (FailedPrecondition, never InvalidArgument) and an outage stays Unavailable.
+absl::Status VenueError(const absl::Status& status, const std::string& what) {
+  absl::StatusCode code = status.code() == absl::StatusCode::kUnavailable ||
+                                  status.code() == absl::StatusCode::kDeadlineExceeded
+                              ? absl::StatusCode::kUnavailable
+                              : absl::StatusCode::kFailedPrecondition;
+  return absl::Status(code, absl::StrCat("cannot read ", what, " at the venue: ", status.message(),
+                                         "; nothing was signed or sent"));
+}
+
+// A signature the signer did not give: its refusal names the rule (FailedPrecondition), its
+// outage is Unavailable. Never InvalidArgument: the plan passed every check.
+absl::Status SignerError(const absl::Status& status) {
+  absl::StatusCode code = status.code() == absl::StatusCode::kUnavailable ||
+                                  status.code() == absl::StatusCode::kDeadlineExceeded
+                              ? absl::StatusCode::kUnavailable
+                              : absl::StatusCode::kFailedPrecondition;
+  bool refused = status.code() == absl::StatusCode::kPermissionDenied ||
+                 status.code() == absl::StatusCode::kResourceExhausted;
+  return absl::Status(
+      code, absl::StrCat(refused ? "the signer refused to sign it: " : "", status.message()));
 }
 
 std::string Problems(const std::string& what, const std::vector<domain::Violation>& violations) {
@@ -146,11 +181,6 @@ void LiveTrader::SetInFlight(const std::vector<Order>& orders, bool in_flight) {
   }
 }
 
-bool LiveTrader::InFlight(int64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return in_flight_.count(id) > 0;
-}
-
 absl::Status LiveTrader::EnsureReady() {
   std::lock_guard<std::mutex> lock(ready_mu_);
   if (ready_) return absl::OkStatus();
@@ -220,12 +250,16 @@ std::vector<absl::Status> LiveTrader::SignAll(std::vector<Order*>& orders) {
 
 absl::Status LiveTrader::Commit(const std::vector<Order*>& rows,
                                 std::vector<domain::Execution>& fills,
-                                const domain::RunSummary* finish) {
+                                const domain::RunSummary* finish, bool unless_halted) {
   std::vector<Order> copies;
   copies.reserve(rows.size());
   for (const Order* o : rows) copies.push_back(*o);
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(10)));
   OMS_RETURN_IF_ERROR(store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+    if (unless_halted) {
+      OMS_ASSIGN_OR_RETURN(store::TradingControls controls, store::GetTradingControls(tx));
+      if (controls.halted) return HaltedError(controls);
+    }
     OMS_RETURN_IF_ERROR(store::UpdateJournal(tx, copies));
     OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, fills));
     if (finish != nullptr) OMS_RETURN_IF_ERROR(store::FinishRun(tx, *finish));
@@ -238,14 +272,22 @@ absl::Status LiveTrader::Commit(const std::vector<Order*>& rows,
 absl::Status LiveTrader::Send(std::vector<Order*>& batch, absl::Time deadline,
                               std::vector<Order*>& pending, std::vector<domain::Execution>& fills) {
   absl::Time now = clock_.Now();
+  std::vector<Order> before;
+  for (Order* o : batch) before.push_back(*o);
   for (Order* o : batch) {
     o->status = OrderStatus::kSubmitting;
     if (!o->live.submitted_at) o->live.submitted_at = now;
     ++o->live.post_attempts;
-    pending.push_back(o);
   }
-  // Durable before the POST: a crash from here on leaves `submitting`, resolved by hash.
-  OMS_RETURN_IF_ERROR(Commit(pending, fills, nullptr));
+  std::vector<Order*> journal = pending;
+  journal.insert(journal.end(), batch.begin(), batch.end());
+  // Durable before the POST: a crash from here on leaves `submitting`, resolved by hash. A halt
+  // that landed meanwhile stops the batch here.
+  absl::Status committed = Commit(journal, fills, nullptr, /*unless_halted=*/true);
+  if (!committed.ok()) {
+    for (size_t i = 0; i < batch.size(); ++i) *batch[i] = before[i];
+    return committed;
+  }
   pending.clear();
   MaybeDie("after-sign");
   std::vector<venue::WireOrder> wire;
@@ -279,16 +321,11 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   for (const auto& [token, book] : inputs.books) tokens.push_back(token);
   std::vector<domain::Execution> history;
   int64_t spent_today = 0;
+  absl::Time midnight = absl::FromUnixSeconds(absl::ToUnixSeconds(clock_.Now()) / 86400 * 86400);
   {
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
     OMS_ASSIGN_OR_RETURN(store::TradingControls controls, store::GetTradingControls(*conn));
-    if (controls.halted) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("live trading is halted (since ", FormatRfc3339(controls.changed_at),
-                       controls.reason.empty() ? "" : absl::StrCat(": ", controls.reason),
-                       "); nothing was signed or sent; `omsctl trading resume` lifts the halt"));
-    }
-    absl::Time midnight = absl::FromUnixSeconds(absl::ToUnixSeconds(clock_.Now()) / 86400 * 86400);
+    if (controls.halted) return HaltedError(controls);
     OMS_ASSIGN_OR_RETURN(spent_today, store::LiveNotionalSince(*conn, midnight));
     OMS_ASSIGN_OR_RETURN(history,
                          store::ListExecutionsForPositions(*conn, domain::Mode::kLive, tokens));
@@ -297,16 +334,18 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
 
   // What the venue holds: collateral for the BUYs, conditional tokens for the SELLs.
   absl::Time venue_deadline = std::min(call.deadline(), clock_.Now() + absl::Seconds(15));
-  OMS_ASSIGN_OR_RETURN(
-      venue::BalanceAllowance collateral,
-      venue_.GetBalanceAllowance(venue::AssetType::kCollateral, "", venue_deadline));
+  absl::StatusOr<venue::BalanceAllowance> collateral =
+      venue_.GetBalanceAllowance(venue::AssetType::kCollateral, "", venue_deadline);
+  if (!collateral.ok()) return VenueError(collateral.status(), "the collateral balance");
   std::map<std::string, int64_t> held;
   for (const auto& t : plan.trades) {
     if (t.side != domain::Side::kSell || held.count(t.token_id) > 0) continue;
-    OMS_ASSIGN_OR_RETURN(
-        venue::BalanceAllowance tokens_held,
-        venue_.GetBalanceAllowance(venue::AssetType::kConditional, t.token_id, venue_deadline));
-    held[t.token_id] = tokens_held.balance;
+    absl::StatusOr<venue::BalanceAllowance> shares =
+        venue_.GetBalanceAllowance(venue::AssetType::kConditional, t.token_id, venue_deadline);
+    if (!shares.ok()) {
+      return VenueError(shares.status(), absl::StrCat("the balance of token ", t.token_id));
+    }
+    held[t.token_id] = shares->balance;
   }
 
   // The whole plan against the market rules, the risk limits and the balances, before anything
@@ -325,14 +364,15 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
       unsendable.push_back({absl::StrCat("trades[", s.trade_index, "]"), why});
       continue;
     }
-    orders.push_back(
-        domain::ToLiveOrder(s, plan, book, options_.account, RandomHex(16), RandomSalt(), now));
+    OMS_ASSIGN_OR_RETURN(std::string intent, RandomHex(16));
+    OMS_ASSIGN_OR_RETURN(std::string salt, RandomSalt());
+    orders.push_back(domain::ToLiveOrder(s, plan, book, options_.account, intent, salt, now));
   }
   if (!unsendable.empty()) {
     return absl::InvalidArgumentError(
         Problems("the live plan cannot be sent; nothing was signed", unsendable));
   }
-  domain::Balances balances{collateral.balance, collateral.allowances};
+  domain::Balances balances{collateral->balance, collateral->allowances};
   std::vector<domain::Violation> risk = domain::CheckLiveRisk(orders, options_.limits, spent_today,
                                                               balances, options_.account.chain_id);
   if (!risk.empty()) {
@@ -340,96 +380,133 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
         Problems("the live plan breaks the pre-trade checks; nothing was signed", risk));
   }
 
-  // new: the intents and their exact fields, with the claim on the planId.
+  // new: the intents and their exact fields, with the claim on the planId. Live claims take
+  // turns on the controls row, so the halt and the daily limit hold for concurrent plans.
   OMS_RETURN_IF_ERROR(call.Check("journalling the live orders"));
   int64_t commits_before = store::TransactionsCommitted();
-  {
-    OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
-    OMS_RETURN_IF_ERROR(store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
-      OMS_ASSIGN_OR_RETURN(store::TradingControls controls, store::GetTradingControls(tx));
-      if (controls.halted) {
-        return absl::FailedPreconditionError(
-            "live trading was halted just now; nothing was signed or sent");
-      }
-      OMS_RETURN_IF_ERROR(claim(tx));
-      return store::InsertOrders(tx, orders);
-    }));
-  }
-  SetInFlight(orders, true);
   struct Release {
     LiveTrader* self;
     std::vector<Order>* orders;
     ~Release() { self->SetInFlight(*orders, false); }
   } release{this, &orders};
+  {
+    OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
+    absl::Status journalled =
+        store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+          OMS_ASSIGN_OR_RETURN(store::TradingControls controls,
+                               store::GetTradingControls(tx, /*for_update=*/true));
+          if (controls.halted) return HaltedError(controls);
+          OMS_ASSIGN_OR_RETURN(int64_t spent, store::LiveNotionalSince(tx, midnight));
+          std::vector<domain::Violation> daily = domain::CheckLiveRisk(
+              orders, options_.limits, spent, balances, options_.account.chain_id);
+          if (!daily.empty()) {
+            return absl::FailedPreconditionError(
+                Problems("the live plan breaks the pre-trade checks; nothing was signed", daily));
+          }
+          OMS_RETURN_IF_ERROR(claim(tx));
+          OMS_RETURN_IF_ERROR(store::InsertOrders(tx, orders));
+          // Ours from before they are visible: a tick's resumption leaves them alone.
+          SetInFlight(orders, true);
+          return absl::OkStatus();
+        });
+    if (!journalled.ok()) return journalled;
+  }
 
   std::vector<Order*> all;
   for (Order& o : orders) all.push_back(&o);
   std::vector<absl::Status> signed_ok = SignAll(all);
   size_t stop = orders.size();
   std::string stop_reason;
-  absl::Status signer_failure;
+  absl::Status failure;  // why nothing may have reached the venue
   for (size_t i = 0; i < orders.size(); ++i) {
     if (signed_ok[i].ok()) continue;
     stop = i;
-    signer_failure = signed_ok[i];
-    Order& o = orders[i];
-    bool refused = signed_ok[i].code() == absl::StatusCode::kPermissionDenied ||
-                   signed_ok[i].code() == absl::StatusCode::kResourceExhausted;
-    o.status = refused ? OrderStatus::kRejected : OrderStatus::kNotSent;
-    o.reason = std::string(signed_ok[i].message());
-    stop_reason = absl::StrCat("trades[", o.trade_index, "] was not signed: ", o.reason);
+    failure = SignerError(signed_ok[i]);
+    orders[i].status = OrderStatus::kNotSent;
+    orders[i].reason = absl::StrCat("not sent: ", failure.message());
+    stop_reason = absl::StrCat("trades[", orders[i].trade_index,
+                               "] was not signed: ", signed_ok[i].message());
     break;
   }
 
   absl::Time deadline = std::min(call.deadline(), clock_.Now() + options_.post_budget);
   std::vector<Order*> pending;
   std::vector<domain::Execution> fills;
-  bool sent_any = false;
+  bool reached = false;  // some order was answered by the venue, or may be there
   for (size_t begin = 0; begin < stop; begin += kBatchSize) {
     std::vector<Order*> batch(all.begin() + begin,
                               all.begin() + std::min(stop, begin + kBatchSize));
-    OMS_RETURN_IF_ERROR(Send(batch, deadline, pending, fills));
-    sent_any = true;
+    absl::Status sent = Send(batch, deadline, pending, fills);
+    if (sent.code() == absl::StatusCode::kFailedPrecondition) {  // halted meanwhile
+      stop = begin;
+      stop_reason = std::string(sent.message());
+      if (!reached) failure = sent;
+      break;
+    }
+    if (!sent.ok()) {
+      return absl::Status(sent.code(), absl::StrCat(sent.message(),
+                                                    "; orders already sent are resolved by "
+                                                    "the next tick (omsctl orders list --plan ",
+                                                    plan.plan_id, ")"));
+    }
     for (Order* o : batch) {
-      if (o->status == OrderStatus::kRejected || o->status == OrderStatus::kSigned) {
+      if (o->status == OrderStatus::kSigned) {
+        // Not accepted (a 425, 429 or 503 window outlasted the deadline): certainly not at the
+        // venue, and a late order is not what the plan asked for.
+        o->status = OrderStatus::kNotSent;
+        o->reason =
+            absl::StrCat("not sent: the venue did not accept orders in time (",
+                         o->live.venue_error.empty() ? o->reason : o->live.venue_error, ")");
+        if (!reached) failure = absl::UnavailableError(o->reason);
+      } else {
+        reached = true;
+      }
+      if (o->status == OrderStatus::kRejected || o->status == OrderStatus::kNotSent) {
         stop = std::min(stop, begin + kBatchSize);
         if (stop_reason.empty()) {
-          stop_reason =
-              absl::StrCat("trades[", o->trade_index, "] was ",
-                           o->status == OrderStatus::kRejected ? "refused" : "not accepted",
-                           " by the venue: ", o->reason);
+          stop_reason = absl::StrCat(
+              "trades[", o->trade_index, "] was ",
+              o->status == OrderStatus::kRejected ? "refused by the venue" : "not accepted", ": ",
+              o->reason);
         }
       }
     }
   }
   for (size_t i = 0; i < orders.size(); ++i) {
     Order& o = orders[i];
-    if (o.status == OrderStatus::kNew || o.status == OrderStatus::kSigned) {
-      if (i >= stop && !(o.status == OrderStatus::kSigned && o.live.submitted_at)) {
-        o.status = OrderStatus::kNotSent;
-        o.reason = absl::StrCat("not sent: ", stop_reason);
-      }
+    if (i < stop && o.live.submitted_at) continue;  // answered in Send
+    if (o.status != OrderStatus::kNotSent) {
+      o.status = OrderStatus::kNotSent;
+      o.reason = absl::StrCat("not sent: ", stop_reason);
     }
-    if (i >= stop || !o.live.submitted_at) pending.push_back(&o);
+    pending.push_back(&o);
   }
 
   domain::RunSummary summary =
       domain::SummariseRun(plan, orders, history, inputs.books, run.started_at, clock_.Now());
   summary.warnings = inputs.warnings;
-  if (!stop_reason.empty()) {
-    summary.error_message = absl::StrCat("stopped: ", stop_reason);
-  }
+  if (!stop_reason.empty()) summary.error_message = absl::StrCat("stopped: ", stop_reason);
+  int waiting = static_cast<int>(std::count_if(
+      orders.begin(), orders.end(), [](const Order& o) { return domain::InJournal(o.status); }));
   absl::Status outcome = absl::OkStatus();
-  if (!sent_any) {
-    // Nothing reached the venue: the run failed, and may be retried.
+  const domain::RunSummary* finish = &summary;
+  if (!reached) {
+    // Nothing reached the venue: the run failed, and may be retried once the cause is fixed.
     summary.status = domain::RunStatus::kFailed;
-    outcome = signer_failure.ok() ? absl::UnavailableError(summary.error_message)
-                                  : absl::Status(signer_failure.code(),
-                                                 absl::StrCat(signer_failure.message(),
-                                                              "; nothing was sent to the venue"));
+    outcome = absl::Status(failure.ok() ? absl::StatusCode::kUnavailable : failure.code(),
+                           absl::StrCat(failure.ok() ? stop_reason : failure.message(),
+                                        "; nothing was placed, and the plan may be retried"));
     summary.error_message = std::string(outcome.message());
+  } else if (waiting > 0) {
+    // The run finishes when its last order leaves the journal (a tick does that).
+    summary.status = domain::RunStatus::kRunning;
+    summary.error_message =
+        absl::StrCat(waiting, " order", waiting == 1 ? "" : "s",
+                     " await the venue's answer; the next tick resolves them and finishes the run",
+                     stop_reason.empty() ? "" : absl::StrCat(" (stopped: ", stop_reason, ")"));
+    finish = nullptr;
   }
-  OMS_RETURN_IF_ERROR(Commit(pending, fills, &summary));
+  OMS_RETURN_IF_ERROR(Commit(pending, fills, finish, /*unless_halted=*/false));
   LogInfo("live plan finished",
           {{"plan_id", plan.plan_id},
            {"orders", std::to_string(orders.size())},
@@ -440,11 +517,23 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   return summary;
 }
 
+std::vector<Order> LiveTrader::ClaimJournal(std::vector<Order> journal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Order> mine;
+  for (Order& o : journal) {
+    if (in_flight_.insert(o.id).second) mine.push_back(std::move(o));
+  }
+  return mine;
+}
+
 absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
   ResumeReport report;
+  absl::Time db_deadline = std::min(call.deadline(), absl::Now() + absl::Seconds(10));
   std::vector<Order> journal;
+  store::TradingControls controls;
+  std::set<std::string> plans;
   {
-    OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
+    OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(db_deadline));
     store::OrderFilter filter;
     filter.mode = domain::Mode::kLive;
     filter.statuses = {OrderStatus::kNew, OrderStatus::kSigned, OrderStatus::kSubmitting,
@@ -452,44 +541,91 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
     filter.oldest_first = true;
     filter.limit = 1000;
     OMS_ASSIGN_OR_RETURN(journal, store::ListOrders(*conn, filter));
+    OMS_ASSIGN_OR_RETURN(controls, store::GetTradingControls(*conn));
+    // Runs left running whose orders all left the journal (a crash between the two).
+    OMS_ASSIGN_OR_RETURN(std::vector<std::string> stale, store::ListRunningLiveRuns(*conn));
+    plans.insert(stale.begin(), stale.end());
   }
-  std::vector<Order> mine;
-  for (Order& o : journal) {
-    if (!InFlight(o.id)) mine.push_back(std::move(o));
-  }
-  if (mine.empty()) return report;
-  OMS_RETURN_IF_ERROR(EnsureReady());
-  SetInFlight(mine, true);
+  std::vector<Order> mine = ClaimJournal(std::move(journal));
   struct Release {
     LiveTrader* self;
     std::vector<Order>* orders;
     ~Release() { self->SetInFlight(*orders, false); }
   } release{this, &mine};
+  if (!mine.empty()) {
+    OMS_RETURN_IF_ERROR(EnsureReady());
+    OMS_RETURN_IF_ERROR(ResumeOrders(mine, controls, call, report));
+  }
+  for (const Order& o : mine) plans.insert(o.plan_id);
+  OMS_RETURN_IF_ERROR(FinishRuns(plans, report.runs_finished));
+  return report;
+}
 
+absl::Status LiveTrader::ResumeOrders(std::vector<Order>& mine,
+                                      const store::TradingControls& controls,
+                                      const CallContext& call, ResumeReport& report) {
   report.examined = static_cast<int>(mine.size());
   absl::Time now = clock_.Now();
   absl::Time deadline = std::min(call.deadline(), now + options_.post_budget);
+  // A plan stops at its first refused trade: what comes after it is never sent.
+  std::map<std::string, int> first_stop;
+  {
+    std::set<std::string> plans;
+    for (const Order& o : mine) plans.insert(o.plan_id);
+    OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(10)));
+    for (const std::string& plan_id : plans) {
+      store::OrderFilter f;
+      f.plan_id = plan_id;
+      f.statuses = {OrderStatus::kRejected, OrderStatus::kNotSent};
+      f.limit = 1;
+      f.oldest_first = true;
+      OMS_ASSIGN_OR_RETURN(std::vector<Order> stopped, store::ListOrders(*conn, f));
+      for (const Order& o : stopped) {
+        auto [it, fresh] = first_stop.emplace(plan_id, o.trade_index);
+        if (!fresh) it->second = std::min(it->second, o.trade_index);
+      }
+    }
+  }
   std::vector<Order*> changed, to_sign, to_send;
   std::vector<domain::Execution> fills;
   for (Order& o : mine) {
+    bool never_sent = o.status == OrderStatus::kNew ||
+                      (o.status == OrderStatus::kSigned && o.live.post_attempts == 0);
     absl::Time since = o.live.submitted_at.value_or(o.created_at);
     bool past_grace = now - since > options_.grace;
-    if (o.status == OrderStatus::kNew || o.status == OrderStatus::kSigned) {
-      if (past_grace) {
+    if (never_sent) {
+      auto stopped = first_stop.find(o.plan_id);
+      if (stopped != first_stop.end() && stopped->second < o.trade_index) {
+        o.status = OrderStatus::kNotSent;
+        o.reason = absl::StrCat("not sent: trades[", stopped->second,
+                                "] of the plan was refused or not sent");
+        changed.push_back(&o);
+      } else if (past_grace) {
         o.status = OrderStatus::kNotSent;
         o.reason =
             absl::StrCat("not sent: it was not sent within ", absl::FormatDuration(options_.grace),
-                         " of being journalled (the server stopped or the venue refused "
-                         "orders), and a late order is never sent");
+                         " of being journalled, and a late order is never sent");
         changed.push_back(&o);
-      } else {
+      } else if (!controls.halted) {
         (o.status == OrderStatus::kNew ? to_sign : to_send).push_back(&o);
       }
       continue;
     }
-    // submitting, unknown, delayed: the venue knows, or it does not.
+    // It may be at the venue: ask by its hash, never build a new order.
     absl::StatusOr<std::optional<venue::VenueOrder>> found =
         venue_.GetOrder(o.live.order_hash, deadline);
+    if (found.ok() && !found->has_value() && past_grace) {
+      // The fence (PROTOCOL §13.3): cancel by hash, then ask once more, before calling it
+      // not placed.
+      absl::StatusOr<bool> fenced = venue_.CancelOrder(o.live.order_hash, deadline);
+      if (!fenced.ok()) {
+        LogWarn(
+            "journal: fence cancel failed",
+            {{"order_hash", o.live.order_hash}, {"error", std::string(fenced.status().message())}});
+        continue;
+      }
+      found = venue_.GetOrder(o.live.order_hash, deadline);
+    }
     if (!found.ok()) {
       LogWarn(
           "journal: cannot read the order back",
@@ -501,11 +637,11 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
       domain::VenueOrderState state{v.status, v.status_reason, v.size_matched, v.price};
       if (std::optional<domain::Execution> fill = domain::ApplyVenueOrder(o, state, now)) {
         fills.push_back(*fill);
+        o.fills.push_back(*fill);
       }
       changed.push_back(&o);
       continue;
     }
-    if (o.status == OrderStatus::kDelayed && !past_grace) continue;
     if (past_grace) {
       o.status = OrderStatus::kNotSent;
       o.reason = absl::StrCat("not placed: the venue has no order ", o.live.order_hash, " ",
@@ -514,18 +650,23 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
       changed.push_back(&o);
       continue;
     }
-    // Not at the venue, within the grace period: the identical signed bytes go again. The venue
-    // cannot hold two orders with one hash.
-    to_send.push_back(&o);
+    // Not at the venue, within the grace period. A resting order goes again as the identical
+    // signed bytes (the venue cannot hold two orders with one hash). A FOK or FAK is not: one
+    // the venue killed or filled may not be visible by its hash (PROTOCOL §13.3); it waits for
+    // the fence at the end of the grace period.
+    if (domain::Rests(o.tif) && o.status != OrderStatus::kDelayed && !controls.halted) {
+      to_send.push_back(&o);
+    }
   }
   if (!to_sign.empty()) {
     std::vector<absl::Status> signed_ok = SignAll(to_sign);
     for (size_t i = 0; i < to_sign.size(); ++i) {
       if (signed_ok[i].ok()) {
         to_send.push_back(to_sign[i]);
-      } else if (signed_ok[i].code() == absl::StatusCode::kPermissionDenied) {
-        to_sign[i]->status = OrderStatus::kRejected;
-        to_sign[i]->reason = std::string(signed_ok[i].message());
+      } else if (signed_ok[i].code() != absl::StatusCode::kUnavailable &&
+                 signed_ok[i].code() != absl::StatusCode::kDeadlineExceeded) {
+        to_sign[i]->status = OrderStatus::kNotSent;
+        to_sign[i]->reason = absl::StrCat("not sent: ", SignerError(signed_ok[i]).message());
         changed.push_back(to_sign[i]);
       }
     }
@@ -534,25 +675,20 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
   for (size_t begin = 0; begin < to_send.size(); begin += kBatchSize) {
     std::vector<Order*> batch(to_send.begin() + begin,
                               to_send.begin() + std::min(to_send.size(), begin + kBatchSize));
-    OMS_RETURN_IF_ERROR(Send(batch, deadline, pending, fills));
+    absl::Status sent = Send(batch, deadline, pending, fills);
+    if (sent.code() == absl::StatusCode::kFailedPrecondition) break;  // halted meanwhile
+    OMS_RETURN_IF_ERROR(sent);
     report.resent += static_cast<int>(batch.size());
   }
-  for (Order* o : pending) {
-    for (const domain::Execution& f : fills) {
-      if (f.order_id == o->id) o->fills.push_back(f);
-    }
-  }
-  OMS_RETURN_IF_ERROR(Commit(pending, fills, nullptr));
-  std::set<std::string> plans;
+  OMS_RETURN_IF_ERROR(Commit(pending, fills, nullptr, /*unless_halted=*/false));
   for (const Order& o : mine) {
     if (!domain::InJournal(o.status)) ++report.resolved;
-    plans.insert(o.plan_id);
   }
-  OMS_RETURN_IF_ERROR(FinishRuns(plans, report.runs_finished));
-  return report;
+  return absl::OkStatus();
 }
 
 absl::Status LiveTrader::FinishRuns(const std::set<std::string>& plan_ids, int& finished) {
+  if (plan_ids.empty()) return absl::OkStatus();
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(10)));
   for (const std::string& plan_id : plan_ids) {
     OMS_ASSIGN_OR_RETURN(domain::Run run, store::GetRun(*conn, plan_id));
@@ -562,25 +698,40 @@ absl::Status LiveTrader::FinishRuns(const std::set<std::string>& plan_ids, int& 
     filter.limit = 100000;
     filter.oldest_first = true;
     OMS_ASSIGN_OR_RETURN(std::vector<Order> orders, store::ListOrders(*conn, filter));
-    if (std::any_of(orders.begin(), orders.end(),
-                    [](const Order& o) { return domain::InJournal(o.status); })) {
+    if (orders.empty() || std::any_of(orders.begin(), orders.end(),
+                                      [](const Order& o) { return domain::InJournal(o.status); })) {
       continue;
     }
-    std::vector<int64_t> ids;
-    for (const Order& o : orders) ids.push_back(o.id);
-    OMS_ASSIGN_OR_RETURN(auto fills, store::ListExecutionsForOrders(*conn, ids));
-    for (auto& f : fills) {
+    std::set<int64_t> ids;
+    std::set<std::string> tokens;
+    for (const Order& o : orders) {
+      ids.insert(o.id);
+      tokens.insert(o.token_id);
+    }
+    OMS_ASSIGN_OR_RETURN(auto all, store::ListExecutionsForPositions(
+                                       *conn, domain::Mode::kLive, {tokens.begin(), tokens.end()}));
+    std::vector<domain::Execution> history;
+    for (auto& f : all) {
+      if (ids.count(f.order_id) == 0) {
+        history.push_back(f);
+        continue;
+      }
       for (Order& o : orders) {
         if (o.id == f.order_id) o.fills.push_back(f);
       }
     }
-    domain::PlanParseResult parsed = domain::ParsePlan(run.plan_json);
-    domain::Plan plan = parsed.plan;
+    domain::Plan plan;
     plan.plan_id = plan_id;
     plan.mode = domain::Mode::kLive;
     domain::RunSummary summary =
-        domain::SummariseRun(plan, orders, {}, {}, run.started_at, clock_.Now());
-    summary.error_message = "finished by the journal's resumption after the server restarted";
+        domain::SummariseRun(plan, orders, history, {}, run.started_at, clock_.Now());
+    auto stopped = std::find_if(orders.begin(), orders.end(), [](const Order& o) {
+      return o.status == OrderStatus::kRejected || o.status == OrderStatus::kNotSent;
+    });
+    if (stopped != orders.end()) {
+      summary.error_message =
+          absl::StrCat("stopped: trades[", stopped->trade_index, "]: ", stopped->reason);
+    }
     OMS_RETURN_IF_ERROR(store::FinishRun(*conn, summary));
     ++finished;
   }

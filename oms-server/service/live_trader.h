@@ -102,17 +102,24 @@ class LiveTrader {
   std::vector<absl::Status> SignAll(std::vector<domain::Order*>& orders);
   // Writes `rows`' journal state and `fills` (then cleared) in one transaction, finishing the
   // run with `finish` when given.
+  // `unless_halted`: refuses (FailedPrecondition, nothing written) while trading is halted.
   absl::Status Commit(const std::vector<domain::Order*>& rows,
-                      std::vector<domain::Execution>& fills, const domain::RunSummary* finish);
+                      std::vector<domain::Execution>& fills, const domain::RunSummary* finish,
+                      bool unless_halted);
   // Sends one batch of signed orders: `submitting` is committed (with `pending`, then cleared)
   // before the POST; the answers are applied in memory and added to `pending` and `fills` for the
-  // caller's next commit.
+  // caller's next commit. FailedPrecondition, the batch unchanged, when trading was halted.
   absl::Status Send(std::vector<domain::Order*>& batch, absl::Time deadline,
                     std::vector<domain::Order*>& pending, std::vector<domain::Execution>& fills);
+  // Takes the journal entries no request of this process is handling, marking them in flight.
+  std::vector<domain::Order> ClaimJournal(std::vector<domain::Order> journal);
+  absl::Status ResumeOrders(std::vector<domain::Order>& mine,
+                            const store::TradingControls& controls, const CallContext& call,
+                            ResumeReport& report);
+  // Finishes each running live run of `plan_ids` whose orders all left the journal.
   absl::Status FinishRuns(const std::set<std::string>& plan_ids, int& finished);
   void MaybeDie(const char* point) const;
   void SetInFlight(const std::vector<domain::Order>& orders, bool in_flight);
-  bool InFlight(int64_t id);
 
   store::Pool& pool_;
   const Clock& clock_;

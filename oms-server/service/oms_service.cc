@@ -509,7 +509,15 @@ absl::StatusOr<TradingState> OmsService::SetTrading(bool halted, const std::stri
 
 absl::Status OmsService::ResumeLive(const CallContext& call) {
   if (options_.live == nullptr) return absl::OkStatus();
-  OMS_ASSIGN_OR_RETURN(ResumeReport r, options_.live->Resume(call));
+  // Under the tick's lock: another server's tick may be resuming the same journal.
+  OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+  OMS_ASSIGN_OR_RETURN(bool locked, store::TryLockTicks(*conn));
+  if (!locked) return absl::OkStatus();
+  absl::StatusOr<ResumeReport> resumed = options_.live->Resume(call);
+  absl::Status unlocked = store::UnlockTicks(*conn);
+  OMS_RETURN_IF_ERROR(resumed.status());
+  OMS_RETURN_IF_ERROR(unlocked);
+  const ResumeReport& r = *resumed;
   if (r.examined > 0) {
     LogInfo("live journal resumed", {{"examined", std::to_string(r.examined)},
                                      {"resolved", std::to_string(r.resolved)},

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
 #include "common/json.h"
+#include "common/status_macros.h"
 #include "oms-server/venue/l2_auth.h"
 #include "oms-server/venue/venue_errors.h"
 
@@ -508,6 +509,52 @@ absl::StatusOr<std::string> ClobVenue::GetL2(const std::string& path, const std:
       absl::StrCat("venue: ", endpoint, " unavailable until the deadline: ", last_error));
 }
 
+absl::StatusOr<std::string> ClobVenue::DeleteL2(const std::string& path, const std::string& body,
+                                                absl::Time deadline) {
+  std::optional<Signed> who = Credentials();
+  if (!who) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "venue: DELETE ", path, ": no API credentials (SetCredentials was not called)"));
+  }
+  auto headers = L2Headers(who->credentials, who->address, absl::ToUnixSeconds(clock_.Now()),
+                           "DELETE", path, body);
+  if (!headers.ok()) return headers.status();
+  HttpRequest request;
+  request.method = "DELETE";
+  request.url = options_.base_url + path;
+  request.body = body;
+  request.headers = *std::move(headers);
+  request.timeout = std::max(deadline - clock_.Now(), absl::Seconds(1));
+  absl::StatusOr<HttpResponse> resp = transport_.Perform(request);
+  if (!resp.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("venue: DELETE ", path, ": ", resp.status().message()));
+  }
+  if (resp->status < 200 || resp->status > 299) return HttpStatusError("DELETE " + path, *resp);
+  if (resp->body.size() > options_.max_response_bytes) {
+    return Malformed("DELETE " + path, "the answer is too large");
+  }
+  return std::move(resp->body);
+}
+
+absl::StatusOr<bool> ClobVenue::CancelOrder(const std::string& hash, absl::Time deadline) {
+  if (!IsHash(hash)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("venue: \"", Printable(hash), "\" is not an order hash"));
+  }
+  OMS_ASSIGN_OR_RETURN(std::string body,
+                       DeleteL2("/order", absl::StrCat("{\"orderID\":\"", hash, "\"}"), deadline));
+  absl::StatusOr<JsonValue> doc = ParseJson(body);
+  if (!doc.ok() || !doc->is_object()) return Malformed("DELETE /order", "not an object");
+  // {canceled: [ids], not_canceled: {id: reason}}: cancelled only when listed in canceled.
+  const JsonValue* canceled = doc->Find("canceled");
+  if (canceled == nullptr || !canceled->is_array()) return false;
+  for (const JsonValue& id : canceled->items) {
+    if (id.is_string() && absl::EqualsIgnoreCase(id.text, hash)) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<std::optional<VenueOrder>> ClobVenue::GetOrder(const std::string& hash,
                                                               absl::Time deadline) {
   if (!IsHash(hash)) {
@@ -517,6 +564,8 @@ absl::StatusOr<std::optional<VenueOrder>> ClobVenue::GetOrder(const std::string&
   std::string path = "/data/order/" + hash;
   std::string endpoint = "GET " + path;
   absl::StatusOr<std::string> body = GetL2(path, "", deadline);
+  // Some deployments answer an unknown id with 404 rather than null.
+  if (body.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
   if (!body.ok()) return body.status();
   absl::string_view text = absl::StripAsciiWhitespace(*body);
   if (text.empty() || text == "null") return std::nullopt;

@@ -66,6 +66,7 @@ class ClobVenue : public Venue {
                                                          const std::string& asset_id,
                                                          absl::Time after,
                                                          absl::Time deadline) override;
+  absl::StatusOr<bool> CancelOrder(const std::string& hash, absl::Time deadline) override;
   absl::StatusOr<BalanceAllowance> GetBalanceAllowance(AssetType type, const std::string& token_id,
                                                        absl::Time deadline) override;
   std::string ApiKey() const override;
@@ -76,6 +77,9 @@ class ClobVenue : public Venue {
     std::string address;
   };
   std::optional<Signed> Credentials() const;
+  // One authenticated DELETE of `body` to `path`; the answer's body, or an error naming it.
+  absl::StatusOr<std::string> DeleteL2(const std::string& path, const std::string& body,
+                                       absl::Time deadline);
   // One POST of `body` to `path` carrying `count` orders, retried through restart and rate-limit
   // windows until `deadline`; one result per order.
   std::vector<PostResult> PostWithRetries(const Signed& who, const std::string& path,

@@ -129,6 +129,10 @@ class Venue {
                                                                  const std::string& asset_id,
                                                                  absl::Time after,
                                                                  absl::Time deadline) = 0;
+  // DELETE /order {"orderID": hash}: true when the venue cancelled it, false when it answered
+  // not_canceled (unknown, already matched or cancelled). The OMS's fence before it records an
+  // order it cannot find as not placed (PROTOCOL §13.3).
+  virtual absl::StatusOr<bool> CancelOrder(const std::string& hash, absl::Time deadline) = 0;
   // GET /balance-allowance. `token_id` for kConditional.
   virtual absl::StatusOr<BalanceAllowance> GetBalanceAllowance(AssetType type,
                                                                const std::string& token_id,

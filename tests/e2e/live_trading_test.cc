@@ -203,6 +203,8 @@ TEST_F(LiveTradingTest, AnAnswerLostAfterAcceptanceIsResolvedByHash) {
   nlohmann::json orders = Orders(*s, "live-drop");
   ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(orders[0]["status"], "unknown") << orders[0].dump(1);
+  EXPECT_THAT(s->Omsctl({"-o", "json", "runs", "show", "live-drop"}).out,
+              HasSubstr("\"running\""));  // finished once the order is resolved
 
   CommandResult tick = s->Omsctl({"tick"});
   ASSERT_EQ(tick.exit_code, 0) << tick.err;
@@ -214,6 +216,8 @@ TEST_F(LiveTradingTest, AnAnswerLostAfterAcceptanceIsResolvedByHash) {
   EXPECT_EQ(venue["orders"].size(), 1u) << venue.dump(1);
   EXPECT_EQ(venue["posts"].size(), 1u) << venue.dump(1);
   EXPECT_EQ(orders[0].value("postAttempts", 0), 1);  // asked by hash, never re-sent
+  EXPECT_THAT(s->Omsctl({"-o", "json", "runs", "show", "live-drop"}).out,
+              HasSubstr("\"completed\""));
 }
 
 // kill -9 at a journal step, then a restart: exactly one order per intent at the venue.
@@ -344,32 +348,50 @@ TEST_F(LiveTradingTest, RateLimitsAndPostOnlyWindowsAreWaitedOutWithinTheDeadlin
   EXPECT_EQ(VenueOrders(*s), 2u);
 }
 
-TEST_F(LiveTradingTest, AnOrderTheVenueWouldNotTakeBeforeTheDeadlineIsSentAgainByTheTick) {
+TEST_F(LiveTradingTest, AVenueThatTakesNoOrdersBeforeTheDeadlineFailsTheRunForARetry) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
   s->venue().ScheduleFault(VenueFault::kCancelOnly, 1000, /*retry_after_s=*/1);
-  CommandResult r = s->Omsctl({"--timeout", "3", "plan", "submit", "-"},
-                              Plan("live-cancel-only", {LimitBuy(kTokenA, "10", "0.40")}));
-  EXPECT_NE(r.exit_code, 0);  // the caller's 3 s passed while the venue took only cancels
-  // The server still journals what happened: signed, not at the venue.
-  nlohmann::json orders;
-  for (int i = 0; i < 50; ++i) {
-    orders = Orders(*s, "live-cancel-only");
-    if (orders.size() == 1 && orders[0]["status"] == "signed") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  std::string plan = Plan("live-cancel-only", {LimitBuy(kTokenA, "10", "0.40")});
+  CommandResult r = s->Omsctl({"--timeout", "4", "plan", "submit", "-"}, plan);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cancel-only"));
+  EXPECT_THAT(r.err, HasSubstr("nothing was placed, and the plan may be retried"));
+  nlohmann::json orders = Orders(*s, "live-cancel-only");
   ASSERT_EQ(orders.size(), 1u);
-  EXPECT_EQ(orders[0]["status"], "signed") << orders[0].dump(1);
-  EXPECT_THAT(orders[0].value("reason", ""), HasSubstr("not accepted by the venue yet"));
+  EXPECT_EQ(orders[0]["status"], "not_sent") << orders[0].dump(1);
   EXPECT_EQ(VenueOrders(*s), 0u);
+  // A tick never sends it late.
+  ASSERT_EQ(s->Omsctl({"tick"}).exit_code, 0);
+  EXPECT_EQ(Orders(*s, "live-cancel-only")[0]["status"], "not_sent");
 
   s->venue().ScheduleFault(VenueFault::kNone, 0);
-  CommandResult tick = s->Omsctl({"tick"});
-  ASSERT_EQ(tick.exit_code, 0) << tick.err;
+  CommandResult retried = s->Omsctl({"plan", "submit", "--retry", "-"}, plan);
+  ASSERT_EQ(retried.exit_code, 0) << retried.err;
   orders = Orders(*s, "live-cancel-only");
+  ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(orders[0]["status"], "open") << orders[0].dump(1);
   EXPECT_EQ(VenueOrders(*s), 1u);
-  CommandResult run = s->Omsctl({"-o", "json", "runs", "show", "live-cancel-only"});
+}
+
+TEST_F(LiveTradingTest, ASignerPolicyRefusalStopsThePlanThereAndNamesTheRule) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  // The signer's policy caps an order at 1000 USDC; the OMS has no limit of its own here.
+  s->venue().SetCollateral(kLiveAddress, 5'000'000'000);
+  CommandResult r = s->Omsctl(
+      {"-o", "json", "plan", "submit", "-"},
+      Plan("live-policy", {LimitBuy(kTokenA, "10", "0.40"), LimitBuy(kTokenA, "1500", "0.40"),
+                           LimitBuy(kTokenA, "10", "0.41")}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json orders = Orders(*s, "live-policy");
+  ASSERT_EQ(orders.size(), 3u);
+  EXPECT_EQ(orders[0]["status"], "open") << orders[0].dump(1);
+  EXPECT_EQ(orders[1]["status"], "not_sent") << orders[1].dump(1);
+  EXPECT_THAT(orders[1].value("reason", ""), HasSubstr("max_order_notional"));
+  EXPECT_EQ(orders[2]["status"], "not_sent") << orders[2].dump(1);
+  EXPECT_EQ(VenueOrders(*s), 1u);
+  CommandResult run = s->Omsctl({"-o", "json", "runs", "show", "live-policy"});
   EXPECT_THAT(run.out, HasSubstr("\"completed\"")) << run.out;
 }
 

@@ -76,7 +76,7 @@ int SubmitDirectory(Client& client, const std::string& dir, bool retry) {
       std::cout << file << ": " << resp.plan_id() << " " << resp.status() << ", "
                 << resp.orders_placed() << " orders (" << resp.orders_filled() << " filled, "
                 << resp.orders_open() << " open, " << resp.orders_rejected() << " rejected)\n";
-      code = resp.status() == "completed" ? kOk : kRunFailed;
+      code = resp.status() == "failed" ? kRunFailed : kOk;
     } else if (st.error_code() == grpc::StatusCode::ALREADY_EXISTS &&
                absl::StrContains(st.error_message(), "already ran: completed")) {
       std::cout << file << ": skipped, " << st.error_message() << "\n";
@@ -115,7 +115,7 @@ void AddSubmit(CLI::App& plan, Client& client, int& exit_code) {
     v1::RunSummary resp;
     if (!client.Call(&OrderManager::Stub::SubmitPlan, req, &resp, exit_code)) return;
     Print(client.json(), resp, [&resp] { return SummaryText(resp); });
-    exit_code = resp.status() == "completed" ? kOk : kRunFailed;
+    exit_code = resp.status() == "failed" ? kRunFailed : kOk;
   });
 }
 
