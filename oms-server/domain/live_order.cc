@@ -137,9 +137,10 @@ Execution LiveFill(const Order& order, int64_t shares, int64_t notional, Liquidi
   e.side = order.side;
   e.shares = shares;
   e.notional = notional;
-  // The average price, kept inside (0, 1) as every stored price is.
-  int64_t price = static_cast<int64_t>((static_cast<__int128>(notional) * 1'000'000) / shares);
-  e.price = std::clamp<int64_t>(price, 1, 999'999);
+  // The average price, kept inside (0, 1) as every stored price is (clamped before narrowing:
+  // the venue's amounts are not trusted to be sane).
+  __int128 price = (static_cast<__int128>(notional) * 1'000'000) / shares;
+  e.price = static_cast<int64_t>(std::clamp<__int128>(price, 1, 999'999));
   e.liquidity = liquidity;
   e.executed_at = now;
   e.outcome = order.outcome;

@@ -199,6 +199,12 @@ PostResult Classify(const JsonValue& entry) {
     r.error = absl::StrCat("status ", status.empty() ? "missing" : Printable(status));
   }
   r.reason = TraderReason(r.error);
+  // The engine failed while running the order: it may have matched (PROTOCOL §7.2).
+  std::string lower = absl::AsciiStrToLower(r.error);
+  if (absl::StrContains(lower, "execution_error") ||
+      absl::StrContains(lower, "could not run the execution")) {
+    r.outcome = PostOutcome::kAmbiguous;
+  }
   return r;
 }
 
