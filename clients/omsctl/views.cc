@@ -70,8 +70,8 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
   // Live orders add the venue's view; a table of paper orders stays as it always was.
   bool any_live = std::any_of(orders.begin(), orders.end(), IsLive);
   if (any_live) {
-    header.push_back("VENUE");
-    header.push_back("HASH");
+    header.emplace_back("VENUE");
+    header.emplace_back("HASH");
   }
   Table t(header);
   for (const auto& o : orders) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
+#include "common/int128.h"
 
 namespace betteroms::domain {
 namespace {
@@ -139,8 +140,8 @@ Execution LiveFill(const Order& order, int64_t shares, int64_t notional, Liquidi
   e.notional = notional;
   // The average price, kept inside (0, 1) as every stored price is (clamped before narrowing:
   // the venue's amounts are not trusted to be sane).
-  __int128 price = (static_cast<__int128>(notional) * 1'000'000) / shares;
-  e.price = static_cast<int64_t>(std::clamp<__int128>(price, 1, 999'999));
+  Int128 price = (static_cast<Int128>(notional) * 1'000'000) / shares;
+  e.price = static_cast<int64_t>(std::clamp<Int128>(price, 1, 999'999));
   e.liquidity = liquidity;
   e.executed_at = now;
   e.outcome = order.outcome;
@@ -201,7 +202,7 @@ std::optional<Execution> ApplyVenueOrder(Order& order, const VenueOrderState& st
   int64_t fresh = state.size_matched - order.filled_shares;
   if (fresh > 0) {
     int64_t price = state.price > 0 ? state.price : order.limit_price.value_or(0);
-    int64_t notional = static_cast<int64_t>((static_cast<__int128>(fresh) * price) / 1'000'000);
+    auto notional = static_cast<int64_t>((static_cast<Int128>(fresh) * price) / 1'000'000);
     if (price > 0 && notional > 0) {
       order.filled_shares += fresh;
       order.filled_notional += notional;

@@ -1,10 +1,10 @@
 #include "oms-server/service/live_trader.h"
 
 #include <openssl/rand.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -60,8 +60,8 @@ absl::Status VenueError(const absl::Status& status, const std::string& what) {
                                   status.code() == absl::StatusCode::kDeadlineExceeded
                               ? absl::StatusCode::kUnavailable
                               : absl::StatusCode::kFailedPrecondition;
-  return absl::Status(code, absl::StrCat("cannot read ", what, " at the venue: ", status.message(),
-                                         "; nothing was signed or sent"));
+  return {code, absl::StrCat("cannot read ", what, " at the venue: ", status.message(),
+                             "; nothing was signed or sent")};
 }
 
 // A signature the signer did not give: its refusal names the rule (FailedPrecondition), its
@@ -155,8 +155,6 @@ domain::PostAnswer ToAnswer(const venue::PostResult& r) {
   return a;
 }
 
-std::string Usdc(int64_t micros) { return absl::StrCat(FormatMicrosFixed(micros, 2), " USDC"); }
-
 }  // namespace
 
 LiveTrader::LiveTrader(store::Pool& pool, const Clock& clock, signer_client::OrderSigner& signer,
@@ -186,8 +184,8 @@ absl::Status LiveTrader::EnsureReady() {
   if (ready_) return absl::OkStatus();
   absl::StatusOr<signer_client::SignerIdentity> id = signer_.Identity();
   if (!id.ok()) {
-    return absl::Status(id.status().code(),
-                        absl::StrCat(id.status().message(), "; nothing was signed or sent"));
+    return {id.status().code(),
+            absl::StrCat(id.status().message(), "; nothing was signed or sent")};
   }
   domain::LiveAccount& acct = options_.account;
   if (acct.signer.empty()) acct.signer = id->address;
@@ -211,9 +209,8 @@ absl::Status LiveTrader::EnsureReady() {
     absl::StatusOr<venue::ApiCredentials> creds =
         venue_.DeriveOrCreateApiKey({l1.address, l1.signature, ts, options_.api_key_nonce});
     if (!creds.ok()) {
-      return absl::Status(creds.status().code(),
-                          absl::StrCat("cannot get the venue's API key for ", l1.address, ": ",
-                                       creds.status().message()));
+      return {creds.status().code(), absl::StrCat("cannot get the venue's API key for ", l1.address,
+                                                  ": ", creds.status().message())};
     }
     venue_.SetCredentials(*creds, l1.address);
     LogInfo("venue API key derived through the signer",
@@ -255,7 +252,7 @@ absl::Status LiveTrader::Commit(const std::vector<Order*>& rows,
   copies.reserve(rows.size());
   for (const Order* o : rows) copies.push_back(*o);
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(10)));
-  OMS_RETURN_IF_ERROR(store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+  absl::Status written = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
     if (unless_halted) {
       OMS_ASSIGN_OR_RETURN(store::TradingControls controls, store::GetTradingControls(tx));
       if (controls.halted) return HaltedError(controls);
@@ -264,7 +261,8 @@ absl::Status LiveTrader::Commit(const std::vector<Order*>& rows,
     OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, fills));
     if (finish != nullptr) OMS_RETURN_IF_ERROR(store::FinishRun(tx, *finish));
     return absl::OkStatus();
-  }));
+  });
+  OMS_RETURN_IF_ERROR(written);
   fills.clear();
   return absl::OkStatus();
 }
@@ -273,6 +271,7 @@ absl::Status LiveTrader::Send(std::vector<Order*>& batch, absl::Time deadline,
                               std::vector<Order*>& pending, std::vector<domain::Execution>& fills) {
   absl::Time now = clock_.Now();
   std::vector<Order> before;
+  before.reserve(batch.size());
   for (Order* o : batch) before.push_back(*o);
   for (Order* o : batch) {
     o->status = OrderStatus::kSubmitting;
@@ -413,6 +412,7 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   }
 
   std::vector<Order*> all;
+  all.reserve(orders.size());
   for (Order& o : orders) all.push_back(&o);
   std::vector<absl::Status> signed_ok = SignAll(all);
   size_t stop = orders.size();

@@ -20,9 +20,9 @@ namespace {
 absl::Status FromGrpc(const grpc::Status& st, const std::string& address) {
   if (st.error_code() == grpc::StatusCode::UNAVAILABLE) {
     LogWarn("signer unavailable", {{"address", address}, {"error", st.error_message()}});
-    return absl::UnavailableError(absl::StrCat(
-        "signer: oms-signer at ", address,
-        " does not answer (is it running, and do its mTLS files match the OMS's?)"));
+    return absl::UnavailableError(
+        absl::StrCat("signer: oms-signer at ", address,
+                     " does not answer (is it running, and do its mTLS files match the OMS's?)"));
   }
   return {static_cast<absl::StatusCode>(st.error_code()),
           absl::StrCat("signer: ", st.error_message())};

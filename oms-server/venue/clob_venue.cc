@@ -214,7 +214,7 @@ std::vector<PostResult> All(size_t count, PostOutcome outcome, const std::string
   r.outcome = outcome;
   r.error = error;
   r.reason = reason;
-  return std::vector<PostResult>(count, r);
+  return {count, r};
 }
 
 bool IsSalt(const std::string& salt) {
@@ -578,8 +578,9 @@ absl::StatusOr<std::optional<VenueOrder>> ClobVenue::GetOrder(const std::string&
   absl::StatusOr<JsonValue> doc = ParseJson(std::string(text));
   if (!doc.ok()) return Malformed(endpoint, doc.status().message());
   if (doc->is_null()) return std::nullopt;
-  if (!doc->is_object())
+  if (!doc->is_object()) {
     return Malformed(endpoint, absl::StrCat(JsonKindName(doc->kind), ", not an object"));
+  }
   VenueOrder order;
   order.id = doc->StringOr("id");
   if (order.id.empty()) return Malformed(endpoint, "no id");

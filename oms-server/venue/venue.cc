@@ -83,8 +83,9 @@ std::pair<std::string, std::string> ParseVenueStatus(const std::string& text) {
   }
   for (absl::string_view known : kKnownStatuses) {
     if (!absl::StartsWith(upper, known)) continue;
-    if (upper.size() == known.size())
+    if (upper.size() == known.size()) {
       return {std::string(known == "CANCELLED" ? "CANCELED" : known), ""};
+    }
     if (upper[known.size()] != '_') continue;
     return {std::string(known == "CANCELLED" ? "CANCELED" : known),
             std::string(rest.substr(known.size() + 1))};

@@ -29,13 +29,27 @@ bool LiveStack::StartSigner() {
   dir_.Write("key", kLiveKeyHex, 0600);
   dir_.Write("policy.json", R"({"chain_id": 137, "max_order_notional": "1000"})");
   signer_ = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{
-          OmsSignerBin(), "--key-file", dir_.File("key"), "--policy", dir_.File("policy.json"),
-          "--state-dir", dir_.File("signer-state"), "--audit-log", dir_.File("audit.jsonl"),
-          "--listen", "127.0.0.1:0", "--tls-cert", dir_.File("certs/signer.pem"), "--tls-key",
-          dir_.File("certs/signer.key"), "--client-ca", dir_.File("certs/ca.pem"),
-          "--pin-client-sha256", ReadTextFileForTest(dir_.File("certs/oms.sha256")).substr(0, 64),
-          "--port-file", dir_.File("signer.port")},
+      std::vector<std::string>{OmsSignerBin(),
+                               "--key-file",
+                               dir_.File("key"),
+                               "--policy",
+                               dir_.File("policy.json"),
+                               "--state-dir",
+                               dir_.File("signer-state"),
+                               "--audit-log",
+                               dir_.File("audit.jsonl"),
+                               "--listen",
+                               "127.0.0.1:0",
+                               "--tls-cert",
+                               dir_.File("certs/signer.pem"),
+                               "--tls-key",
+                               dir_.File("certs/signer.key"),
+                               "--client-ca",
+                               dir_.File("certs/ca.pem"),
+                               "--pin-client-sha256",
+                               ReadTextFileForTest(dir_.File("certs/oms.sha256")).substr(0, 64),
+                               "--port-file",
+                               dir_.File("signer.port")},
       std::map<std::string, std::string>{}, dir_.File("signer.log"));
   signer_port_ = WaitForPortFile(dir_.File("signer.port"), 10'000, signer_.get());
   if (signer_port_ == 0) error_ = "oms-signer did not start:\n" + signer_->Log();
@@ -49,20 +63,13 @@ void LiveStack::StopSigner() {
 bool LiveStack::StartServer(const std::vector<std::string>& server_args,
                             const std::map<std::string, std::string>& extra_env) {
   std::string port_file = dir_.File("port." + std::to_string(++starts_));
-  std::vector<std::string> args = {OmsServerBin(),
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--port-file",
-                                   port_file,
-                                   "--live",
-                                   "--signer-addr",
-                                   "127.0.0.1:" + std::to_string(signer_port_),
-                                   "--signer-ca",
-                                   dir_.File("certs/ca.pem"),
-                                   "--signer-cert",
-                                   dir_.File("certs/oms.pem"),
-                                   "--signer-key",
-                                   dir_.File("certs/oms.key")};
+  std::vector<std::string> args = {OmsServerBin(),  "--listen",
+                                   "127.0.0.1:0",   "--port-file",
+                                   port_file,       "--live",
+                                   "--signer-addr", "127.0.0.1:" + std::to_string(signer_port_),
+                                   "--signer-ca",   dir_.File("certs/ca.pem"),
+                                   "--signer-cert", dir_.File("certs/oms.pem"),
+                                   "--signer-key",  dir_.File("certs/oms.key")};
   args.insert(args.end(), server_args.begin(), server_args.end());
   std::map<std::string, std::string> env = {{"DATABASE_URL", db_->url()},
                                             {"CLOB_API_URL", clob_.url()},
