@@ -15,7 +15,10 @@ std::string Path(const Order& o) { return absl::StrCat("trades[", o.trade_index,
 
 }  // namespace
 
-const char* ExchangeFor(const Book& book) { return book.neg_risk ? "neg-risk-v2" : "ctf-v2"; }
+const char* ExchangeFor(const Book& book, const MarketInfo* market) {
+  bool neg_risk = book.neg_risk || (market != nullptr && market->neg_risk);
+  return neg_risk ? "neg-risk-v2" : "ctf-v2";
+}
 
 std::string ExchangeContract(const std::string& exchange, uint64_t /*chain_id*/) {
   // PROTOCOL §1: the V2 exchanges have the same address on Polygon and Amoy.
@@ -29,8 +32,8 @@ int64_t OrderNotional(const Order& order) {
 }
 
 Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& book,
-                  const LiveAccount& account, const std::string& intent_id, const std::string& salt,
-                  absl::Time now) {
+                  const MarketInfo* market, const LiveAccount& account,
+                  const std::string& intent_id, const std::string& salt, absl::Time now) {
   Order o = ToOrder(simulated, plan, book, now);
   // The simulation's fills are the paper twin's; the live order starts unfilled at the venue.
   o.fills.clear();
@@ -40,10 +43,10 @@ Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& boo
   o.reason.clear();
   LiveFields& l = o.live;
   l.intent_id = intent_id;
-  l.exchange = ExchangeFor(book);
+  l.exchange = ExchangeFor(book, market);
   l.salt = salt;
   l.maker = account.maker;
-  l.signer = account.signer;
+  l.signer = account.signature_type == 3 ? account.maker : account.signer;
   l.signature_type = account.signature_type;
   l.order_time_ms = absl::ToUnixMillis(now);
   l.metadata = kZeroBytes32;
@@ -55,8 +58,13 @@ Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& boo
   return o;
 }
 
-std::string CannotSend(const PaperOrder& simulated, const Book& book, absl::Time now) {
+std::string CannotSend(const PaperOrder& simulated, const Book& book, const MarketInfo* market,
+                       absl::Time now) {
   const Trade& t = simulated.trade;
+  if (market != nullptr && market->accepting_orders == false) {
+    return absl::StrCat("the market of token ", t.token_id,
+                        " is not accepting orders (the venue's /clob-markets says so)");
+  }
   if (simulated.amounts.maker <= 0 || simulated.amounts.taker <= 0) {
     return simulated.reason.empty() ? "the book gives no price to size the order at"
                                     : simulated.reason;

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "oms-server/domain/book.h"
 #include "oms-server/domain/order.h"
+#include "oms-server/domain/outcome.h"
 #include "oms-server/domain/paper_engine.h"
 #include "oms-server/domain/plan.h"
 
@@ -47,7 +48,7 @@ struct Balances {
 };
 
 // "ctf-v2" or "neg-risk-v2", by the market's neg-risk flag.
-const char* ExchangeFor(const Book& book);
+const char* ExchangeFor(const Book& book, const MarketInfo* market = nullptr);
 // The exchange contract that spends collateral for `exchange` (lower case), as /balance-allowance
 // names it.
 std::string ExchangeContract(const std::string& exchange, uint64_t chain_id);
@@ -58,14 +59,17 @@ int64_t OrderNotional(const Order& order);
 // The live order a simulated trade becomes: the paper engine's amounts, limit and shares (one
 // order builder for both modes), the account's fields, and the signed salt and time. Its status
 // is kNew.
+// A deposit wallet (type 3) is the order's signer as well as its maker (PROTOCOL §2.4).
 Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& book,
-                  const LiveAccount& account, const std::string& intent_id, const std::string& salt,
-                  absl::Time now);
+                  const MarketInfo* market, const LiveAccount& account,
+                  const std::string& intent_id, const std::string& salt, absl::Time now);
 
 // Why `simulated` cannot be sent at all (no amounts to sign, below the market's minimum, a GTD
-// expiring too soon); empty when it can. The venue decides everything else (a FOK the book cannot
-// fill, a post-only that would cross): it answers for the live order.
-std::string CannotSend(const PaperOrder& simulated, const Book& book, absl::Time now);
+// expiring too soon, a market the venue says takes no orders); empty when it can. The venue decides
+// everything else (a FOK the book cannot fill, a post-only that would cross): it answers for the
+// live order.
+std::string CannotSend(const PaperOrder& simulated, const Book& book, const MarketInfo* market,
+                       absl::Time now);
 
 // The OMS's risk limits and the account's balances against a plan's live orders, before anything
 // is signed: per-order, per-plan and per-day notional, the token allow-list, BUY notional against

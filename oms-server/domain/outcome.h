@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct TokenOutcome {
 struct MarketInfo {
   std::string condition_id;  // "0x…"
   std::vector<TokenOutcome> tokens;
+  bool neg_risk = false;                 // `nr`: orders are signed for the Neg Risk exchange
+  std::optional<bool> accepting_orders;  // `ao`, when the venue says
 };
 
 // Checks every trade whose token has a market in `markets` (keyed by token id) that lists the

@@ -40,6 +40,11 @@ absl::StatusOr<domain::MarketInfo> ParseClobMarketJson(const std::string& text) 
     }
     market.tokens.push_back({std::move(*token), outcome->text});
   }
+  const JsonValue* nr = doc.Find("nr");
+  market.neg_risk = nr != nullptr && nr->is_bool() && nr->boolean;
+  if (const JsonValue* ao = doc.Find("ao"); ao != nullptr && ao->is_bool()) {
+    market.accepting_orders = ao->boolean;
+  }
   return market;
 }
 

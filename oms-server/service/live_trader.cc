@@ -358,14 +358,18 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   orders.reserve(simulated.size());
   for (const auto& s : simulated) {
     const domain::Book& book = inputs.books.at(s.trade.token_id);
-    std::string why = domain::CannotSend(s, book, now);
+    auto market_it = inputs.markets.find(s.trade.token_id);
+    const domain::MarketInfo* market =
+        market_it == inputs.markets.end() ? nullptr : &market_it->second;
+    std::string why = domain::CannotSend(s, book, market, now);
     if (!why.empty()) {
       unsendable.push_back({absl::StrCat("trades[", s.trade_index, "]"), why});
       continue;
     }
     OMS_ASSIGN_OR_RETURN(std::string intent, RandomHex(16));
     OMS_ASSIGN_OR_RETURN(std::string salt, RandomSalt());
-    orders.push_back(domain::ToLiveOrder(s, plan, book, options_.account, intent, salt, now));
+    orders.push_back(
+        domain::ToLiveOrder(s, plan, book, market, options_.account, intent, salt, now));
   }
   if (!unsendable.empty()) {
     return absl::InvalidArgumentError(

@@ -69,7 +69,8 @@ struct ResumeReport {
 struct LiveInputs {
   domain::BookMap books;
   absl::Time priced_at;
-  domain::Plan plan;  // as it trades (prices on their ticks)
+  domain::Plan plan;                                  // as it trades (prices on their ticks)
+  std::map<std::string, domain::MarketInfo> markets;  // by token, where the venue describes it
   std::vector<domain::Violation> warnings;
 };
 

@@ -149,7 +149,8 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   int64_t statements = 0;
   absl::StatusOr<domain::RunSummary> summary;
   if (status.ok() && plan.mode == Mode::kLive) {
-    LiveInputs live{inputs->books, inputs->priced_at, inputs->plan, inputs->warnings};
+    LiveInputs live{inputs->books, inputs->priced_at, inputs->plan, inputs->markets,
+                    inputs->warnings};
     bool claimed = false;
     summary = options_.live->Run(
         run, live,
@@ -216,6 +217,7 @@ absl::StatusOr<OmsService::PaperInputs> OmsService::ReadMarkets(const PreparedPl
   std::vector<domain::Violation> labels = domain::CheckOutcomeLabels(inputs.plan, markets);
   if (!labels.empty()) return ViolationsError(labels);
   domain::UseVenueOutcomes(inputs.plan, markets);
+  inputs.markets = markets;
   std::vector<domain::Violation> aligned = domain::AlignToTicks(inputs.plan, inputs.books);
   inputs.warnings.insert(inputs.warnings.end(), aligned.begin(), aligned.end());
   return inputs;

@@ -142,6 +142,7 @@ class OmsService {
     absl::Time priced_at;
     domain::Plan plan;
     std::vector<domain::Violation> warnings;
+    std::map<std::string, domain::MarketInfo> markets;  // by token, where the venue describes it
   };
 
   absl::StatusOr<PreparedPlan> Prepare(const std::string& json);

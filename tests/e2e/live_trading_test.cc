@@ -309,6 +309,34 @@ TEST_F(LiveTradingTest, WrongCredentialsAreRefusedAndNothingIsPosted) {
   EXPECT_THAT(s->server().Log(), Not(HasSubstr("AAAAAAAAAAAAAAAA")));
 }
 
+TEST_F(LiveTradingTest, ADepositWalletTradesAsMakerAndSigner) {
+  const std::string wallet = "0x1234567890abcdef1234567890abcdef12345678";
+  const std::string secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=";
+  TempDir creds;
+  creds.Write("clob.json",
+              R"({"apiKey": "11111111-2222-3333-4444-555555555555", "secret": ")" + secret +
+                  R"(", "passphrase": "pp"})",
+              0600);
+  auto s = Start(
+      {"--signature-type", "3", "--funder", wallet, "--clob-credentials", creds.File("clob.json")});
+  ASSERT_TRUE(s->ok());
+  ApiKey key;
+  key.address = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+  key.api_key = "11111111-2222-3333-4444-555555555555";
+  key.secret = secret;
+  key.passphrase = "pp";
+  key.deposit_wallet = wallet;
+  s->venue().AddApiKey(key);
+  s->venue().SetCollateral(wallet, 1'000'000'000);
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-wallet", {LimitBuy(kTokenA, "10", "0.40")}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json orders = Orders(*s, "live-wallet");
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0]["status"], "open") << orders[0].dump(1);
+  EXPECT_EQ(VenueOrders(*s), 1u);  // the venue checked the POLY_1271 envelope and the signer
+}
+
 TEST_F(LiveTradingTest, AccountShowsTheKeyTheAddressesAndTheBalance) {
   auto s = Start();
   ASSERT_TRUE(s->ok());

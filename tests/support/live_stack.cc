@@ -27,7 +27,13 @@ bool LiveStack::StartSigner() {
   std::string certs = std::string(OMS_SOURCE_DIR) + "/deploy/local/certs";
   RunCommand({certs, dir_.File("certs")});
   dir_.Write("key", kLiveKeyHex, 0600);
-  dir_.Write("policy.json", R"({"chain_id": 137, "max_order_notional": "1000"})");
+  // The policy admits the key's own address and one deposit wallet (type 3) as maker and signer.
+  dir_.Write("policy.json",
+             R"({"chain_id": 137, "max_order_notional": "1000", "signature_types": [0, 3],
+                 "makers": ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                            "0x1234567890abcdef1234567890abcdef12345678"],
+                 "signers": ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                             "0x1234567890abcdef1234567890abcdef12345678"]})");
   signer_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{OmsSignerBin(),
                                "--key-file",

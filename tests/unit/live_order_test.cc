@@ -69,7 +69,7 @@ TEST(LiveOrder, CarriesThePaperAmountsAndTheAccountsFields) {
   Plan plan = OneTrade(LimitBuy(500'000, 10 * M));  // rests: asks start at 0.52
   Book book = TestBook(/*neg_risk=*/true);
   PaperOrder sim = Simulate(plan, book);
-  Order o = ToLiveOrder(sim, plan, book, Account(), "intent-1", "12345", kNow);
+  Order o = ToLiveOrder(sim, plan, book, nullptr, Account(), "intent-1", "12345", kNow);
   EXPECT_EQ(o.status, OrderStatus::kNew);
   EXPECT_EQ(o.mode, Mode::kLive);
   EXPECT_EQ(o.maker_amount, sim.amounts.maker);
@@ -86,16 +86,32 @@ TEST(LiveOrder, CarriesThePaperAmountsAndTheAccountsFields) {
   EXPECT_EQ(o.live.builder, kZeroBytes32);
 }
 
+TEST(LiveOrder, ADepositWalletSignsAsTheMakerAndTheMarketDecidesTheExchange) {
+  Plan plan = OneTrade(LimitBuy(500'000, 10 * M));
+  PaperOrder sim = Simulate(plan, TestBook());
+  LiveAccount wallet = Account();
+  wallet.signature_type = 3;
+  MarketInfo market;
+  market.neg_risk = true;
+  Order o = ToLiveOrder(sim, plan, TestBook(), &market, wallet, "i", "1", kNow);
+  EXPECT_EQ(o.live.signer, wallet.maker);
+  EXPECT_EQ(o.live.exchange, "neg-risk-v2");
+  market.accepting_orders = false;
+  EXPECT_THAT(CannotSend(sim, TestBook(), &market, kNow), HasSubstr("not accepting orders"));
+  market.accepting_orders = true;
+  EXPECT_EQ(CannotSend(sim, TestBook(), &market, kNow), "");
+}
+
 TEST(LiveOrder, GtdExpirationCarriesTheVenuesMinute) {
   Trade t = LimitBuy(500'000, 10 * M);
   t.tif = TimeInForce::kGtd;
   t.expires_at = kNow + absl::Minutes(10);
   Plan plan = OneTrade(t);
   PaperOrder sim = Simulate(plan, TestBook());
-  Order o = ToLiveOrder(sim, plan, TestBook(), Account(), "i", "1", kNow);
+  Order o = ToLiveOrder(sim, plan, TestBook(), nullptr, Account(), "i", "1", kNow);
   EXPECT_EQ(o.live.expiration, absl::ToUnixSeconds(kNow + absl::Minutes(11)));
-  EXPECT_EQ(CannotSend(sim, TestBook(), kNow), "");
-  EXPECT_THAT(CannotSend(sim, TestBook(), kNow + absl::Minutes(9) + absl::Seconds(30)),
+  EXPECT_EQ(CannotSend(sim, TestBook(), nullptr, kNow), "");
+  EXPECT_THAT(CannotSend(sim, TestBook(), nullptr, kNow + absl::Minutes(9) + absl::Seconds(30)),
               HasSubstr("GTD order must expire at least"));
 }
 
@@ -104,10 +120,10 @@ TEST(LiveOrder, WithoutAmountsOrBelowTheMinimumCannotBeSent) {
   sim.trade = LimitBuy(500'000, 2 * M);
   sim.amounts = {2 * M, 4 * M};
   sim.size_shares = 4 * M;  // < 5
-  EXPECT_THAT(CannotSend(sim, TestBook(), kNow), HasSubstr("below the market's minimum"));
+  EXPECT_THAT(CannotSend(sim, TestBook(), nullptr, kNow), HasSubstr("below the market's minimum"));
   sim.amounts = {};
   sim.reason = "no asks in the book";
-  EXPECT_EQ(CannotSend(sim, TestBook(), kNow), "no asks in the book");
+  EXPECT_EQ(CannotSend(sim, TestBook(), nullptr, kNow), "no asks in the book");
 }
 
 Order SentOrder(Side side, TimeInForce tif, int64_t shares) {
