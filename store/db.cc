@@ -274,6 +274,10 @@ std::atomic<int64_t> commits{0};
 
 int64_t TransactionsCommitted() { return commits.load(); }
 
+absl::Status CommitWithoutWaitingForDisk(Connection& conn) {
+  return conn.ExecScript("async commit", "SET LOCAL synchronous_commit TO OFF");
+}
+
 absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Connection&)>& body) {
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {

@@ -162,6 +162,10 @@ class Connection {
 // Retries up to 3 times when the error is Aborted (serialisation failure, deadlock).
 absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Connection&)>& body);
 
+// Inside a transaction: its COMMIT returns before the disk has it (synchronous_commit off). For
+// writes that a later synchronous commit must precede anyway: that one flushes both.
+absl::Status CommitWithoutWaitingForDisk(Connection& conn);
+
 // Transactions InTransaction committed in this process: what a run costs in commits.
 int64_t TransactionsCommitted();
 

@@ -325,7 +325,9 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
     OMS_ASSIGN_OR_RETURN(store::TradingControls controls, store::GetTradingControls(*conn));
     if (controls.halted) return HaltedError(controls);
-    OMS_ASSIGN_OR_RETURN(spent_today, store::LiveNotionalSince(*conn, midnight));
+    if (options_.limits.max_daily_notional) {
+      OMS_ASSIGN_OR_RETURN(spent_today, store::LiveNotionalSince(*conn, midnight));
+    }
     OMS_ASSIGN_OR_RETURN(history,
                          store::ListExecutionsForPositions(*conn, domain::Mode::kLive, tokens));
   }
@@ -396,15 +398,22 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
     absl::Status journalled =
         store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+          // This commit need not wait for the disk: nothing leaves the OMS on it, and the
+          // `submitting` commit before the first POST flushes it with its own (the log is
+          // written in order). A crash before then loses the claim and the intents, and
+          // nothing was sent.
+          OMS_RETURN_IF_ERROR(store::CommitWithoutWaitingForDisk(tx));
           OMS_ASSIGN_OR_RETURN(store::TradingControls controls,
                                store::GetTradingControls(tx, /*for_update=*/true));
           if (controls.halted) return HaltedError(controls);
-          OMS_ASSIGN_OR_RETURN(int64_t spent, store::LiveNotionalSince(tx, midnight));
-          std::vector<domain::Violation> daily = domain::CheckLiveRisk(
-              orders, options_.limits, spent, balances, options_.account.chain_id);
-          if (!daily.empty()) {
-            return absl::FailedPreconditionError(
-                Problems("the live plan breaks the pre-trade checks; nothing was signed", daily));
+          if (options_.limits.max_daily_notional) {
+            OMS_ASSIGN_OR_RETURN(int64_t spent, store::LiveNotionalSince(tx, midnight));
+            std::vector<domain::Violation> daily = domain::CheckLiveRisk(
+                orders, options_.limits, spent, balances, options_.account.chain_id);
+            if (!daily.empty()) {
+              return absl::FailedPreconditionError(Problems(
+                  "the live plan breaks the pre-trade checks; nothing was signed", daily));
+            }
           }
           OMS_RETURN_IF_ERROR(claim(tx));
           OMS_RETURN_IF_ERROR(store::InsertOrders(tx, orders));

@@ -357,12 +357,13 @@ absl::StatusOr<std::vector<domain::Order>> OmsService::ListOrders(const OrderQue
 absl::StatusOr<domain::Order> OmsService::CancelOrder(int64_t id, const CallContext& call) {
   OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
   domain::Order cancelled;
-  OMS_RETURN_IF_ERROR(store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+  absl::Status done = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
     OMS_ASSIGN_OR_RETURN(domain::Order order, store::GetOrder(tx, id, /*for_update=*/true));
     OMS_ASSIGN_OR_RETURN(cancelled, domain::RequestCancel(std::move(order)));
     OMS_RETURN_IF_ERROR(store::UpdateOrderStates(tx, {cancelled}));
     return call.Check("committing the cancel");
-  }));
+  });
+  OMS_RETURN_IF_ERROR(done);
   return cancelled;
 }
 
