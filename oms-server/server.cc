@@ -174,6 +174,11 @@ absl::Status ValidateConfig(const ServerConfig& c) {
     return absl::InvalidArgumentError(
         absl::StrCat("--builder-code must be 0x and 64 hex digits, got \"", c.builder_code, "\""));
   }
+  if (c.db_connections < 2) {
+    return absl::InvalidArgumentError(
+        "--live needs --db-connections of at least 2: a tick holds one while the live journal "
+        "is resumed on another");
+  }
   if (c.journal_grace <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--journal-grace must be positive");
   }

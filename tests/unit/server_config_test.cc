@@ -58,5 +58,46 @@ TEST(ServerConfig, EachMistakeNamesItsFlag) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--tls-cert and --tls-key")));
 }
 
+ServerConfig Live() {
+  ServerConfig c = Config("127.0.0.1:50051");
+  c.live = true;
+  c.signer_addr = "127.0.0.1:50061";
+  return c;
+}
+
+TEST(ServerConfig, LiveTradingSettingsAreCheckedAtStartNamingTheFlag) {
+  EXPECT_THAT(ValidateConfig(Live()), IsOk());
+  struct Case {
+    void (*change)(ServerConfig&);
+    const char* says;
+  };
+  const Case cases[] = {
+      {[](ServerConfig& c) { c.signer_addr.clear(); }, "--live needs a signer"},
+      {[](ServerConfig& c) { c.chain_id = 1; }, "--chain-id must be 137"},
+      {[](ServerConfig& c) { c.signature_type = 4; }, "--signature-type must be"},
+      {[](ServerConfig& c) { c.signature_type = 2; }, "give its address with --funder"},
+      {[](ServerConfig& c) { c.funder = "0x12"; }, "--funder must be a 0x address"},
+      {[](ServerConfig& c) { c.signer_address = "alice"; }, "--signer-address must be"},
+      {[](ServerConfig& c) { c.builder_code = "0x01"; }, "--builder-code must be"},
+      {[](ServerConfig& c) { c.max_order_notional = "-5"; }, "--max-order-notional must be"},
+      {[](ServerConfig& c) { c.max_daily_notional = "lots"; }, "--max-daily-notional must be"},
+      {[](ServerConfig& c) { c.allowed_tokens = "123,abc"; }, "\"abc\" is not a token id"},
+      {[](ServerConfig& c) { c.db_connections = 1; }, "--db-connections of at least 2"},
+      {[](ServerConfig& c) { c.journal_grace = absl::ZeroDuration(); }, "--journal-grace"},
+  };
+  for (const Case& k : cases) {
+    ServerConfig c = Live();
+    k.change(c);
+    EXPECT_THAT(ValidateConfig(c), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(k.says)))
+        << k.says;
+  }
+  ServerConfig safe = Live();
+  safe.signature_type = 2;
+  safe.funder = "0x1234567890abcdef1234567890abcdef12345678";
+  safe.allowed_tokens = " 123 , 0x7b ";
+  safe.max_order_notional = "99.50";
+  EXPECT_THAT(ValidateConfig(safe), IsOk());
+}
+
 }  // namespace
 }  // namespace betteroms
