@@ -28,10 +28,10 @@ struct ServerConfig {
   // Live trading (off unless `live`; needs the signer).
   bool live = false;
   uint64_t chain_id = 137;
-  std::string funder;          // the maker address; empty: the signer's own address (EOA)
-  std::string signer_address;  // expected signer; empty: whatever the signer reports
-  int signature_type = 0;      // 0 EOA, 1 proxy, 2 safe, 3 deposit wallet
-  std::string builder_code;    // 0x bytes32; empty: none
+  std::string funder;                 // the maker address; empty: the signer's own address (EOA)
+  std::string signer_address;         // expected signer; empty: whatever the signer reports
+  int signature_type = 0;             // 0 EOA, 1 proxy, 2 safe, 3 deposit wallet
+  std::string builder_code;           // 0x bytes32; empty: none
   std::string clob_credentials_file;  // {apiKey, secret, passphrase}; empty: derived via signer
   std::string max_order_notional;     // USDC decimals; empty: no limit
   std::string max_plan_notional;

@@ -73,8 +73,7 @@ absl::Status SignerError(const absl::Status& status) {
                               : absl::StatusCode::kFailedPrecondition;
   bool refused = status.code() == absl::StatusCode::kPermissionDenied ||
                  status.code() == absl::StatusCode::kResourceExhausted;
-  return absl::Status(
-      code, absl::StrCat(refused ? "the signer refused to sign it: " : "", status.message()));
+  return {code, absl::StrCat(refused ? "the signer refused to sign it: " : "", status.message())};
 }
 
 std::string Problems(const std::string& what, const std::vector<domain::Violation>& violations) {
@@ -411,8 +410,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
             std::vector<domain::Violation> daily = domain::CheckLiveRisk(
                 orders, options_.limits, spent, balances, options_.account.chain_id);
             if (!daily.empty()) {
-              return absl::FailedPreconditionError(Problems(
-                  "the live plan breaks the pre-trade checks; nothing was signed", daily));
+              return absl::FailedPreconditionError(
+                  Problems("the live plan breaks the pre-trade checks; nothing was signed", daily));
             }
           }
           OMS_RETURN_IF_ERROR(claim(tx));

@@ -347,24 +347,22 @@ TEST_F(OmsctlTradingTest, OrdersListShowsALiveOrdersVenueStatusHashAndReason) {
       "signature_type, order_time_ms, expiration, metadata, builder) VALUES ";
   const std::string live = "'ctf-v2', '0xm', '0xs', 1, 1, 0, '0x0', '0x0')";
   for (const std::string& values : std::vector<std::string>{
-           "('live-1', 0, 'live', '" + kNo +
-               "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, "
-               "5000000, 10000000, 'open', NULL, '" +
-               hash +
-               "', '0xsig', 'live', NULL, 'i-0', "
-               "'1', " +
-               live,
-           "('live-1', 1, 'live', '" + kNo +
-               "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, "
-               "5000000, 10000000, 'not_sent', 'signer refused: over the daily limit', NULL, "
-               "NULL, NULL, NULL, 'i-1', '2', " +
-               live,
-           "('live-1', 2, 'live', '" + kNo +
-               "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, "
-               "5000000, 10000000, 'rejected', NULL, '0x" +
-               std::string(64, 'c') +
-               "', '0xsig', NULL, 'not enough balance / allowance', 'i-2', '3', " + live}) {
-    auto inserted = conn->Exec("order", columns + values);
+           absl::StrCat("('live-1', 0, 'live', '", kNo,
+                        "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, 5000000, 10000000, "
+                        "'open', NULL, '",
+                        hash, "', '0xsig', 'live', NULL, 'i-0', '1', ", live),
+           absl::StrCat("('live-1', 1, 'live', '", kNo,
+                        "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, 5000000, 10000000, "
+                        "'not_sent', 'signer refused: over the daily limit', NULL, NULL, NULL, "
+                        "NULL, 'i-1', '2', ",
+                        live),
+           absl::StrCat("('live-1', 2, 'live', '", kNo,
+                        "', 'No', 'BUY', 'LIMIT', 'GTC', 500000, 10000000, 5000000, 10000000, "
+                        "'rejected', NULL, '0x",
+                        std::string(64, 'c'),
+                        "', '0xsig', NULL, 'not enough balance / allowance', 'i-2', '3', ",
+                        live)}) {
+    auto inserted = conn->Exec("order", absl::StrCat(columns, values));
     ASSERT_TRUE(inserted.ok()) << inserted.status();
   }
 

@@ -49,10 +49,10 @@ class ScriptedTransport : public market::HttpTransport {
     return next;
   }
   void Answer(int status, std::string body, market::HttpHeaders headers = {}) {
-    script.push_back(
+    script.emplace_back(
         market::HttpResponse{status, std::move(body), "application/json", std::move(headers)});
   }
-  void Fail(absl::Status status) { script.push_back(std::move(status)); }
+  void Fail(absl::Status status) { script.emplace_back(std::move(status)); }
 
   std::deque<absl::StatusOr<market::HttpResponse>> script;
   std::vector<market::HttpRequest> requests;
@@ -192,7 +192,7 @@ TEST_F(ClobVenueTest, A4xxWithAJsonErrorIsARejection) {
 }
 
 TEST_F(ClobVenueTest, ACloudflare403PageIsARejectionNamingTheFirewall) {
-  transport_.script.push_back(market::HttpResponse{
+  transport_.script.emplace_back(market::HttpResponse{
       403,
       "<!DOCTYPE html><html><title>Attention Required! | Cloudflare</title></html>",
       "text/html; charset=UTF-8",
@@ -355,6 +355,7 @@ std::string BatchAnswer(size_t n, size_t rejected_at) {
 
 TEST_F(ClobVenueTest, TwentyOrdersGoAsBatchesOfFifteenAndFiveWithAResultPerEntry) {
   std::vector<WireOrder> orders;
+  orders.reserve(20);
   for (int i = 0; i < 20; ++i) orders.push_back(Order(i));
   transport_.Answer(200, BatchAnswer(15, 3));
   transport_.Answer(200, BatchAnswer(5, 99));

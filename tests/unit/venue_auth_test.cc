@@ -121,12 +121,16 @@ TEST(ParseVenueStatus, StripsThePrefixAndKeepsTheReasonAfterTheLongestKnownStatu
 }
 
 TEST(TraderReason, GivesASentenceForEveryKnownVenueString) {
+  constexpr char kFakKilled[] =
+      "no orders found to match with FAK order. FAK orders are partially filled or killed if no "
+      "match is found.";
+  // The venue's own messages, some long enough to span lines.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   for (const char* text : {
            "invalid post-only order: order crosses book",
            "post-only mode: only post-only orders and cancels are allowed",
            "order couldn't be fully filled. FOK orders are fully filled or killed.",
-           "no orders found to match with FAK order. FAK orders are partially filled or killed "
-           "if no match is found.",
+           kFakKilled,
            "not enough balance / allowance",
            "the market is not yet ready to process new orders",
            "invalid expiration",
@@ -149,6 +153,7 @@ TEST(TraderReason, GivesASentenceForEveryKnownVenueString) {
            "status unmatched",
            "unmatched",
        }) {
+    // NOLINTEND(bugprone-suspicious-missing-comma)
     SCOPED_TRACE(text);
     std::string reason = TraderReason(text);
     EXPECT_NE(reason, text);
