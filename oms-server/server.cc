@@ -241,6 +241,14 @@ absl::Status RunServer(const ServerConfig& config) {
   service::OmsService oms(pool, *market, clock, options);
   grpc_api::OrderManagerImpl api(oms);
   if (live != nullptr) {
+    // The signer checked and the API key derived at start, so a misconfiguration shows now.
+    absl::Status ready = live->Prepare();
+    if (ready.ok()) {
+      LogInfo("live trading ready", {{"venue", config.clob_url}});
+    } else {
+      LogWarn("live trading not ready at start; the next live call tries again",
+              {{"error", std::string(ready.message())}});
+    }
     // Orders left in flight by an earlier process are placed or resolved before anything new.
     absl::Status resumed = oms.ResumeLive();
     if (!resumed.ok()) {

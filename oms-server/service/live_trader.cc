@@ -15,6 +15,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "oms-server/domain/cancel.h"
 #include "oms-server/domain/paper_engine.h"
 #include "oms-server/signer_client/order_signer.h"
 #include "oms-server/venue/venue.h"
@@ -456,10 +457,13 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
       break;
     }
     if (!sent.ok()) {
-      return absl::Status(sent.code(), absl::StrCat(sent.message(),
-                                                    "; orders already sent are resolved by "
-                                                    "the next tick (omsctl orders list --plan ",
-                                                    plan.plan_id, ")"));
+      return absl::Status(
+          sent.code(),
+          absl::StrCat(sent.message(),
+                       "; the journal keeps the plan: the next tick resolves the orders "
+                       "already sent and sends the rest if it is within ",
+                       absl::FormatDuration(options_.grace), " (omsctl orders list --plan ",
+                       plan.plan_id, ")"));
     }
     for (Order* o : batch) {
       if (o->status == OrderStatus::kSigned) {
@@ -748,6 +752,54 @@ absl::Status LiveTrader::FinishRuns(const std::set<std::string>& plan_ids, int& 
     ++finished;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Order> LiveTrader::Cancel(int64_t id, const CallContext& call) {
+  OMS_RETURN_IF_ERROR(EnsureReady());
+  Order order;
+  {
+    OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
+    OMS_ASSIGN_OR_RETURN(order, store::GetOrder(*conn, id, /*for_update=*/false));
+  }
+  OMS_RETURN_IF_ERROR(domain::CheckLiveCancel(order));
+  std::vector<Order> mine = ClaimJournal({order});
+  if (mine.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("order ", id, " is being sent or resolved right now; try again shortly"));
+  }
+  struct Release {
+    LiveTrader* self;
+    std::vector<Order>* orders;
+    ~Release() { self->SetInFlight(*orders, false); }
+  } release{this, &mine};
+  absl::Time deadline = std::min(call.deadline(), clock_.Now() + absl::Seconds(15));
+  absl::StatusOr<bool> cancelled = venue_.CancelOrder(order.live.order_hash, deadline);
+  if (!cancelled.ok()) return VenueError(cancelled.status(), "the cancel");
+  // What the venue holds now decides: fills before the cancel stand, and an order that had
+  // already matched is never reported as cancelled.
+  absl::StatusOr<std::optional<venue::VenueOrder>> found =
+      venue_.GetOrder(order.live.order_hash, deadline);
+  std::vector<domain::Execution> fills;
+  absl::Time now = clock_.Now();
+  if (found.ok() && found->has_value()) {
+    const venue::VenueOrder& v = **found;
+    domain::VenueOrderState state{v.status, v.status_reason, v.size_matched, v.price};
+    if (*cancelled && state.status == "LIVE") state.status = "CANCELED";
+    if (std::optional<domain::Execution> fill = domain::ApplyVenueOrder(order, state, now)) {
+      fills.push_back(*fill);
+    }
+  } else if (*cancelled) {
+    order.status = OrderStatus::kCancelled;
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the venue did not cancel order ", id,
+        " and does not show it (already cancelled or matched); the next tick reconciles it"));
+  }
+  if (*cancelled && order.status == OrderStatus::kCancelled) order.reason = "cancelled by request";
+  std::vector<Order*> rows = {&order};
+  OMS_RETURN_IF_ERROR(Commit(rows, fills, nullptr, /*unless_halted=*/false));
+  order.fills = std::move(fills);
+  return order;
 }
 
 absl::StatusOr<LiveAccountView> LiveTrader::Account(const CallContext& call) {

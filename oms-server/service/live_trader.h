@@ -95,6 +95,15 @@ class LiveTrader {
 
   absl::StatusOr<LiveAccountView> Account(const CallContext& call);
 
+  // Cancels a live order at the venue (DELETE /order by its hash), then records what the venue
+  // says of it: cancelled with the fills it had, or, when the venue did not cancel it (already
+  // matched), its real state. FailedPrecondition when it is not at the venue to cancel.
+  absl::StatusOr<domain::Order> Cancel(int64_t id, const CallContext& call);
+
+  // Settles the signer's identity and the venue's API key now (the server does at start); a
+  // failure is retried at the next live call.
+  absl::Status Prepare() { return EnsureReady(); }
+
  private:
   // The signer's address checked against the account, and the venue's L2 credentials (derived
   // through the signer when none were given). Once per process.

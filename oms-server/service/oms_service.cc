@@ -161,8 +161,9 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
         },
         call);
     status = summary.status();
-    // A live run that journalled its orders records its own outcome.
-    record_failure = !claimed;
+    // A live run that journalled its orders records its own outcome; a planId that is taken
+    // (AlreadyExists from the claim) records nothing, as for paper.
+    record_failure = !claimed && status.code() != absl::StatusCode::kAlreadyExists;
   } else if (status.ok()) {
     absl::StatusOr<store::Pool::Lease> conn = Connect(call);
     status = conn.status();
@@ -355,6 +356,15 @@ absl::StatusOr<std::vector<domain::Order>> OmsService::ListOrders(const OrderQue
 }
 
 absl::StatusOr<domain::Order> OmsService::CancelOrder(int64_t id, const CallContext& call) {
+  if (options_.live != nullptr) {
+    absl::StatusOr<domain::Order> order;
+    {
+      OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+      order = store::GetOrder(*conn, id, /*for_update=*/false);
+    }
+    OMS_RETURN_IF_ERROR(order.status());
+    if (order->mode == Mode::kLive) return options_.live->Cancel(id, call);
+  }
   OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
   domain::Order cancelled;
   absl::Status done = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {

@@ -105,7 +105,8 @@ class OmsService {
   // Newest first, with fills.
   absl::StatusOr<std::vector<domain::Order>> ListOrders(
       const OrderQuery& query, const CallContext& call = CallContext::Background());
-  // Cancels a resting paper order. NotFound, or FailedPrecondition when it is not resting.
+  // Cancels a resting paper order, or a live order at the venue (with --live). NotFound, or
+  // FailedPrecondition when there is nothing to cancel.
   absl::StatusOr<domain::Order> CancelOrder(int64_t id,
                                             const CallContext& call = CallContext::Background());
   // Positions of `mode` (both when nullopt), marked against the books when they can be read.

@@ -337,6 +337,39 @@ TEST_F(LiveTradingTest, ADepositWalletTradesAsMakerAndSigner) {
   EXPECT_EQ(VenueOrders(*s), 1u);  // the venue checked the POLY_1271 envelope and the signer
 }
 
+TEST_F(LiveTradingTest, ARestingOrderIsCancelledAtTheVenueAndAFilledOneIsNot) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"},
+                Plan("live-cancel", {LimitBuy(kTokenA, "10", "0.40"), MarketBuy(kTokenA, "10")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json orders = Orders(*s, "live-cancel");
+  ASSERT_EQ(orders.size(), 2u);
+  std::string resting = orders[0].value("id", "");  // int64 ids are strings in JSON
+  std::string filled = orders[1].value("id", "");
+
+  CommandResult cancel = s->Omsctl({"-o", "json", "orders", "cancel", resting});
+  ASSERT_EQ(cancel.exit_code, 0) << cancel.out << cancel.err;
+  EXPECT_EQ(Json(cancel).value("status", ""), "cancelled") << cancel.out;
+  nlohmann::json venue = VenueState(*s);
+  bool cancelled_there = false;
+  for (const auto& o : venue["orders"]) {
+    if (o.value("hash", "") == orders[0].value("orderHash", "")) {
+      cancelled_there = o.value("status", "") == "CANCELED";
+    }
+  }
+  EXPECT_TRUE(cancelled_there) << venue.dump(1);
+
+  CommandResult again = s->Omsctl({"orders", "cancel", resting});
+  EXPECT_EQ(again.exit_code, 1) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("nothing to cancel"));
+  CommandResult done = s->Omsctl({"orders", "cancel", filled});
+  EXPECT_EQ(done.exit_code, 1) << done.err;
+  EXPECT_THAT(done.err, HasSubstr("is filled: there is nothing to cancel"));
+  EXPECT_EQ(Orders(*s, "live-cancel")[1]["status"], "filled");
+}
+
 TEST_F(LiveTradingTest, AccountShowsTheKeyTheAddressesAndTheBalance) {
   auto s = Start();
   ASSERT_TRUE(s->ok());

@@ -147,7 +147,16 @@ TEST(Cancel, FinishedAndImmediateOrdersAreRefusedNamingWhy) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("FAK")));
   Order live = Resting(9, "t", Side::kBuy, 450'000, 5 * M);
   live.mode = Mode::kLive;
-  EXPECT_THAT(RequestCancel(live), StatusIs(absl::StatusCode::kUnimplemented));
+  EXPECT_THAT(RequestCancel(live), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                            HasSubstr("live trading is not configured")));
+  live.status = OrderStatus::kOpen;
+  EXPECT_THAT(CheckLiveCancel(live), IsOk());
+  live.status = OrderStatus::kSubmitting;
+  EXPECT_THAT(CheckLiveCancel(live),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("being placed")));
+  live.status = OrderStatus::kFilled;
+  EXPECT_THAT(CheckLiveCancel(live),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("nothing to cancel")));
 }
 
 Run Earlier(RunStatus status, int orders) {
