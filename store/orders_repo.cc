@@ -62,6 +62,7 @@ absl::StatusOr<Order> ReadOrder(const Result& res, int row) {
     l.venue_error = r.OptText("venue_error").value_or("");
     l.submitted_at = r.OptTime("submitted_at");
     l.post_attempts = static_cast<int>(r.Int("post_attempts"));
+    l.stored_status = o.status;
   }
   OMS_RETURN_IF_ERROR(r.status());
   return o;
@@ -310,30 +311,38 @@ absl::Status UpdateJournal(Connection& conn, const std::vector<Order>& rows) {
     submitted.push_back(o.live.submitted_at ? std::optional(FormatRfc3339(*o.live.submitted_at))
                                             : std::nullopt);
   }
-  return conn
-      .Exec(
-          "update journal",
-          "UPDATE orders SET status = u.status, reason = u.reason, filled_shares = u.fs, "
-          "filled_notional = u.fn, order_hash = u.h, signature = u.sig, venue_status = u.vs, "
-          "venue_error = u.ve, submitted_at = u.sub, post_attempts = u.pa, updated_at = now() "
-          "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], "
-          "$6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::int[]) "
-          "AS u(id, status, reason, fs, fn, h, sig, vs, ve, sub, pa) "
-          "WHERE orders.id = u.id AND orders.mode = 'live'",
-          Params()
-              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.id; })))
-              .Add(TextArray(
-                  Column(rows, [](const Order& o) { return std::string(SqlText(o.status)); })))
-              .Add(NullableTextArray(reasons))
-              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_shares; })))
-              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_notional; })))
-              .Add(NullableTextArray(hashes))
-              .Add(NullableTextArray(signatures))
-              .Add(NullableTextArray(venue_status))
-              .Add(NullableTextArray(venue_error))
-              .Add(NullableTextArray(submitted))
-              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.live.post_attempts; }))))
-      .status();
+  absl::StatusOr<Result> res = conn.Exec(
+      "update journal",
+      "UPDATE orders SET status = u.status, reason = u.reason, filled_shares = u.fs, "
+      "filled_notional = u.fn, order_hash = u.h, signature = u.sig, venue_status = u.vs, "
+      "venue_error = u.ve, submitted_at = u.sub, post_attempts = u.pa, updated_at = now() "
+      "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], "
+      "$6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::int[], "
+      "$12::text[]) "
+      "AS u(id, status, reason, fs, fn, h, sig, vs, ve, sub, pa, prev) "
+      "WHERE orders.id = u.id AND orders.mode = 'live' AND orders.status = u.prev",
+      Params()
+          .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.id; })))
+          .Add(TextArray(
+              Column(rows, [](const Order& o) { return std::string(SqlText(o.status)); })))
+          .Add(NullableTextArray(reasons))
+          .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_shares; })))
+          .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_notional; })))
+          .Add(NullableTextArray(hashes))
+          .Add(NullableTextArray(signatures))
+          .Add(NullableTextArray(venue_status))
+          .Add(NullableTextArray(venue_error))
+          .Add(NullableTextArray(submitted))
+          .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.live.post_attempts; })))
+          .Add(TextArray(Column(
+              rows, [](const Order& o) { return std::string(SqlText(o.live.stored_status)); }))));
+  OMS_RETURN_IF_ERROR(res.status());
+  if (res->affected() != static_cast<int64_t>(rows.size())) {
+    return absl::AbortedError(absl::StrCat(
+        "journal: ", static_cast<int64_t>(rows.size()) - res->affected(), " of ", rows.size(),
+        " live orders changed (or vanished) meanwhile; nothing was written or sent"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> LiveNotionalSince(Connection& conn, absl::Time since) {

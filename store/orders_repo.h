@@ -37,7 +37,9 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<domain::Execut
 absl::Status UpdateOrderStates(Connection& conn, const std::vector<domain::Order>& orders);
 
 // Writes live orders' journal state: status, reason, fill totals, hash, signature, the venue's
-// status and error, first submission time and attempts. Paper orders are left alone.
+// status and error, first submission time and attempts. Each row is written only while its
+// status is still the order's `live.stored_status`; Aborted, writing nothing the caller keeps,
+// when any row changed (or vanished) meanwhile.
 absl::Status UpdateJournal(Connection& conn, const std::vector<domain::Order>& orders);
 
 // Collateral committed by live orders created since `since` (BUY: paid, SELL: received), less

@@ -144,7 +144,8 @@ absl::Status FinishRun(Connection& conn, const domain::RunSummary& summary) {
   return conn
       .Exec("finish run",
             "UPDATE execution_history SET status = $2, summary_json = $3::jsonb, "
-            "error_message = $4, finished_at = $5::timestamptz WHERE plan_id = $1",
+            "error_message = $4, finished_at = $5::timestamptz "
+            "WHERE plan_id = $1 AND status = 'running'",
             Params()
                 .Add(summary.plan_id)
                 .Add(SqlText(summary.status))

@@ -47,9 +47,16 @@ absl::StatusOr<std::string> RandomSalt() {
   return std::to_string((v & ((uint64_t{1} << 53) - 1)) | 1);
 }
 
+constexpr char kHalted[] = "live trading is halted";
+
+bool IsHalted(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kFailedPrecondition &&
+         absl::StartsWith(status.message(), kHalted);
+}
+
 absl::Status HaltedError(const store::TradingControls& controls) {
   return absl::FailedPreconditionError(
-      absl::StrCat("live trading is halted (since ", FormatRfc3339(controls.changed_at),
+      absl::StrCat(kHalted, " (since ", FormatRfc3339(controls.changed_at),
                    controls.reason.empty() ? "" : absl::StrCat(": ", controls.reason),
                    "); nothing more was signed or sent; `omsctl trading resume` lifts the halt"));
 }
@@ -263,6 +270,7 @@ absl::Status LiveTrader::Commit(const std::vector<Order*>& rows,
     return absl::OkStatus();
   });
   OMS_RETURN_IF_ERROR(written);
+  for (Order* o : rows) o->live.stored_status = o->status;
   fills.clear();
   return absl::OkStatus();
 }
@@ -450,7 +458,7 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     std::vector<Order*> batch(all.begin() + begin,
                               all.begin() + std::min(stop, begin + kBatchSize));
     absl::Status sent = Send(batch, deadline, pending, fills);
-    if (sent.code() == absl::StatusCode::kFailedPrecondition) {  // halted meanwhile
+    if (IsHalted(sent)) {
       stop = begin;
       stop_reason = std::string(sent.message());
       if (!reached) failure = sent;
@@ -659,6 +667,23 @@ absl::Status LiveTrader::ResumeOrders(std::vector<Order>& mine,
       continue;
     }
     if (past_grace) {
+      // Last, its trades: an order the venue no longer shows may still have filled.
+      absl::Time after = o.live.submitted_at.value_or(o.created_at) - absl::Minutes(5);
+      absl::StatusOr<std::vector<std::string>> trades =
+          venue_.TradesOfOrder(o.live.order_hash, o.token_id, after, deadline);
+      if (!trades.ok()) {
+        LogWarn(
+            "journal: cannot read the order's trades",
+            {{"order_hash", o.live.order_hash}, {"error", std::string(trades.status().message())}});
+        continue;
+      }
+      if (!trades->empty()) {
+        o.reason =
+            absl::StrCat("the venue shows trades of this order (", absl::StrJoin(*trades, ", "),
+                         ") but not the order; left for reconciliation");
+        changed.push_back(&o);
+        continue;
+      }
       o.status = OrderStatus::kNotSent;
       o.reason = absl::StrCat("not placed: the venue has no order ", o.live.order_hash, " ",
                               absl::FormatDuration(options_.grace),
@@ -692,7 +717,7 @@ absl::Status LiveTrader::ResumeOrders(std::vector<Order>& mine,
     std::vector<Order*> batch(to_send.begin() + begin,
                               to_send.begin() + std::min(to_send.size(), begin + kBatchSize));
     absl::Status sent = Send(batch, deadline, pending, fills);
-    if (sent.code() == absl::StatusCode::kFailedPrecondition) break;  // halted meanwhile
+    if (IsHalted(sent)) break;
     OMS_RETURN_IF_ERROR(sent);
     report.resent += static_cast<int>(batch.size());
   }
@@ -789,7 +814,16 @@ absl::StatusOr<Order> LiveTrader::Cancel(int64_t id, const CallContext& call) {
       fills.push_back(*fill);
     }
   } else if (*cancelled) {
+    // Cancelled, though the venue could not show it just now: never sent again either way.
     order.status = OrderStatus::kCancelled;
+  } else if (order.status == OrderStatus::kUnknown || order.status == OrderStatus::kDelayed) {
+    // The cancel by hash and a venue that does not know the hash are the fence: it is not there,
+    // and it must never be sent now that the trader asked for it to go.
+    order.status = OrderStatus::kNotSent;
+    order.reason = "cancelled by request before the venue showed it; never sent";
+    std::vector<Order*> rows = {&order};
+    OMS_RETURN_IF_ERROR(Commit(rows, fills, nullptr, /*unless_halted=*/false));
+    return order;
   } else {
     return absl::FailedPreconditionError(absl::StrCat(
         "the venue did not cancel order ", id,

@@ -548,8 +548,11 @@ absl::StatusOr<bool> ClobVenue::CancelOrder(const std::string& hash, absl::Time 
     return absl::InvalidArgumentError(
         absl::StrCat("venue: \"", Printable(hash), "\" is not an order hash"));
   }
-  OMS_ASSIGN_OR_RETURN(std::string body,
-                       DeleteL2("/order", absl::StrCat("{\"orderID\":\"", hash, "\"}"), deadline));
+  absl::StatusOr<std::string> answer =
+      DeleteL2("/order", absl::StrCat("{\"orderID\":\"", hash, "\"}"), deadline);
+  // An id the venue does not know may be answered 404: not cancelled, as not_canceled says.
+  if (answer.status().code() == absl::StatusCode::kNotFound) return false;
+  OMS_ASSIGN_OR_RETURN(std::string body, std::move(answer));
   absl::StatusOr<JsonValue> doc = ParseJson(body);
   if (!doc.ok() || !doc->is_object()) return Malformed("DELETE /order", "not an object");
   // {canceled: [ids], not_canceled: {id: reason}}: cancelled only when listed in canceled.

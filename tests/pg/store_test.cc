@@ -94,6 +94,52 @@ TEST_F(StoreTest, ASecondRunOfAPlanIdIsNotInserted) {
   EXPECT_THAT(GetRun(*conn, "nope"), StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_F(StoreTest, TheLiveJournalWritesOnlyOverTheStateItRead) {
+  auto db = test::TestDatabase::Create();
+  auto conn = db->Connect();
+  ASSERT_TRUE(*InsertRunningRun(*conn, RunOf("live", 1)));
+  domain::Order o;
+  o.plan_id = "live";
+  o.mode = domain::Mode::kLive;
+  o.token_id = "123";
+  o.outcome = "Yes";
+  o.type = domain::OrderType::kLimit;
+  o.tif = domain::TimeInForce::kGtc;
+  o.limit_price = 500'000;
+  o.size_shares = 10'000'000;
+  o.maker_amount = 5'000'000;
+  o.taker_amount = 10'000'000;
+  o.status = domain::OrderStatus::kNew;
+  o.live = {"intent-1", "ctf-v2", "77", "0xm", "0xs", 0, 1, 0, "0x00", "0x00"};
+  std::vector<domain::Order> rows = {o};
+  ASSERT_THAT(InsertOrders(*conn, rows), IsOk());
+
+  domain::Order sending = rows[0];  // as read: new
+  sending.status = domain::OrderStatus::kSubmitting;
+  sending.live.order_hash = "0xhash";
+  sending.live.signature = "0xsig";
+  ASSERT_THAT(UpdateJournal(*conn, {sending}), IsOk());
+
+  // A copy read before that write (still "new") must not overwrite it.
+  domain::Order stale = rows[0];
+  stale.status = domain::OrderStatus::kNotSent;
+  stale.reason = "stale";
+  EXPECT_THAT(UpdateJournal(*conn, {stale}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("changed (or vanished) meanwhile")));
+  auto got = GetOrder(*conn, rows[0].id, /*for_update=*/false);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->status, domain::OrderStatus::kSubmitting);
+  EXPECT_EQ(got->live.stored_status, domain::OrderStatus::kSubmitting);
+  EXPECT_EQ(got->live.order_hash, "0xhash");
+
+  // Past `submitting`, the hash and signature are required by the schema.
+  domain::Order unsigned_order = *got;
+  unsigned_order.status = domain::OrderStatus::kOpen;
+  unsigned_order.live.order_hash.clear();
+  EXPECT_THAT(UpdateJournal(*conn, {unsigned_order}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("orders_signed_check")));
+}
+
 TEST_F(StoreTest, OrdersAndFillsAreWrittenInBatches) {
   auto db = test::TestDatabase::Create();
   auto conn = db->Connect();
