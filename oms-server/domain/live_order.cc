@@ -231,6 +231,10 @@ std::optional<Execution> ApplyVenueOrder(Order& order, const VenueOrderState& st
   } else if (s == "CANCELED_MARKET_RESOLVED") {
     order.status = OrderStatus::kCancelled;
     order.reason = absl::StrCat("cancelled by the venue: the market resolved", why);
+  } else if (s == "CANCELED" && order.tif == TimeInForce::kGtd && order.expires_at &&
+             now >= *order.expires_at) {
+    order.status = OrderStatus::kExpired;
+    order.reason = "expired at the venue (GTD)";
   } else if (s == "CANCELED") {
     order.status = OrderStatus::kCancelled;
     order.reason = absl::StrCat("cancelled at the venue", why);

@@ -63,6 +63,7 @@ struct ResumeReport {
   int resolved = 0;  // left the journal: placed, refused, or recorded as not sent
   int resent = 0;    // identical bytes posted again
   int runs_finished = 0;
+  int reconciled = 0;  // resting orders the venue's view changed
 };
 
 // The inputs a live run was priced on, read before any transaction.
@@ -89,8 +90,8 @@ class LiveTrader {
   absl::StatusOr<domain::RunSummary> Run(const domain::Run& run, const LiveInputs& inputs,
                                          const Claim& claim, const CallContext& call);
 
-  // Resumes every live order left in new, signed, submitting, unknown or delayed, and finishes
-  // the runs that are then complete.
+  // Resumes every live order left in new, signed, submitting, unknown or delayed, finishes the
+  // runs that are then complete, and reads resting live orders back from the venue.
   absl::StatusOr<ResumeReport> Resume(const CallContext& call);
 
   absl::StatusOr<LiveAccountView> Account(const CallContext& call);
@@ -126,6 +127,9 @@ class LiveTrader {
   absl::Status ResumeOrders(std::vector<domain::Order>& mine,
                             const store::TradingControls& controls, const CallContext& call,
                             ResumeReport& report);
+  // Resting live orders (open, partially filled) take the venue's view by hash: fills since,
+  // and cancellations or expiries at the venue.
+  absl::Status ReconcileResting(const CallContext& call, ResumeReport& report);
   // Finishes each running live run of `plan_ids` whose orders all left the journal.
   absl::Status FinishRuns(const std::set<std::string>& plan_ids, int& finished);
   void MaybeDie(const char* point) const;

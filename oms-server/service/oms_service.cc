@@ -427,10 +427,14 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
   if (options_.live != nullptr) {
     absl::StatusOr<ResumeReport> resumed = options_.live->Resume(call);
     if (resumed.ok()) {
-      report.orders_reconciled = resumed->resolved;
+      report.orders_reconciled = resumed->resolved + resumed->reconciled;
       if (resumed->examined > 0) {
         live_note = absl::StrCat("; live journal: ", resumed->resolved, " of ", resumed->examined,
                                  " resolved, ", resumed->resent, " re-sent");
+      }
+      if (resumed->reconciled > 0) {
+        absl::StrAppend(&live_note, "; ", resumed->reconciled,
+                        " resting live order(s) changed at the venue");
       }
     } else {
       live_note = absl::StrCat("; live journal not resumed: ", resumed.status().message());

@@ -370,6 +370,34 @@ TEST_F(LiveTradingTest, ARestingOrderIsCancelledAtTheVenueAndAFilledOneIsNot) {
   EXPECT_EQ(Orders(*s, "live-cancel")[1]["status"], "filled");
 }
 
+TEST_F(LiveTradingTest, TheTickReadsRestingOrdersBackFromTheVenue) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  std::string gtd =
+      LimitBuy(kTokenA, "10", "0.40",
+               R"(, "timeInForce": "GTD", "expiresAt": ")" +
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Minutes(10),
+                                    absl::UTCTimeZone()) +
+                   "\"");
+  CommandResult r =
+      s->Omsctl({"plan", "submit", "-"}, Plan("live-gtd", {gtd, LimitBuy(kTokenA, "10", "0.39")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(s->Omsctl({"tick"}).exit_code, 0);
+  nlohmann::json orders = Orders(*s, "live-gtd");
+  EXPECT_EQ(orders[0]["status"], "open");  // nothing changed at the venue: nothing written
+
+  // The venue's clock passes the GTD's expiration: it cancels the order there.
+  int64_t later = absl::ToUnixSeconds(absl::Now() + absl::Hours(2));
+  s->venue().SetClock([later] { return later; });
+  CommandResult tick = s->Omsctl({"tick"});
+  ASSERT_EQ(tick.exit_code, 0) << tick.err;
+  EXPECT_THAT(tick.out, HasSubstr("1 resting live order(s) changed at the venue")) << tick.out;
+  orders = Orders(*s, "live-gtd");
+  EXPECT_EQ(orders[0]["status"], "cancelled") << orders[0].dump(1);
+  EXPECT_THAT(orders[0].value("reason", ""), HasSubstr("at the venue"));
+  EXPECT_EQ(orders[1]["status"], "open") << orders[1].dump(1);
+}
+
 TEST_F(LiveTradingTest, AccountShowsTheKeyTheAddressesAndTheBalance) {
   auto s = Start();
   ASSERT_TRUE(s->ok());

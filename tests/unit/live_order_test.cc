@@ -205,6 +205,16 @@ TEST(VenueOrder, ReadBackAddsOnlyNewlyMatchedShares) {
   EXPECT_EQ(o.status, OrderStatus::kFilled);
 }
 
+TEST(VenueOrder, AGtdCancelledPastItsExpiryExpired) {
+  Order o = SentOrder(Side::kBuy, TimeInForce::kGtd, 20 * M);
+  o.expires_at = kNow;
+  ApplyVenueOrder(o, {"CANCELED", "", 0, 500'000}, kNow - absl::Seconds(1));
+  EXPECT_EQ(o.status, OrderStatus::kCancelled);
+  ApplyVenueOrder(o, {"CANCELED", "", 0, 500'000}, kNow);
+  EXPECT_EQ(o.status, OrderStatus::kExpired);
+  EXPECT_EQ(o.reason, "expired at the venue (GTD)");
+}
+
 TEST(VenueOrder, CancellationsKeepTheirReason) {
   Order o = SentOrder(Side::kBuy, TimeInForce::kGtc, 20 * M);
   ApplyVenueOrder(o, {"CANCELED_MARKET_RESOLVED", "", 0, 500'000}, kNow);
