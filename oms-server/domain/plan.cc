@@ -330,4 +330,13 @@ std::string CanonicalPlanText(const Plan& plan) {
   return out;
 }
 
+std::string ViolationsText(const std::string& title, const std::vector<Violation>& violations) {
+  std::string msg = absl::StrCat(title, " (", violations.size(), " problem",
+                                 violations.size() == 1 ? "" : "s", "):");
+  for (const auto& v : violations) {
+    absl::StrAppend(&msg, "\n  ", v.path.empty() ? "plan" : v.path, ": ", v.message);
+  }
+  return msg;
+}
+
 }  // namespace betteroms::domain

@@ -59,6 +59,9 @@ struct PlanParseResult {
   bool ok() const { return violations.empty(); }
 };
 
+// "`title` (N problems):" and one indented "path: message" line per violation, for messages.
+std::string ViolationsText(const std::string& title, const std::vector<Violation>& violations);
+
 // Parses and statically validates a plan's JSON text. Never fails on malformed input: every
 // problem becomes a violation.
 PlanParseResult ParsePlan(std::string_view json_text);

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -61,36 +62,29 @@ absl::Status HaltedError(const store::TradingControls& controls) {
                    "); nothing more was signed or sent; `omsctl trading resume` lifts the halt"));
 }
 
+// Another process's failure, as the OMS reports it: an outage is Unavailable, anything else a
+// refusal (FailedPrecondition), never InvalidArgument: the plan passed every check.
+absl::StatusCode OutageOrRefusal(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+                 status.code() == absl::StatusCode::kDeadlineExceeded
+             ? absl::StatusCode::kUnavailable
+             : absl::StatusCode::kFailedPrecondition;
+}
+
 // A venue read before anything was signed: the venue's refusal is not the plan's fault
 // (FailedPrecondition, never InvalidArgument) and an outage stays Unavailable.
 absl::Status VenueError(const absl::Status& status, const std::string& what) {
-  absl::StatusCode code = status.code() == absl::StatusCode::kUnavailable ||
-                                  status.code() == absl::StatusCode::kDeadlineExceeded
-                              ? absl::StatusCode::kUnavailable
-                              : absl::StatusCode::kFailedPrecondition;
-  return {code, absl::StrCat("cannot read ", what, " at the venue: ", status.message(),
-                             "; nothing was signed or sent")};
+  return {OutageOrRefusal(status), absl::StrCat("cannot read ", what, " at the venue: ",
+                                                status.message(), "; nothing was signed or sent")};
 }
 
 // A signature the signer did not give: its refusal names the rule (FailedPrecondition), its
 // outage is Unavailable. Never InvalidArgument: the plan passed every check.
 absl::Status SignerError(const absl::Status& status) {
-  absl::StatusCode code = status.code() == absl::StatusCode::kUnavailable ||
-                                  status.code() == absl::StatusCode::kDeadlineExceeded
-                              ? absl::StatusCode::kUnavailable
-                              : absl::StatusCode::kFailedPrecondition;
+  absl::StatusCode code = OutageOrRefusal(status);
   bool refused = status.code() == absl::StatusCode::kPermissionDenied ||
                  status.code() == absl::StatusCode::kResourceExhausted;
   return {code, absl::StrCat(refused ? "the signer refused to sign it: " : "", status.message())};
-}
-
-std::string Problems(const std::string& what, const std::vector<domain::Violation>& violations) {
-  std::string msg = absl::StrCat(what, " (", violations.size(), " problem",
-                                 violations.size() == 1 ? "" : "s", "):");
-  for (const auto& v : violations) {
-    absl::StrAppend(&msg, "\n  ", v.path.empty() ? "plan" : v.path, ": ", v.message);
-  }
-  return msg;
 }
 
 signer::v1::SignOrderRequest SignRequest(const Order& o, uint64_t chain_id) {
@@ -383,25 +377,21 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   }
   if (!unsendable.empty()) {
     return absl::InvalidArgumentError(
-        Problems("the live plan cannot be sent; nothing was signed", unsendable));
+        domain::ViolationsText("the live plan cannot be sent; nothing was signed", unsendable));
   }
   domain::Balances balances{collateral->balance, collateral->allowances};
   std::vector<domain::Violation> risk = domain::CheckLiveRisk(orders, options_.limits, spent_today,
                                                               balances, options_.account.chain_id);
   if (!risk.empty()) {
-    return absl::FailedPreconditionError(
-        Problems("the live plan breaks the pre-trade checks; nothing was signed", risk));
+    return absl::FailedPreconditionError(domain::ViolationsText(
+        "the live plan breaks the pre-trade checks; nothing was signed", risk));
   }
 
   // new: the intents and their exact fields, with the claim on the planId. Live claims take
   // turns on the controls row, so the halt and the daily limit hold for concurrent plans.
   OMS_RETURN_IF_ERROR(call.Check("journalling the live orders"));
   int64_t commits_before = store::TransactionsCommitted();
-  struct Release {
-    LiveTrader* self;
-    std::vector<Order>* orders;
-    ~Release() { self->SetInFlight(*orders, false); }
-  } release{this, &orders};
+  absl::Cleanup release = [this, &orders] { SetInFlight(orders, false); };
   {
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
     absl::Status journalled =
@@ -419,8 +409,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
             std::vector<domain::Violation> daily = domain::CheckLiveRisk(
                 orders, options_.limits, spent, balances, options_.account.chain_id);
             if (!daily.empty()) {
-              return absl::FailedPreconditionError(
-                  Problems("the live plan breaks the pre-trade checks; nothing was signed", daily));
+              return absl::FailedPreconditionError(domain::ViolationsText(
+                  "the live plan breaks the pre-trade checks; nothing was signed", daily));
             }
           }
           OMS_RETURN_IF_ERROR(claim(tx));
@@ -571,11 +561,7 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
     plans.insert(stale.begin(), stale.end());
   }
   std::vector<Order> mine = ClaimJournal(std::move(journal));
-  struct Release {
-    LiveTrader* self;
-    std::vector<Order>* orders;
-    ~Release() { self->SetInFlight(*orders, false); }
-  } release{this, &mine};
+  absl::Cleanup release = [this, &mine] { SetInFlight(mine, false); };
   if (!mine.empty()) {
     OMS_RETURN_IF_ERROR(EnsureReady());
     OMS_RETURN_IF_ERROR(ResumeOrders(mine, controls, call, report));
@@ -599,11 +585,7 @@ absl::Status LiveTrader::ReconcileResting(const CallContext& call, ResumeReport&
     OMS_ASSIGN_OR_RETURN(resting, store::ListOrders(*conn, filter));
   }
   std::vector<Order> mine = ClaimJournal(std::move(resting));
-  struct Release {
-    LiveTrader* self;
-    std::vector<Order>* orders;
-    ~Release() { self->SetInFlight(*orders, false); }
-  } release{this, &mine};
+  absl::Cleanup release = [this, &mine] { SetInFlight(mine, false); };
   if (mine.empty()) return absl::OkStatus();
   OMS_RETURN_IF_ERROR(EnsureReady());
   absl::Time now = clock_.Now();
@@ -835,11 +817,7 @@ absl::StatusOr<Order> LiveTrader::Cancel(int64_t id, const CallContext& call) {
     return absl::FailedPreconditionError(
         absl::StrCat("order ", id, " is being sent or resolved right now; try again shortly"));
   }
-  struct Release {
-    LiveTrader* self;
-    std::vector<Order>* orders;
-    ~Release() { self->SetInFlight(*orders, false); }
-  } release{this, &mine};
+  absl::Cleanup release = [this, &mine] { SetInFlight(mine, false); };
   absl::Time deadline = std::min(call.deadline(), clock_.Now() + absl::Seconds(15));
   absl::StatusOr<bool> cancelled = venue_.CancelOrder(order.live.order_hash, deadline);
   if (!cancelled.ok()) return VenueError(cancelled.status(), "the cancel");

@@ -35,12 +35,7 @@ std::string Sha256Hex(const std::string& text) {
 }
 
 absl::Status ViolationsError(const std::vector<domain::Violation>& violations) {
-  std::string msg = absl::StrCat("the plan is invalid (", violations.size(), " problem",
-                                 violations.size() == 1 ? "" : "s", "):");
-  for (const auto& v : violations) {
-    absl::StrAppend(&msg, "\n  ", v.path.empty() ? "plan" : v.path, ": ", v.message);
-  }
-  return absl::InvalidArgumentError(msg);
+  return absl::InvalidArgumentError(domain::ViolationsText("the plan is invalid", violations));
 }
 
 std::vector<std::string> DistinctTokens(const domain::Plan& plan) {
