@@ -24,6 +24,12 @@ struct MarketInfo {
   std::optional<bool> accepting_orders;  // `ao`, when the venue says
 };
 
+// Where a market stands once it may have closed.
+struct MarketResolution {
+  bool closed = false;
+  std::optional<std::string> winner_token;  // when the venue names the winning outcome's token
+};
+
 // Checks every trade whose token has a market in `markets` (keyed by token id) that lists the
 // token: a label that differs from the venue's outcome, compared case-insensitively after
 // trimming ASCII whitespace, is a violation at `trades[i].outcome`. Tokens without a market are

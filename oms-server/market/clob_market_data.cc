@@ -233,4 +233,9 @@ absl::StatusOr<std::map<std::string, domain::MarketInfo>> ClobMarketData::GetMar
   return markets;
 }
 
+absl::StatusOr<std::map<std::string, domain::MarketResolution>> ClobMarketData::GetResolutions(
+    const std::vector<std::string>&) {
+  return absl::UnimplementedError("GetResolutions");
+}
+
 }  // namespace betteroms::market

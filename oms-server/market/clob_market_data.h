@@ -32,6 +32,8 @@ class ClobMarketData : public MarketData {
   // absent from the result and not cached. InvalidArgument for a token that is not a token id.
   absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
       const std::vector<std::string>& tokens) override;
+  absl::StatusOr<std::map<std::string, domain::MarketResolution>> GetResolutions(
+      const std::vector<std::string>& tokens) override;
   std::string Describe() const override { return "clob " + base_url_; }
 
   absl::StatusOr<domain::Book> GetBook(const std::string& token);

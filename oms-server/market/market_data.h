@@ -29,6 +29,11 @@ class MarketData {
   // answer does not parse.
   virtual absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
       const std::vector<std::string>& tokens) = 0;
+  // Whether each of `tokens`' markets is closed, and its winning token when the venue names one
+  // (GET /markets-by-token/{token}, then /markets/{conditionId}: `closed`, `tokens[].winner`).
+  // A token whose market the source does not know is absent. Errors as GetMarkets.
+  virtual absl::StatusOr<std::map<std::string, domain::MarketResolution>> GetResolutions(
+      const std::vector<std::string>& tokens) = 0;
   // A short description for logs and errors ("clob https://clob.polymarket.com").
   virtual std::string Describe() const = 0;
 };

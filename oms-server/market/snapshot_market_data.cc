@@ -57,6 +57,10 @@ class SnapshotMarketData : public MarketData {
     }
     return markets;
   }
+  absl::StatusOr<std::map<std::string, domain::MarketResolution>> GetResolutions(
+      const std::vector<std::string>& /*tokens*/) override {
+    return std::map<std::string, domain::MarketResolution>{};
+  }
   std::string Describe() const override { return "snapshots " + dir_; }
 
  private:
@@ -74,6 +78,10 @@ class OwningClob : public MarketData {
   absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
       const std::vector<std::string>& tokens) override {
     return clob_.GetMarkets(tokens);
+  }
+  absl::StatusOr<std::map<std::string, domain::MarketResolution>> GetResolutions(
+      const std::vector<std::string>& tokens) override {
+    return clob_.GetResolutions(tokens);
   }
   std::string Describe() const override { return clob_.Describe(); }
 

@@ -710,4 +710,19 @@ absl::StatusOr<BalanceAllowance> ClobVenue::GetBalanceAllowance(AssetType type,
   return out;
 }
 
+absl::StatusOr<std::vector<VenueOrder>> ClobVenue::ListOpenOrders(absl::Time) {
+  return absl::UnimplementedError("ListOpenOrders");
+}
+absl::StatusOr<std::vector<VenueFill>> ClobVenue::ListFills(const std::set<std::string>&,
+                                                            absl::Time, absl::Time) {
+  return absl::UnimplementedError("ListFills");
+}
+absl::StatusOr<CancelAnswer> ClobVenue::CancelOrders(const std::vector<std::string>&,
+                                                     absl::Time) {
+  return absl::UnimplementedError("CancelOrders");
+}
+absl::StatusOr<CancelAnswer> ClobVenue::CancelAll(absl::Time) {
+  return absl::UnimplementedError("CancelAll");
+}
+
 }  // namespace betteroms::venue

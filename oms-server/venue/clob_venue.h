@@ -69,6 +69,13 @@ class ClobVenue : public Venue {
   absl::StatusOr<bool> CancelOrder(const std::string& hash, absl::Time deadline) override;
   absl::StatusOr<BalanceAllowance> GetBalanceAllowance(AssetType type, const std::string& token_id,
                                                        absl::Time deadline) override;
+  absl::StatusOr<std::vector<VenueOrder>> ListOpenOrders(absl::Time deadline) override;
+  absl::StatusOr<std::vector<VenueFill>> ListFills(const std::set<std::string>& order_hashes,
+                                                   absl::Time after,
+                                                   absl::Time deadline) override;
+  absl::StatusOr<CancelAnswer> CancelOrders(const std::vector<std::string>& hashes,
+                                            absl::Time deadline) override;
+  absl::StatusOr<CancelAnswer> CancelAll(absl::Time deadline) override;
   std::string ApiKey() const override;
 
  private:

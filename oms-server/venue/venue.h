@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -98,6 +99,31 @@ struct VenueOrder {
 // comes back whole, upper-cased, with no reason.
 std::pair<std::string, std::string> ParseVenueStatus(const std::string& text);
 
+// One fill of ours in a trade (PROTOCOL §6 Trade, §13.2): as taker, the trade's top-level fields;
+// as a maker, the maker_orders entry that names our order (its asset and side may be the
+// complement's). A trade with several of our orders gives one fill per order.
+struct VenueFill {
+  std::string trade_id;
+  std::string order_id;  // our order's hash, lower case
+  std::string asset_id;  // decimal token id
+  domain::Side side = domain::Side::kBuy;
+  int64_t shares = 0;  // micro-units
+  int64_t price = 0;   // micro-units
+  std::optional<int64_t> fee_rate_bps;  // nullopt when the venue sent "" (unknown, not 0)
+  bool maker = false;
+  std::string status;            // normalised: MATCHED, MATCHED_NOT_BROADCASTED, MINED,
+                                 // CONFIRMED, RETRYING, FAILED (ParseVenueStatus)
+  std::string transaction_hash;  // "" until broadcast; may change while RETRYING
+  int64_t match_time = 0;        // unix seconds
+};
+
+// A cancel request's answer: the ids whose cancel the venue accepted, and the others with the
+// venue's reason (PROTOCOL §13.4: not proof of no fill). `notCanceled` is read too.
+struct CancelAnswer {
+  std::vector<std::string> canceled;                // lower case
+  std::map<std::string, std::string> not_canceled;  // lower-case id -> reason
+};
+
 struct BalanceAllowance {
   int64_t balance = 0;                        // base units
   std::map<std::string, int64_t> allowances;  // spender address (lower case) -> base units
@@ -133,6 +159,17 @@ class Venue {
   // not_canceled (unknown, already matched or cancelled). The OMS's fence before it records an
   // order it cannot find as not placed (PROTOCOL §13.3).
   virtual absl::StatusOr<bool> CancelOrder(const std::string& hash, absl::Time deadline) = 0;
+  // GET /data/orders from MA== to LTE=: the account's open orders, every page.
+  virtual absl::StatusOr<std::vector<VenueOrder>> ListOpenOrders(absl::Time deadline) = 0;
+  // GET /data/trades?after=… from MA== to LTE=: our fills in every trade that names one of
+  // `order_hashes` (lower case) as its taker order or in its maker_orders.
+  virtual absl::StatusOr<std::vector<VenueFill>> ListFills(
+      const std::set<std::string>& order_hashes, absl::Time after, absl::Time deadline) = 0;
+  // DELETE /orders with the hashes, in requests of at most 3000 ids; the answers merged.
+  virtual absl::StatusOr<CancelAnswer> CancelOrders(const std::vector<std::string>& hashes,
+                                                    absl::Time deadline) = 0;
+  // DELETE /cancel-all.
+  virtual absl::StatusOr<CancelAnswer> CancelAll(absl::Time deadline) = 0;
   // GET /balance-allowance. `token_id` for kConditional.
   virtual absl::StatusOr<BalanceAllowance> GetBalanceAllowance(AssetType type,
                                                                const std::string& token_id,

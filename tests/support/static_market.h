@@ -57,6 +57,10 @@ class StaticMarketData : public market::MarketData {
     std::lock_guard<std::mutex> lock(mu_);
     markets_error_ = std::move(error);
   }
+  absl::StatusOr<std::map<std::string, domain::MarketResolution>> GetResolutions(
+      const std::vector<std::string>& /*tokens*/) override {
+    return std::map<std::string, domain::MarketResolution>{};
+  }
   std::string Describe() const override { return "static"; }
   std::atomic<int> requests{0};         // GetBooks calls
   std::atomic<int> market_requests{0};  // GetMarkets calls
