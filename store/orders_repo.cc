@@ -110,10 +110,11 @@ absl::StatusOr<std::vector<Execution>> ReadExecutions(Connection& conn, const st
   OMS_ASSIGN_OR_RETURN(
       Result res,
       conn.Exec("list executions",
-                absl::StrCat("SELECT e.order_id, e.mode, e.token_id, e.side, e.shares, e.price, "
-                             "e.notional, e.fee, e.liquidity, "
+                absl::StrCat("SELECT e.id, e.order_id, e.mode, e.token_id, e.side, e.shares, "
+                             "e.price, e.notional, e.fee, e.liquidity, "
                              "oms_rfc3339(e.executed_at) AS executed_at, "
-                             "coalesce(s.hash, '') AS book_hash, o.outcome "
+                             "coalesce(s.hash, '') AS book_hash, o.outcome, e.venue_trade_id, "
+                             "e.settlement_status, e.transaction_hash, e.fee_rate_bps "
                              "FROM executions e JOIN orders o ON o.id = e.order_id "
                              "LEFT JOIN book_snapshots s ON s.id = e.book_snapshot_id WHERE ",
                              where, " ORDER BY e.executed_at, e.id"),
@@ -135,6 +136,11 @@ absl::StatusOr<std::vector<Execution>> ReadExecutions(Connection& conn, const st
     e.executed_at = r.Time("executed_at");
     e.book_hash = r.Text("book_hash");
     e.outcome = r.Text("outcome");
+    e.id = r.Int("id");
+    e.trade_id = r.OptText("venue_trade_id").value_or("");
+    e.settlement = r.Text("settlement_status");
+    e.transaction_hash = r.OptText("transaction_hash").value_or("");
+    e.fee_rate_bps = r.OptInt("fee_rate_bps");
     OMS_RETURN_IF_ERROR(r.status());
     out.push_back(std::move(e));
   }
@@ -251,15 +257,28 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<Execution>& ro
     return TextArray(
         Column(rows, [&](const Execution& e) { return std::string(SqlText(e.*field)); }));
   };
+  std::vector<std::optional<std::string>> trades, tx_hashes, fee_rates;
+  for (const Execution& e : rows) {
+    trades.push_back(NonEmpty(e.trade_id));
+    tx_hashes.push_back(NonEmpty(e.transaction_hash));
+    fee_rates.push_back(e.fee_rate_bps ? std::optional(std::to_string(*e.fee_rate_bps))
+                                       : std::nullopt);
+  }
   return conn
       .Exec(
           "insert executions",
           "INSERT INTO executions (order_id, mode, token_id, side, shares, price, notional, fee, "
-          "liquidity, book_snapshot_id, executed_at) SELECT u.o, u.m, u.t, u.s, u.sh, u.p, u.n, "
-          "u.f, u.l, (SELECT b.id FROM book_snapshots b WHERE b.token_id = u.t AND b.hash = u.h), "
-          "u.at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], "
-          "$6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], "
-          "$11::timestamptz[]) AS u(o, m, t, s, sh, p, n, f, l, h, at)",
+          "liquidity, book_snapshot_id, executed_at, venue_trade_id, settlement_status, "
+          "transaction_hash, fee_rate_bps) SELECT u.o, u.m, u.t, u.s, u.sh, u.p, u.n, u.f, u.l, "
+          "(SELECT b.id FROM book_snapshots b WHERE b.token_id = u.t AND b.hash = u.h), u.at, "
+          "u.tr, u.st, u.tx, u.fr FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+          "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], "
+          "$11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::int[]) "
+          "AS u(o, m, t, s, sh, p, n, f, l, h, at, tr, st, tx, fr) "
+          "ON CONFLICT (venue_trade_id, order_id) WHERE venue_trade_id IS NOT NULL DO UPDATE SET "
+          "settlement_status = EXCLUDED.settlement_status, "
+          "transaction_hash = EXCLUDED.transaction_hash, fee = EXCLUDED.fee, "
+          "fee_rate_bps = EXCLUDED.fee_rate_bps, updated_at = now()",
           Params()
               .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.order_id; })))
               .Add(text(&Execution::mode))
@@ -272,7 +291,61 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<Execution>& ro
               .Add(text(&Execution::liquidity))
               .Add(TextArray(Column(rows, [](const Execution& e) { return e.book_hash; })))
               .Add(TextArray(
-                  Column(rows, [](const Execution& e) { return FormatRfc3339(e.executed_at); }))))
+                  Column(rows, [](const Execution& e) { return FormatRfc3339(e.executed_at); })))
+              .Add(NullableTextArray(trades))
+              .Add(TextArray(Column(rows, [](const Execution& e) { return e.settlement; })))
+              .Add(NullableTextArray(tx_hashes))
+              .Add(NullableTextArray(fee_rates)))
+      .status();
+}
+
+absl::Status DeleteProvisionalFills(Connection& conn, const std::vector<int64_t>& order_ids) {
+  if (order_ids.empty()) return absl::OkStatus();
+  return conn
+      .Exec("delete provisional fills",
+            "DELETE FROM executions WHERE order_id = ANY($1::bigint[]) AND mode = 'live' "
+            "AND venue_trade_id IS NULL",
+            Params().Add(IntArray(order_ids)))
+      .status();
+}
+
+absl::StatusOr<std::vector<Order>> ListLiveOrdersToReconcile(Connection& conn,
+                                                             absl::Duration settle_window,
+                                                             int limit) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("live orders to reconcile",
+                absl::StrCat(
+                    "SELECT ", kOrderColumns,
+                    " FROM orders o WHERE o.mode = 'live' AND o.order_hash IS NOT NULL AND ("
+                    "o.status IN ('open', 'partially_filled') OR "
+                    "(o.status IN ('filled', 'cancelled', 'expired') AND "
+                    " o.updated_at > now() - make_interval(secs => $1)) OR "
+                    "EXISTS (SELECT 1 FROM executions e WHERE e.order_id = o.id AND "
+                    " e.mode = 'live' AND (e.venue_trade_id IS NULL OR "
+                    " e.settlement_status NOT IN ('CONFIRMED', 'FAILED')))) "
+                    "ORDER BY o.created_at, o.id LIMIT $2"),
+                Params().Add(absl::ToInt64Seconds(settle_window)).Add(limit)));
+  return ReadOrders(res);
+}
+
+absl::StatusOr<int64_t> GetTradesWatermark(Connection& conn) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res, conn.Exec("trades watermark", "SELECT trades_after FROM venue_sync WHERE id = 1",
+                            Params()));
+  if (res.rows() == 0) return int64_t{0};
+  RowReader r = res.Row(0);
+  int64_t after = r.Int("trades_after");
+  OMS_RETURN_IF_ERROR(r.status());
+  return after;
+}
+
+absl::Status SetTradesWatermark(Connection& conn, int64_t after) {
+  return conn
+      .Exec("set trades watermark",
+            "INSERT INTO venue_sync (id, trades_after) VALUES (1, $1) ON CONFLICT (id) DO UPDATE "
+            "SET trades_after = EXCLUDED.trades_after",
+            Params().Add(after))
       .status();
 }
 

@@ -30,8 +30,25 @@ absl::Status InsertSnapshots(Connection& conn, const std::vector<const domain::B
 // Inserts orders in one statement, setting each one's id and created_at as stored.
 absl::Status InsertOrders(Connection& conn, std::vector<domain::Order>& orders);
 
-// Inserts executions in one statement, each linked to the stored snapshot of its book_hash.
+// Inserts executions in one statement, each linked to the stored snapshot of its book_hash. A
+// live fill whose (trade, order) is stored already updates its settlement, transaction and fee:
+// a trade applied twice counts once.
 absl::Status InsertExecutions(Connection& conn, const std::vector<domain::Execution>& fills);
+
+// Deletes the provisional fills (those without a venue trade) of live orders whose trades have
+// been read.
+absl::Status DeleteProvisionalFills(Connection& conn, const std::vector<int64_t>& order_ids);
+
+// Live orders at the venue that are not final, oldest first: open or partially filled, final for
+// less than `settle_window` (a trade can be reported after the cancel), or with a fill that is
+// provisional or not yet settled (CONFIRMED or FAILED).
+absl::StatusOr<std::vector<domain::Order>> ListLiveOrdersToReconcile(Connection& conn,
+                                                                     absl::Duration settle_window,
+                                                                     int limit);
+
+// The venue time (unix seconds) up to which trades have been applied; 0 before the first.
+absl::StatusOr<int64_t> GetTradesWatermark(Connection& conn);
+absl::Status SetTradesWatermark(Connection& conn, int64_t after);
 
 // Writes new fill totals, statuses and reasons for many orders in one statement.
 absl::Status UpdateOrderStates(Connection& conn, const std::vector<domain::Order>& orders);

@@ -196,6 +196,12 @@ std::string TickReportJson(const domain::TickReport& t) {
   Put(j, "ordersPartiallyFilled", int64_t{t.orders_partially_filled});
   Put(j, "ordersExpired", int64_t{t.orders_expired});
   Put(j, "ordersReconciled", int64_t{t.orders_reconciled});
+  Put(j, "fillsNew", int64_t{t.fills_new});
+  Put(j, "fillsConfirmed", int64_t{t.fills_confirmed});
+  Put(j, "fillsFailed", int64_t{t.fills_failed});
+  Put(j, "ordersCancelledByVenue", int64_t{t.orders_cancelled_by_venue});
+  Put(j, "ordersCancelledAfter", int64_t{t.orders_cancelled_after});
+  Put(j, "marketsResolved", int64_t{t.markets_resolved});
   Put(j, "startedAt", FormatRfc3339(t.started_at));
   Put(j, "finishedAt", FormatRfc3339(t.finished_at));
   return j.dump();

@@ -153,6 +153,7 @@ Execution LiveFill(const Order& order, int64_t shares, int64_t notional, Liquidi
   e.liquidity = liquidity;
   e.executed_at = now;
   e.outcome = order.outcome;
+  e.settlement = "MATCHED";  // provisional: replaced by the order's trades when they are read
   return e;
 }
 

@@ -25,6 +25,28 @@ struct Execution {
   std::string book_hash;  // the snapshot the fill was priced on; empty when none
   absl::Time executed_at = absl::InfinitePast();
   std::string outcome;  // the order's, when read back
+  // Live fills: the venue trade (empty for a provisional fill, from the POST's answer, until the
+  // order's trades are read), its settlement (PROTOCOL §13.2) and transaction. Paper fills are
+  // CONFIRMED.
+  int64_t id = 0;  // 0 until stored
+  std::string trade_id;
+  std::string settlement = "CONFIRMED";  // MATCHED, MATCHED_NOT_BROADCASTED, MINED, CONFIRMED,
+                                         // RETRYING or FAILED
+  std::string transaction_hash;
+  std::optional<int64_t> fee_rate_bps;  // the venue's, when it said
+
+  // FAILED: the trade did not happen on chain; the fill counts nowhere.
+  bool Voided() const { return settlement == "FAILED"; }
+  // Counted, but not yet final on chain.
+  bool Pending() const { return !Voided() && settlement != "CONFIRMED"; }
+};
+
+// The paper engine's simulation of a live order against the book read just before it was sent.
+struct PaperTwin {
+  OrderStatus status = OrderStatus::kOpen;
+  int64_t filled_shares = 0;
+  int64_t filled_notional = 0;
+  std::string book_hash;  // the snapshot it was simulated on
 };
 
 // What a live order's signature covers and what the venue said of it (DESIGN §6); empty for
@@ -74,6 +96,7 @@ struct Order {
   absl::Time created_at = absl::InfinitePast();
   std::vector<Execution> fills;  // filled in when asked for
   LiveFields live;               // live orders only
+  std::optional<PaperTwin> twin;  // live orders sent since the twin exists
 
   // A GTC/GTD order still on the (simulated) book.
   bool Resting() const {

@@ -44,9 +44,11 @@ PositionBook FoldPositions(const std::vector<Execution>& fills) {
 
 void ApplyFills(PositionBook& positions, const std::vector<Execution>& fills) {
   for (const Execution& e : fills) {
+    if (e.Voided()) continue;
     HeldPosition& held = positions[{e.mode, e.token_id}];
     if (held.outcome.empty()) held.outcome = e.outcome;
     held.state.Apply(e.side, e.shares, e.notional, e.fee);
+    if (e.Pending()) held.pending_shares += e.side == Side::kBuy ? e.shares : -e.shares;
   }
 }
 

@@ -42,6 +42,12 @@ struct Position {
   std::string outcome;
   PositionState state;
   Marks marks;
+  // Of net_shares, the net of fills not yet CONFIRMED on chain (MATCHED, MINED, RETRYING): the
+  // rest is confirmed.
+  int64_t pending_shares = 0;
+  // The market closed: marked at `payout` (1 or 0) when the venue named a winner, else flagged.
+  bool resolved = false;
+  std::optional<int64_t> payout;
 };
 
 struct PositionKey {
@@ -54,10 +60,11 @@ struct PositionKey {
 struct HeldPosition {
   std::string outcome;  // of the first fill
   PositionState state;
+  int64_t pending_shares = 0;  // see Position
 };
 using PositionBook = std::map<PositionKey, HeldPosition>;
 
-// Folds fills, oldest first, into positions by (mode, token).
+// Folds fills, oldest first, into positions by (mode, token). Voided (FAILED) fills count nowhere.
 PositionBook FoldPositions(const std::vector<Execution>& fills);
 // Applies more fills to positions already folded.
 void ApplyFills(PositionBook& positions, const std::vector<Execution>& fills);

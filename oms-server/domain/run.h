@@ -76,6 +76,13 @@ struct TickReport {
   int orders_partially_filled = 0;
   int orders_expired = 0;
   int orders_reconciled = 0;
+  // Live reconciliation (see the API's TickReport).
+  int fills_new = 0;
+  int fills_confirmed = 0;
+  int fills_failed = 0;
+  int orders_cancelled_by_venue = 0;
+  int orders_cancelled_after = 0;
+  int markets_resolved = 0;
   absl::Time started_at = absl::InfinitePast();
   absl::Time finished_at = absl::InfinitePast();
 };

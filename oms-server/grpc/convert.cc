@@ -17,6 +17,10 @@ v1::Fill ToApiFill(const domain::Execution& e) {
   f.set_fee(FormatMicros(e.fee));
   f.set_executed_at(FormatRfc3339(e.executed_at));
   f.set_book_hash(e.book_hash);
+  f.set_trade_id(e.trade_id);
+  f.set_settlement(e.settlement);
+  f.set_transaction_hash(e.transaction_hash);
+  f.set_liquidity(Text(domain::Name(e.liquidity)));
   return f;
 }
 
@@ -78,6 +82,10 @@ v1::Position ToApi(const domain::Position& position) {
   if (marks.mark_price) p.set_mark_price(FormatMicros(*marks.mark_price));
   if (marks.unrealized) p.set_unrealized_pnl(FormatMicros(*marks.unrealized));
   if (marks.liquidation_value) p.set_liquidation_value(FormatMicros(*marks.liquidation_value));
+  p.set_pending_shares(FormatMicros(position.pending_shares));
+  p.set_confirmed_shares(FormatMicros(position.state.net_shares - position.pending_shares));
+  p.set_resolved(position.resolved);
+  if (position.payout) p.set_payout(FormatMicros(*position.payout));
   return p;
 }
 
@@ -127,6 +135,12 @@ v1::TickReport ToApi(const domain::TickReport& report) {
   t.set_orders_partially_filled(report.orders_partially_filled);
   t.set_orders_expired(report.orders_expired);
   t.set_orders_reconciled(report.orders_reconciled);
+  t.set_fills_new(report.fills_new);
+  t.set_fills_confirmed(report.fills_confirmed);
+  t.set_fills_failed(report.fills_failed);
+  t.set_orders_cancelled_by_venue(report.orders_cancelled_by_venue);
+  t.set_orders_cancelled_after(report.orders_cancelled_after);
+  t.set_markets_resolved(report.markets_resolved);
   t.set_started_at(FormatRfc3339(report.started_at));
   t.set_finished_at(FormatRfc3339(report.finished_at));
   return t;

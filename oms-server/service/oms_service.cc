@@ -401,7 +401,8 @@ absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::opti
     auto book = books.find(key.token_id);
     const domain::Book* mark = book == books.end() ? nullptr : &book->second;
     out.push_back(
-        {key.mode, key.token_id, pos.outcome, pos.state, domain::MarkPosition(pos.state, mark)});
+        {key.mode, key.token_id, pos.outcome, pos.state, domain::MarkPosition(pos.state, mark),
+         pos.pending_shares});
   }
   return out;
 }
