@@ -6,12 +6,12 @@
 
 namespace betteroms::domain {
 
-// The order once cancelled. FailedPrecondition when it is not resting (filled, expired,
-// a FOK/FAK, ...); Unimplemented for live orders (not built yet).
 // Whether a live order may be cancelled at the venue: resting there (open, partially filled),
 // delayed, or unknown (a cancel by hash is harmless). FailedPrecondition otherwise, saying why.
 absl::Status CheckLiveCancel(const Order& order);
 
+// The paper order once cancelled. FailedPrecondition when it is not resting (filled, expired,
+// a FOK/FAK, ...).
 absl::StatusOr<Order> RequestCancel(Order order);
 
 }  // namespace betteroms::domain

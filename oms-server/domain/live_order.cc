@@ -218,6 +218,11 @@ std::optional<Execution> ApplyVenueOrder(Order& order, const VenueOrderState& st
       fill = LiveFill(order, fresh, notional, Liquidity::kMaker, now);
     }
   }
+  ApplyVenueStatus(order, state, now);
+  return fill;
+}
+
+void ApplyVenueStatus(Order& order, const VenueOrderState& state, absl::Time now) {
   order.live.venue_status = state.status;
   const std::string& s = state.status;
   std::string why = state.status_reason.empty() ? "" : absl::StrCat(": ", state.status_reason);
@@ -249,7 +254,6 @@ std::optional<Execution> ApplyVenueOrder(Order& order, const VenueOrderState& st
     order.reason =
         absl::StrCat("the venue reports status \"", s, "\", which the OMS does not know");
   }
-  return fill;
 }
 
 }  // namespace betteroms::domain

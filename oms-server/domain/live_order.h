@@ -109,4 +109,8 @@ struct VenueOrderState {
 std::optional<Execution> ApplyVenueOrder(Order& order, const VenueOrderState& state,
                                          absl::Time now);
 
+// Adopts the venue's status word alone: open or partially filled (by the fills the order holds),
+// filled, delayed, cancelled with the venue's reason, expired (a GTD past its time), rejected.
+void ApplyVenueStatus(Order& order, const VenueOrderState& state, absl::Time now);
+
 }  // namespace betteroms::domain

@@ -48,6 +48,9 @@ struct Position {
   // The market closed: marked at `payout` (1 or 0) when the venue named a winner, else flagged.
   bool resolved = false;
   std::optional<int64_t> payout;
+  // Live, when checked: the venue's balance of the token, or why it could not be read.
+  std::optional<int64_t> venue_shares;
+  std::string venue_error;
 };
 
 struct PositionKey {

@@ -86,6 +86,11 @@ v1::Position ToApi(const domain::Position& position) {
   p.set_confirmed_shares(FormatMicros(position.state.net_shares - position.pending_shares));
   p.set_resolved(position.resolved);
   if (position.payout) p.set_payout(FormatMicros(*position.payout));
+  if (position.venue_shares) {
+    p.set_venue_shares(FormatMicros(*position.venue_shares));
+    p.set_drift(FormatMicros(*position.venue_shares - position.state.net_shares));
+  }
+  p.set_venue_error(position.venue_error);
   return p;
 }
 

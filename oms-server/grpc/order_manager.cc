@@ -102,13 +102,24 @@ grpc::Status OrderManagerImpl::CancelOrder(grpc::ServerContext* ctx,
   return Reply(service_.CancelOrder(req->id(), call), resp);
 }
 
+grpc::Status OrderManagerImpl::CancelOrders(grpc::ServerContext* ctx,
+                                            const v1::CancelOrdersRequest* req,
+                                            v1::CancelOrdersResponse* resp) {
+  GrpcCallContext call(ctx);
+  auto result = service_.CancelOrders(req->plan_id(), req->all(), call);
+  if (!result.ok()) return ToGrpc(result.status());
+  for (const auto& o : result->orders) *resp->add_orders() = ToApi(o);
+  resp->set_message(result->message);
+  return grpc::Status::OK;
+}
+
 grpc::Status OrderManagerImpl::GetPositions(grpc::ServerContext* ctx,
                                             const v1::GetPositionsRequest* req,
                                             v1::GetPositionsResponse* resp) {
   absl::StatusOr<std::optional<domain::Mode>> mode = ModeFilter(req->mode());
   if (!mode.ok()) return ToGrpc(mode.status());
   GrpcCallContext call(ctx);
-  auto positions = service_.GetPositions(*mode, call);
+  auto positions = service_.GetPositions(*mode, call, req->check());
   if (!positions.ok()) return ToGrpc(positions.status());
   for (const auto& p : *positions) *resp->add_positions() = ToApi(p);
   return grpc::Status::OK;

@@ -23,6 +23,8 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
                           v1::ListOrdersResponse* resp) override;
   grpc::Status CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest* req,
                            v1::Order* resp) override;
+  grpc::Status CancelOrders(grpc::ServerContext*, const v1::CancelOrdersRequest* req,
+                            v1::CancelOrdersResponse* resp) override;
   grpc::Status GetPositions(grpc::ServerContext*, const v1::GetPositionsRequest* req,
                             v1::GetPositionsResponse* resp) override;
   grpc::Status RunTick(grpc::ServerContext*, const v1::RunTickRequest* req,

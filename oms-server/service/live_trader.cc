@@ -71,12 +71,6 @@ absl::StatusCode OutageOrRefusal(const absl::Status& status) {
              : absl::StatusCode::kFailedPrecondition;
 }
 
-// A venue read before anything was signed: the venue's refusal is not the plan's fault
-// (FailedPrecondition, never InvalidArgument) and an outage stays Unavailable.
-absl::Status VenueError(const absl::Status& status, const std::string& what) {
-  return {OutageOrRefusal(status), absl::StrCat("cannot read ", what, " at the venue: ",
-                                                status.message(), "; nothing was signed or sent")};
-}
 
 // A signature the signer did not give: its refusal names the rule (FailedPrecondition), its
 // outage is Unavailable. Never InvalidArgument: the plan passed every check.
@@ -157,6 +151,11 @@ domain::PostAnswer ToAnswer(const venue::PostResult& r) {
 }
 
 }  // namespace
+
+absl::Status VenueError(const absl::Status& status, const std::string& what) {
+  return {OutageOrRefusal(status), absl::StrCat("cannot read ", what, " at the venue: ",
+                                                status.message(), "; nothing was signed or sent")};
+}
 
 LiveTrader::LiveTrader(store::Pool& pool, const Clock& clock, signer_client::OrderSigner& signer,
                        venue::Venue& venue, LiveOptions options)
@@ -568,46 +567,8 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
   }
   for (const Order& o : mine) plans.insert(o.plan_id);
   OMS_RETURN_IF_ERROR(FinishRuns(plans, report.runs_finished));
-  OMS_RETURN_IF_ERROR(ReconcileResting(call, report));
+  OMS_RETURN_IF_ERROR(Reconcile(call, report));
   return report;
-}
-
-absl::Status LiveTrader::ReconcileResting(const CallContext& call, ResumeReport& report) {
-  std::vector<Order> resting;
-  {
-    OMS_ASSIGN_OR_RETURN(auto conn,
-                         pool_.Acquire(std::min(call.deadline(), absl::Now() + absl::Seconds(10))));
-    store::OrderFilter filter;
-    filter.mode = domain::Mode::kLive;
-    filter.statuses = {OrderStatus::kOpen, OrderStatus::kPartiallyFilled};
-    filter.oldest_first = true;
-    filter.limit = 1000;
-    OMS_ASSIGN_OR_RETURN(resting, store::ListOrders(*conn, filter));
-  }
-  std::vector<Order> mine = ClaimJournal(std::move(resting));
-  absl::Cleanup release = [this, &mine] { SetInFlight(mine, false); };
-  if (mine.empty()) return absl::OkStatus();
-  OMS_RETURN_IF_ERROR(EnsureReady());
-  absl::Time now = clock_.Now();
-  absl::Time deadline = std::min(call.deadline(), now + absl::Seconds(30));
-  std::vector<Order*> changed;
-  std::vector<domain::Execution> fills;
-  for (Order& o : mine) {
-    absl::StatusOr<std::optional<venue::VenueOrder>> found =
-        venue_.GetOrder(o.live.order_hash, deadline);
-    if (!found.ok() || !found->has_value()) continue;  // asked again at the next tick
-    const venue::VenueOrder& v = **found;
-    OrderStatus before = o.status;
-    int64_t filled_before = o.filled_shares;
-    domain::VenueOrderState state{v.status, v.status_reason, v.size_matched, v.price};
-    if (std::optional<domain::Execution> fill = domain::ApplyVenueOrder(o, state, now)) {
-      fills.push_back(*fill);
-    }
-    if (o.status != before || o.filled_shares != filled_before) changed.push_back(&o);
-  }
-  OMS_RETURN_IF_ERROR(Commit(changed, fills, nullptr, /*unless_halted=*/false));
-  report.reconciled = static_cast<int>(changed.size());
-  return absl::OkStatus();
 }
 
 absl::Status LiveTrader::ResumeOrders(std::vector<Order>& mine,

@@ -63,7 +63,13 @@ struct ResumeReport {
   int resolved = 0;  // left the journal: placed, refused, or recorded as not sent
   int resent = 0;    // identical bytes posted again
   int runs_finished = 0;
-  int reconciled = 0;  // resting orders the venue's view changed
+  int reconciled = 0;  // live orders the venue's view changed
+  int fills_new = 0;
+  int fills_confirmed = 0;
+  int fills_failed = 0;
+  int cancelled_by_venue = 0;
+  int cancelled_after = 0;              // GTC orders whose cancelAfter elapsed, cancelled
+  std::set<std::string> resolved_tokens;  // of orders cancelled as their market resolved
 };
 
 // The inputs a live run was priced on, read before any transaction.
@@ -74,6 +80,10 @@ struct LiveInputs {
   std::map<std::string, domain::MarketInfo> markets;  // by token, where the venue describes it
   std::vector<domain::Violation> warnings;
 };
+
+// A venue call's failure as the OMS reports it: an outage is Unavailable, a refusal
+// FailedPrecondition, never InvalidArgument.
+absl::Status VenueError(const absl::Status& status, const std::string& what);
 
 class LiveTrader {
  public:
@@ -96,10 +106,21 @@ class LiveTrader {
 
   absl::StatusOr<LiveAccountView> Account(const CallContext& call);
 
+  // The account's balance of each token at the venue (GET /balance-allowance, CONDITIONAL), or
+  // why it could not be read.
+  std::map<std::string, absl::StatusOr<int64_t>> VenueShares(const std::vector<std::string>& tokens,
+                                                             const CallContext& call);
+
   // Cancels a live order at the venue (DELETE /order by its hash), then records what the venue
   // says of it: cancelled with the fills it had, or, when the venue did not cancel it (already
   // matched), its real state. FailedPrecondition when it is not at the venue to cancel.
   absl::StatusOr<domain::Order> Cancel(int64_t id, const CallContext& call);
+
+  // Cancels the open live orders of `plan_id` (DELETE /orders), or every order of the account
+  // (`all`: DELETE /cancel-all), and records what the venue then holds: cancelled, or, for an
+  // order the venue did not cancel, its real state. `busy`: orders another request was handling.
+  absl::StatusOr<std::vector<domain::Order>> CancelMany(const std::string& plan_id, bool all,
+                                                        const CallContext& call, int& busy);
 
   // Settles the signer's identity and the venue's API key now (the server does at start); a
   // failure is retried at the next live call.
@@ -127,9 +148,10 @@ class LiveTrader {
   absl::Status ResumeOrders(std::vector<domain::Order>& mine,
                             const store::TradingControls& controls, const CallContext& call,
                             ResumeReport& report);
-  // Resting live orders (open, partially filled) take the venue's view by hash: fills since,
-  // and cancellations or expiries at the venue.
-  absl::Status ReconcileResting(const CallContext& call, ResumeReport& report);
+  // Live orders that are not final take the venue's view (live_reconcile.cc): cancelAfter
+  // cancels, the open-orders pages and reads by hash for statuses, /data/trades for fills and
+  // settlement.
+  absl::Status Reconcile(const CallContext& call, ResumeReport& report);
   // Finishes each running live run of `plan_ids` whose orders all left the journal.
   absl::Status FinishRuns(const std::set<std::string>& plan_ids, int& finished);
   void MaybeDie(const char* point) const;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -60,6 +61,24 @@ store::OrderFilter RestingPaperOrders() {
   filter.limit = 1'000'000;
   filter.oldest_first = true;  // earlier orders fill first
   return filter;
+}
+
+// What a tick's live reconciliation changed, for its message; "" when nothing.
+std::string LiveReconcileNote(const ResumeReport& r) {
+  std::vector<std::string> parts;
+  if (r.reconciled > 0) parts.push_back(absl::StrCat(r.reconciled, " live order(s) changed"));
+  if (r.fills_new > 0) parts.push_back(absl::StrCat(r.fills_new, " new live fill(s)"));
+  if (r.fills_confirmed > 0) parts.push_back(absl::StrCat(r.fills_confirmed, " confirmed"));
+  if (r.fills_failed > 0) {
+    parts.push_back(absl::StrCat(r.fills_failed, " FAILED on chain (voided)"));
+  }
+  if (r.cancelled_by_venue > 0) {
+    parts.push_back(absl::StrCat(r.cancelled_by_venue, " cancelled by the venue"));
+  }
+  if (r.cancelled_after > 0) {
+    parts.push_back(absl::StrCat(r.cancelled_after, " cancelled as cancelAfter elapsed"));
+  }
+  return parts.empty() ? "" : absl::StrCat("; live: ", absl::StrJoin(parts, ", "));
 }
 
 }  // namespace
@@ -372,8 +391,61 @@ absl::StatusOr<domain::Order> OmsService::CancelOrder(int64_t id, const CallCont
   return cancelled;
 }
 
+absl::StatusOr<CancelResult> OmsService::CancelOrders(const std::string& plan_id, bool all,
+                                                     const CallContext& call) {
+  if (plan_id.empty() == !all) {
+    return absl::InvalidArgumentError(
+        "name the orders to cancel: a plan (--plan PLAN_ID) or all of them (--all), not both");
+  }
+  CancelResult result;
+  {
+    OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+    if (!plan_id.empty()) OMS_RETURN_IF_ERROR(store::GetRun(*conn, plan_id).status());
+    absl::Status done = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+      store::OrderFilter filter = RestingPaperOrders();
+      filter.plan_id = plan_id;
+      OMS_ASSIGN_OR_RETURN(std::vector<domain::Order> resting, store::LockOrders(tx, filter));
+      std::vector<domain::Order> cancelled;
+      for (domain::Order& o : resting) {
+        absl::StatusOr<domain::Order> c = domain::RequestCancel(std::move(o));
+        if (c.ok()) cancelled.push_back(std::move(*c));
+      }
+      OMS_RETURN_IF_ERROR(store::UpdateOrderStates(tx, cancelled));
+      OMS_RETURN_IF_ERROR(call.Check("committing the cancels"));
+      result.orders = std::move(cancelled);
+      return absl::OkStatus();
+    });
+    OMS_RETURN_IF_ERROR(done);
+  }
+  int busy = 0;
+  if (options_.live != nullptr) {
+    OMS_ASSIGN_OR_RETURN(std::vector<domain::Order> live,
+                         options_.live->CancelMany(plan_id, all, call, busy));
+    for (domain::Order& o : live) result.orders.push_back(std::move(o));
+  }
+  int cancelled = 0, not_cancelled = 0;
+  for (const domain::Order& o : result.orders) {
+    (o.status == OrderStatus::kCancelled ? cancelled : not_cancelled) += 1;
+  }
+  result.message = absl::StrCat(cancelled, " order(s) cancelled");
+  if (not_cancelled > 0) {
+    absl::StrAppend(&result.message, "; ", not_cancelled,
+                    " not cancelled: the venue had already filled or closed them (status shown)");
+  }
+  if (busy > 0) {
+    absl::StrAppend(&result.message, "; ", busy,
+                    " being sent or reconciled right now: run the cancel again shortly");
+  }
+  return result;
+}
+
 absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::optional<Mode> mode,
-                                                                       const CallContext& call) {
+                                                                       const CallContext& call,
+                                                                       bool check) {
+  if (check && options_.live == nullptr) {
+    return absl::FailedPreconditionError(
+        "checking positions against the venue needs oms-server started with --live");
+  }
   std::vector<domain::Execution> fills;
   {
     OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
@@ -395,6 +467,16 @@ absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::opti
       LogWarn("positions without marks", {{"error", std::string(fetched.status().message())}});
     }
   }
+  // Live positions against the venue's balances, when asked: one read per token.
+  std::map<std::string, absl::StatusOr<int64_t>> venue;
+  if (check) {
+    std::vector<std::string> live_tokens;
+    for (const auto& [key, pos] : positions) {
+      if (key.mode == Mode::kLive) live_tokens.push_back(key.token_id);
+    }
+    OMS_RETURN_IF_ERROR(call.Check("asking the venue"));
+    venue = options_.live->VenueShares(live_tokens, call);
+  }
   std::vector<domain::Position> out;
   out.reserve(positions.size());
   for (const auto& [key, pos] : positions) {
@@ -403,6 +485,14 @@ absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::opti
     out.push_back(
         {key.mode, key.token_id, pos.outcome, pos.state, domain::MarkPosition(pos.state, mark),
          pos.pending_shares});
+    auto balance = key.mode == Mode::kLive ? venue.find(key.token_id) : venue.end();
+    if (balance != venue.end()) {
+      if (balance->second.ok()) {
+        out.back().venue_shares = *balance->second;
+      } else {
+        out.back().venue_error = std::string(balance->second.status().message());
+      }
+    }
   }
   return out;
 }
@@ -428,10 +518,12 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
         live_note = absl::StrCat("; live journal: ", resumed->resolved, " of ", resumed->examined,
                                  " resolved, ", resumed->resent, " re-sent");
       }
-      if (resumed->reconciled > 0) {
-        absl::StrAppend(&live_note, "; ", resumed->reconciled,
-                        " resting live order(s) changed at the venue");
-      }
+      report.fills_new = resumed->fills_new;
+      report.fills_confirmed = resumed->fills_confirmed;
+      report.fills_failed = resumed->fills_failed;
+      report.orders_cancelled_by_venue = resumed->cancelled_by_venue;
+      report.orders_cancelled_after = resumed->cancelled_after;
+      live_note += LiveReconcileNote(*resumed);
     } else {
       live_note = absl::StrCat("; live journal not resumed: ", resumed.status().message());
       LogWarn("live journal not resumed", {{"error", std::string(resumed.status().message())}});

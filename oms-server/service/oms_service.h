@@ -52,6 +52,11 @@ struct RunQuery {
   std::optional<domain::Mode> mode;
 };
 
+struct CancelResult {
+  std::vector<domain::Order> orders;  // as they stand after the cancel
+  std::string message;
+};
+
 struct OrderQuery {
   std::string plan_id;
   std::optional<domain::OrderStatus> status;
@@ -109,9 +114,16 @@ class OmsService {
   // FailedPrecondition when there is nothing to cancel.
   absl::StatusOr<domain::Order> CancelOrder(int64_t id,
                                             const CallContext& call = CallContext::Background());
+  // Cancels the resting orders of a plan, or all of them (`all`, plan_id empty): paper orders
+  // here, live orders at the venue. InvalidArgument unless exactly one of the two is given;
+  // NotFound for a plan never submitted.
+  absl::StatusOr<CancelResult> CancelOrders(const std::string& plan_id, bool all,
+                                            const CallContext& call = CallContext::Background());
   // Positions of `mode` (both when nullopt), marked against the books when they can be read.
+  // `check`: live positions also carry the venue's conditional-token balance.
   absl::StatusOr<std::vector<domain::Position>> GetPositions(
-      std::optional<domain::Mode> mode, const CallContext& call = CallContext::Background());
+      std::optional<domain::Mode> mode, const CallContext& call = CallContext::Background(),
+      bool check = false);
   // One maintenance pass; returns at once (skipped) when another tick holds the lock.
   absl::StatusOr<domain::TickReport> RunTick(const CallContext& call = CallContext::Background());
   // InvalidArgument when `token` is not a token id; NotFound when the venue has no book.
