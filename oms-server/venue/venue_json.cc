@@ -53,8 +53,9 @@ absl::Status ReadFillPart(const JsonValue& part, const std::string& where, const
   fill.asset_id = *std::move(token);
   std::optional<domain::Side> side =
       domain::ParseSide(absl::AsciiStrToUpper(part.StringOr("side")));
-  if (!side)
+  if (!side) {
     return Bad(where, absl::StrCat("side ", Shown(part.Find("side")), " is not BUY or SELL"));
+  }
   fill.side = *side;
   const JsonValue* size = part.Find(size_key);
   std::optional<int64_t> shares = DecimalMicros(size);
@@ -134,8 +135,9 @@ absl::StatusOr<std::vector<VenueFill>> FillsOfTrade(const JsonValue& trade,
   };
   std::vector<Part> ours;
   std::string taker = absl::AsciiStrToLower(trade.StringOr("taker_order_id"));
-  if (!taker.empty() && order_hashes.count(taker) > 0)
+  if (!taker.empty() && order_hashes.count(taker) > 0) {
     ours.push_back({&trade, taker, false, where});
+  }
   const JsonValue* makers = trade.Find("maker_orders");
   if (makers != nullptr && !makers->is_null() && !makers->is_array()) {
     return Bad(where, "maker_orders is not an array");

@@ -630,6 +630,7 @@ std::string HashOf(int n) {
 
 std::vector<std::string> Ids(const std::vector<VenueOrder>& orders) {
   std::vector<std::string> ids;
+  ids.reserve(orders.size());
   for (const VenueOrder& o : orders) ids.push_back(o.id);
   return ids;
 }
@@ -811,6 +812,7 @@ std::vector<std::string> BodyIds(const market::HttpRequest& r) {
 
 TEST_F(ClobVenueTest, CancelOrdersSendsAtMost3000IdsARequestAndMergesTheAnswers) {
   std::vector<std::string> hashes;
+  hashes.reserve(3001);
   for (int i = 0; i < 3001; ++i) hashes.push_back(HashOf(i));
   transport_.Answer(
       200, absl::StrCat(R"({"canceled": [")", absl::AsciiStrToUpper(HashOf(0)), R"(", ")",
