@@ -77,7 +77,7 @@ class ClobVenue : public Venue {
   // Pages as ForEachListed describes; an order listed twice (the list moved between pages)
   // appears once, as its later page showed it.
   absl::StatusOr<std::vector<VenueOrder>> ListOpenOrders(absl::Time deadline) override;
-  // A trade listed twice gives its fills once.
+  // A trade listed twice gives its fills once. No request for no hashes.
   absl::StatusOr<std::vector<VenueFill>> ListFills(const std::set<std::string>& order_hashes,
                                                    absl::Time after, absl::Time deadline) override;
   // A 404 (an id the venue does not know) is false, as not_canceled would be.

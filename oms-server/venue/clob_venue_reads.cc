@@ -185,6 +185,8 @@ absl::StatusOr<std::vector<VenueFill>> ClobVenue::ListFills(
   std::set<std::string> hashes;
   for (const std::string& hash : order_hashes) hashes.insert(absl::AsciiStrToLower(hash));
   std::vector<VenueFill> fills;
+  // No order of ours can be in any trade: nothing to ask.
+  if (hashes.empty()) return fills;
   std::set<std::string> seen_trades;
   std::string query = absl::StrCat("after=", UnixSecondsFrom(after));
   OMS_RETURN_IF_ERROR(

@@ -802,6 +802,13 @@ TEST_F(ClobVenueTest, ListFillsCountsATradeListedTwiceOnce) {
   EXPECT_THAT(*fills, SizeIs(1));
 }
 
+TEST_F(ClobVenueTest, ListFillsOfNoOrdersAsksNothing) {
+  auto fills = venue_->ListFills({}, absl::UnixEpoch(), In(absl::Seconds(5)));
+  ASSERT_THAT(fills, IsOk());
+  EXPECT_THAT(*fills, IsEmpty());
+  EXPECT_THAT(transport_.requests, IsEmpty());
+}
+
 std::vector<std::string> BodyIds(const market::HttpRequest& r) {
   std::vector<std::string> ids;
   absl::StatusOr<JsonValue> doc = ParseJson(r.body);
