@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -201,6 +202,41 @@ absl::StatusOr<std::optional<domain::MarketInfo>> ClobMarketData::FetchMarket(
   return std::optional<domain::MarketInfo>(std::move(*market));
 }
 
+absl::StatusOr<std::optional<std::string>> ClobMarketData::ConditionOf(const std::string& token) {
+  if (std::optional<domain::MarketInfo> cached = CachedMarket(token);
+      cached && IsConditionId(cached->condition_id)) {
+    return cached->condition_id;
+  }
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = conditions_.find(token);
+    if (it != conditions_.end() && absl::Now() < it->second.second) return it->second.first;
+  }
+  std::string path = "/markets-by-token/" + token;
+  absl::StatusOr<std::string> body = Call("GET", path, "", token);
+  // Unknown to the venue: absent, and not cached, since it may be listed any minute.
+  if (body.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
+  if (!body.ok()) return body.status();
+  absl::StatusOr<JsonValue> doc = ParseJson(*body);
+  if (!doc.ok()) return Malformed(path, doc.status());
+  std::string condition_id = doc->is_object() ? doc->StringOr("condition_id") : "";
+  if (!IsConditionId(condition_id)) {
+    return Malformed(path, absl::InvalidArgumentError("condition_id is not a 0x condition id"));
+  }
+  CacheCondition({token}, condition_id);
+  return condition_id;
+}
+
+void ClobMarketData::CacheCondition(const std::vector<std::string>& tokens,
+                                    const std::string& condition_id) {
+  absl::Time now = absl::Now();
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  for (auto it = conditions_.begin(); it != conditions_.end();) {
+    it = now >= it->second.second ? conditions_.erase(it) : std::next(it);
+  }
+  for (const std::string& token : tokens) conditions_[token] = {condition_id, now + market_ttl_};
+}
+
 absl::StatusOr<std::map<std::string, domain::MarketInfo>> ClobMarketData::GetMarkets(
     const std::vector<std::string>& tokens) {
   std::map<std::string, domain::MarketInfo> markets;
@@ -215,27 +251,63 @@ absl::StatusOr<std::map<std::string, domain::MarketInfo>> ClobMarketData::GetMar
       markets[token] = std::move(*cached);
       continue;
     }
-    std::string path = "/markets-by-token/" + token;
-    absl::StatusOr<std::string> body = Call("GET", path, "", token);
-    // Unknown to the venue: absent, and not cached, since it may be listed any minute.
-    if (body.status().code() == absl::StatusCode::kNotFound) continue;
-    if (!body.ok()) return body.status();
-    absl::StatusOr<JsonValue> doc = ParseJson(*body);
-    if (!doc.ok()) return Malformed(path, doc.status());
-    std::string condition_id = doc->is_object() ? doc->StringOr("condition_id") : "";
-    if (!IsConditionId(condition_id)) {
-      return Malformed(path, absl::InvalidArgumentError("condition_id is not a 0x condition id"));
-    }
+    OMS_ASSIGN_OR_RETURN(std::optional<std::string> condition_id, ConditionOf(token));
+    if (!condition_id) continue;
     OMS_ASSIGN_OR_RETURN(std::optional<domain::MarketInfo> market,
-                         FetchMarket(condition_id, token));
+                         FetchMarket(*condition_id, token));
     if (market) markets[token] = std::move(*market);
   }
   return markets;
 }
 
 absl::StatusOr<std::map<std::string, domain::MarketResolution>> ClobMarketData::GetResolutions(
-    const std::vector<std::string>&) {
-  return absl::UnimplementedError("GetResolutions");
+    const std::vector<std::string>& tokens) {
+  std::map<std::string, domain::MarketResolution> found;  // by token, siblings included
+  // By condition id, each asked once this call; nullopt when the venue did not know it.
+  std::map<std::string, std::optional<domain::MarketResolution>> asked;
+  for (const std::string& token : tokens) {
+    if (found.count(token) != 0) continue;
+    if (domain::NormaliseTokenId(token) != token) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("market data: \"", token, "\" is not a normalised token id"));
+    }
+    OMS_ASSIGN_OR_RETURN(std::optional<std::string> condition_id, ConditionOf(token));
+    if (!condition_id) continue;
+    auto it = asked.find(*condition_id);
+    if (it == asked.end()) {
+      OMS_ASSIGN_OR_RETURN(std::optional<ClobMarketState> state,
+                           FetchMarketState(*condition_id, token));
+      if (state) {
+        for (const std::string& sibling : state->tokens) found[sibling] = state->resolution;
+      }
+      it = asked.emplace(*condition_id, state ? std::optional(state->resolution) : std::nullopt)
+               .first;
+    }
+    // Also when the venue's list leaves out the token asked about.
+    if (it->second) found[token] = *it->second;
+  }
+  std::map<std::string, domain::MarketResolution> resolutions;
+  for (const std::string& token : tokens) {
+    if (auto it = found.find(token); it != found.end()) resolutions[token] = it->second;
+  }
+  return resolutions;
+}
+
+absl::StatusOr<std::optional<ClobMarketState>> ClobMarketData::FetchMarketState(
+    const std::string& condition_id, const std::string& token) {
+  std::string path = "/markets/" + condition_id;
+  absl::StatusOr<std::string> body = Call("GET", path, "", token);
+  if (body.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
+  if (!body.ok()) return body.status();
+  absl::StatusOr<ClobMarketState> state = ParseMarketStateJson(*body);
+  if (!state.ok()) return Malformed(path, state.status());
+  if (!state->condition_id.empty() &&
+      absl::AsciiStrToLower(state->condition_id) != absl::AsciiStrToLower(condition_id)) {
+    return Malformed(path, absl::InvalidArgumentError(absl::StrCat(
+                               "the answer is about market ", state->condition_id.substr(0, 80))));
+  }
+  CacheCondition(state->tokens, condition_id);
+  return std::optional<ClobMarketState>(*std::move(state));
 }
 
 }  // namespace betteroms::market

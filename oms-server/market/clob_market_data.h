@@ -32,6 +32,11 @@ class ClobMarketData : public MarketData {
   // absent from the result and not cached. InvalidArgument for a token that is not a token id.
   absl::StatusOr<std::map<std::string, domain::MarketInfo>> GetMarkets(
       const std::vector<std::string>& tokens) override;
+  // The condition id as GetMarkets finds it (cached), then GET /markets/{conditionId} once per
+  // market: its answer lists the sibling tokens, which need no lookup of their own. Resolutions
+  // are never cached, since a market can close at any moment. A token the venue does not know
+  // (404 on either call) is absent. InvalidArgument for a token that is not a token id; Unknown,
+  // naming the endpoint, when an answer does not parse.
   absl::StatusOr<std::map<std::string, domain::MarketResolution>> GetResolutions(
       const std::vector<std::string>& tokens) override;
   std::string Describe() const override { return "clob " + base_url_; }
@@ -58,6 +63,16 @@ class ClobMarketData : public MarketData {
   absl::StatusOr<std::optional<domain::MarketInfo>> FetchMarket(const std::string& condition_id,
                                                                 const std::string& token);
 
+  // GET /markets/{condition_id} for the resolution, never cached; its tokens' condition ids are.
+  // nullopt when the venue does not know the condition.
+  absl::StatusOr<std::optional<ClobMarketState>> FetchMarketState(const std::string& condition_id,
+                                                                  const std::string& token);
+  // The condition id of `token`: from the cached market, the cached lookup, or GET
+  // /markets-by-token/{token} (then cached); nullopt when the venue does not know the token.
+  absl::StatusOr<std::optional<std::string>> ConditionOf(const std::string& token);
+  // Caches `condition_id` as the condition of each of `tokens`.
+  void CacheCondition(const std::vector<std::string>& tokens, const std::string& condition_id);
+
   struct CachedEntry {
     domain::MarketInfo market;
     absl::Time expires;
@@ -67,8 +82,10 @@ class ClobMarketData : public MarketData {
   HttpTransport& transport_;
   RetryPolicy retry_;
   absl::Duration market_ttl_;
-  std::mutex cache_mu_;                         // guards markets_; never held across a request
+  std::mutex cache_mu_;  // guards markets_ and conditions_; never held across a request
   std::map<std::string, CachedEntry> markets_;  // by token id
+  // Condition ids by token id (a token never changes market; the expiry only bounds memory).
+  std::map<std::string, std::pair<std::string, absl::Time>> conditions_;
 };
 
 }  // namespace betteroms::market

@@ -48,6 +48,19 @@ absl::StatusOr<domain::Book> BookFromJson(const JsonValue& doc, std::string raw)
 // strings or numbers, decimal or 0x hex, and come out normalised. InvalidArgument when malformed.
 absl::StatusOr<domain::MarketInfo> ParseClobMarketJson(const std::string& text);
 
+// A /markets/{conditionId} answer as far as resolution goes: whether the market is `closed`, the
+// tokens it lists (`tokens[].token_id`, strings or numbers, decimal or 0x hex, normalised) and
+// the one whose `winner` is true, if any.
+struct ClobMarketState {
+  std::string condition_id;  // as the answer names it ("" when it does not)
+  std::vector<std::string> tokens;
+  domain::MarketResolution resolution;
+};
+
+// Parses a /markets/{conditionId} answer. InvalidArgument when it is not an object, `closed` is
+// not a boolean, `tokens` is not an array of {token_id, winner?}, or more than one token wins.
+absl::StatusOr<ClobMarketState> ParseMarketStateJson(const std::string& text);
+
 // Builds a source from BETTEROMS_MARKET_DATA ("clob" or "snapshots:DIR") and the CLOB URL.
 absl::StatusOr<std::unique_ptr<MarketData>> MakeMarketData(const std::string& spec,
                                                            const std::string& clob_url);

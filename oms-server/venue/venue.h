@@ -107,8 +107,8 @@ struct VenueFill {
   std::string order_id;  // our order's hash, lower case
   std::string asset_id;  // decimal token id
   domain::Side side = domain::Side::kBuy;
-  int64_t shares = 0;  // micro-units
-  int64_t price = 0;   // micro-units
+  int64_t shares = 0;                   // micro-units
+  int64_t price = 0;                    // micro-units
   std::optional<int64_t> fee_rate_bps;  // nullopt when the venue sent "" (unknown, not 0)
   bool maker = false;
   std::string status;            // normalised: MATCHED, MATCHED_NOT_BROADCASTED, MINED,

@@ -12,6 +12,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "common/json.h"
 #include "oms-server/venue/l2_auth.h"
 #include "tests/support/status_matchers.h"
@@ -317,7 +319,7 @@ TEST_F(ClobVenueTest, AnUnreadableSuccessIsAmbiguous) {
   EXPECT_EQ(PostOne().outcome, PostOutcome::kAmbiguous);
   transport_.Answer(200, "[]");
   EXPECT_EQ(PostOne().outcome, PostOutcome::kAmbiguous);
-  transport_.Answer(200, Accepted() + std::string(2 << 20, ' '));
+  transport_.Answer(200, Accepted() + std::string(options_.max_response_bytes + 1, ' '));
   EXPECT_EQ(PostOne().outcome, PostOutcome::kAmbiguous);
 }
 
@@ -445,7 +447,7 @@ TEST_F(ClobVenueTest, GetOrderRefusesMalformedAnswersNamingTheEndpoint) {
                      R"(", "status": "LIVE",)"
                      R"( "side": "BUY", "original_size": 5.5e400})"),
         absl::StrCat(R"({"id": "0xdead", "status": "LIVE", "side": "BUY"})"),
-        std::string(2 << 20, '{')}) {
+        std::string(options_.max_response_bytes + 1, '{')}) {
     transport_.Answer(200, body);
     EXPECT_THAT(venue_->GetOrder(kHash, In(absl::Seconds(5))),
                 StatusIs(absl::StatusCode::kInternal, HasSubstr("/data/order/")));
@@ -473,18 +475,36 @@ std::string TradesPage(const std::string& trades, const std::string& next) {
                       R"(", "limit": 2, "count": 2})");
 }
 
+// A maker_orders entry as the venue writes it; `fields` replaces its amounts.
+std::string Maker(const std::string& order_id,
+                  const std::string& fields = R"("asset_id": "7", "side": "SELL", )"
+                                              R"("matched_amount": "10", "price": "0.55", )"
+                                              R"("fee_rate_bps": "0")") {
+  return absl::StrCat(R"({"order_id": ")", order_id, R"(", "owner": "k-x", )",
+                      R"("maker_address": "0xm", "outcome": "Yes", )", fields, "}");
+}
+
+// A /data/trades entry: the top level is the taker's order; `fields` replaces its amounts.
+std::string Trade(const std::string& id, const std::string& taker, const std::string& makers = "",
+                  const std::string& fields = R"("price": "0.55", "size": "10", )"
+                                              R"("fee_rate_bps": "")",
+                  const std::string& status = "MATCHED") {
+  return absl::StrCat(R"({"id": ")", id, R"(", "taker_order_id": ")", taker,
+                      R"(", "market": "0xc0", "asset_id": "7", "side": "BUY", )", fields,
+                      R"(, "status": ")", status,
+                      R"(", "match_time": "1780452000", "last_update": "1780452001", )"
+                      R"("outcome": "Yes", "owner": "key-1", "transaction_hash": "", )"
+                      R"("trader_side": "TAKER", "maker_orders": [)",
+                      makers, "]}");
+}
+
 TEST_F(ClobVenueTest, TradesOfOrderFollowsTheCursorAndKeepsTradesNamingTheHash) {
-  std::string upper = absl::AsciiStrToUpper(std::string(kHash).substr(2));
-  transport_.Answer(200, TradesPage(absl::StrCat(R"({"id": "t-1", "taker_order_id": ")", kHash,
-                                                 R"(", "maker_orders": []},)"
-                                                 R"({"id": "t-2", "taker_order_id": "0x1",)"
-                                                 R"( "maker_orders": [{"order_id": "0x2"}]})"),
-                                    "Mg=="));
-  transport_.Answer(200, TradesPage(absl::StrCat(R"({"id": "t-3", "taker_order_id": "0x1", )"
-                                                 R"("maker_orders": [{"order_id": "0x2"}, )"
-                                                 R"({"order_id": "0x)",
-                                                 upper, R"("}]})"),
-                                    "LTE="));
+  std::string upper = "0x" + absl::AsciiStrToUpper(std::string(kHash).substr(2));
+  transport_.Answer(
+      200, TradesPage(absl::StrCat(Trade("t-1", kHash), ",", Trade("t-2", "0x1", Maker("0x2"))),
+                      "Mg=="));
+  transport_.Answer(
+      200, TradesPage(Trade("t-3", "0x1", absl::StrCat(Maker("0x2"), ",", Maker(upper))), "LTE="));
   auto ids =
       venue_->TradesOfOrder(kHash, "7", absl::FromUnixSeconds(1780000000), In(absl::Seconds(5)));
   ASSERT_THAT(ids, IsOk());
@@ -497,6 +517,13 @@ TEST_F(ClobVenueTest, TradesOfOrderFollowsTheCursorAndKeepsTradesNamingTheHash) 
   // The query is not part of the signed path.
   EXPECT_EQ(Header(transport_.requests[1], "POLY_SIGNATURE"),
             *L2Signature(kSecret, 1780452718, "GET", "/data/trades", ""));
+}
+
+TEST_F(ClobVenueTest, TradesOfOrderReadsTradesAsListFillsDoes) {
+  transport_.Answer(200,
+                    TradesPage(Trade("t-1", kHash, "", R"("price": "1.5", "size": "10")"), "LTE="));
+  EXPECT_THAT(venue_->TradesOfOrder(kHash, "7", absl::UnixEpoch(), In(absl::Seconds(5))),
+              StatusIs(absl::StatusCode::kInternal, AllOf(HasSubstr("t-1"), HasSubstr("price"))));
 }
 
 TEST_F(ClobVenueTest, TradesOfOrderStopsOnARepeatingCursor) {
@@ -577,6 +604,314 @@ TEST_F(ClobVenueTest, NoErrorTextOrResultCarriesTheSecretOrPassphrase) {
   PostResult r = PostOne();
   EXPECT_EQ(r.outcome, PostOutcome::kNotAccepted);
   EXPECT_THAT(r.error, AllOf(HasSubstr("not base64"), Not(HasSubstr("not*base64!"))));
+}
+
+// An OpenOrder as /data/orders lists it.
+std::string OpenOrder(const std::string& id, const std::string& size_matched = "0",
+                      const std::string& status = "ORDER_STATUS_LIVE") {
+  return absl::StrCat(R"({"id": ")", id, R"(", "status": ")", status,
+                      R"(", "owner": "key-1", "maker_address": "0xm", "market": "0xc0", )"
+                      R"("asset_id": "7", "side": "BUY", "original_size": "10", )"
+                      R"("size_matched": ")",
+                      size_matched,
+                      R"(", "price": "0.45", "associate_trades": [], "outcome": "Yes", )"
+                      R"("created_at": 1780452000, "expiration": "0", "order_type": "GTC"})");
+}
+
+std::string OrdersPage(const std::vector<std::string>& orders, const std::string& next) {
+  return absl::StrCat(R"({"data": [)", absl::StrJoin(orders, ","), R"(], "next_cursor": ")", next,
+                      R"(", "limit": 2, "count": )", orders.size(), "}");
+}
+
+// A distinct order hash per n.
+std::string HashOf(int n) {
+  return absl::StrCat("0x", std::string(56, 'a'), absl::Hex(n, absl::kZeroPad8));
+}
+
+std::vector<std::string> Ids(const std::vector<VenueOrder>& orders) {
+  std::vector<std::string> ids;
+  ids.reserve(orders.size());
+  for (const VenueOrder& o : orders) ids.push_back(o.id);
+  return ids;
+}
+
+TEST_F(ClobVenueTest, ListOpenOrdersFollowsTheCursorFromFirstToLastPage) {
+  transport_.Answer(200, OrdersPage({OpenOrder(HashOf(1)), OpenOrder(HashOf(2))}, "MQ=="));
+  transport_.Answer(503, "");  // retried, as every read is
+  transport_.Answer(200, OrdersPage({OpenOrder(HashOf(3), "2.5", "LIVE"),
+                                     OpenOrder(absl::AsciiStrToUpper(HashOf(4)))},
+                                    "Mg=="));
+  // The list moved between pages: order 1 is listed again, now partly filled.
+  transport_.Answer(200, OrdersPage({OpenOrder(HashOf(1), "4")}, "LTE="));
+  auto orders = venue_->ListOpenOrders(In(absl::Seconds(30)));
+  ASSERT_THAT(orders, IsOk());
+  // Ids come back lower case (the venue wrote order 4's in upper case), each once.
+  std::string four = "0x" + absl::AsciiStrToLower(HashOf(4).substr(2));
+  EXPECT_THAT(Ids(*orders), ElementsAre(HashOf(1), HashOf(2), HashOf(3), four));
+  EXPECT_EQ((*orders)[0].size_matched, 4'000'000);
+  EXPECT_EQ((*orders)[0].status, "LIVE");
+  EXPECT_EQ((*orders)[2].size_matched, 2'500'000);
+  EXPECT_EQ((*orders)[2].original_size, 10'000'000);
+  EXPECT_EQ((*orders)[2].price, 450'000);
+  EXPECT_THAT(sleeps_, ElementsAre(absl::Seconds(1)));
+  ASSERT_THAT(transport_.requests, SizeIs(4));
+  EXPECT_EQ(transport_.requests[0].url, "https://clob.test/data/orders?next_cursor=MA%3D%3D");
+  EXPECT_EQ(transport_.requests[2].url, "https://clob.test/data/orders?next_cursor=MQ%3D%3D");
+  EXPECT_EQ(transport_.requests[3].url, "https://clob.test/data/orders?next_cursor=Mg%3D%3D");
+  EXPECT_EQ(Header(transport_.requests[0], "POLY_SIGNATURE"),
+            *L2Signature(kSecret, 1780452718, "GET", "/data/orders", ""));
+}
+
+TEST_F(ClobVenueTest, ListOpenOrdersStopsAVenueWhosePagesLoop) {
+  transport_.Answer(200, OrdersPage({OpenOrder(HashOf(1))}, "MQ=="));
+  transport_.Answer(200, OrdersPage({OpenOrder(HashOf(2))}, "MA=="));
+  EXPECT_THAT(
+      venue_->ListOpenOrders(In(absl::Seconds(30))),
+      StatusIs(absl::StatusCode::kInternal,
+               AllOf(HasSubstr("GET /data/orders"), HasSubstr("MA=="), HasSubstr("repeats"))));
+  EXPECT_THAT(transport_.requests, SizeIs(2));
+}
+
+TEST_F(ClobVenueTest, ListOpenOrdersStopsACursorThatNeverEnds) {
+  options_.max_pages = 3;
+  ClobVenue venue(options_, transport_, clock_);
+  venue.SetCredentials({"key-1", kSecret, "pass-1"}, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+  for (int i = 0; i < 5; ++i) transport_.Answer(200, OrdersPage({}, absl::StrCat("c-", i)));
+  EXPECT_THAT(venue.ListOpenOrders(In(absl::Seconds(30))),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("more than 3 pages")));
+  EXPECT_THAT(transport_.requests, SizeIs(3));
+}
+
+TEST_F(ClobVenueTest, ListOpenOrdersRefusesAMalformedOrderNamingIt) {
+  transport_.Answer(200, OrdersPage({OpenOrder(HashOf(1)), absl::StrCat(R"({"id": ")", HashOf(2),
+                                                                        R"(", "status": "LIVE", )"
+                                                                        R"("side": "HOLD"})")},
+                                    "LTE="));
+  EXPECT_THAT(venue_->ListOpenOrders(In(absl::Seconds(30))),
+              StatusIs(absl::StatusCode::kInternal,
+                       AllOf(HasSubstr("GET /data/orders"), HasSubstr(HashOf(2)))));
+}
+
+TEST_F(ClobVenueTest, ListFillsReadsTakerAndMakerFillsOfOurOrdersOnly) {
+  const std::string a = HashOf(1), b = HashOf(2), c = HashOf(3);
+  // Page one: our order a took (its id in upper case); t-2 is none of ours.
+  transport_.Answer(
+      200, TradesPage(absl::StrCat(Trade("t-1", "0x" + absl::AsciiStrToUpper(a.substr(2)), "",
+                                         R"("price": "0.55", "size": "10", "fee_rate_bps": "")",
+                                         "TRADE_STATUS_CONFIRMED"),
+                                   ",", Trade("t-2", HashOf(9), Maker(HashOf(8)))),
+                      "MQ=="));
+  // Page two: b and c rested and were both hit by one taker; b matched through the complement
+  // token 8 (a BUY against the taker's BUY of 7), beside another account's entry.
+  std::string makers = absl::StrCat(
+      Maker(b, R"("asset_id": "8", "side": "BUY", "matched_amount": "4.5", "price": "0.45", )"
+               R"("fee_rate_bps": "0")"),
+      ",", Maker(HashOf(8)), ",",
+      Maker(c, R"("asset_id": "7", "side": "SELL", "matched_amount": "2", "price": "0.55", )"
+               R"("fee_rate_bps": 20)"));
+  std::string t3 = Trade("t-3", HashOf(9), makers, R"("price": "0.55", "size": "6.5")");
+  absl::StrReplaceAll({{R"("match_time": "1780452000")", R"("match_time": 1780452100)"},
+                       {R"("transaction_hash": "")", R"("transaction_hash": "0xtx")"}},
+                      &t3);
+  transport_.Answer(200, TradesPage(t3, "LTE="));
+
+  auto fills =
+      venue_->ListFills({a, b, c}, absl::FromUnixSeconds(1780000000), In(absl::Seconds(30)));
+  ASSERT_THAT(fills, IsOk());
+  ASSERT_THAT(*fills, SizeIs(3));
+  const VenueFill& taker = (*fills)[0];
+  EXPECT_EQ(taker.trade_id, "t-1");
+  EXPECT_EQ(taker.order_id, a);
+  EXPECT_FALSE(taker.maker);
+  EXPECT_EQ(taker.asset_id, "7");
+  EXPECT_EQ(taker.side, domain::Side::kBuy);
+  EXPECT_EQ(taker.shares, 10'000'000);
+  EXPECT_EQ(taker.price, 550'000);
+  EXPECT_EQ(taker.fee_rate_bps, std::nullopt);  // "" is unknown, not 0
+  EXPECT_EQ(taker.status, "CONFIRMED");
+  EXPECT_EQ(taker.match_time, 1780452000);
+  const VenueFill& complement = (*fills)[1];
+  EXPECT_EQ(complement.trade_id, "t-3");
+  EXPECT_EQ(complement.order_id, b);
+  EXPECT_TRUE(complement.maker);
+  EXPECT_EQ(complement.asset_id, "8");
+  EXPECT_EQ(complement.side, domain::Side::kBuy);
+  EXPECT_EQ(complement.shares, 4'500'000);
+  EXPECT_EQ(complement.price, 450'000);
+  EXPECT_EQ(complement.fee_rate_bps, std::optional<int64_t>(0));
+  EXPECT_EQ(complement.status, "MATCHED");
+  EXPECT_EQ(complement.transaction_hash, "0xtx");
+  EXPECT_EQ(complement.match_time, 1780452100);
+  const VenueFill& same = (*fills)[2];
+  EXPECT_EQ(same.order_id, c);
+  EXPECT_TRUE(same.maker);
+  EXPECT_EQ(same.asset_id, "7");
+  EXPECT_EQ(same.side, domain::Side::kSell);
+  EXPECT_EQ(same.shares, 2'000'000);
+  EXPECT_EQ(same.fee_rate_bps, std::optional<int64_t>(20));
+
+  ASSERT_THAT(transport_.requests, SizeIs(2));
+  EXPECT_EQ(transport_.requests[0].url,
+            "https://clob.test/data/trades?after=1780000000&next_cursor=MA%3D%3D");
+  EXPECT_EQ(transport_.requests[1].url,
+            "https://clob.test/data/trades?after=1780000000&next_cursor=MQ%3D%3D");
+  EXPECT_EQ(Header(transport_.requests[1], "POLY_SIGNATURE"),
+            *L2Signature(kSecret, 1780452718, "GET", "/data/trades", ""));
+}
+
+TEST_F(ClobVenueTest, ListFillsRefusesABadFillOfOursNamingTheTrade) {
+  const std::string ours = HashOf(1);
+  const std::string bad_fields[] = {
+      R"("price": "1.5", "size": "10")", R"("price": "0", "size": "10")",
+      R"("price": "abc", "size": "10")", R"("price": "0.5", "size": "0")",
+      R"("price": "0.5", "size": "-1")", R"("price": "0.5")",
+      R"("price": 0.5, "size": [1])",    R"("price": "0.5", "size": "1", "fee_rate_bps": "x")"};
+  for (const std::string& fields : bad_fields) {
+    transport_.Answer(200, TradesPage(Trade("t-bad", ours, "", fields), "LTE="));
+    EXPECT_THAT(venue_->ListFills({ours}, absl::UnixEpoch(), In(absl::Seconds(5))),
+                StatusIs(absl::StatusCode::kInternal,
+                         AllOf(HasSubstr("GET /data/trades"), HasSubstr("trade t-bad"))))
+        << fields;
+  }
+  // A bad maker entry of ours is named by its place in the trade.
+  transport_.Answer(
+      200, TradesPage(Trade("t-m", HashOf(9),
+                            Maker(ours, R"("asset_id": "7", "side": "SELL", "price": "0.5")")),
+                      "LTE="));
+  EXPECT_THAT(venue_->ListFills({ours}, absl::UnixEpoch(), In(absl::Seconds(5))),
+              StatusIs(absl::StatusCode::kInternal, AllOf(HasSubstr("trade t-m: maker_orders[0]"),
+                                                          HasSubstr("matched_amount"))));
+  // A trade without an id is refused whoever it names.
+  transport_.Answer(200, TradesPage(Trade("", HashOf(9)), "LTE="));
+  EXPECT_THAT(venue_->ListFills({ours}, absl::UnixEpoch(), In(absl::Seconds(5))),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("without an id")));
+  // Another account's odd numbers are not ours to judge.
+  transport_.Answer(200, TradesPage(Trade("t-x", HashOf(9), Maker(HashOf(8), R"("price": "7")"),
+                                          R"("price": "2", "size": "-4")"),
+                                    "LTE="));
+  auto none = venue_->ListFills({ours}, absl::UnixEpoch(), In(absl::Seconds(5)));
+  ASSERT_THAT(none, IsOk());
+  EXPECT_THAT(*none, IsEmpty());
+}
+
+TEST_F(ClobVenueTest, ListFillsCountsATradeListedTwiceOnce) {
+  transport_.Answer(200, TradesPage(Trade("t-1", kHash), "MQ=="));
+  transport_.Answer(200, TradesPage(Trade("t-1", kHash), "LTE="));
+  auto fills = venue_->ListFills({kHash}, absl::UnixEpoch(), In(absl::Seconds(5)));
+  ASSERT_THAT(fills, IsOk());
+  EXPECT_THAT(*fills, SizeIs(1));
+}
+
+TEST_F(ClobVenueTest, ListFillsOfNoOrdersAsksNothing) {
+  auto fills = venue_->ListFills({}, absl::UnixEpoch(), In(absl::Seconds(5)));
+  ASSERT_THAT(fills, IsOk());
+  EXPECT_THAT(*fills, IsEmpty());
+  EXPECT_THAT(transport_.requests, IsEmpty());
+}
+
+std::vector<std::string> BodyIds(const market::HttpRequest& r) {
+  std::vector<std::string> ids;
+  absl::StatusOr<JsonValue> doc = ParseJson(r.body);
+  if (!doc.ok() || !doc->is_array()) return ids;
+  for (const JsonValue& id : doc->items) ids.push_back(id.text);
+  return ids;
+}
+
+TEST_F(ClobVenueTest, CancelOrdersSendsAtMost3000IdsARequestAndMergesTheAnswers) {
+  std::vector<std::string> hashes;
+  hashes.reserve(3001);
+  for (int i = 0; i < 3001; ++i) hashes.push_back(HashOf(i));
+  transport_.Answer(
+      200, absl::StrCat(R"({"canceled": [")", absl::AsciiStrToUpper(HashOf(0)), R"(", ")",
+                        HashOf(1), R"("], "not_canceled": {")", HashOf(2),
+                        R"(": "order can't be found - already )", R"(canceled or matched"}})"));
+  transport_.Answer(200, absl::StrCat(R"({"canceled": [], "notCanceled": {")", HashOf(3000),
+                                      R"(": "already canceled or matched"}})"));
+  auto answer = venue_->CancelOrders(hashes, In(absl::Seconds(30)));
+  ASSERT_THAT(answer, IsOk());
+  EXPECT_THAT(answer->canceled,
+              ElementsAre("0x" + absl::AsciiStrToLower(HashOf(0).substr(2)), HashOf(1)));
+  EXPECT_EQ(answer->not_canceled.size(), 2u);
+  EXPECT_EQ(answer->not_canceled.at(HashOf(2)),
+            "order can't be found - already canceled or matched");
+  EXPECT_EQ(answer->not_canceled.at(HashOf(3000)), "already canceled or matched");
+
+  ASSERT_THAT(transport_.requests, SizeIs(2));
+  for (const market::HttpRequest& r : transport_.requests) {
+    EXPECT_EQ(r.method, "DELETE");
+    EXPECT_EQ(r.url, "https://clob.test/orders");
+    EXPECT_EQ(Header(r, "POLY_SIGNATURE"),
+              *L2Signature(kSecret, 1780452718, "DELETE", "/orders", r.body));
+  }
+  std::vector<std::string> first = BodyIds(transport_.requests[0]);
+  ASSERT_THAT(first, SizeIs(3000));
+  EXPECT_EQ(first.front(), HashOf(0));
+  EXPECT_EQ(first.back(), HashOf(2999));
+  EXPECT_THAT(BodyIds(transport_.requests[1]), ElementsAre(HashOf(3000)));
+}
+
+TEST_F(ClobVenueTest, CancelOrdersSendsNothingForNoIdsOrABadOne) {
+  auto none = venue_->CancelOrders({}, In(absl::Seconds(30)));
+  ASSERT_THAT(none, IsOk());
+  EXPECT_THAT(none->canceled, IsEmpty());
+  EXPECT_THAT(venue_->CancelOrders({kHash, "0x12\"]"}, In(absl::Seconds(30))),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not an order hash")));
+  EXPECT_THAT(transport_.requests, IsEmpty());
+  // The same id twice, in two cases, is sent once.
+  transport_.Answer(200, R"({"canceled": [], "not_canceled": {}})");
+  ASSERT_THAT(
+      venue_->CancelOrders({kHash, "0x" + absl::AsciiStrToUpper(std::string(kHash).substr(2))},
+                           In(absl::Seconds(30))),
+      IsOk());
+  ASSERT_THAT(transport_.requests, SizeIs(1));
+  EXPECT_THAT(BodyIds(transport_.requests[0]), ElementsAre(kHash));
+}
+
+TEST_F(ClobVenueTest, CancelAllSendsNoBodyAndRetriesARestartWindow) {
+  transport_.Answer(425, "");
+  transport_.Fail(absl::UnavailableError("refused"));
+  transport_.Answer(200, absl::StrCat(R"({"canceled": [")", kHash, R"("], "not_canceled": {}})"));
+  auto answer = venue_->CancelAll(In(absl::Seconds(30)));
+  ASSERT_THAT(answer, IsOk());
+  EXPECT_THAT(answer->canceled, ElementsAre(kHash));
+  EXPECT_THAT(sleeps_, ElementsAre(absl::Seconds(1), absl::Seconds(2)));
+  ASSERT_THAT(transport_.requests, SizeIs(3));
+  const market::HttpRequest& last = transport_.requests[2];
+  EXPECT_EQ(last.method, "DELETE");
+  EXPECT_EQ(last.url, "https://clob.test/cancel-all");
+  EXPECT_EQ(last.body, "");
+  // Signed afresh at the time of the attempt.
+  EXPECT_EQ(Header(last, "POLY_SIGNATURE"),
+            *L2Signature(kSecret, 1780452718 + 3, "DELETE", "/cancel-all", ""));
+}
+
+TEST_F(ClobVenueTest, CancelsReportTheVenuesRefusalAndAMalformedAnswer) {
+  transport_.Answer(400, R"({"error": "Invalid order payload"})");
+  EXPECT_THAT(venue_->CancelOrders({kHash}, In(absl::Seconds(30))),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("DELETE /orders"), HasSubstr("Invalid order payload"))));
+  transport_.Answer(200, R"({"canceled": "all"})");
+  EXPECT_THAT(venue_->CancelAll(In(absl::Seconds(30))),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("DELETE /cancel-all")));
+  for (int i = 0; i < 10; ++i) transport_.Answer(503, "");
+  EXPECT_THAT(venue_->CancelAll(In(absl::Seconds(5))),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("DELETE /cancel-all")));
+}
+
+TEST_F(ClobVenueTest, CancelOrderIsTrueOnlyWhenTheVenueListsItAsCanceled) {
+  transport_.Answer(200, absl::StrCat(R"({"canceled": [")", absl::AsciiStrToUpper(kHash),
+                                      R"("], "not_canceled": {}})"));
+  transport_.Answer(200, absl::StrCat(R"({"canceled": [], "notCanceled": {")", kHash,
+                                      R"(": "already canceled or matched"}})"));
+  transport_.Answer(404, R"({"error": "not found"})");
+  for (bool expected : {true, false, false}) {
+    absl::StatusOr<bool> cancelled = venue_->CancelOrder(kHash, In(absl::Seconds(5)));
+    ASSERT_THAT(cancelled, IsOk());
+    EXPECT_EQ(*cancelled, expected);
+  }
+  ASSERT_THAT(transport_.requests, SizeIs(3));
+  EXPECT_EQ(transport_.requests[0].url, "https://clob.test/order");
+  EXPECT_EQ(transport_.requests[0].body, absl::StrCat(R"({"orderID":")", kHash, R"("})"));
 }
 
 }  // namespace
