@@ -253,8 +253,9 @@ HttpResponse FakeVenue::Cancel(const ApiKey& key, const HttpRequest& request) {
     ids.push_back(doc["orderID"]);
   } else if (request.path == "/orders") {
     if (!doc.is_array() || doc.size() > 3000) return JsonError(400, "Invalid order payload");
+    std::set<std::string> seen;  // duplicates ignored, request order kept
     for (const auto& id : doc) {
-      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      if (id.is_string() && seen.insert(id.get<std::string>()).second) ids.push_back(id);
     }
   } else {
     std::string market = doc.is_object() ? doc.value("market", "") : "";
