@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <secp256k1.h>
 
+#include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/hex.h"
 #include "signer/crypto/ecdsa.h"
@@ -19,7 +21,9 @@
 namespace betteroms::test {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::SizeIs;
 using json = nlohmann::json;
 
@@ -225,9 +229,52 @@ class FakeVenueTest : public ::testing::Test {
     return s;
   }
 
+  // A GTC SELL of `shares` at `price`, both in micro-units.
+  static OrderSpec LimitSell(int64_t shares, int64_t price, uint64_t salt = 1) {
+    OrderSpec s;
+    s.buy = false;
+    s.maker = shares;
+    s.taker = shares * price / 1'000'000;
+    s.salt = salt;
+    return s;
+  }
+
   json Book() { return json::parse(Send("GET", clob_.url() + "/book?token_id=7", "", {}).body); }
 
+  // A control request; `body` null sends none.
+  Reply Control(const std::string& path_and_query, const json& body = nullptr) {
+    return Send("POST", clob_.url() + path_and_query, body.is_null() ? "" : body.dump(), {});
+  }
+  // An external taker on token 7: its answer ({"matched", "trade_id"?}).
+  json Take(const std::string& side, int64_t size, std::optional<int64_t> price = std::nullopt) {
+    json body = {{"token_id", kToken}, {"side", side}, {"size", std::to_string(size)}};
+    if (price) body["price"] = std::to_string(*price);
+    Reply r = Control("/_fake/venue/take", body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json();
+  }
+  Reply SettleTrade(const std::string& trade_id, const std::string& status,
+                    const std::string& tx = "") {
+    json body = {{"trade_id", trade_id}, {"status", status}};
+    if (!tx.empty()) body["transaction_hash"] = tx;
+    return Control("/_fake/venue/settle", body);
+  }
+  // The trade with `id` as the test key's account reads it.
+  json TradeById(const std::string& id) {
+    json data = Get("/data/trades?id=" + id).Json()["data"];
+    EXPECT_THAT(data, SizeIs(1)) << id;
+    return data.empty() ? json() : data[0];
+  }
+  int64_t Collateral() { return clob_.venue().Account(kAddress).collateral; }
+  int64_t Shares() { return clob_.venue().Account(kAddress).conditional[kToken]; }
+  // The venue's clock, seconds, from now on driven by the test.
+  void DriveClock() {
+    clock_ = NowSeconds();
+    clob_.venue().SetClock([this] { return clock_.load(); });
+  }
+
   secp256k1_context* ctx_ = nullptr;
+  std::atomic<int64_t> clock_{0};  // before clob_, which may read it until it stops
   FakeClob clob_;
 };
 
@@ -713,6 +760,369 @@ TEST_F(FakeVenueTest, ControlEndpointsSetKeysAccountsAndFaults) {
   EXPECT_EQ(PostOrder(LimitBuy(10'000'000, 400'000)).status, 200);
   EXPECT_EQ(Send("POST", clob_.url() + "/_fake/reset", "", {}).status, 200);
   EXPECT_EQ(Get("/data/orders").status, 401);  // the key is forgotten too
+}
+
+TEST_F(FakeVenueTest, AnExternalTakerFillsARestingBuyPartlyThenFully) {
+  std::string hash;
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000), &hash).Json()["status"], "live");
+
+  json first = Take("SELL", 4'000'000);
+  EXPECT_EQ(first["matched"], "4000000");
+  ASSERT_TRUE(first.contains("trade_id")) << first;
+  json order = Get("/data/order/" + hash).Json();
+  EXPECT_EQ(order["status"], "LIVE");
+  EXPECT_EQ(order["size_matched"], "4");
+  EXPECT_EQ(order["associate_trades"], json::array({first["trade_id"]}));
+  EXPECT_EQ(Collateral(), 1'000'000'000 - 1'800'000);  // 4 shares at 0.45
+  EXPECT_EQ(Shares(), 4'000'000);
+
+  json trades = Get("/data/trades").Json()["data"];
+  ASSERT_THAT(trades, SizeIs(1));
+  const json& trade = trades[0];
+  EXPECT_EQ(trade["id"], first["trade_id"]);
+  EXPECT_EQ(trade["trader_side"], "MAKER");
+  EXPECT_EQ(trade["side"], "SELL");  // the external taker's
+  EXPECT_EQ(trade["size"], "4");
+  EXPECT_EQ(trade["status"], "MATCHED");
+  EXPECT_EQ(trade["market"], "0xcafe");
+  EXPECT_NE(trade["taker_order_id"], hash);
+  EXPECT_NE(trade["owner"], kApiKey);
+  ASSERT_THAT(trade["maker_orders"], SizeIs(1));
+  const json& mine = trade["maker_orders"][0];
+  EXPECT_EQ(mine["order_id"], hash);
+  EXPECT_EQ(mine["owner"], kApiKey);
+  EXPECT_EQ(mine["maker_address"], kAddress);
+  EXPECT_EQ(mine["matched_amount"], "4");
+  EXPECT_EQ(mine["price"], "0.45");
+  EXPECT_EQ(mine["side"], "BUY");
+  EXPECT_EQ(mine["asset_id"], kToken);
+  EXPECT_EQ(mine["outcome"], "Yes");
+  EXPECT_EQ(mine["fee_rate_bps"], "");
+
+  // Only 6 shares are left to take.
+  json second = Take("SELL", 10'000'000);
+  EXPECT_EQ(second["matched"], "6000000");
+  order = Get("/data/order/" + hash).Json();
+  EXPECT_EQ(order["status"], "MATCHED");
+  EXPECT_EQ(order["size_matched"], "10");
+  EXPECT_THAT(order["associate_trades"], SizeIs(2));
+  EXPECT_EQ(Collateral(), 1'000'000'000 - 4'500'000);
+  EXPECT_EQ(Shares(), 10'000'000);
+  EXPECT_THAT(Get("/data/orders").Json()["data"], SizeIs(0));
+  EXPECT_THAT(Get("/data/trades").Json()["data"], SizeIs(2));
+
+  json nothing = Take("SELL", 1'000'000);
+  EXPECT_EQ(nothing["matched"], "0");
+  EXPECT_FALSE(nothing.contains("trade_id"));
+  EXPECT_EQ(
+      Control("/_fake/venue/take", {{"token_id", kToken}, {"side", "HOLD"}, {"size", "1"}}).status,
+      400);
+}
+
+TEST_F(FakeVenueTest, ATakeFollowsPriceThenTimePriorityWithinItsLimit) {
+  std::string low, first, second;
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 300'000, 1), &low).status, 200);
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000, 2), &first).status, 200);
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000, 3), &second).status, 200);
+  // SELL 15 no lower than 0.35: both 0.45 bids, oldest first; the 0.30 bid is out of reach.
+  json take = Take("SELL", 25'000'000, 350'000);
+  EXPECT_EQ(take["matched"], "20000000");
+  json trade = TradeById(take["trade_id"]);
+  EXPECT_EQ(trade["price"], "0.35");  // the taker's limit
+  ASSERT_THAT(trade["maker_orders"], SizeIs(2));
+  EXPECT_EQ(trade["maker_orders"][0]["order_id"], first);
+  EXPECT_EQ(trade["maker_orders"][1]["order_id"], second);
+  EXPECT_EQ(Get("/data/order/" + low).Json()["size_matched"], "0");
+
+  // A taker BUY hits resting SELLs from the cheapest, each at its own price.
+  clob_.venue().SetConditional(kAddress, kToken, 20'000'000);
+  std::string dear, cheap;
+  ASSERT_EQ(PostOrder(LimitSell(10'000'000, 700'000, 4), &dear).status, 200);
+  ASSERT_EQ(PostOrder(LimitSell(10'000'000, 600'000, 5), &cheap).status, 200);
+  int64_t before = Collateral();
+  json buy = Take("BUY", 15'000'000);
+  EXPECT_EQ(buy["matched"], "15000000");
+  trade = TradeById(buy["trade_id"]);
+  ASSERT_THAT(trade["maker_orders"], SizeIs(2));
+  EXPECT_EQ(trade["maker_orders"][0]["order_id"], cheap);
+  EXPECT_EQ(trade["maker_orders"][0]["price"], "0.6");
+  EXPECT_EQ(trade["maker_orders"][1]["matched_amount"], "5");
+  EXPECT_EQ(trade["maker_orders"][1]["side"], "SELL");
+  EXPECT_EQ(Collateral() - before, 6'000'000 + 3'500'000);
+  EXPECT_EQ(Shares(), 20'000'000 - 15'000'000);
+}
+
+TEST_F(FakeVenueTest, SettlementMovesATradeToMinedThenConfirmed) {
+  DriveClock();
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000)).status, 200);
+  std::string id = Take("SELL", 10'000'000)["trade_id"];
+  json trade = TradeById(id);
+  EXPECT_EQ(trade["status"], "MATCHED");
+  EXPECT_EQ(trade["transaction_hash"], "");
+  std::string matched_at = trade["match_time"];
+
+  clock_ += 10;
+  ASSERT_EQ(SettleTrade(id, "MINED").status, 200);
+  trade = TradeById(id);
+  EXPECT_EQ(trade["status"], "MINED");
+  EXPECT_THAT(trade["transaction_hash"].get<std::string>(), MatchesRegex("0x[0-9a-f]{64}"));
+  EXPECT_EQ(trade["match_time"], matched_at);
+  EXPECT_EQ(trade["last_update"], std::to_string(std::stoll(matched_at) + 10));
+  std::string tx = trade["transaction_hash"];
+
+  ASSERT_EQ(SettleTrade(id, "CONFIRMED").status, 200);
+  trade = TradeById(id);
+  EXPECT_EQ(trade["status"], "CONFIRMED");
+  EXPECT_EQ(trade["transaction_hash"], tx);
+  // CONFIRMED is terminal.
+  EXPECT_EQ(SettleTrade(id, "FAILED").status, 409);
+  EXPECT_EQ(TradeById(id)["status"], "CONFIRMED");
+  EXPECT_EQ(Collateral(), 1'000'000'000 - 4'500'000);
+  EXPECT_EQ(SettleTrade("fake-trade-999", "MINED").status, 404);
+  EXPECT_EQ(SettleTrade(id, "SETTLED").status, 400);
+}
+
+TEST_F(FakeVenueTest, ARetryingTradeChangesItsHashThenFailsAndGivesTheBalancesBack) {
+  // One trade as maker, one as taker (a FOK on the scripted book).
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000, 1)).status, 200);
+  std::string maker_trade = Take("SELL", 10'000'000)["trade_id"];
+  Reply fok = PostOrder({true, 5'000'000, 10'000'000, "FOK", false, 0, 2});
+  ASSERT_EQ(fok.status, 200) << fok.body;
+  ASSERT_THAT(fok.Json()["tradeIDs"], SizeIs(1));
+  std::string taker_trade = fok.Json()["tradeIDs"][0];
+  EXPECT_EQ(Collateral(), 1'000'000'000 - 4'500'000 - 5'000'000);
+  EXPECT_EQ(Shares(), 20'000'000);
+
+  std::string tx1 = "0x" + std::string(64, '1');
+  std::string tx2 = "0x" + std::string(64, '2');
+  ASSERT_EQ(SettleTrade(maker_trade, "RETRYING", tx1).status, 200);
+  EXPECT_EQ(TradeById(maker_trade)["transaction_hash"], tx1);
+  ASSERT_EQ(SettleTrade(maker_trade, "RETRYING", tx2).status, 200);
+  json retrying = TradeById(maker_trade);
+  EXPECT_EQ(retrying["status"], "RETRYING");
+  EXPECT_EQ(retrying["transaction_hash"], tx2);
+
+  ASSERT_EQ(SettleTrade(maker_trade, "FAILED").status, 200);
+  EXPECT_EQ(TradeById(maker_trade)["status"], "FAILED");
+  EXPECT_EQ(Collateral(), 1'000'000'000 - 5'000'000);
+  EXPECT_EQ(Shares(), 10'000'000);
+  ASSERT_EQ(SettleTrade(taker_trade, "FAILED").status, 200);
+  EXPECT_EQ(Collateral(), 1'000'000'000);
+  EXPECT_EQ(Shares(), 0);
+  // Once only; and the orders keep their size_matched.
+  ASSERT_EQ(SettleTrade(taker_trade, "FAILED").status, 200);
+  EXPECT_EQ(Collateral(), 1'000'000'000);
+  EXPECT_EQ(SettleTrade(taker_trade, "CONFIRMED").status, 409);
+  json state = json::parse(Send("GET", clob_.url() + "/_fake/venue", "", {}).body);
+  ASSERT_THAT(state["orders"], SizeIs(2));
+  EXPECT_EQ(state["orders"][0]["size_matched"], "10");
+  EXPECT_EQ(state["orders"][0]["status"], "MATCHED");
+  ASSERT_THAT(state["trades"], SizeIs(2));
+  EXPECT_EQ(state["trades"][0]["status"], "FAILED");
+  EXPECT_EQ(state["trades"][0]["reversed"], true);
+  EXPECT_THAT(state["trades"][0]["maker_orders"], SizeIs(1));
+}
+
+TEST_F(FakeVenueTest, TradesCarryTheTokensFeeRateOnceSet) {
+  Reply before = PostOrder({true, 1'000'000, 2'000'000, "FOK", false, 0, 1});
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(Control("/_fake/venue/fee?token_id=7&bps=30").status, 200);
+  EXPECT_EQ(Control("/_fake/venue/fee?token_id=7&bps=10001").status, 400);
+  Reply after = PostOrder({true, 1'000'000, 2'000'000, "FOK", false, 0, 2});
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(TradeById(before.Json()["tradeIDs"][0])["fee_rate_bps"], "");
+  EXPECT_EQ(TradeById(after.Json()["tradeIDs"][0])["fee_rate_bps"], "30");
+
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000, 3)).status, 200);
+  json trade = TradeById(Take("SELL", 5'000'000)["trade_id"]);
+  EXPECT_EQ(trade["fee_rate_bps"], "30");
+  EXPECT_EQ(trade["maker_orders"][0]["fee_rate_bps"], "30");
+  // Not charged: 1 + 1 + 2.25 paid, nothing more.
+  EXPECT_EQ(Collateral(), 1'000'000'000 - 4'250'000);
+}
+
+TEST_F(FakeVenueTest, StatusesArePrefixedOnRestReadsWhenAsked) {
+  std::string hash;
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000), &hash).status, 200);
+  std::string id = Take("SELL", 1'000'000)["trade_id"];
+  ASSERT_EQ(Control("/_fake/venue/prefix?on=1").status, 200);
+  EXPECT_EQ(Get("/data/order/" + hash).Json()["status"], "ORDER_STATUS_LIVE");
+  EXPECT_EQ(Get("/data/orders").Json()["data"][0]["status"], "ORDER_STATUS_LIVE");
+  EXPECT_EQ(TradeById(id)["status"], "TRADE_STATUS_MATCHED");
+  ASSERT_EQ(SettleTrade(id, "CONFIRMED").status, 200);
+  EXPECT_EQ(TradeById(id)["status"], "TRADE_STATUS_CONFIRMED");
+  json state = json::parse(Send("GET", clob_.url() + "/_fake/venue", "", {}).body);
+  EXPECT_EQ(state["orders"][0]["status"], "LIVE");
+
+  ASSERT_EQ(Control("/_fake/venue/prefix?on=0").status, 200);
+  EXPECT_EQ(Get("/data/order/" + hash).Json()["status"], "LIVE");
+  EXPECT_EQ(TradeById(id)["status"], "CONFIRMED");
+}
+
+TEST_F(FakeVenueTest, AResolvedMarketLosesItsBooksAndCancelsRestingOrders) {
+  ASSERT_TRUE(clob_.SetMarket(VenueClobMarketJson("0xcafe", {{kToken, "Yes"}, {"8", "No"}})));
+  clob_.SetBook("8", VenueBookJson("8", {{"0.50", "10"}}, {{"0.60", "10"}}));
+  std::string hash;
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000), &hash).status, 200);
+  json open = Send("GET", clob_.url() + "/markets/0xcafe", "", {}).Json();
+  EXPECT_EQ(open["closed"], false);
+  EXPECT_EQ(open["accepting_orders"], true);
+  EXPECT_EQ(open["minimum_tick_size"], 0.01);
+  ASSERT_THAT(open["tokens"], SizeIs(2));
+  EXPECT_EQ(open["tokens"][0]["winner"], false);
+
+  EXPECT_EQ(Control("/_fake/venue/resolve", {{"condition_id", "0xcafe"}, {"winner", "9"}}).status,
+            400);
+  EXPECT_EQ(Control("/_fake/venue/resolve", {{"condition_id", "0xdead"}}).status, 404);
+  EXPECT_EQ(Book()["asks"].size(), 2u);  // nothing changed
+  ASSERT_EQ(Control("/_fake/venue/resolve", {{"condition_id", "0xcafe"}, {"winner", "7"}}).status,
+            200);
+
+  Reply book = Send("GET", clob_.url() + "/book?token_id=7", "", {});
+  EXPECT_EQ(book.status, 404);
+  EXPECT_EQ(book.Json()["error"], "No orderbook exists for the requested token id");
+  Reply books = Send("POST", clob_.url() + "/books", R"([{"token_id":"7"},{"token_id":"8"}])", {});
+  EXPECT_EQ(books.Json(), json::array());
+  json market = Send("GET", clob_.url() + "/markets/0xcafe", "", {}).Json();
+  EXPECT_EQ(market["condition_id"], "0xcafe");
+  EXPECT_EQ(market["closed"], true);
+  EXPECT_EQ(market["accepting_orders"], false);
+  EXPECT_EQ(market["neg_risk"], false);
+  EXPECT_EQ(market["minimum_order_size"], 5);
+  ASSERT_THAT(market["tokens"], SizeIs(2));
+  EXPECT_EQ(market["tokens"][0]["token_id"], "7");
+  EXPECT_EQ(market["tokens"][0]["winner"], true);
+  EXPECT_EQ(market["tokens"][0]["price"], 1);
+  EXPECT_EQ(market["tokens"][1]["outcome"], "No");
+  EXPECT_EQ(market["tokens"][1]["winner"], false);
+  EXPECT_EQ(market["tokens"][1]["price"], 0);
+  json compact = Send("GET", clob_.url() + "/clob-markets/0xcafe", "", {}).Json();
+  EXPECT_EQ(compact["ao"], false);
+  EXPECT_EQ(compact["c"], "0xcafe");
+  EXPECT_EQ(compact["mos"], 5);
+  Reply unknown = Send("GET", clob_.url() + "/markets/0xdead", "", {});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.Json()["error"], "market not found");
+
+  EXPECT_EQ(Get("/data/order/" + hash).Json()["status"], "CANCELED_MARKET_RESOLVED");
+  EXPECT_THAT(Get("/data/orders").Json()["data"], SizeIs(0));
+  EXPECT_EQ(Take("SELL", 1'000'000)["matched"], "0");
+  EXPECT_EQ(PostOrder(LimitBuy(10'000'000, 450'000, 2)).Json()["error"],
+            "the market is not accepting orders");
+}
+
+TEST_F(FakeVenueTest, PagesFollowTheSetPageSize) {
+  EXPECT_EQ(Control("/_fake/venue/page-size?n=0").status, 400);
+  EXPECT_EQ(Control("/_fake/venue/page-size?n=10001").status, 400);
+  ASSERT_EQ(Control("/_fake/venue/page-size?n=3").status, 200);
+  std::vector<std::string> placed;
+  for (uint64_t salt = 1; salt <= 7; ++salt) {
+    std::string hash;
+    ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 300'000, salt), &hash).status, 200);
+    placed.push_back(hash);
+  }
+  std::vector<size_t> sizes;
+  std::vector<std::string> cursors;
+  std::vector<std::string> seen;
+  std::string cursor = "MA==";
+  while (cursor != "LTE=") {
+    json page = Get("/data/orders?next_cursor=" + cursor).Json();
+    ASSERT_TRUE(page.contains("data")) << page;
+    EXPECT_EQ(page["limit"], 3);
+    sizes.push_back(page["data"].size());
+    for (const json& o : page["data"]) seen.push_back(o["id"]);
+    cursor = page["next_cursor"];
+    cursors.push_back(cursor);
+    ASSERT_LE(sizes.size(), 4u);
+  }
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 1}));
+  EXPECT_EQ(cursors, (std::vector<std::string>{"Mw==", "Ng==", "LTE="}));
+  EXPECT_EQ(seen, placed);
+  EXPECT_THAT(Get("/data/orders?next_cursor=LTE=").Json()["data"], SizeIs(0));
+
+  // Seven trades as maker, in pages of three too.
+  for (int i = 0; i < 7; ++i) ASSERT_EQ(Take("SELL", 1'000'000)["matched"], "1000000");
+  json first = Get("/data/trades").Json();
+  EXPECT_THAT(first["data"], SizeIs(3));
+  EXPECT_EQ(first["next_cursor"], "Mw==");
+  json last = Get("/data/trades?next_cursor=Ng==").Json();
+  EXPECT_THAT(last["data"], SizeIs(1));
+  EXPECT_EQ(last["next_cursor"], "LTE=");
+}
+
+TEST_F(FakeVenueTest, TradesFilterByIdAssetMarketMakerAndInclusiveTimes) {
+  DriveClock();
+  int64_t t0 = clock_;
+  ASSERT_TRUE(clob_.SetMarket(VenueClobMarketJson("0xbeef", {{"8", "Yes"}})));
+  clob_.SetBook("8", VenueBookJson("8", {}, {{"0.50", "100"}}));
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000, 1)).status, 200);
+  std::string at_t0 = Take("SELL", 1'000'000)["trade_id"];
+  clock_ += 10;
+  OrderSpec other = LimitBuy(10'000'000, 500'000, 2);
+  other.token = "8";
+  Reply crossing = PostOrder(other);
+  ASSERT_EQ(crossing.Json()["status"], "matched") << crossing.body;
+  std::string at_t10 = crossing.Json()["tradeIDs"][0];
+
+  auto ids = [&](const std::string& query) {
+    std::vector<std::string> out;
+    json page = Get("/data/trades" + query).Json();
+    for (const json& t : page["data"]) out.push_back(t["id"]);
+    return out;
+  };
+  EXPECT_THAT(ids(""), ElementsAre(at_t0, at_t10));
+  EXPECT_THAT(ids("?after=" + std::to_string(t0 + 10)), ElementsAre(at_t10));  // inclusive
+  EXPECT_THAT(ids("?after=" + std::to_string(t0 + 11)), ElementsAre());
+  EXPECT_THAT(ids("?before=" + std::to_string(t0)), ElementsAre(at_t0));  // inclusive
+  EXPECT_THAT(ids("?id=" + at_t10), ElementsAre(at_t10));
+  EXPECT_THAT(ids("?asset_id=7"), ElementsAre(at_t0));
+  EXPECT_THAT(ids("?market=0xbeef"), ElementsAre(at_t10));
+  // Our address is a maker order's in the first and the taker order's in the second.
+  EXPECT_THAT(ids("?maker_address=" + std::string(kAddress)), ElementsAre(at_t0, at_t10));
+  EXPECT_THAT(ids("?maker_address=0x70997970C51812dc3A010C7d01b50e0d17dc79C8"), ElementsAre());
+  EXPECT_EQ(TradeById(at_t10)["trader_side"], "TAKER");
+}
+
+TEST_F(FakeVenueTest, ACancelAfterATakeKeepsWhatFilled) {
+  std::string full, partial;
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 450'000, 1), &full).status, 200);
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 440'000, 2), &partial).status, 200);
+  ASSERT_EQ(Take("SELL", 14'000'000)["matched"], "14000000");
+  std::string body = json::array({full, partial}).dump();
+  Reply r = Send("DELETE", clob_.url() + "/orders", body, L2("DELETE", "/orders", body));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["canceled"], json::array({partial}));
+  EXPECT_EQ(r.Json()["not_canceled"][full], "order can't be found - already canceled or matched");
+  json order = Get("/data/order/" + partial).Json();
+  EXPECT_EQ(order["status"], "CANCELED");
+  EXPECT_EQ(order["size_matched"], "4");
+  EXPECT_EQ(Get("/data/order/" + full).Json()["status"], "MATCHED");
+  // A canceled order is no longer taken.
+  EXPECT_EQ(Take("SELL", 1'000'000)["matched"], "0");
+}
+
+TEST_F(FakeVenueTest, ResetForgetsSettlementFeesPagesPrefixAndResolutions) {
+  ASSERT_EQ(Control("/_fake/venue/page-size?n=5").status, 200);
+  ASSERT_EQ(Control("/_fake/venue/prefix?on=1").status, 200);
+  ASSERT_EQ(Control("/_fake/venue/fee?token_id=7&bps=20").status, 200);
+  ASSERT_EQ(Control("/_fake/venue/resolve", {{"condition_id", "0xcafe"}}).status, 200);
+  EXPECT_EQ(Send("GET", clob_.url() + "/book?token_id=7", "", {}).status, 404);
+  ASSERT_EQ(Control("/_fake/reset").status, 200);
+
+  clob_.venue().AddApiKey({kAddress, kApiKey, kSecret, kPassphrase});
+  clob_.venue().SetCollateral(kAddress, int64_t{1000} * 1'000'000);
+  SetAsks({{"0.50", "10"}});
+  EXPECT_EQ(Send("GET", clob_.url() + "/book?token_id=7", "", {}).status, 200);
+  ASSERT_TRUE(clob_.SetMarket(VenueClobMarketJson("0xcafe", {{kToken, "Yes"}})));
+  EXPECT_EQ(Send("GET", clob_.url() + "/markets/0xcafe", "", {}).Json()["closed"], false);
+  json state = json::parse(Send("GET", clob_.url() + "/_fake/venue", "", {}).body);
+  EXPECT_EQ(state["page_size"], 2);
+  EXPECT_EQ(state["status_prefix"], false);
+  EXPECT_EQ(state["fee_rate_bps"], json::object());
+  EXPECT_THAT(state["trades"], SizeIs(0));
+  Reply fok = PostOrder({true, 1'000'000, 2'000'000, "FOK"});
+  ASSERT_EQ(fok.status, 200) << fok.body;
+  EXPECT_EQ(TradeById(fok.Json()["tradeIDs"][0])["fee_rate_bps"], "");
 }
 
 TEST_F(FakeVenueTest, AnswersTimeAndOk) {

@@ -1,5 +1,6 @@
 #include "tests/fakes/fake_clob.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,17 @@ namespace betteroms::test {
 namespace {
 
 constexpr char kMarketNotFound[] = R"({"error":"market not found"})";
+constexpr char kNoBook[] = R"({"error":"No orderbook exists for the requested token id"})";
+
+// A /clob-markets number (`mts`, `mos`) as the JSON number the long format writes.
+nlohmann::json NumberOf(const nlohmann::json& v) {
+  if (v.is_number()) return v;
+  if (v.is_string()) {
+    nlohmann::json parsed = nlohmann::json::parse(v.get<std::string>(), nullptr, false);
+    if (parsed.is_number()) return parsed;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -82,7 +94,7 @@ bool FakeClob::MarketView::EditBook(const std::string& token,
                                     const std::function<void(std::string& book)>& edit) {
   std::lock_guard<std::mutex> lock(clob_.mu_);
   auto it = clob_.books_.find(token);
-  if (it == clob_.books_.end() || it->second.empty()) return false;
+  if (it == clob_.books_.end() || it->second.empty() || clob_.Closed(token)) return false;
   edit(it->second.front());
   return true;
 }
@@ -91,7 +103,80 @@ std::string FakeClob::MarketView::MarketOf(const std::string& token) {
   std::lock_guard<std::mutex> lock(clob_.mu_);
   auto it = clob_.market_of_token_.find(token);
   if (it == clob_.market_of_token_.end()) return "";
-  return clob_.markets_.at(it->second);
+  return clob_.ClobMarketText(it->second);
+}
+
+absl::StatusOr<std::vector<std::string>> FakeClob::MarketView::Resolve(
+    const std::string& condition_id, const std::string& winner) {
+  std::lock_guard<std::mutex> lock(clob_.mu_);
+  if (!clob_.markets_.count(condition_id)) {
+    return absl::NotFoundError("fake clob: resolve: no market \"" + condition_id + "\"");
+  }
+  std::vector<std::string> tokens;
+  for (const auto& [token, condition] : clob_.market_of_token_) {
+    if (condition == condition_id) tokens.push_back(token);
+  }
+  if (!winner.empty() && std::find(tokens.begin(), tokens.end(), winner) == tokens.end()) {
+    return absl::InvalidArgumentError("fake clob: resolve: winner \"" + winner +
+                                      "\" is not a token of market \"" + condition_id + "\"");
+  }
+  clob_.resolved_[condition_id] = winner;
+  for (const std::string& token : tokens) clob_.books_.erase(token);
+  return tokens;
+}
+
+bool FakeClob::Closed(const std::string& token) const {
+  auto it = market_of_token_.find(token);
+  return it != market_of_token_.end() && resolved_.count(it->second) > 0;
+}
+
+std::string FakeClob::ClobMarketText(const std::string& condition_id) {
+  const std::string& text = markets_.at(condition_id);
+  if (!resolved_.count(condition_id)) return text;
+  // Ordered and parsed from the text, so the other fields keep their order and numbers.
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text);
+  doc["ao"] = false;
+  return doc.dump();
+}
+
+FakeClob::Response FakeClob::MarketJson(const std::string& condition_id) {
+  auto it = markets_.find(condition_id);
+  if (it == markets_.end()) return {404, kMarketNotFound};
+  nlohmann::json doc = nlohmann::json::parse(it->second);
+  auto resolved = resolved_.find(condition_id);
+  bool closed = resolved != resolved_.end();
+  nlohmann::json tokens = nlohmann::json::array();
+  for (const auto& t : doc["t"]) {
+    std::string id = t["t"].is_string() ? t["t"].get<std::string>() : t["t"].dump();
+    bool winner = closed && resolved->second == id;
+    // A resolved market with a winner is priced 1/0; otherwise the book's last trade, if any.
+    nlohmann::json price = 0.5;
+    if (closed && !resolved->second.empty()) {
+      price = winner ? 1 : 0;
+    } else if (auto book = books_.find(id); book != books_.end() && !book->second.empty()) {
+      nlohmann::json b = nlohmann::json::parse(book->second.front(), nullptr, false);
+      if (b.is_object() && b.contains("last_trade_price")) {
+        nlohmann::json last = NumberOf(b["last_trade_price"]);
+        if (!last.is_null()) price = last;
+      }
+    }
+    std::string outcome = t["o"].is_string() ? t["o"].get<std::string>() : "";
+    tokens.push_back(
+        {{"token_id", id}, {"outcome", outcome}, {"price", price}, {"winner", winner}});
+  }
+  bool accepting = !doc.contains("ao") || !doc["ao"].is_boolean() || doc["ao"].get<bool>();
+  nlohmann::ordered_json out;
+  out["condition_id"] = condition_id;
+  out["question_id"] = "";
+  // The venue's resolved markets stay active; closed says they are over.
+  out["active"] = true;
+  out["closed"] = closed;
+  out["accepting_orders"] = accepting && !closed;
+  out["neg_risk"] = doc.contains("nr") && doc["nr"].is_boolean() && doc["nr"].get<bool>();
+  out["minimum_order_size"] = doc.contains("mos") ? NumberOf(doc["mos"]) : nlohmann::json(5);
+  out["minimum_tick_size"] = doc.contains("mts") ? NumberOf(doc["mts"]) : nlohmann::json(0.01);
+  out["tokens"] = tokens;
+  return {200, out.dump()};
 }
 
 FakeClob::Response FakeClob::Markets(const std::string& endpoint, const std::string& param) {
@@ -100,9 +185,8 @@ FakeClob::Response FakeClob::Markets(const std::string& endpoint, const std::str
     if (it == market_of_token_.end()) return {404, kMarketNotFound};
     return {200, nlohmann::json{{"condition_id", it->second}}.dump()};
   }
-  auto it = markets_.find(param);
-  if (it == markets_.end()) return {404, kMarketNotFound};
-  return {200, it->second};
+  if (!markets_.count(param)) return {404, kMarketNotFound};
+  return {200, ClobMarketText(param)};
 }
 
 bool FakeClob::SetMarketLocked(const std::string& clob_market_json) {
@@ -130,12 +214,13 @@ bool FakeClob::SetMarketLocked(const std::string& clob_market_json) {
   }
   for (const std::string& token : tokens) market_of_token_[token] = condition;
   markets_[condition] = clob_market_json;
+  resolved_.erase(condition);  // set again: open again
   return true;
 }
 
 std::string FakeClob::NextBook(const std::string& token) {
   auto it = books_.find(token);
-  if (it == books_.end() || it->second.empty()) return "";
+  if (it == books_.end() || it->second.empty() || Closed(token)) return "";
   std::string book = it->second.front();
   if (it->second.size() > 1) it->second.pop_front();
   return book;
@@ -170,13 +255,14 @@ FakeClob::Response FakeClob::Answer(const std::string& endpoint, const std::stri
                                     const std::map<std::string, std::string>& query,
                                     const std::string& body) {
   if (endpoint == "markets-by-token" || endpoint == "clob-markets") return Markets(endpoint, param);
+  if (endpoint == "markets" && !param.empty()) return MarketJson(param);
   if (!param.empty()) return {404, R"({"error":"not found"})"};
   auto token_it = query.find("token_id");
   std::string token = token_it == query.end() ? "" : token_it->second;
   if (endpoint == "book") {
     if (token.empty()) return {400, R"({"error":"Invalid token id"})"};
     std::string book = NextBook(token);
-    if (book.empty()) return {404, R"({"error":"No orderbook exists for the requested token id"})"};
+    if (book.empty()) return {404, kNoBook};
     return {200, book};
   }
   if (endpoint == "books") {
@@ -193,7 +279,7 @@ FakeClob::Response FakeClob::Answer(const std::string& endpoint, const std::stri
     return {200, out + "]"};
   }
   std::string book = NextBook(token);
-  if (book.empty()) return {404, R"({"error":"No orderbook exists for the requested token id"})"};
+  if (book.empty()) return {404, kNoBook};
   nlohmann::json doc = nlohmann::json::parse(book);
   if (endpoint == "tick-size") {
     return {
@@ -257,6 +343,7 @@ void FakeClob::ResetLocked() {
   books_.clear();
   markets_.clear();
   market_of_token_.clear();
+  resolved_.clear();
   counts_.clear();
   fail_count_ = 0;
   garble_count_ = 0;

@@ -20,12 +20,22 @@
 //   POST /_fake/delay?ms=M              every market-data answer waits M ms
 //   GET  /_fake/stats                   {"book": n, "books": n, "tick-size": n,
 //                                        "markets-by-token": n, "clob-markets": n, ...}
-//   POST /_fake/reset                   forget books, markets, failures and counters, and all
-//                                       the venue's state (keys, accounts, orders, trades,
-//                                       faults, counters)
+//   POST /_fake/reset                   forget books, markets, resolutions, failures and
+//                                       counters, and all the venue's state (keys, accounts,
+//                                       orders, trades, faults, counters, fees, page size,
+//                                       prefix)
 // A token's script advances one step per request that reads it, and stays on its last book.
 // GET /markets-by-token/<token> answers {"condition_id": "0x…"}, or 404 {"error": "market not
-// found"}; GET /clob-markets/<conditionId> answers the document as set, or the same 404.
+// found"}; GET /clob-markets/<conditionId> answers the document as set ("ao": false once the
+// market is resolved), or the same 404. GET /markets/<conditionId> answers the long format:
+// {"condition_id", "question_id": "", "active": true (the venue keeps resolved markets active),
+// "closed", "accepting_orders" (ao and not closed), "neg_risk", "minimum_order_size",
+// "minimum_tick_size" (numbers), "tokens": [{"token_id", "outcome", "price" (a number: 1/0 once
+// resolved with a winner, else the book's last_trade_price, else 0.5), "winner" (true only for
+// a resolved market's named winner)}]}, or the same 404. A resolved market's tokens have no book:
+// /book and the other per-token reads answer 404 {"error": "No orderbook exists for the
+// requested token id"} and POST /books leaves them out, until the market is set again (which
+// reopens it).
 //
 // Venue control endpoints (amounts are base units, 1e-6, as decimal strings or integers):
 //   POST /_fake/venue/api-key  body: {"address": "0x…", "apiKey": "…", "secret": "<url-safe
@@ -50,15 +60,49 @@
 //                              next read
 //   POST /_fake/venue/delay?ms=M       order requests are processed, then answered M ms later
 //   POST /_fake/venue/chain?id=C       the chain for ClobAuth and order domains (137 or 80002)
+//   POST /_fake/venue/take     body: {"token_id": "T", "side": "BUY"|"SELL" (the external
+//                              taker's), "size": "<shares, base units>", "price"?: "<limit, base
+//                              units>"}; an external taker hits the resting GTC/GTD orders of
+//                              every account on T, best price first, then oldest (a BUY takes
+//                              SELLs priced <= its limit, a SELL takes BUYs >= it; no price: any),
+//                              each at the maker's price. The makers' size_matched, status
+//                              (MATCHED when full) and balances move; one trade (MATCHED) lists
+//                              each maker order in maker_orders and shows in the makers'
+//                              /data/trades with trader_side MAKER. Answers {"matched": "<shares,
+//                              base units>", "trade_id": "…"} (no trade_id when nothing matched)
+//   POST /_fake/venue/settle   body: {"trade_id": "…", "status": "MATCHED" |
+//                              "MATCHED_NOT_BROADCASTED" | "MINED" | "CONFIRMED" | "RETRYING" |
+//                              "FAILED", "transaction_hash"?: "0x…"}; sets the trade's status,
+//                              last_update and hash (MINED and CONFIRMED without one get a
+//                              generated hash; RETRYING may carry a new one). FAILED gives back
+//                              what the trade moved in our accounts, once; size_matched stays.
+//                              404 for an unknown trade; 409 moving a CONFIRMED or FAILED trade to
+//                              another status
+//   POST /_fake/venue/fee?token_id=T&bps=N  trades on T that match from now on carry
+//                              fee_rate_bps "N" (top level and maker_orders); default ""; no fee
+//                              is charged to balances
+//   POST /_fake/venue/resolve  body: {"condition_id": "0x…", "winner"?: "<token id>"}; the market
+//                              closes (see GET /markets above) and resting orders on its tokens
+//                              become CANCELED_MARKET_RESOLVED. 404 unknown market; 400 a winner
+//                              that is not one of its tokens
+//   POST /_fake/venue/page-size?n=N    the page size of /data/orders and /data/trades (1..10000;
+//                              default 2)
+//   POST /_fake/venue/prefix?on=1|0    REST reads write statuses prefixed: ORDER_STATUS_LIVE,
+//                              TRADE_STATUS_CONFIRMED (off by default)
 //   GET  /_fake/venue                  {"orders": [{hash, id, status, type, side, asset_id,
-//                                       size, matched, price, post_only, …}], "trades": [Trade],
-//                                       "posts": {"<hash>": POSTs that carried it},
-//                                       "order_posts": n (POST /order and /orders requests),
-//                                       "rejections": n (orders refused), "accounts": {…}}
+//                                       size, matched, price, post_only, …}], "trades": [Trade
+//                                       with maker_orders, status, "reversed"], "posts":
+//                                       {"<hash>": POSTs that carried it}, "order_posts": n
+//                                       (POST /order and /orders requests), "rejections": n
+//                                       (orders refused), "accounts": {…}, "page_size",
+//                                       "status_prefix", "fee_rate_bps": {"<token>": "N"}};
+//                                       statuses never prefixed
 // Venue endpoints (PROTOCOL §3-§7): POST /auth/api-key, GET /auth/derive-api-key (L1); POST
 // /order, /orders; DELETE /order, /orders, /cancel-all, /cancel-market-orders; GET
-// /data/order/{hash}, /data/orders, /data/trades (pages of 2, cursors "MA==" … "LTE="),
-// /balance-allowance, /balance-allowance/update (L2); GET /time, /ok, /version.
+// /data/order/{hash}, /data/orders (id, market, asset_id), /data/trades (id, asset_id, market,
+// maker_address: the taker's or a maker order's, after/before: inclusive bounds on match_time;
+// the account's trades as taker and as maker), both in pages of 2 by default with cursors
+// "MA==" … "LTE="; /balance-allowance, /balance-allowance/update (L2); GET /time, /ok, /version.
 #pragma once
 
 #include <atomic>
@@ -112,6 +156,8 @@ class FakeClob {
     bool EditBook(const std::string& token,
                   const std::function<void(std::string& book)>& edit) override;
     std::string MarketOf(const std::string& token) override;
+    absl::StatusOr<std::vector<std::string>> Resolve(const std::string& condition_id,
+                                                     const std::string& winner) override;
 
    private:
     FakeClob& clob_;
@@ -126,6 +172,12 @@ class FakeClob {
   Response Answer(const std::string& endpoint, const std::string& param,
                   const std::map<std::string, std::string>& query, const std::string& body);
   Response Markets(const std::string& endpoint, const std::string& param);
+  // GET /markets/{conditionId}: the market in the venue's long format; 404 when unknown.
+  Response MarketJson(const std::string& condition_id);
+  // The /clob-markets document as served: "ao": false once the market is resolved. mu_ held.
+  std::string ClobMarketText(const std::string& condition_id);
+  // Whether the token's market is resolved (its book is gone). mu_ held.
+  bool Closed(const std::string& token) const;
   bool SetMarketLocked(const std::string& clob_market_json);
   void ResetLocked();
   // The book a request sees now; advances the token's script. Empty when unknown.
@@ -135,6 +187,7 @@ class FakeClob {
   std::map<std::string, std::deque<std::string>> books_;
   std::map<std::string, std::string> markets_;          // condition id -> /clob-markets text
   std::map<std::string, std::string> market_of_token_;  // token -> condition id
+  std::map<std::string, std::string> resolved_;         // condition id -> winner token or ""
   std::map<std::string, int> counts_;
   int fail_status_ = 0;
   int fail_count_ = 0;

@@ -161,6 +161,11 @@ void FakeVenue::Reset() {
   fault_count_ = 0;
   delay_next_ = 0;
   trading_delay_ms_ = 0;
+  trade_index_.clear();
+  trades_of_.clear();
+  fee_rate_bps_.clear();
+  page_size_ = kPageSize;
+  status_prefix_ = false;
 }
 
 FakeVenue::TokenInfo FakeVenue::InfoOf(const std::string& token) {
@@ -171,6 +176,7 @@ FakeVenue::TokenInfo FakeVenue::InfoOf(const std::string& token) {
     info.known = true;
     info.market = market.value("c", "");
     info.neg_risk = market.value("nr", false);
+    if (market.contains("ao") && market["ao"].is_boolean()) info.accepting_orders = market["ao"];
     if (market.contains("mts")) info.tick = MicrosOf(market["mts"]).value_or(info.tick);
     if (market.contains("mos")) info.min_size = MicrosOf(market["mos"]).value_or(info.min_size);
     for (const auto& t : market.value("t", nlohmann::json::array())) {
@@ -229,6 +235,7 @@ FakeVenue::Placed FakeVenue::Place(const ApiKey& key, const std::string& payload
   const IncomingOrder& in = order.in;
   TokenInfo info = InfoOf(in.token_id);
   if (!info.known) return Reject("Invalid token id");
+  if (!info.accepting_orders) return Reject("the market is not accepting orders");
   crypto::ExchangeDomain domain = OrderDomain(info.neg_risk, chain_id_);
   order.hash = Hex(OrderHash(in, domain, chain_id_));
   if (in.owner != key.api_key) return Reject("the order owner has to be the owner of the API KEY");
@@ -333,6 +340,7 @@ std::string FakeVenue::Execute(Order& order) {
     return killed;
   }
   VenueAccount& account = AccountOf(in.maker);
+  auto fee = fee_rate_bps_.find(in.token_id);
   for (const Fill& fill : walk.fills) {
     Trade t;
     t.id = "fake-trade-" + std::to_string(next_trade_++);
@@ -347,8 +355,13 @@ std::string FakeVenue::Execute(Order& order) {
     t.size = fill.shares;
     t.price = fill.price;
     t.match_time = Now();
+    t.last_update = t.match_time;
+    t.fee_rate_bps = fee == fee_rate_bps_.end() ? "" : fee->second;
+    // The scripted book's makers are not accounts: only the taker's side moves here.
+    t.movements.push_back({in.maker, in.token_id, in.buy ? -fill.collateral : fill.collateral,
+                           in.buy ? fill.shares : -fill.shares});
     order.trades.push_back(t.id);
-    trades_.push_back(std::move(t));
+    Record(std::move(t));
   }
   if (in.buy) {
     account.collateral -= walk.collateral;

@@ -1,13 +1,31 @@
 // The trading side of the fake CLOB: a venue that checks what Polymarket checks (PROTOCOL §3-§7,
 // §13, §14). It holds API keys, balances, orders and trades; verifies L1/L2 authentication, order
 // signatures, tick, precision, size, expiration and balance; matches takers against the scripted
-// books the market-data side serves (consuming their liquidity); answers the L2 reads; and plays
-// scripted faults. FakeClob routes its trading, auth and account endpoints here (the endpoint and
-// control list is in fake_clob.h).
+// books the market-data side serves (consuming their liquidity); lets an external taker hit the
+// resting orders of every account (maker fills, listed in the trade's maker_orders); moves trades
+// through settlement (MINED, CONFIRMED, RETRYING, FAILED, which reverses the balances); cancels
+// resting orders when their market resolves; answers the L2 reads; and plays scripted faults.
+// FakeClob routes its trading, auth and account endpoints here (the endpoint and control list is
+// in fake_clob.h).
+//
+// Choices where PROTOCOL leaves the venue's behaviour open:
+// - /data/trades `after` and `before` are inclusive (match_time >= after, <= before), on
+//   match_time, not last_update.
+// - FAILED gives each account of ours in the trade back what the trade moved (collateral and
+//   shares, taker and makers), once; the orders keep their size_matched (PROTOCOL §13.2 does not
+//   know whether the venue gives the size back), so a resting order's reservation stays reduced.
+// - A trade's fee_rate_bps is the token's rate (SetFeeRateBps) when it matched, "" when none is
+//   set; balances are never charged a fee.
+// - An external take's top-level price is its limit, or without one the last (worst) maker price;
+//   its size is the total matched.
+// - Orders for a market that does not accept orders (`ao: false`, or resolved) are refused with
+//   "the market is not accepting orders" (the venue's text is not known).
 //
 // Not emulated: resting orders are not shown on /book and are never matched against each other
-// or hit by later books (no maker fills); settlement stays MATCHED; no heartbeats, rate-limit
-// buckets, user WebSocket or /version mismatch; the L2 POLY_TIMESTAMP is not held to a skew.
+// or hit by later books (only by Take); complement matching (a maker on the other token of the
+// market); settlement never moves by itself (SetTradeStatus does); redemption of a resolved
+// market's tokens; no heartbeats, rate-limit buckets, user WebSocket or /version mismatch; the L2
+// POLY_TIMESTAMP is not held to a skew.
 #pragma once
 
 #include <secp256k1.h>
@@ -22,6 +40,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "tests/fakes/fake_http.h"
 #include "tests/fakes/fake_venue_auth.h"
 #include "tests/fakes/fake_venue_order.h"
@@ -36,8 +56,26 @@ class VenueMarkets {
   // the market-data lock; `edit` may change it. False when the token has no book.
   virtual bool EditBook(const std::string& token,
                         const std::function<void(std::string& book)>& edit) = 0;
-  // The /clob-markets document of the token's market, or "".
+  // The /clob-markets document of the token's market, or "". A resolved market says "ao": false.
   virtual std::string MarketOf(const std::string& token) = 0;
+  // Closes the market `condition_id`: its books are gone, it no longer accepts orders and
+  // `winner` (one of its tokens, or "" for none named) is its winning outcome. Returns the
+  // market's tokens. NotFound for an unknown market; InvalidArgument when `winner` is not one of
+  // its tokens (nothing changed).
+  virtual absl::StatusOr<std::vector<std::string>> Resolve(const std::string& condition_id,
+                                                           const std::string& winner) = 0;
+};
+
+// A trade's settlement state (PROTOCOL §13.2). CONFIRMED and FAILED are terminal.
+enum class TradeStatus { kMatched, kMatchedNotBroadcasted, kMined, kConfirmed, kRetrying, kFailed };
+// "MATCHED", "MATCHED_NOT_BROADCASTED", "MINED", "CONFIRMED", "RETRYING", "FAILED".
+const char* TradeStatusName(TradeStatus status);
+std::optional<TradeStatus> ParseTradeStatus(const std::string& name);
+
+// What an external taker got: shares matched (base units) and its trade, "" when none.
+struct TakeResult {
+  int64_t matched = 0;
+  std::string trade_id;
 };
 
 enum class VenueFault {
@@ -62,7 +100,8 @@ struct VenueAccount {
 
 class FakeVenue {
  public:
-  static constexpr int kPageSize = 2;
+  static constexpr int kPageSize = 2;  // the default
+  static constexpr int kMaxPageSize = 10'000;
   static constexpr int64_t kUnlimited = INT64_MAX;
 
   explicit FakeVenue(VenueMarkets& markets, uint64_t chain_id = 137);
@@ -96,16 +135,38 @@ class FakeVenue {
   void DelayNext(int count);
   // Order requests are answered `ms` later (after the order is processed).
   void SetTradingDelayMs(int ms) { trading_delay_ms_ = ms; }
+  // An external taker of `size` shares (base units) on `token` hits the resting GTC/GTD orders of
+  // every account, best price first and then oldest, up to `limit` (micro-units; none = any
+  // price), each at the maker's price. Moves the makers' balances and records one trade whose
+  // maker_orders lists each maker order. InvalidArgument for a size that is not positive.
+  absl::StatusOr<TakeResult> Take(const std::string& token, bool buy, int64_t size,
+                                  std::optional<int64_t> limit);
+  // Moves a trade to `status`, with `transaction_hash` when given (else a generated one for MINED
+  // and CONFIRMED when it has none). FAILED reverses the trade's balance movements, once.
+  // NotFound for an unknown trade; FailedPrecondition when it is already CONFIRMED or FAILED and
+  // `status` differs.
+  absl::Status SetTradeStatus(const std::string& trade_id, TradeStatus status,
+                              const std::string& transaction_hash = "");
+  // Trades on `token` that match from now on carry fee_rate_bps `bps` (0..10000).
+  void SetFeeRateBps(const std::string& token, int bps);
+  // The page size of /data/orders and /data/trades: false (nothing changed) outside
+  // 1..kMaxPageSize.
+  bool SetPageSize(int n);
+  // REST reads write statuses prefixed (ORDER_STATUS_LIVE, TRADE_STATUS_MATCHED) when on.
+  void SetStatusPrefix(bool on);
+  // Closes the market (VenueMarkets::Resolve) and cancels the resting orders on its tokens as
+  // CANCELED_MARKET_RESOLVED. Errors as VenueMarkets::Resolve.
+  absl::Status Resolve(const std::string& condition_id, const std::string& winner);
   // The /_fake/venue document.
   std::string StateJson();
   int OrderPosts();
   int Rejections();
   int PostsOf(const std::string& hash);
-  // Forgets keys, accounts, orders, trades, faults and counters.
+  // Forgets keys, accounts, orders, trades, faults, counters, fees, page size and prefix.
   void Reset();
 
  private:
-  enum class Status { kLive, kDelayed, kMatched, kCanceled };
+  enum class Status { kLive, kDelayed, kMatched, kCanceled, kCanceledMarketResolved };
   struct Order {
     IncomingOrder in;
     std::string hash;
@@ -120,12 +181,31 @@ class FakeVenue {
     int64_t created_at = 0;
     std::vector<std::string> trades;
   };
-  struct Trade {
-    std::string id;
+  // What a trade moved in one account: signed deltas, undone when the trade FAILS.
+  struct Movement {
+    std::string address;
+    std::string token;
+    int64_t collateral = 0;
+    int64_t shares = 0;
+  };
+  // One resting order of ours matched by an external taker.
+  struct MakerFill {
     std::string order_hash;
-    std::string owner_address;
+    std::string owner_address;  // the API key's address
     std::string owner_key;
     std::string maker_address;
+    std::string asset_id;
+    std::string outcome;
+    bool buy = true;
+    int64_t shares = 0;
+    int64_t price = 0;
+  };
+  struct Trade {
+    std::string id;
+    std::string order_hash;     // the taker order
+    std::string owner_address;  // the taker's API key address; "" for an external taker
+    std::string owner_key;
+    std::string maker_address;  // the taker order's maker
     std::string market;
     std::string asset_id;
     std::string outcome;
@@ -133,11 +213,19 @@ class FakeVenue {
     int64_t size = 0;
     int64_t price = 0;
     int64_t match_time = 0;
+    int64_t last_update = 0;
+    std::string fee_rate_bps;  // "" when unknown
+    TradeStatus status = TradeStatus::kMatched;
+    std::string transaction_hash;
+    std::vector<MakerFill> makers;
+    std::vector<Movement> movements;
+    bool reversed = false;
   };
   struct TokenInfo {
     int64_t tick = 10'000;
     int64_t min_size = 5'000'000;
     bool neg_risk = false;
+    bool accepting_orders = true;  // the market's `ao`
     std::string market;
     std::string outcome;
     bool known = false;
@@ -162,6 +250,10 @@ class FakeVenue {
   std::string Execute(Order& order);
   // Runs delayed orders and expires GTD orders: what a read sees first.
   void Settle();
+  // Appends a trade and indexes it under each of our accounts in it.
+  void Record(Trade trade);
+  // Applies `m` to its account; `sign` -1 undoes it.
+  void Move(const Movement& m, int sign);
   // A fault scheduled for order requests, consumed: the answer, or nullopt to go on.
   std::optional<HttpResponse> TakeFault(bool all_post_only);
 
@@ -172,9 +264,17 @@ class FakeVenue {
   HttpResponse ListOrders(const ApiKey& key, const HttpRequest& request);
   HttpResponse ListTrades(const ApiKey& key, const HttpRequest& request);
   HttpResponse BalanceAllowance(const ApiKey& key, const HttpRequest& request);
+  // POST /_fake/venue/take and /settle: the body parsed, the work done, the answer.
+  HttpResponse TakeControl(const nlohmann::json& body);
+  HttpResponse SettleControl(const nlohmann::json& body);
   void CountPosts(const std::string& body, bool batch);
-  nlohmann::json OrderJson(const Order& order) const;
-  nlohmann::json TradeJson(const Trade& trade) const;
+  // `rest`: as a REST read writes it (with the status prefix when on).
+  nlohmann::json OrderJson(const Order& order, bool rest) const;
+  // As `viewer` (an API key address) sees it: trader_side TAKER when it is the taker.
+  nlohmann::json TradeJson(const Trade& trade, const std::string& viewer, bool rest) const;
+  // One page of `count` items from `cursor`, the i-th written by `item(i)`.
+  HttpResponse Page(size_t count, const std::string& cursor,
+                    const std::function<nlohmann::json(size_t)>& item) const;
 
   VenueMarkets& markets_;
   secp256k1_context* ctx_;
@@ -186,6 +286,13 @@ class FakeVenue {
   std::map<std::string, Order> orders_;      // by hash
   std::vector<std::string> order_sequence_;  // hashes in arrival order
   std::vector<Trade> trades_;
+  std::map<std::string, size_t> trade_index_;             // trade id -> index in trades_
+  std::map<std::string, std::vector<size_t>> trades_of_;  // account address -> trades_
+  std::map<std::string, std::string> fee_rate_bps_;       // token -> bps
+  int page_size_ = kPageSize;
+  bool status_prefix_ = false;
+  int next_taker_ = 1;
+  int next_tx_ = 1;
   std::map<std::string, int> posts_of_hash_;
   int order_posts_ = 0;
   int rejections_ = 0;

@@ -57,39 +57,27 @@ std::optional<int64_t> DecodeCursor(const std::string& cursor) {
   return std::stoll(text);
 }
 
-// One page of `items` from `cursor`: {data, next_cursor, limit, count}.
-HttpResponse Page(const std::vector<nlohmann::json>& items, const std::string& cursor) {
-  auto offset = DecodeCursor(cursor);
-  if (!offset) return JsonError(400, "invalid next_cursor");
-  nlohmann::json data = nlohmann::json::array();
-  size_t start = *offset < 0 ? items.size() : static_cast<size_t>(*offset);
-  size_t end = std::min(items.size(), start + FakeVenue::kPageSize);
-  for (size_t i = start; i < end; ++i) data.push_back(items[i]);
-  std::string next = end >= items.size() ? kLastCursor : EncodeCursor(end);
-  nlohmann::json page = {{"data", data},
-                         {"next_cursor", next},
-                         {"limit", FakeVenue::kPageSize},
-                         {"count", data.size()}};
-  return {200, page.dump()};
-}
-
-// Base units from a control body: a decimal string or an integer.
-std::optional<int64_t> Units(const nlohmann::json& v) {
-  if (v.is_number_integer()) return v.get<int64_t>();
-  if (!v.is_string()) return std::nullopt;
-  const auto& s = v.get_ref<const std::string&>();
-  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoll(s);
-}
-
 const char* StatusName(int status) {
-  static const char* kNames[] = {"LIVE", "DELAYED", "MATCHED", "CANCELED"};
+  static const char* kNames[] = {"LIVE", "DELAYED", "MATCHED", "CANCELED",
+                                 "CANCELED_MARKET_RESOLVED"};
   return kNames[status];
 }
 
 }  // namespace
+
+HttpResponse FakeVenue::Page(size_t count, const std::string& cursor,
+                             const std::function<nlohmann::json(size_t)>& item) const {
+  auto offset = DecodeCursor(cursor);
+  if (!offset) return JsonError(400, "invalid next_cursor");
+  nlohmann::json data = nlohmann::json::array();
+  size_t start = *offset < 0 ? count : std::min(count, static_cast<size_t>(*offset));
+  size_t end = std::min(count, start + static_cast<size_t>(page_size_));
+  for (size_t i = start; i < end; ++i) data.push_back(item(i));
+  std::string next = end >= count ? kLastCursor : EncodeCursor(end);
+  nlohmann::json page = {
+      {"data", data}, {"next_cursor", next}, {"limit", page_size_}, {"count", data.size()}};
+  return {200, page.dump()};
+}
 
 bool FakeVenue::Serves(const std::string& path) {
   static const std::set<std::string> kPaths = {"/auth/api-key",
@@ -265,8 +253,9 @@ HttpResponse FakeVenue::Cancel(const ApiKey& key, const HttpRequest& request) {
     ids.push_back(doc["orderID"]);
   } else if (request.path == "/orders") {
     if (!doc.is_array() || doc.size() > 3000) return JsonError(400, "Invalid order payload");
+    std::set<std::string> seen;  // duplicates ignored, request order kept
     for (const auto& id : doc) {
-      if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      if (id.is_string() && seen.insert(id.get<std::string>()).second) ids.push_back(id);
     }
   } else {
     std::string market = doc.is_object() ? doc.value("market", "") : "";
@@ -295,9 +284,10 @@ HttpResponse FakeVenue::Cancel(const ApiKey& key, const HttpRequest& request) {
   return {200, nlohmann::json{{"canceled", canceled}, {"not_canceled", not_canceled}}.dump()};
 }
 
-nlohmann::json FakeVenue::OrderJson(const Order& o) const {
+nlohmann::json FakeVenue::OrderJson(const Order& o, bool rest) const {
+  std::string status = StatusName(static_cast<int>(o.status));
   return {{"id", o.hash},
-          {"status", StatusName(static_cast<int>(o.status))},
+          {"status", rest && status_prefix_ ? "ORDER_STATUS_" + status : status},
           {"owner", o.in.owner},
           {"maker_address", Checksummed(o.in.maker)},
           {"market", o.market},
@@ -313,32 +303,45 @@ nlohmann::json FakeVenue::OrderJson(const Order& o) const {
           {"order_type", OrderTypeName(o.in.type)}};
 }
 
-nlohmann::json FakeVenue::TradeJson(const Trade& t) const {
-  std::string time = std::to_string(t.match_time);
+nlohmann::json FakeVenue::TradeJson(const Trade& t, const std::string& viewer, bool rest) const {
+  nlohmann::json makers = nlohmann::json::array();
+  for (const MakerFill& m : t.makers) {
+    makers.push_back({{"order_id", m.order_hash},
+                      {"owner", m.owner_key},
+                      {"maker_address", Checksummed(m.maker_address)},
+                      {"matched_amount", FormatMicros(m.shares)},
+                      {"price", FormatMicros(m.price)},
+                      {"fee_rate_bps", t.fee_rate_bps},
+                      {"asset_id", m.asset_id},
+                      {"outcome", m.outcome},
+                      {"side", m.buy ? "BUY" : "SELL"}});
+  }
+  std::string status = TradeStatusName(t.status);
+  bool taker = !t.owner_address.empty() && t.owner_address == viewer;
   return {{"id", t.id},
           {"taker_order_id", t.order_hash},
           {"market", t.market},
           {"asset_id", t.asset_id},
           {"side", t.buy ? "BUY" : "SELL"},
           {"size", FormatMicros(t.size)},
-          {"fee_rate_bps", ""},
+          {"fee_rate_bps", t.fee_rate_bps},
           {"price", FormatMicros(t.price)},
-          {"status", "MATCHED"},
-          {"match_time", time},
-          {"last_update", time},
+          {"status", rest && status_prefix_ ? "TRADE_STATUS_" + status : status},
+          {"match_time", std::to_string(t.match_time)},
+          {"last_update", std::to_string(t.last_update)},
           {"outcome", t.outcome},
           {"bucket_index", 0},
           {"owner", t.owner_key},
           {"maker_address", Checksummed(t.maker_address)},
-          {"maker_orders", nlohmann::json::array()},
-          {"transaction_hash", ""},
-          {"trader_side", "TAKER"}};
+          {"maker_orders", makers},
+          {"transaction_hash", t.transaction_hash},
+          {"trader_side", taker ? "TAKER" : "MAKER"}};
 }
 
 HttpResponse FakeVenue::GetOrder(const ApiKey& key, const std::string& hash) {
   auto it = orders_.find(Lower(hash));
   if (it == orders_.end() || it->second.owner_address != key.address) return {200, "null"};
-  return {200, OrderJson(it->second).dump()};
+  return {200, OrderJson(it->second, true).dump()};
 }
 
 HttpResponse FakeVenue::ListOrders(const ApiKey& key, const HttpRequest& request) {
@@ -346,19 +349,23 @@ HttpResponse FakeVenue::ListOrders(const ApiKey& key, const HttpRequest& request
     auto it = request.query.find(name);
     return it == request.query.end() ? std::string() : it->second;
   };
-  std::vector<nlohmann::json> items;
+  const std::string id = Lower(q("id"));
+  const std::string market = q("market");
+  const std::string asset = q("asset_id");
+  // Select cheaply, then write JSON for the page only.
+  std::vector<const Order*> selected;
   for (const std::string& hash : order_sequence_) {
     const Order& o = orders_.at(hash);
     if (o.owner_address != key.address ||
         (o.status != Status::kLive && o.status != Status::kDelayed) ||
-        (!q("id").empty() && Lower(q("id")) != o.hash) ||
-        (!q("market").empty() && q("market") != o.market) ||
-        (!q("asset_id").empty() && q("asset_id") != o.in.token_id)) {
+        (!id.empty() && id != o.hash) || (!market.empty() && market != o.market) ||
+        (!asset.empty() && asset != o.in.token_id)) {
       continue;
     }
-    items.push_back(OrderJson(o));
+    selected.push_back(&o);
   }
-  return Page(items, q("next_cursor"));
+  return Page(selected.size(), q("next_cursor"),
+              [&](size_t i) { return OrderJson(*selected[i], true); });
 }
 
 HttpResponse FakeVenue::ListTrades(const ApiKey& key, const HttpRequest& request) {
@@ -368,23 +375,38 @@ HttpResponse FakeVenue::ListTrades(const ApiKey& key, const HttpRequest& request
   };
   auto bound = [&](const char* name, int64_t fallback) {
     std::string v = q(name);
-    return v.empty() || v.find_first_not_of("0123456789") != std::string::npos ? fallback
-                                                                               : std::stoll(v);
+    return v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos
+               ? fallback
+               : std::stoll(v);
   };
-  int64_t after = bound("after", 0);
-  int64_t before = bound("before", INT64_MAX);
-  std::vector<nlohmann::json> items;
-  for (const Trade& t : trades_) {
-    if (t.owner_address != key.address || (!q("id").empty() && q("id") != t.id) ||
-        (!q("asset_id").empty() && q("asset_id") != t.asset_id) ||
-        (!q("market").empty() && q("market") != t.market) ||
-        (!q("maker_address").empty() && NormalAddress(q("maker_address")) != t.maker_address) ||
-        t.match_time < after || t.match_time > before) {
-      continue;
+  // Both bounds inclusive, on match_time (fake_venue.h).
+  const int64_t after = bound("after", 0);
+  const int64_t before = bound("before", INT64_MAX);
+  const std::string id = q("id");
+  const std::string asset = q("asset_id");
+  const std::string market = q("market");
+  const std::string maker = q("maker_address").empty() ? "" : NormalAddress(q("maker_address"));
+  auto names_maker = [&](const Trade& t) {
+    if (t.maker_address == maker) return true;
+    return std::any_of(t.makers.begin(), t.makers.end(),
+                       [&](const MakerFill& m) { return m.maker_address == maker; });
+  };
+  std::vector<const Trade*> selected;
+  auto mine = trades_of_.find(key.address);
+  if (mine != trades_of_.end()) {
+    for (size_t index : mine->second) {
+      const Trade& t = trades_[index];
+      if ((!id.empty() && id != t.id) || (!asset.empty() && asset != t.asset_id) ||
+          (!market.empty() && market != t.market) ||
+          (!q("maker_address").empty() && !names_maker(t)) || t.match_time < after ||
+          t.match_time > before) {
+        continue;
+      }
+      selected.push_back(&t);
     }
-    items.push_back(TradeJson(t));
   }
-  return Page(items, q("next_cursor"));
+  return Page(selected.size(), q("next_cursor"),
+              [&](size_t i) { return TradeJson(*selected[i], key.address, true); });
 }
 
 HttpResponse FakeVenue::BalanceAllowance(const ApiKey& key, const HttpRequest& request) {
@@ -419,7 +441,7 @@ std::string FakeVenue::StateJson() {
   nlohmann::json orders = nlohmann::json::array();
   for (const std::string& hash : order_sequence_) {
     const Order& o = orders_.at(hash);
-    nlohmann::json j = OrderJson(o);
+    nlohmann::json j = OrderJson(o, false);
     j["hash"] = o.hash;
     j["size"] = FormatMicros(o.size);
     j["matched"] = FormatMicros(o.matched);
@@ -428,7 +450,11 @@ std::string FakeVenue::StateJson() {
     orders.push_back(j);
   }
   nlohmann::json trades = nlohmann::json::array();
-  for (const Trade& t : trades_) trades.push_back(TradeJson(t));
+  for (const Trade& t : trades_) {
+    nlohmann::json j = TradeJson(t, t.owner_address, false);
+    j["reversed"] = t.reversed;
+    trades.push_back(std::move(j));
+  }
   nlohmann::json accounts = nlohmann::json::object();
   for (const auto& [address, a] : accounts_) {
     nlohmann::json conditional = nlohmann::json::object();
@@ -436,78 +462,16 @@ std::string FakeVenue::StateJson() {
     accounts[Checksummed(address)] = {{"collateral", std::to_string(a.collateral)},
                                       {"conditional", conditional}};
   }
-  return nlohmann::json{{"orders", orders},          {"trades", trades},
-                        {"posts", posts_of_hash_},   {"order_posts", order_posts_},
-                        {"rejections", rejections_}, {"accounts", accounts}}
+  return nlohmann::json{{"orders", orders},
+                        {"trades", trades},
+                        {"posts", posts_of_hash_},
+                        {"order_posts", order_posts_},
+                        {"rejections", rejections_},
+                        {"accounts", accounts},
+                        {"page_size", page_size_},
+                        {"status_prefix", status_prefix_},
+                        {"fee_rate_bps", fee_rate_bps_}}
       .dump();
-}
-
-HttpResponse FakeVenue::Control(const HttpRequest& request) {
-  const std::string& path = request.path;
-  auto q = [&](const char* name, const std::string& fallback) {
-    auto it = request.query.find(name);
-    return it == request.query.end() ? fallback : it->second;
-  };
-  auto number = [&](const char* name, int fallback) {
-    std::string v = q(name, "");
-    return v.empty() || v.find_first_not_of("0123456789") != std::string::npos ? fallback
-                                                                               : std::stoi(v);
-  };
-  if (path == "/_fake/venue" && request.method == "GET") return {200, StateJson()};
-  if (request.method != "POST") return JsonError(405, "method not allowed");
-  nlohmann::json body =
-      nlohmann::json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
-  if (path == "/_fake/venue/api-key") {
-    if (!body.is_object() || NormalAddress(body.value("address", "")).empty() ||
-        body.value("apiKey", "").empty() || body.value("secret", "").empty()) {
-      return JsonError(400, "need address, apiKey, secret (and passphrase)");
-    }
-    AddApiKey({body.value("address", ""), body.value("apiKey", ""), body.value("secret", ""),
-               body.value("passphrase", ""), body.value("nonce", "0"),
-               body.value("deposit_wallet", ""), body.value("funder", "")});
-  } else if (path == "/_fake/venue/account") {
-    std::string address = body.is_object() ? body.value("address", "") : "";
-    if (NormalAddress(address).empty()) return JsonError(400, "need an address");
-    if (body.contains("collateral")) {
-      auto balance = Units(body["collateral"]);
-      std::optional<int64_t> allowance;
-      if (body.contains("allowance")) allowance = Units(body["allowance"]);
-      if (!balance || (body.contains("allowance") && !allowance)) {
-        return JsonError(400, "amounts are base units: decimal strings or integers");
-      }
-      SetCollateral(address, *balance, allowance);
-    }
-    nlohmann::json allowances = body.value("allowances", nlohmann::json::object());
-    nlohmann::json conditional = body.value("conditional", nlohmann::json::object());
-    if (!allowances.is_object() || !conditional.is_object()) {
-      return JsonError(400, "allowances and conditional are objects");
-    }
-    for (const auto& [exchange, amount] : allowances.items()) {
-      auto units = Units(amount);
-      if (!units || NormalAddress(exchange).empty()) return JsonError(400, "bad allowances");
-      SetAllowance(address, exchange, *units);
-    }
-    for (const auto& [token, amount] : conditional.items()) {
-      auto units = Units(amount);
-      if (!units) return JsonError(400, "bad conditional balance");
-      SetConditional(address, token, *units);
-    }
-  } else if (path == "/_fake/venue/fault") {
-    auto fault = ParseVenueFault(q("kind", ""));
-    if (!fault) return JsonError(400, "unknown fault kind");
-    ScheduleFault(*fault, number("count", 1), number("retry_after", 1));
-  } else if (path == "/_fake/venue/delayed") {
-    DelayNext(number("count", 1));
-  } else if (path == "/_fake/venue/delay") {
-    SetTradingDelayMs(number("ms", 0));
-  } else if (path == "/_fake/venue/chain") {
-    if (!SetChainId(static_cast<uint64_t>(number("id", 0)))) {
-      return JsonError(400, "chain must be 137 or 80002");
-    }
-  } else {
-    return JsonError(404, "unknown control endpoint");
-  }
-  return {200, "{}"};
 }
 
 }  // namespace betteroms::test
