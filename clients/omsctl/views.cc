@@ -50,15 +50,58 @@ std::string ReasonText(const v1::Order& o) {
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 std::string PositionsTable(const google::protobuf::RepeatedPtrField<v1::Position>& positions) {
-  Table t({"MODE", "TOKEN", "OUTCOME", "SHARES", "AVG", "COST", "REALIZED", "UNREALIZED", "MARK",
-           "LIQ VALUE"});
-  for (const auto& p : positions) {
-    t.Add({p.mode(), ShortToken(p.market_token_id()), p.outcome(), SharesText(p.net_shares()),
-           p.avg_price(), Dollars(p.cost_basis()), Dollars(p.realized_pnl()),
-           OrDash(Dollars(p.unrealized_pnl())), OrDash(p.mark_price()),
-           OrDash(Dollars(p.liquidation_value()))});
+  std::vector<std::string> header = {"MODE",     "TOKEN",      "OUTCOME", "SHARES",
+                                     "AVG",      "COST",       "REALIZED", "UNREALIZED",
+                                     "MARK",     "LIQ VALUE"};
+  std::vector<size_t> right = {3, 4, 5, 6, 7, 8, 9};
+  // Live positions add what is not yet confirmed on chain, and, when checked, the venue's view.
+  bool any_live = std::any_of(positions.begin(), positions.end(),
+                              [](const v1::Position& p) { return p.mode() == "live"; });
+  bool checked = std::any_of(positions.begin(), positions.end(), [](const v1::Position& p) {
+    return !p.venue_shares().empty() || !p.venue_error().empty();
+  });
+  if (any_live) {
+    header.insert(header.begin() + 4, "PENDING");
+    right.push_back(right.size() + 3);
   }
-  return t.Render({3, 4, 5, 6, 7, 8, 9});
+  if (checked) {
+    header.emplace_back("VENUE");
+    header.emplace_back("DRIFT");
+    right.push_back(header.size() - 2);
+    right.push_back(header.size() - 1);
+  }
+  Table t(header);
+  for (const auto& p : positions) {
+    std::vector<std::string> row = {p.mode(),
+                                    ShortToken(p.market_token_id()),
+                                    p.outcome(),
+                                    SharesText(p.net_shares()),
+                                    p.avg_price(),
+                                    Dollars(p.cost_basis()),
+                                    Dollars(p.realized_pnl()),
+                                    OrDash(Dollars(p.unrealized_pnl())),
+                                    OrDash(p.mark_price()),
+                                    OrDash(Dollars(p.liquidation_value()))};
+    if (any_live) {
+      std::string pending = p.mode() == "live" && !p.pending_shares().empty() &&
+                                    p.pending_shares() != "0"
+                                ? SharesText(p.pending_shares())
+                                : "-";
+      row.insert(row.begin() + 4, pending);
+    }
+    if (checked) {
+      if (!p.venue_error().empty()) {
+        row.emplace_back("?");
+        row.push_back(Colour("cannot read: " + p.venue_error(), "unknown"));
+      } else {
+        row.push_back(OrDash(SharesText(p.venue_shares())));
+        row.push_back(p.drift().empty() || p.drift() == "0" ? OrDash(p.drift())
+                                                            : Colour(p.drift(), "rejected"));
+      }
+    }
+    t.Add(row);
+  }
+  return t.Render(right);
 }
 
 std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders,

@@ -39,16 +39,53 @@ void AddOrdersCommands(CLI::App& app, Client& client, int& exit_code) {
   });
 
   auto id = std::make_shared<int64_t>(0);
-  CLI::App* cancel = orders->add_subcommand("cancel", "cancel a resting order");
-  cancel->add_option("id", *id, "order id (from `orders list`)")->required();
-  cancel->callback([&client, &exit_code, id] {
-    v1::CancelOrderRequest req;
-    req.set_id(*id);
-    v1::Order resp;
-    if (!client.Call(&OrderManager::Stub::CancelOrder, req, &resp, exit_code)) return;
+  auto cancel_plan = std::make_shared<std::string>();
+  auto all = std::make_shared<bool>(false);
+  CLI::App* cancel = orders->add_subcommand(
+      "cancel",
+      "cancel a resting order, a plan's resting orders, or all of them; live orders at the venue");
+  CLI::Option* id_opt = cancel->add_option("id", *id, "order id (from `orders list`)");
+  CLI::Option* plan_opt =
+      cancel->add_option("--plan", *cancel_plan, "every resting order of this plan");
+  CLI::Option* all_opt = cancel->add_flag(
+      "--all", *all, "every resting order (live: every order of the account at the venue)");
+  id_opt->excludes(plan_opt)->excludes(all_opt);
+  plan_opt->excludes(all_opt);
+  cancel->footer(
+      "An order the venue had already filled is shown as it is, never as cancelled; fills\n"
+      "before a cancel stand, and the ticks that follow read their trades.");
+  cancel->callback([&client, &exit_code, id, id_opt, cancel_plan, all] {
+    if (!id_opt->empty()) {
+      v1::CancelOrderRequest req;
+      req.set_id(*id);
+      v1::Order resp;
+      if (!client.Call(&OrderManager::Stub::CancelOrder, req, &resp, exit_code)) return;
+      Print(client.json(), resp, [&resp] {
+        if (resp.status() != "cancelled") {
+          return absl::StrCat("order ", resp.id(), " was not cancelled: it is ", resp.status(),
+                              " (", resp.filled_shares(), " of ", resp.size_shares(),
+                              " shares filled)\n");
+        }
+        return absl::StrCat("order ", resp.id(), " cancelled (", resp.filled_shares(), " of ",
+                            resp.size_shares(), " shares had filled)\n");
+      });
+      exit_code = kOk;
+      return;
+    }
+    if (cancel_plan->empty() && !*all) {
+      exit_code = UsageError(absl::InvalidArgumentError(
+          "orders cancel: give an order id, --plan PLAN_ID or --all"));
+      return;
+    }
+    v1::CancelOrdersRequest req;
+    req.set_plan_id(*cancel_plan);
+    req.set_all(*all);
+    v1::CancelOrdersResponse resp;
+    if (!client.Call(&OrderManager::Stub::CancelOrders, req, &resp, exit_code)) return;
     Print(client.json(), resp, [&resp] {
-      return absl::StrCat("order ", resp.id(), " cancelled (", resp.filled_shares(), " of ",
-                          resp.size_shares(), " shares had filled)\n");
+      std::string out = resp.message() + "\n";
+      if (resp.orders_size() > 0) out += OrdersTable(resp.orders(), true);
+      return out;
     });
     exit_code = kOk;
   });
