@@ -391,7 +391,7 @@ TEST_F(LiveTradingTest, TheTickReadsRestingOrdersBackFromTheVenue) {
   s->venue().SetClock([later] { return later; });
   CommandResult tick = s->Omsctl({"tick"});
   ASSERT_EQ(tick.exit_code, 0) << tick.err;
-  EXPECT_THAT(tick.out, HasSubstr("1 resting live order(s) changed at the venue")) << tick.out;
+  EXPECT_THAT(tick.out, HasSubstr("live: 1 live order(s) changed")) << tick.out;
   orders = Orders(*s, "live-gtd");
   EXPECT_EQ(orders[0]["status"], "cancelled") << orders[0].dump(1);
   EXPECT_THAT(orders[0].value("reason", ""), HasSubstr("at the venue"));

@@ -84,13 +84,38 @@ std::string HttpRequest::Header(const std::string& name) const {
   return it == headers.end() ? "" : it->second;
 }
 
+namespace {
+
+// %XX and '+' decoded as a web server does; a malformed escape stays as it is.
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::map<std::string, std::string> ParseQuery(const std::string& query) {
   std::map<std::string, std::string> out;
   std::stringstream ss(query);
   std::string pair;
   while (std::getline(ss, pair, '&')) {
     size_t eq = pair.find('=');
-    if (eq != std::string::npos) out[pair.substr(0, eq)] = pair.substr(eq + 1);
+    if (eq != std::string::npos) {
+      out[PercentDecode(pair.substr(0, eq))] = PercentDecode(pair.substr(eq + 1));
+    }
   }
   return out;
 }
