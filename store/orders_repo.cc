@@ -265,37 +265,36 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<Execution>& ro
                                        : std::nullopt);
   }
   return conn
-      .Exec(
-          "insert executions",
-          "INSERT INTO executions (order_id, mode, token_id, side, shares, price, notional, fee, "
-          "liquidity, book_snapshot_id, executed_at, venue_trade_id, settlement_status, "
-          "transaction_hash, fee_rate_bps) SELECT u.o, u.m, u.t, u.s, u.sh, u.p, u.n, u.f, u.l, "
-          "(SELECT b.id FROM book_snapshots b WHERE b.token_id = u.t AND b.hash = u.h), u.at, "
-          "u.tr, u.st, u.tx, u.fr FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
-          "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], "
-          "$11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::int[]) "
-          "AS u(o, m, t, s, sh, p, n, f, l, h, at, tr, st, tx, fr) "
-          "ON CONFLICT (venue_trade_id, order_id) WHERE venue_trade_id IS NOT NULL DO UPDATE SET "
-          "settlement_status = EXCLUDED.settlement_status, "
-          "transaction_hash = EXCLUDED.transaction_hash, fee = EXCLUDED.fee, "
-          "fee_rate_bps = EXCLUDED.fee_rate_bps, updated_at = now()",
-          Params()
-              .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.order_id; })))
-              .Add(text(&Execution::mode))
-              .Add(TextArray(Column(rows, [](const Execution& e) { return e.token_id; })))
-              .Add(text(&Execution::side))
-              .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.shares; })))
-              .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.price; })))
-              .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.notional; })))
-              .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.fee; })))
-              .Add(text(&Execution::liquidity))
-              .Add(TextArray(Column(rows, [](const Execution& e) { return e.book_hash; })))
-              .Add(TextArray(
-                  Column(rows, [](const Execution& e) { return FormatRfc3339(e.executed_at); })))
-              .Add(NullableTextArray(trades))
-              .Add(TextArray(Column(rows, [](const Execution& e) { return e.settlement; })))
-              .Add(NullableTextArray(tx_hashes))
-              .Add(NullableTextArray(fee_rates)))
+      .Exec("insert executions",
+            "INSERT INTO executions (order_id, mode, token_id, side, shares, price, notional, fee, "
+            "liquidity, book_snapshot_id, executed_at, venue_trade_id, settlement_status, "
+            "transaction_hash, fee_rate_bps) SELECT u.o, u.m, u.t, u.s, u.sh, u.p, u.n, u.f, u.l, "
+            "(SELECT b.id FROM book_snapshots b WHERE b.token_id = u.t AND b.hash = u.h), u.at, "
+            "u.tr, u.st, u.tx, u.fr FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+            "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], "
+            "$11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::int[]) "
+            "AS u(o, m, t, s, sh, p, n, f, l, h, at, tr, st, tx, fr) "
+            "ON CONFLICT (venue_trade_id, order_id) WHERE venue_trade_id IS NOT NULL DO UPDATE SET "
+            "settlement_status = EXCLUDED.settlement_status, "
+            "transaction_hash = EXCLUDED.transaction_hash, fee = EXCLUDED.fee, "
+            "fee_rate_bps = EXCLUDED.fee_rate_bps, updated_at = now()",
+            Params()
+                .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.order_id; })))
+                .Add(text(&Execution::mode))
+                .Add(TextArray(Column(rows, [](const Execution& e) { return e.token_id; })))
+                .Add(text(&Execution::side))
+                .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.shares; })))
+                .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.price; })))
+                .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.notional; })))
+                .Add(IntArray(IntColumn(rows, [](const Execution& e) { return e.fee; })))
+                .Add(text(&Execution::liquidity))
+                .Add(TextArray(Column(rows, [](const Execution& e) { return e.book_hash; })))
+                .Add(TextArray(
+                    Column(rows, [](const Execution& e) { return FormatRfc3339(e.executed_at); })))
+                .Add(NullableTextArray(trades))
+                .Add(TextArray(Column(rows, [](const Execution& e) { return e.settlement; })))
+                .Add(NullableTextArray(tx_hashes))
+                .Add(NullableTextArray(fee_rates)))
       .status();
 }
 
@@ -314,25 +313,25 @@ absl::StatusOr<std::vector<Order>> ListLiveOrdersToReconcile(Connection& conn,
                                                              int limit) {
   OMS_ASSIGN_OR_RETURN(
       Result res,
-      conn.Exec("live orders to reconcile",
-                absl::StrCat(
-                    "SELECT ", kOrderColumns,
-                    " FROM orders o WHERE o.mode = 'live' AND o.order_hash IS NOT NULL AND ("
-                    "o.status IN ('open', 'partially_filled') OR "
-                    "(o.status IN ('filled', 'cancelled', 'expired') AND "
-                    " o.updated_at > now() - make_interval(secs => $1)) OR "
-                    "EXISTS (SELECT 1 FROM executions e WHERE e.order_id = o.id AND "
-                    " e.mode = 'live' AND (e.venue_trade_id IS NULL OR "
-                    " e.settlement_status NOT IN ('CONFIRMED', 'FAILED')))) "
-                    "ORDER BY o.created_at, o.id LIMIT $2"),
-                Params().Add(absl::ToInt64Seconds(settle_window)).Add(limit)));
+      conn.Exec(
+          "live orders to reconcile",
+          absl::StrCat("SELECT ", kOrderColumns,
+                       " FROM orders o WHERE o.mode = 'live' AND o.order_hash IS NOT NULL AND ("
+                       "o.status IN ('open', 'partially_filled') OR "
+                       "(o.status IN ('filled', 'cancelled', 'expired') AND "
+                       " o.updated_at > now() - make_interval(secs => $1)) OR "
+                       "EXISTS (SELECT 1 FROM executions e WHERE e.order_id = o.id AND "
+                       " e.mode = 'live' AND (e.venue_trade_id IS NULL OR "
+                       " e.settlement_status NOT IN ('CONFIRMED', 'FAILED')))) "
+                       "ORDER BY o.created_at, o.id LIMIT $2"),
+          Params().Add(absl::ToInt64Seconds(settle_window)).Add(limit)));
   return ReadOrders(res);
 }
 
 absl::StatusOr<int64_t> GetTradesWatermark(Connection& conn) {
   OMS_ASSIGN_OR_RETURN(
-      Result res, conn.Exec("trades watermark", "SELECT trades_after FROM venue_sync WHERE id = 1",
-                            Params()));
+      Result res,
+      conn.Exec("trades watermark", "SELECT trades_after FROM venue_sync WHERE id = 1", Params()));
   if (res.rows() == 0) return int64_t{0};
   RowReader r = res.Row(0);
   int64_t after = r.Int("trades_after");

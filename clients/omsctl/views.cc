@@ -50,9 +50,8 @@ std::string ReasonText(const v1::Order& o) {
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 std::string PositionsTable(const google::protobuf::RepeatedPtrField<v1::Position>& positions) {
-  std::vector<std::string> header = {"MODE",     "TOKEN",      "OUTCOME", "SHARES",
-                                     "AVG",      "COST",       "REALIZED", "UNREALIZED",
-                                     "MARK",     "LIQ VALUE"};
+  std::vector<std::string> header = {"MODE", "TOKEN",    "OUTCOME",    "SHARES", "AVG",
+                                     "COST", "REALIZED", "UNREALIZED", "MARK",   "LIQ VALUE"};
   std::vector<size_t> right = {3, 4, 5, 6, 7, 8, 9};
   // Live positions add what is not yet confirmed on chain, and, when checked, the venue's view.
   bool any_live = std::any_of(positions.begin(), positions.end(),
@@ -83,10 +82,10 @@ std::string PositionsTable(const google::protobuf::RepeatedPtrField<v1::Position
                                     OrDash(p.mark_price()),
                                     OrDash(Dollars(p.liquidation_value()))};
     if (any_live) {
-      std::string pending = p.mode() == "live" && !p.pending_shares().empty() &&
-                                    p.pending_shares() != "0"
-                                ? SharesText(p.pending_shares())
-                                : "-";
+      std::string pending =
+          p.mode() == "live" && !p.pending_shares().empty() && p.pending_shares() != "0"
+              ? SharesText(p.pending_shares())
+              : "-";
       row.insert(row.begin() + 4, pending);
     }
     if (checked) {

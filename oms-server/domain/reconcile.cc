@@ -102,7 +102,8 @@ void NoteVoided(Order& order) {
     if (e.Voided()) voided += e.shares;
   }
   if (voided > 0 && (order.reason.empty() || order.reason.find("voided") != std::string::npos)) {
-    order.reason = absl::StrCat(FormatMicros(voided), " shares voided: their trade failed on chain");
+    order.reason =
+        absl::StrCat(FormatMicros(voided), " shares voided: their trade failed on chain");
   }
 }
 
@@ -136,8 +137,8 @@ Reconciliation Reconcile(std::vector<Order>& orders,
         ++out.cancelled_by_venue;
       }
       if (view->second.status == "CANCELED_MARKET_RESOLVED") out.resolved.insert(o.token_id);
-    } else if (traded && (o.status == OrderStatus::kOpen ||
-                          o.status == OrderStatus::kPartiallyFilled)) {
+    } else if (traded &&
+               (o.status == OrderStatus::kOpen || o.status == OrderStatus::kPartiallyFilled)) {
       // Not read back this time: its own fills say how far it got.
       o.status = o.filled_shares >= o.size_shares ? OrderStatus::kFilled
                  : o.filled_shares > 0            ? OrderStatus::kPartiallyFilled

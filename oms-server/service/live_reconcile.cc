@@ -41,8 +41,8 @@ domain::TradeFill ToTradeFill(const venue::VenueFill& f) {
   t.fee_rate_bps = f.fee_rate_bps;
   t.maker = f.maker;
   t.settlement = f.status == "MATCHED_NOT_BROADCASTED" || f.status == "MATCHED" ||
-                         f.status == "MINED" || f.status == "CONFIRMED" ||
-                         f.status == "RETRYING" || f.status == "FAILED"
+                         f.status == "MINED" || f.status == "CONFIRMED" || f.status == "RETRYING" ||
+                         f.status == "FAILED"
                      ? f.status
                      : "MATCHED";
   t.transaction_hash = f.transaction_hash;
@@ -62,8 +62,8 @@ absl::Status LiveTrader::Reconcile(const CallContext& call, ResumeReport& report
   {
     OMS_ASSIGN_OR_RETURN(auto conn,
                          pool_.Acquire(std::min(call.deadline(), absl::Now() + absl::Seconds(10))));
-    OMS_ASSIGN_OR_RETURN(candidates, store::ListLiveOrdersToReconcile(*conn, kSettleWindow,
-                                                                      kMaxOrdersPerTick));
+    OMS_ASSIGN_OR_RETURN(candidates,
+                         store::ListLiveOrdersToReconcile(*conn, kSettleWindow, kMaxOrdersPerTick));
     std::vector<int64_t> ids;
     ids.reserve(candidates.size());
     for (const Order& o : candidates) ids.push_back(o.id);
@@ -159,8 +159,7 @@ absl::Status LiveTrader::Reconcile(const CallContext& call, ResumeReport& report
 }
 
 absl::StatusOr<std::vector<Order>> LiveTrader::CancelMany(const std::string& plan_id, bool all,
-                                                          const CallContext& call,
-                                                          int& busy) {
+                                                          const CallContext& call, int& busy) {
   OMS_RETURN_IF_ERROR(EnsureReady());
   std::vector<Order> open;
   {

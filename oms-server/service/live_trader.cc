@@ -71,7 +71,6 @@ absl::StatusCode OutageOrRefusal(const absl::Status& status) {
              : absl::StatusCode::kFailedPrecondition;
 }
 
-
 // A signature the signer did not give: its refusal names the rule (FailedPrecondition), its
 // outage is Unavailable. Never InvalidArgument: the plan passed every check.
 absl::Status SignerError(const absl::Status& status) {

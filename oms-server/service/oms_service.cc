@@ -392,7 +392,7 @@ absl::StatusOr<domain::Order> OmsService::CancelOrder(int64_t id, const CallCont
 }
 
 absl::StatusOr<CancelResult> OmsService::CancelOrders(const std::string& plan_id, bool all,
-                                                     const CallContext& call) {
+                                                      const CallContext& call) {
   if (plan_id.empty() == !all) {
     return absl::InvalidArgumentError(
         "name the orders to cancel: a plan (--plan PLAN_ID) or all of them (--all), not both");
@@ -482,9 +482,8 @@ absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::opti
   for (const auto& [key, pos] : positions) {
     auto book = books.find(key.token_id);
     const domain::Book* mark = book == books.end() ? nullptr : &book->second;
-    out.push_back(
-        {key.mode, key.token_id, pos.outcome, pos.state, domain::MarkPosition(pos.state, mark),
-         pos.pending_shares});
+    out.push_back({key.mode, key.token_id, pos.outcome, pos.state,
+                   domain::MarkPosition(pos.state, mark), pos.pending_shares});
     auto balance = key.mode == Mode::kLive ? venue.find(key.token_id) : venue.end();
     if (balance != venue.end()) {
       if (balance->second.ok()) {

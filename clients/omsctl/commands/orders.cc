@@ -73,8 +73,8 @@ void AddOrdersCommands(CLI::App& app, Client& client, int& exit_code) {
       return;
     }
     if (cancel_plan->empty() && !*all) {
-      exit_code = UsageError(absl::InvalidArgumentError(
-          "orders cancel: give an order id, --plan PLAN_ID or --all"));
+      exit_code = UsageError(
+          absl::InvalidArgumentError("orders cancel: give an order id, --plan PLAN_ID or --all"));
       return;
     }
     v1::CancelOrdersRequest req;
