@@ -105,6 +105,7 @@ TEST_F(LiveReconcileTest, ARestingOrderFillsAsMakerPartlyThenCompletely) {
 TEST_F(LiveReconcileTest, SettlementMovesFromPendingToConfirmed) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
+  s->venue().SetStatusPrefix(true);  // ORDER_STATUS_LIVE, TRADE_STATUS_MINED, ... on REST
   RestingBuy(*s, "rc-settle");
   std::string trade = TakeSell(*s, 10'000'000);
   Tick(*s);
