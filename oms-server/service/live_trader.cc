@@ -566,7 +566,11 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
   }
   for (const Order& o : mine) plans.insert(o.plan_id);
   OMS_RETURN_IF_ERROR(FinishRuns(plans, report.runs_finished));
-  OMS_RETURN_IF_ERROR(Reconcile(call, report));
+  // The journal's work stands even when the venue cannot be read for the rest.
+  if (absl::Status reconciled = Reconcile(call, report); !reconciled.ok()) {
+    report.reconcile_error = std::string(reconciled.message());
+    LogWarn("live orders not reconciled", {{"error", report.reconcile_error}});
+  }
   return report;
 }
 

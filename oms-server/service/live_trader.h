@@ -70,6 +70,7 @@ struct ResumeReport {
   int cancelled_by_venue = 0;
   int cancelled_after = 0;              // GTC orders whose cancelAfter elapsed, cancelled
   std::set<std::string> resolved_tokens;  // of orders cancelled as their market resolved
+  std::string reconcile_error;            // why the venue could not be reconciled, if so
 };
 
 // The inputs a live run was priced on, read before any transaction.

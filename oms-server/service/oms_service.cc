@@ -78,7 +78,11 @@ std::string LiveReconcileNote(const ResumeReport& r) {
   if (r.cancelled_after > 0) {
     parts.push_back(absl::StrCat(r.cancelled_after, " cancelled as cancelAfter elapsed"));
   }
-  return parts.empty() ? "" : absl::StrCat("; live: ", absl::StrJoin(parts, ", "));
+  std::string note = parts.empty() ? "" : absl::StrCat("; live: ", absl::StrJoin(parts, ", "));
+  if (!r.reconcile_error.empty()) {
+    absl::StrAppend(&note, "; live orders not reconciled: ", r.reconcile_error);
+  }
+  return note;
 }
 
 }  // namespace
