@@ -45,6 +45,14 @@ std::string ReasonText(const v1::Order& o) {
   return out;
 }
 
+// The MARK cell: the midpoint, or for a closed market its payout ("1 (resolved)"), or that the
+// venue has not named a winner yet.
+std::string MarkText(const v1::Position& p) {
+  if (!p.resolved()) return OrDash(p.mark_price());
+  if (p.payout().empty()) return "resolved, outcome unknown";
+  return absl::StrCat(p.payout(), " (resolved)");
+}
+
 }  // namespace
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
@@ -79,7 +87,7 @@ std::string PositionsTable(const google::protobuf::RepeatedPtrField<v1::Position
                                     Dollars(p.cost_basis()),
                                     Dollars(p.realized_pnl()),
                                     OrDash(Dollars(p.unrealized_pnl())),
-                                    OrDash(p.mark_price()),
+                                    MarkText(p),
                                     OrDash(Dollars(p.liquidation_value()))};
     if (any_live) {
       std::string pending =

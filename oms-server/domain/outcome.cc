@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/decimal.h"
 
 namespace betteroms::domain {
 
@@ -54,6 +55,11 @@ std::vector<Violation> UncheckedOutcomes(const Plan& plan,
                                 ", so the label \"", t.outcome, "\" is taken as written")});
   }
   return out;
+}
+
+std::optional<int64_t> PayoutOf(const std::string& token, const MarketResolution& resolution) {
+  if (!resolution.closed || !resolution.winner_token) return std::nullopt;
+  return *resolution.winner_token == token ? kMicro : 0;
 }
 
 }  // namespace betteroms::domain

@@ -2,6 +2,7 @@
 // venue lists it, case and surrounding blanks aside (DESIGN §3). Markets come in, violations out.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,7 +29,13 @@ struct MarketInfo {
 struct MarketResolution {
   bool closed = false;
   std::optional<std::string> winner_token;  // when the venue names the winning outcome's token
+  std::string condition_id;                 // the market's, when the source says; else ""
 };
+
+// What one share of `token` pays out once its market closed: 1 (kMicro) when `token` is the
+// winner, 0 when the venue names another winner, nullopt when it names none (or the market is not
+// closed).
+std::optional<int64_t> PayoutOf(const std::string& token, const MarketResolution& resolution);
 
 // Checks every trade whose token has a market in `markets` (keyed by token id) that lists the
 // token: a label that differs from the venue's outcome, compared case-insensitively after

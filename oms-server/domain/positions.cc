@@ -36,6 +36,15 @@ Marks MarkPosition(const PositionState& pos, const Book* book) {
   return m;
 }
 
+Marks MarkResolved(const PositionState& pos, std::optional<int64_t> payout) {
+  Marks m;
+  if (!payout) return m;
+  m.mark_price = *payout;
+  m.liquidation_value = ProceedsOf(pos.net_shares, *payout);
+  m.unrealized = *m.liquidation_value - pos.cost;
+  return m;
+}
+
 PositionBook FoldPositions(const std::vector<Execution>& fills) {
   PositionBook out;
   ApplyFills(out, fills);

@@ -35,6 +35,11 @@ struct Marks {
 // Marks a position against a book (no book: no marks).
 Marks MarkPosition(const PositionState& pos, const Book* book);
 
+// Marks a position whose market closed at what each share pays out: `payout` (kMicro for the
+// winning token, 0 for the others) is the mark, net × payout the value and net × payout − cost
+// the unrealized P&L. An unknown payout (the venue named no winner) gives no marks.
+Marks MarkResolved(const PositionState& pos, std::optional<int64_t> payout);
+
 // A position as the trader sees it.
 struct Position {
   Mode mode = Mode::kPaper;

@@ -19,7 +19,8 @@ std::vector<std::string> TokensToPrice(const std::vector<Order>& orders, absl::T
   return {tokens.begin(), tokens.end()};
 }
 
-TickOutcome ApplyTick(const std::vector<Order>& orders, const BookMap& books, absl::Time now) {
+TickOutcome ApplyTick(const std::vector<Order>& orders, const BookMap& books, absl::Time now,
+                      const std::set<std::string>& closed_tokens) {
   TickOutcome out;
   BookMap remaining = books;  // depth left after earlier orders' fills
   for (const Order& original : orders) {
@@ -30,6 +31,14 @@ TickOutcome ApplyTick(const std::vector<Order>& orders, const BookMap& books, ab
       o.status = OrderStatus::kExpired;
       o.reason = absl::StrCat("expired at ", FormatRfc3339(*o.expires_at));
       ++out.orders_expired;
+      out.changed.push_back(std::move(o));
+      continue;
+    }
+    // Expiry comes first: its time is known and has passed; when the market closed is not known.
+    if (closed_tokens.count(o.token_id) > 0) {
+      o.status = OrderStatus::kCancelled;
+      o.reason = kMarketResolvedReason;
+      ++out.orders_cancelled_by_venue;
       out.changed.push_back(std::move(o));
       continue;
     }

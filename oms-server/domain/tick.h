@@ -22,15 +22,21 @@ struct TickOutcome {
   int orders_filled = 0;
   int orders_partially_filled = 0;
   int orders_expired = 0;
+  int orders_cancelled_by_venue = 0;  // resting on a market that closed
 };
+
+// The reason an order resting on a closed market is cancelled with.
+inline constexpr char kMarketResolvedReason[] = "cancelled by the venue: the market resolved";
 
 // Tokens whose books a tick needs: those of resting orders that do not expire by `now`.
 std::vector<std::string> TokensToPrice(const std::vector<Order>& orders, absl::Time now);
 
 // Applies a tick at `now` to `orders`, oldest first (earlier orders fill first). Orders that are
-// not resting are ignored; an order past its expires_at expires; the others fill at their own
-// limit against `books`, each order seeing the depth earlier ones left. An order whose token has
-// no book is left alone until a later tick.
-TickOutcome ApplyTick(const std::vector<Order>& orders, const BookMap& books, absl::Time now);
+// not resting are ignored; an order past its expires_at expires; an order on a token of
+// `closed_tokens` (its market closed: the venue removed its book and orders) is cancelled with
+// kMarketResolvedReason; the others fill at their own limit against `books`, each order seeing
+// the depth earlier ones left. An order whose token has no book is left alone until a later tick.
+TickOutcome ApplyTick(const std::vector<Order>& orders, const BookMap& books, absl::Time now,
+                      const std::set<std::string>& closed_tokens = {});
 
 }  // namespace betteroms::domain

@@ -277,6 +277,7 @@ absl::StatusOr<std::map<std::string, domain::MarketResolution>> ClobMarketData::
     if (it == asked.end()) {
       OMS_ASSIGN_OR_RETURN(std::optional<ClobMarketState> state,
                            FetchMarketState(*condition_id, token));
+      if (state) state->resolution.condition_id = *condition_id;
       if (state) {
         for (const std::string& sibling : state->tokens) found[sibling] = state->resolution;
       }

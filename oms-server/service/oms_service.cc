@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "oms-server/signer_client/order_signer.h"
 #include "store/controls_repo.h"
 #include "store/orders_repo.h"
+#include "store/resolutions_repo.h"
 #include "store/runs_repo.h"
 #include "store/ticks_repo.h"
 
@@ -443,6 +445,98 @@ absl::StatusOr<CancelResult> OmsService::CancelOrders(const std::string& plan_id
   return result;
 }
 
+absl::StatusOr<OmsService::BookRead> OmsService::ReadBooks(store::Connection& conn,
+                                                           const std::vector<std::string>& tokens,
+                                                           const CallContext& call) {
+  BookRead out;
+  if (tokens.empty()) return out;
+  // A closed market does not reopen: tokens recorded closed have no book to read.
+  OMS_ASSIGN_OR_RETURN(auto recorded, store::ListResolutions(conn, tokens));
+  std::vector<std::string> open;
+  std::vector<std::string> ask;  // whose markets to ask the venue about
+  for (const auto& token : tokens) {
+    auto it = recorded.find(token);
+    if (it == recorded.end()) {
+      open.push_back(token);
+      continue;
+    }
+    out.closed[token] = it->second.payout;
+    if (!it->second.payout) ask.push_back(token);  // the venue may name the winner by now
+  }
+  OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+  absl::StatusOr<domain::BookMap> books = open.empty() ? domain::BookMap() : market_.GetBooks(open);
+  if (!books.ok() && books.status().code() != absl::StatusCode::kNotFound) return books.status();
+  // NotFound names one token in its text, which is not data: every open token's market is asked.
+  bool missing = !books.ok();
+  if (missing) ask.insert(ask.end(), open.begin(), open.end());
+
+  if (!ask.empty()) {
+    OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
+    auto resolutions = market_.GetResolutions(ask);
+    if (resolutions.ok()) {
+      std::vector<store::Resolution> closed;
+      std::map<std::string, std::string> market_of;  // token -> its market, for the count
+      for (const auto& [token, r] : *resolutions) {
+        if (!r.closed) continue;
+        closed.push_back({token, r.condition_id, domain::PayoutOf(token, r)});
+        market_of[token] = r.condition_id.empty() ? "token " + token : r.condition_id;
+      }
+      OMS_ASSIGN_OR_RETURN(std::vector<std::string> newly, store::RecordResolutions(conn, closed));
+      for (const auto& c : closed) {
+        std::optional<int64_t>& payout = out.closed[c.token_id];
+        if (!payout) payout = c.payout;  // a payout once recorded stands
+      }
+      std::set<std::string> markets;
+      for (const auto& token : newly) markets.insert(market_of[token]);
+      out.markets_recorded = static_cast<int>(markets.size());
+      if (!newly.empty()) {
+        LogInfo("markets closed", {{"tokens", absl::StrJoin(newly, ",")}});
+      }
+    } else {
+      // Missing books are then left out below, unexplained: other tokens still go ahead.
+      out.note = absl::StrCat("market status not read: ", resolutions.status().message());
+      LogWarn("market status not read", {{"error", std::string(resolutions.status().message())}});
+    }
+  }
+
+  if (missing) {
+    std::vector<std::string> rest;
+    for (const auto& token : open) {
+      if (out.closed.count(token) == 0) rest.push_back(token);
+    }
+    OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+    books = rest.empty() ? domain::BookMap() : market_.GetBooks(rest);
+    if (!books.ok() && books.status().code() != absl::StatusCode::kNotFound) {
+      return books.status();
+    }
+    if (!books.ok()) {
+      // A book is missing and its market is not known closed: one read per token finds which,
+      // so that the others are still priced. Rare: a market just closing, or the venue not
+      // answering for markets.
+      books = domain::BookMap();
+      std::vector<std::string> skipped;
+      for (const auto& token : rest) {
+        OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+        auto one = market_.GetBooks({token});
+        if (one.ok()) {
+          books->insert(one->begin(), one->end());
+        } else if (one.status().code() == absl::StatusCode::kNotFound) {
+          skipped.push_back(token);
+        } else {
+          return one.status();
+        }
+      }
+      if (!skipped.empty()) {
+        absl::StrAppend(&out.note, out.note.empty() ? "" : "; ", "no order book for token(s) ",
+                        absl::StrJoin(skipped, ", "), " and no closed market known: left out");
+        LogWarn("books missing", {{"tokens", absl::StrJoin(skipped, ",")}});
+      }
+    }
+  }
+  out.books = std::move(*books);
+  return out;
+}
+
 absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::optional<Mode> mode,
                                                                        const CallContext& call,
                                                                        bool check) {
@@ -450,24 +544,24 @@ absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::opti
     return absl::FailedPreconditionError(
         "checking positions against the venue needs oms-server started with --live");
   }
-  std::vector<domain::Execution> fills;
-  {
-    OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
-    OMS_ASSIGN_OR_RETURN(fills, store::ListExecutionsForPositions(*conn, mode));
-  }
+  OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+  OMS_ASSIGN_OR_RETURN(std::vector<domain::Execution> fills,
+                       store::ListExecutionsForPositions(*conn, mode));
   domain::PositionBook positions = domain::FoldPositions(fills);
   std::set<std::string> held;
   for (const auto& [key, pos] : positions) {
     if (pos.state.net_shares > 0) held.insert(key.token_id);
   }
-  // Marks are best effort: positions still show when market data is down.
-  domain::BookMap books;
+  // Marks are best effort: positions still show when market data is down. A closed market's
+  // positions are marked at their payout.
+  BookRead read;
   if (!held.empty()) {
-    OMS_RETURN_IF_ERROR(call.Check("reading the books"));
-    auto fetched = market_.GetBooks({held.begin(), held.end()});
+    absl::StatusOr<BookRead> fetched = ReadBooks(*conn, {held.begin(), held.end()}, call);
     if (fetched.ok()) {
-      books = std::move(*fetched);
+      read = std::move(*fetched);
+      if (!read.note.empty()) LogWarn("positions without marks", {{"error", read.note}});
     } else {
+      OMS_RETURN_IF_ERROR(call.Check("reading the books"));
       LogWarn("positions without marks", {{"error", std::string(fetched.status().message())}});
     }
   }
@@ -484,18 +578,25 @@ absl::StatusOr<std::vector<domain::Position>> OmsService::GetPositions(std::opti
   std::vector<domain::Position> out;
   out.reserve(positions.size());
   for (const auto& [key, pos] : positions) {
-    auto book = books.find(key.token_id);
-    const domain::Book* mark = book == books.end() ? nullptr : &book->second;
-    out.push_back({key.mode, key.token_id, pos.outcome, pos.state,
-                   domain::MarkPosition(pos.state, mark), pos.pending_shares});
+    domain::Position p{key.mode, key.token_id, pos.outcome, pos.state, {}, pos.pending_shares};
+    auto closed = read.closed.find(key.token_id);
+    if (closed != read.closed.end()) {
+      p.resolved = true;
+      p.payout = closed->second;
+      p.marks = domain::MarkResolved(pos.state, p.payout);
+    } else {
+      auto book = read.books.find(key.token_id);
+      p.marks = domain::MarkPosition(pos.state, book == read.books.end() ? nullptr : &book->second);
+    }
     auto balance = key.mode == Mode::kLive ? venue.find(key.token_id) : venue.end();
     if (balance != venue.end()) {
       if (balance->second.ok()) {
-        out.back().venue_shares = *balance->second;
+        p.venue_shares = *balance->second;
       } else {
-        out.back().venue_error = std::string(balance->second.status().message());
+        p.venue_error = std::string(balance->second.status().message());
       }
     }
+    out.push_back(std::move(p));
   }
   return out;
 }
@@ -513,6 +614,7 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
   }
   // The live journal first: orders left in flight are placed or resolved by hash.
   std::string live_note;
+  std::set<std::string> live_resolved;
   if (options_.live != nullptr) {
     absl::StatusOr<ResumeReport> resumed = options_.live->Resume(call);
     if (resumed.ok()) {
@@ -527,6 +629,7 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
       report.orders_cancelled_by_venue = resumed->cancelled_by_venue;
       report.orders_cancelled_after = resumed->cancelled_after;
       live_note += LiveReconcileNote(*resumed);
+      live_resolved = resumed->resolved_tokens;
     } else {
       live_note = absl::StrCat("; live journal not resumed: ", resumed.status().message());
       LogWarn("live journal not resumed", {{"error", std::string(resumed.status().message())}});
@@ -540,17 +643,25 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
     // Only the orders seen here are priced: one placed meanwhile waits for the next tick.
     store::OrderFilter seen = RestingPaperOrders();
     for (const auto& o : candidates) seen.ids.push_back(o.id);
-    domain::BookMap books;
-    if (!tokens.empty()) {
-      OMS_RETURN_IF_ERROR(call.Check("reading the books"));
-      OMS_ASSIGN_OR_RETURN(books, market_.GetBooks(tokens));
+    // A closed market's book is gone: its orders are cancelled, as the venue did; a book missing
+    // otherwise leaves its orders for a later tick. Neither stops the other tokens.
+    // Tokens whose live orders the venue cancelled as their market resolved are looked up too,
+    // so the market is recorded closed and positions are marked at its payout.
+    std::vector<std::string> to_read = tokens;
+    for (const std::string& t : live_resolved) {
+      if (std::find(to_read.begin(), to_read.end(), t) == to_read.end()) to_read.push_back(t);
     }
+    OMS_ASSIGN_OR_RETURN(BookRead read, ReadBooks(*conn, to_read, call));
+    const domain::BookMap& books = read.books;
+    std::set<std::string> closed;
+    for (const auto& [token, payout] : read.closed) closed.insert(token);
+    report.markets_resolved = read.markets_recorded;
     return store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
       std::vector<domain::Order> resting;
       if (!seen.ids.empty()) {
         OMS_ASSIGN_OR_RETURN(resting, store::LockOrders(tx, seen));
       }
-      domain::TickOutcome outcome = domain::ApplyTick(resting, books, report.started_at);
+      domain::TickOutcome outcome = domain::ApplyTick(resting, books, report.started_at, closed);
       std::vector<const domain::Book*> used;
       for (const auto& token : outcome.books_used) used.push_back(&books.at(token));
       OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, used));
@@ -560,11 +671,19 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
       report.orders_filled = outcome.orders_filled;
       report.orders_partially_filled = outcome.orders_partially_filled;
       report.orders_expired = outcome.orders_expired;
+      report.orders_cancelled_by_venue += outcome.orders_cancelled_by_venue;
       report.finished_at = clock_.Now();
+      std::string closed_note;
+      if (outcome.orders_cancelled_by_venue > 0 || report.markets_resolved > 0) {
+        closed_note = absl::StrCat("; ", report.markets_resolved, " market(s) newly resolved, ",
+                                   outcome.orders_cancelled_by_venue,
+                                   " resting paper order(s) cancelled by the venue");
+      }
+      if (!read.note.empty()) absl::StrAppend(&closed_note, "; ", read.note);
       report.message =
           absl::StrCat(report.orders_filled, " filled, ", report.orders_partially_filled,
                        " partially filled, ", report.orders_expired, " expired of ",
-                       report.orders_examined, " resting paper orders", live_note);
+                       report.orders_examined, " resting paper orders", closed_note, live_note);
       OMS_ASSIGN_OR_RETURN(report.tick_id, store::InsertTick(tx, report));
       return call.Check("committing the tick");
     });

@@ -177,6 +177,26 @@ class OmsService {
                                                   const CallContext& call);
   absl::StatusOr<store::Pool::Lease> Connect(const CallContext& call);
 
+  // The books of some tokens, and those it could not read: closed markets and skipped tokens.
+  struct BookRead {
+    domain::BookMap books;
+    // Tokens whose markets are closed (recorded before or now): each share's payout, nullopt
+    // while the venue names no winner. They have no book.
+    std::map<std::string, std::optional<int64_t>> closed;
+    int markets_recorded = 0;  // markets this read recorded as closed for the first time
+    std::string note;          // tokens with no book and no closed market, and why; "" if none
+  };
+  // Reads the books of `tokens` tolerating closed markets, on `conn` outside any transaction.
+  // Tokens recorded closed are not read. When a book is missing (NotFound), the venue is asked
+  // which markets closed; those are recorded (payout 1 for the winner, 0 for the others, unknown
+  // when it names none) and the other books read again; a token that still has no book is left
+  // out, said in `note`. Recorded tokens still without a payout are asked about on every read.
+  // Errors other than NotFound from the books stop the read; the markets not being readable
+  // only leaves missing books unexplained.
+  absl::StatusOr<BookRead> ReadBooks(store::Connection& conn,
+                                     const std::vector<std::string>& tokens,
+                                     const CallContext& call);
+
   store::Pool& pool_;
   market::MarketData& market_;
   const Clock& clock_;

@@ -24,6 +24,7 @@ using test::PlanJson;
 using test::StatusIs;
 using test::TradeJson;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr int64_t M = 1'000'000;
 
@@ -261,6 +262,152 @@ TEST_F(ServiceTest, TickFillsCrossedOrdersAndExpiresDueOnes) {
   EXPECT_EQ(report->orders_expired, 1);
   EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE price = 450000 AND shares = 6000000"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'expired'"), 1);
+}
+
+TEST_F(ServiceTest, ATickCancelsOrdersOnAResolvedMarketWhileOtherTokensFillAndExpire) {
+  ASSERT_THAT(
+      service_->SubmitPlan(
+          PlanJson(
+              "r1",
+              {TradeJson("1001", "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")"),
+               TradeJson("1002", "BUY", "LIMIT", "10", R"(, "price": 0.25, "sizeUnit": "SHARES")"),
+               TradeJson("1002", "BUY", "LIMIT", "10",
+                         R"(, "price": 0.20, "sizeUnit": "SHARES", "cancelAfter": "1h")")}),
+          false),
+      IsOk());
+  // 1001's market closes (its book is gone, 1001 won) while 1002's book comes down to the order.
+  // While the tick reads the books, one more order rests on 1001 just before it closes: it is
+  // not the tick's to price, and waits for the next one.
+  market_.Set(BookOf("1002", {{200'000, 100 * M}}, {{240'000, 100 * M}}));
+  market_.SetResolution("1001", {true, std::string("1001"), "0xm1"});
+  market_.on_read = [&] {
+    market_.on_read = nullptr;  // once
+    ASSERT_THAT(service_->SubmitPlan(
+                    PlanJson("r1-late", {TradeJson("1001", "BUY", "LIMIT", "10",
+                                                   R"(, "price": 0.40, "sizeUnit": "SHARES")")}),
+                    false),
+                IsOk());
+    market_.Remove("1001");
+  };
+  clock_.Advance(absl::Hours(2));
+  auto report = service_->RunTick();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->orders_examined, 3);
+  EXPECT_EQ(report->orders_cancelled_by_venue, 1);
+  EXPECT_EQ(report->orders_filled, 1);
+  EXPECT_EQ(report->orders_expired, 1);
+  EXPECT_EQ(report->markets_resolved, 1);
+  EXPECT_THAT(report->message, HasSubstr("1 market(s) newly resolved, 1 resting paper order(s) "
+                                         "cancelled by the venue"));
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE plan_id = 'r1' AND token_id = '1001' AND "
+                  "status = 'cancelled' AND reason = 'cancelled by the venue: the market "
+                  "resolved'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE plan_id = 'r1-late' AND status = 'open'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE token_id = '1002' AND price = 250000"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM market_resolutions WHERE token_id = '1001' AND "
+                  "payout = 1000000 AND condition_id = '0xm1'"),
+            1);
+
+  // The next tick cancels the late order on the market it already knows closed: no book read,
+  // no question to the venue, and the market is not counted again.
+  int books_read = market_.requests;
+  int asked = market_.resolution_requests;
+  auto next = service_->RunTick();
+  ASSERT_THAT(next, IsOk());
+  EXPECT_EQ(next->orders_cancelled_by_venue, 1);
+  EXPECT_EQ(next->markets_resolved, 0);
+  EXPECT_EQ(market_.requests, books_read);
+  EXPECT_EQ(market_.resolution_requests, asked);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE status = 'cancelled'"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM market_resolutions"), 1);
+}
+
+TEST_F(ServiceTest, ABookGoneWithoutAKnownResolutionIsSkippedWithANoteAndOthersProceed) {
+  ASSERT_THAT(
+      service_->SubmitPlan(PlanJson("r2", {TradeJson("1001", "BUY", "LIMIT", "10",
+                                                     R"(, "price": 0.45, "sizeUnit": "SHARES")"),
+                                           TradeJson("1002", "BUY", "LIMIT", "10",
+                                                     R"(, "price": 0.25, "sizeUnit": "SHARES")")}),
+                           false),
+      IsOk());
+  market_.Remove("1001");  // the venue knows nothing of its market (yet)
+  market_.Set(BookOf("1002", {{200'000, 100 * M}}, {{240'000, 100 * M}}));
+  auto report = service_->RunTick();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->orders_filled, 1);
+  EXPECT_EQ(report->orders_cancelled_by_venue, 0);
+  EXPECT_EQ(report->markets_resolved, 0);
+  EXPECT_THAT(report->message, HasSubstr("no order book for token(s) 1001"));
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE token_id = '1001' AND status = 'open'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM market_resolutions"), 0);
+
+  // Later the venue says the market closed and another outcome won: the order is cancelled and
+  // the token recorded at 0.
+  market_.SetResolution("1001", {true, std::string("1009"), ""});
+  auto later = service_->RunTick();
+  ASSERT_THAT(later, IsOk());
+  EXPECT_EQ(later->orders_cancelled_by_venue, 1);
+  EXPECT_EQ(later->markets_resolved, 1);
+  EXPECT_THAT(later->message, Not(HasSubstr("no order book")));
+  EXPECT_EQ(Count("SELECT count(*) FROM market_resolutions WHERE token_id = '1001' AND "
+                  "payout = 0"),
+            1);
+}
+
+TEST_F(ServiceTest, PositionsOnClosedMarketsAreMarkedAtTheirPayoutOrFlagged) {
+  market_.Set(BookOf("1003", {{480'000, 100 * M}}, {{500'000, 100 * M}}));
+  market_.Set(BookOf("1004", {{480'000, 100 * M}}, {{500'000, 100 * M}}));
+  // 10 shares of each at 0.50 (5 dollars), 12 of 1002 at 0.32 (3.84 dollars).
+  ASSERT_THAT(service_->SubmitPlan(PlanJson("r3", {TradeJson("1001", "BUY", "MARKET", "5"),
+                                                   TradeJson("1002", "BUY", "MARKET", "3.84"),
+                                                   TradeJson("1003", "BUY", "MARKET", "5"),
+                                                   TradeJson("1004", "BUY", "MARKET", "5")}),
+                                   false),
+              IsOk());
+  for (const char* token : {"1001", "1002", "1003"}) market_.Remove(token);
+  market_.SetResolution("1001", {true, std::string("1001"), "0xa"});  // won
+  market_.SetResolution("1002", {true, std::string("1012"), "0xb"});  // the other outcome won
+  market_.SetResolution("1003", {true, std::nullopt, "0xc"});         // no winner named yet
+
+  auto positions = service_->GetPositions(Mode::kPaper);
+  ASSERT_THAT(positions, IsOk());
+  ASSERT_EQ(positions->size(), 4u);
+  const domain::Position& won = (*positions)[0];
+  EXPECT_EQ(won.token_id, "1001");
+  EXPECT_TRUE(won.resolved);
+  EXPECT_EQ(won.payout, M);
+  EXPECT_EQ(won.marks.mark_price, M);
+  EXPECT_EQ(won.marks.liquidation_value, 10 * M);
+  EXPECT_EQ(won.marks.unrealized, 10 * M - won.state.cost);
+  EXPECT_EQ(won.state.cost, 5 * M);
+  const domain::Position& lost = (*positions)[1];
+  EXPECT_EQ(lost.token_id, "1002");
+  EXPECT_TRUE(lost.resolved);
+  EXPECT_EQ(lost.payout, 0);
+  EXPECT_EQ(lost.marks.mark_price, 0);
+  EXPECT_EQ(lost.marks.liquidation_value, 0);
+  EXPECT_EQ(lost.marks.unrealized, -lost.state.cost);
+  EXPECT_GT(lost.state.cost, 0);
+  const domain::Position& unknown = (*positions)[2];
+  EXPECT_TRUE(unknown.resolved);
+  EXPECT_FALSE(unknown.payout.has_value());
+  EXPECT_FALSE(unknown.marks.mark_price.has_value());
+  EXPECT_FALSE(unknown.marks.unrealized.has_value());
+  const domain::Position& open = (*positions)[3];
+  EXPECT_EQ(open.token_id, "1004");
+  EXPECT_FALSE(open.resolved);
+  EXPECT_EQ(open.marks.mark_price, 490'000);  // the midpoint, as before
+  EXPECT_EQ(Count("SELECT count(*) FROM market_resolutions"), 3);
+
+  // The venue names 1003's winner later: the recorded unknown payout is filled in.
+  market_.SetResolution("1003", {true, std::string("1003"), "0xc"});
+  auto again = service_->GetPositions(Mode::kPaper);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ((*again)[2].payout, M);
+  EXPECT_EQ((*again)[2].marks.liquidation_value, 10 * M);
+  EXPECT_EQ((*again)[0].payout, M);  // from the record: its book is not asked for
+  EXPECT_EQ(Count("SELECT count(*) FROM market_resolutions WHERE payout IS NULL"), 0);
 }
 
 TEST_F(ServiceTest, ASecondTickAtTheSameTimeReturnsAtOnceSayingSo) {

@@ -5,6 +5,7 @@
 
 #include "store/migrations.h"
 #include "store/orders_repo.h"
+#include "store/resolutions_repo.h"
 #include "store/runs_repo.h"
 #include "store/sql_enums.h"
 #include "tests/support/pg_harness.h"
@@ -225,6 +226,37 @@ void ExpectAccepted(Connection& conn, const std::array<E, N>& values, const std:
     EXPECT_GE(ok->rows(), 1) << "no CHECK constraint of " << table << "." << column << " allows '"
                              << text << "'";
   }
+}
+
+TEST_F(StoreTest, AResolutionIsRecordedOnceAndItsPayoutOnlyGoesFromUnknownToKnown) {
+  auto db = test::TestDatabase::Create();
+  auto conn = db->Connect();
+  auto first = RecordResolutions(*conn, {{"1", "0xc", std::nullopt}, {"2", "0xc", 0}});
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(*first, (std::vector<std::string>{"1", "2"}));
+
+  // Known now: the unknown payout is filled; a repeat inserts nothing new.
+  auto second = RecordResolutions(*conn, {{"1", "0xc", 1'000'000}, {"3", "", std::nullopt}});
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(*second, std::vector<std::string>{"3"});
+  // A known payout is never replaced, nor unset; an unknown condition is filled in.
+  auto third = RecordResolutions(
+      *conn, {{"1", "0xc", 0}, {"2", "0xc", std::nullopt}, {"3", "0xd", std::nullopt}});
+  ASSERT_THAT(third, IsOk());
+  EXPECT_TRUE(third->empty());
+
+  auto listed = ListResolutions(*conn, {"1", "2", "3", "4"});
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ(listed->at("1").payout, 1'000'000);
+  EXPECT_EQ(listed->at("1").condition_id, "0xc");
+  EXPECT_EQ(listed->at("2").payout, 0);
+  EXPECT_EQ(listed->at("3").payout, std::nullopt);
+  EXPECT_EQ(listed->at("3").condition_id, "0xd");
+  EXPECT_EQ(Count(*conn, "SELECT count(*) FROM market_resolutions"), 3);
+
+  EXPECT_THAT(RecordResolutions(*conn, {{"5", "", 500'000}}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST_F(StoreTest, EveryDomainEnumValueIsOneTheTablesAccept) {

@@ -21,6 +21,12 @@ class StaticMarketData : public market::MarketData {
     if (book.raw_json.empty()) book.raw_json = "{}";
     books_[book.token_id] = std::move(book);
   }
+  // Removes `token`'s book: GetBooks answers NotFound for it, as the CLOB does once a market
+  // closed.
+  void Remove(const std::string& token) {
+    std::lock_guard<std::mutex> lock(mu_);
+    books_.erase(token);
+  }
   absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
       const std::vector<std::string>& tokens) override {
     // A copy, outside the lock: the hook may Set() books or clear itself.
@@ -57,13 +63,26 @@ class StaticMarketData : public market::MarketData {
     std::lock_guard<std::mutex> lock(mu_);
     markets_error_ = std::move(error);
   }
+  // Gives `token`'s market a resolution for GetResolutions; tokens never set are unknown (absent).
+  void SetResolution(const std::string& token, domain::MarketResolution resolution) {
+    std::lock_guard<std::mutex> lock(mu_);
+    resolutions_[token] = std::move(resolution);
+  }
   absl::StatusOr<std::map<std::string, domain::MarketResolution>> GetResolutions(
-      const std::vector<std::string>& /*tokens*/) override {
-    return std::map<std::string, domain::MarketResolution>{};
+      const std::vector<std::string>& tokens) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++resolution_requests;
+    std::map<std::string, domain::MarketResolution> out;
+    for (const auto& t : tokens) {
+      auto it = resolutions_.find(t);
+      if (it != resolutions_.end()) out[t] = it->second;
+    }
+    return out;
   }
   std::string Describe() const override { return "static"; }
-  std::atomic<int> requests{0};         // GetBooks calls
-  std::atomic<int> market_requests{0};  // GetMarkets calls
+  std::atomic<int> requests{0};             // GetBooks calls
+  std::atomic<int> market_requests{0};      // GetMarkets calls
+  std::atomic<int> resolution_requests{0};  // GetResolutions calls
   // Runs at every read, before the books are copied: lets a test act while a request is between
   // its reads and its transaction.
   std::function<void()> on_read;
@@ -72,6 +91,7 @@ class StaticMarketData : public market::MarketData {
   std::mutex mu_;
   std::map<std::string, domain::Book> books_;
   std::map<std::string, domain::MarketInfo> markets_;
+  std::map<std::string, domain::MarketResolution> resolutions_;
   absl::Status markets_error_;
   int version_ = 0;
 };

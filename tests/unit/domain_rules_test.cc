@@ -128,6 +128,31 @@ TEST(Tick, ABookThatDoesNotCrossFillsNothing) {
   EXPECT_EQ(out.orders_examined, 2);
 }
 
+TEST(Tick, OrdersOnAClosedMarketAreCancelledByTheVenueAndOthersStillFillOrExpire) {
+  Order closed = Resting(1, "gone", Side::kBuy, 450'000, 5 * M);
+  Order due = Resting(2, "gone", Side::kBuy, 450'000, 5 * M);
+  due.expires_at = kNow;  // expiry, at a known time, comes first
+  Order partly = Resting(3, "gone", Side::kSell, 600'000, 5 * M);
+  partly.status = OrderStatus::kPartiallyFilled;
+  partly.filled_shares = 2 * M;
+  Order other = Resting(4, "t", Side::kBuy, 450'000, 5 * M);
+  BookMap books{{"t", BookOf("t", {}, {{440'000, 100 * M}})}};
+  TickOutcome out = ApplyTick({closed, due, partly, other}, books, kNow, {"gone"});
+  ASSERT_EQ(out.changed.size(), 4u);
+  EXPECT_EQ(out.changed[0].status, OrderStatus::kCancelled);
+  EXPECT_EQ(out.changed[0].reason, "cancelled by the venue: the market resolved");
+  EXPECT_EQ(out.changed[1].status, OrderStatus::kExpired);
+  EXPECT_EQ(out.changed[2].status, OrderStatus::kCancelled);
+  EXPECT_EQ(out.changed[2].filled_shares, 2 * M);  // what filled before stays filled
+  EXPECT_EQ(out.changed[3].status, OrderStatus::kFilled);
+  EXPECT_EQ(out.orders_cancelled_by_venue, 2);
+  EXPECT_EQ(out.orders_expired, 1);
+  EXPECT_EQ(out.orders_filled, 1);
+  EXPECT_EQ(out.orders_examined, 4);
+  ASSERT_FALSE(out.fills.empty());
+  for (const Execution& f : out.fills) EXPECT_EQ(f.token_id, "t");
+}
+
 TEST(Cancel, ARestingPaperOrderIsCancelledWithAReason) {
   auto cancelled = RequestCancel(Resting(7, "t", Side::kBuy, 450'000, 5 * M));
   ASSERT_THAT(cancelled, IsOk());
@@ -204,6 +229,30 @@ TEST(Positions, FoldKeepsModesAndTokensApartAndTakesTheFirstOutcome) {
   EXPECT_EQ(paper_t.state.realized, 500'000);  // 5 sold at 0.60 against a 0.50 average
   EXPECT_EQ(book.at({Mode::kLive, "t"}).state.net_shares, 4 * M);
   EXPECT_EQ(book.at({Mode::kPaper, "u"}).outcome, "NO");
+}
+
+TEST(Positions, AClosedMarketsPositionIsMarkedAtItsPayout) {
+  PositionState pos;
+  pos.Apply(Side::kBuy, 10 * M, 4 * M, 100'000);  // 10 shares for 4.00 and a 0.10 fee
+
+  Marks won = MarkResolved(pos, M);
+  EXPECT_EQ(won.mark_price, M);
+  EXPECT_EQ(won.liquidation_value, 10 * M);
+  EXPECT_EQ(won.unrealized, 10 * M - 4'100'000);
+
+  Marks lost = MarkResolved(pos, 0);
+  EXPECT_EQ(lost.mark_price, 0);
+  EXPECT_EQ(lost.liquidation_value, 0);
+  EXPECT_EQ(lost.unrealized, -4'100'000);
+
+  Marks unknown = MarkResolved(pos, std::nullopt);  // no winner named: no marks at all
+  EXPECT_FALSE(unknown.mark_price.has_value());
+  EXPECT_FALSE(unknown.unrealized.has_value());
+  EXPECT_FALSE(unknown.liquidation_value.has_value());
+
+  PositionState odd;
+  odd.Apply(Side::kBuy, 1'234'567, 600'000, 0);  // a fractional share count pays out exactly
+  EXPECT_EQ(MarkResolved(odd, M).liquidation_value, 1'234'567);
 }
 
 TEST(RunSummary, CountsMoneyAndTheRealizedPnlTheRunAdded) {

@@ -75,5 +75,13 @@ TEST(OutcomeLabels, NameTheVenuesOutcomeOfAKnownTokenOnly) {
   EXPECT_EQ(VenueOutcome({}, kYes), "");
 }
 
+TEST(Resolutions, PayTheWinnerOneTheOthersZeroAndNothingKnownWithoutAWinner) {
+  MarketResolution won{true, std::string(kYes)};
+  EXPECT_EQ(PayoutOf(kYes, won), 1'000'000);
+  EXPECT_EQ(PayoutOf(kNo, won), 0);
+  EXPECT_EQ(PayoutOf(kYes, MarketResolution{true, std::nullopt}), std::nullopt);
+  EXPECT_EQ(PayoutOf(kYes, MarketResolution{false, std::string(kYes)}), std::nullopt);  // open
+}
+
 }  // namespace
 }  // namespace betteroms::domain
