@@ -313,5 +313,31 @@ TEST_F(LiveReconcileTest, PositionsCheckReportsDriftFromTheVenue) {
   EXPECT_EQ(p.value("drift", ""), "-3");
 }
 
+TEST_F(LiveReconcileTest, AResolvedMarketCancelsAndMarksInsteadOfFailing) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  RestingBuy(*s, "rc-resolved");
+  TakeSell(*s, 4'000'000);
+  Tick(*s);
+  ASSERT_TRUE(s->venue().Resolve("0xa1", kTokenA).ok());
+  std::string tick = Tick(*s);
+  EXPECT_THAT(tick, HasSubstr("1 cancelled by the venue")) << tick;
+  EXPECT_THAT(tick, HasSubstr("1 market(s) newly resolved")) << tick;
+  nlohmann::json o = Orders(*s, "rc-resolved")[0];
+  EXPECT_EQ(o.value("status", ""), "cancelled") << o.dump(1);
+  EXPECT_THAT(o.value("reason", ""), HasSubstr("market resolved"));
+  EXPECT_EQ(o.value("filledShares", ""), "4");  // the fills before it stand
+
+  // The position is marked at the winner's payout, not failed for want of a book.
+  CommandResult r = s->Omsctl({"-o", "json", "positions", "--mode", "live"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json p = LivePosition(*s, kTokenA);
+  EXPECT_TRUE(p.value("resolved", false)) << p.dump(1);
+  EXPECT_EQ(p.value("payout", ""), "1");
+  EXPECT_EQ(p.value("unrealizedPnl", ""), "2.4") << p.dump(1);  // 4 × (1 − 0.40)
+  // Later ticks go on without error or a second count.
+  EXPECT_THAT(Tick(*s), ::testing::Not(HasSubstr("newly resolved")));
+}
+
 }  // namespace
 }  // namespace betteroms::test
