@@ -57,11 +57,13 @@ void AddRunsCommands(CLI::App& app, Client& client, int& exit_code) {
 
   auto plan_id = std::make_shared<std::string>();
   CLI::App* show = runs->add_subcommand(
-      "show",
-      "one run with its summary; a live run also shows each order beside its paper twin (the "
-      "paper engine's fill on the book read before sending) and how far apart they are: DIFF BPS "
-      "is the live average price against the twin's, positive when live was worse for you; "
-      "DIFF SHARES is live minus twin");
+      "show", "one run with its summary; a live run's orders beside their paper twins");
+  show->footer(
+      "A live run also lists each order beside its paper twin: the paper engine's fill of the\n"
+      "order on the book read just before it was sent. DIFF BPS is the live average price against\n"
+      "the twin's, positive when live was worse for you (a BUY paid more, a SELL received less);\n"
+      "DIFF SHARES is live minus twin. The 'Paper twin:' line sums the orders that reached the\n"
+      "venue; its slippage is weighted by notional over the orders filled on both sides.");
   show->add_option("plan_id", *plan_id, "the planId")->required();
   show->callback([&client, &exit_code, plan_id] {
     v1::GetRunRequest req;
