@@ -19,7 +19,9 @@ constexpr char kOrderColumns[] =
     "filled_notional, status, reason, oms_rfc3339(expires_at) AS expires_at, "
     "oms_rfc3339(created_at) AS created_at, intent_id, exchange, salt, maker, signer, "
     "signature_type, order_time_ms, expiration, metadata, builder, order_hash, signature, "
-    "venue_status, venue_error, oms_rfc3339(submitted_at) AS submitted_at, post_attempts";
+    "venue_status, venue_error, oms_rfc3339(submitted_at) AS submitted_at, post_attempts, "
+    "twin_status, twin_filled_shares, twin_filled_notional, "
+    "(SELECT b.hash FROM book_snapshots b WHERE b.id = twin_book_snapshot_id) AS twin_book_hash";
 
 absl::StatusOr<Order> ReadOrder(const Result& res, int row) {
   RowReader r = res.Row(row);
@@ -63,6 +65,14 @@ absl::StatusOr<Order> ReadOrder(const Result& res, int row) {
     l.submitted_at = r.OptTime("submitted_at");
     l.post_attempts = static_cast<int>(r.Int("post_attempts"));
     l.stored_status = o.status;
+    if (r.OptText("twin_status")) {
+      domain::PaperTwin t;
+      t.status = r.Enum("twin_status", &ParseOrderStatusSql);
+      t.filled_shares = r.Int("twin_filled_shares");
+      t.filled_notional = r.Int("twin_filled_notional");
+      t.book_hash = r.OptText("twin_book_hash").value_or("");
+      o.twin = std::move(t);
+    }
   }
   OMS_RETURN_IF_ERROR(r.status());
   return o;
@@ -169,6 +179,7 @@ absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
   // Live columns, NULL for paper orders: intent, exchange, salt, maker, signer, signature type,
   // order time, expiration, metadata, builder.
   std::vector<std::vector<std::optional<std::string>>> live(10);
+  std::vector<std::optional<std::string>> twin_statuses, twin_shares, twin_notionals, twin_hashes;
   for (const Order& o : rows) {
     limits.push_back(o.limit_price ? std::optional(std::to_string(*o.limit_price)) : std::nullopt);
     reasons.push_back(NonEmpty(o.reason));
@@ -188,6 +199,15 @@ absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
     for (size_t c = 0; c < live.size(); ++c) {
       live[c].push_back(is_live ? std::optional(values[c]) : std::nullopt);
     }
+    // The paper twin, NULL for paper orders and for live orders without one.
+    bool has_twin = is_live && o.twin.has_value();
+    twin_statuses.push_back(has_twin ? std::optional(std::string(SqlText(o.twin->status)))
+                                     : std::nullopt);
+    twin_shares.push_back(has_twin ? std::optional(std::to_string(o.twin->filled_shares))
+                                   : std::nullopt);
+    twin_notionals.push_back(has_twin ? std::optional(std::to_string(o.twin->filled_notional))
+                                      : std::nullopt);
+    twin_hashes.push_back(has_twin ? NonEmpty(o.twin->book_hash) : std::nullopt);
   }
   auto text = [&](auto field) {
     return TextArray(Column(rows, [&](const Order& o) { return std::string(SqlText(o.*field)); }));
@@ -199,12 +219,20 @@ absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
           "INSERT INTO orders (plan_id, trade_index, mode, token_id, outcome, side, order_type, "
           "time_in_force, post_only, limit_price, size_shares, maker_amount, taker_amount, "
           "filled_shares, filled_notional, status, reason, expires_at, intent_id, exchange, salt, "
-          "maker, signer, signature_type, order_time_ms, expiration, metadata, builder) "
-          "SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], "
+          "maker, signer, signature_type, order_time_ms, expiration, metadata, builder, "
+          "twin_status, twin_filled_shares, twin_filled_notional, twin_book_snapshot_id) "
+          "SELECT u.pl, u.ix, u.mo, u.tk, u.oc, u.sd, u.ot, u.tf, u.po, u.lp, u.sz, u.ma, u.ta, "
+          "u.fs, u.fn, u.st, u.re, u.ex, u.ii, u.xc, u.sa, u.mk, u.sg, u.sy, u.tm, u.xp, u.md, "
+          "u.bd, u.ws, u.wf, u.wn, "
+          "(SELECT b.id FROM book_snapshots b WHERE b.token_id = u.tk AND b.hash = u.wh) "
+          "FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], "
           "$6::text[], $7::text[], $8::text[], $9::bool[], $10::bigint[], $11::bigint[], "
           "$12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::text[], "
           "$18::timestamptz[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], "
-          "$24::smallint[], $25::bigint[], $26::bigint[], $27::text[], $28::text[]) "
+          "$24::smallint[], $25::bigint[], $26::bigint[], $27::text[], $28::text[], $29::text[], "
+          "$30::bigint[], $31::bigint[], $32::text[]) "
+          "AS u(pl, ix, mo, tk, oc, sd, ot, tf, po, lp, sz, ma, ta, fs, fn, st, re, ex, ii, xc, "
+          "sa, mk, sg, sy, tm, xp, md, bd, ws, wf, wn, wh) "
           "RETURNING id, trade_index, oms_rfc3339(created_at) AS created_at",
           Params()
               .Add(TextArray(Column(rows, [](const Order& o) { return o.plan_id; })))
@@ -236,7 +264,11 @@ absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
               .Add(NullableTextArray(live[6]))
               .Add(NullableTextArray(live[7]))
               .Add(NullableTextArray(live[8]))
-              .Add(NullableTextArray(live[9]))));
+              .Add(NullableTextArray(live[9]))
+              .Add(NullableTextArray(twin_statuses))
+              .Add(NullableTextArray(twin_shares))
+              .Add(NullableTextArray(twin_notionals))
+              .Add(NullableTextArray(twin_hashes))));
   // RETURNING order is not promised: map back through the (plan, index) key.
   std::map<int, Order*> by_index;
   for (Order& o : rows) by_index[o.trade_index] = &o;

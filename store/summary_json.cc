@@ -130,6 +130,20 @@ std::string RunSummaryJson(const domain::RunSummary& s) {
   Put(j, "startedAt", FormatRfc3339(s.started_at));
   if (s.finished_at) Put(j, "finishedAt", FormatRfc3339(*s.finished_at));
   Put(j, "errorMessage", s.error_message);
+  if (s.twin) {
+    // The sums only: the slippage in basis points is derived from them when read.
+    const domain::TwinTotals& t = *s.twin;
+    json twin = json::object();
+    Put(twin, "orders", int64_t{t.orders});
+    Put(twin, "twinFilledShares", FormatMicros(t.twin_filled_shares));
+    Put(twin, "twinFilledNotional", FormatMicros(t.twin_filled_notional));
+    Put(twin, "liveFilledShares", FormatMicros(t.live_filled_shares));
+    Put(twin, "liveFilledNotional", FormatMicros(t.live_filled_notional));
+    Put(twin, "ordersCompared", int64_t{t.orders_compared});
+    Put(twin, "comparedNotional", FormatMicros(t.compared_notional));
+    Put(twin, "slippageCost", FormatMicros(t.slippage_cost));
+    j["twin"] = std::move(twin);
+  }
   if (!s.warnings.empty()) {
     json warnings = json::array();
     for (const domain::Violation& w : s.warnings) {
@@ -175,6 +189,21 @@ absl::StatusOr<domain::RunSummary> ParseRunSummaryJson(std::string_view text) {
       if (!p.status().ok()) return p.status();
       s.positions.push_back(std::move(pos));
     }
+  }
+  // Absent from live summaries stored before twins were kept, and from paper summaries.
+  if (auto it = j.find("twin"); it != j.end() && it->is_object()) {
+    Reader t(*it);
+    domain::TwinTotals twin;
+    twin.orders = t.Int("orders");
+    twin.twin_filled_shares = t.Micros("twinFilledShares");
+    twin.twin_filled_notional = t.Micros("twinFilledNotional");
+    twin.live_filled_shares = t.Micros("liveFilledShares");
+    twin.live_filled_notional = t.Micros("liveFilledNotional");
+    twin.orders_compared = t.Int("ordersCompared");
+    twin.compared_notional = t.Micros("comparedNotional");
+    twin.slippage_cost = t.Micros("slippageCost");
+    if (!t.status().ok()) return t.status();
+    s.twin = twin;
   }
   if (auto it = j.find("warnings"); it != j.end() && it->is_array()) {
     for (const json& wj : *it) {

@@ -53,6 +53,25 @@ std::string MarkText(const v1::Position& p) {
   return absl::StrCat(p.payout(), " (resolved)");
 }
 
+// A basis-point figure with its sign: "+48.78", "-3.10", "0.00".
+std::string SignedBps(const std::string& bps) {
+  if (bps.empty() || bps[0] == '-' || bps == "0.00") return bps;
+  return "+" + bps;
+}
+
+// Shares with their sign: "+1.5", "-20", "0".
+std::string SignedShares(const std::string& shares) {
+  std::string text = SharesText(shares);
+  if (text.empty() || text[0] == '-' || text == "0") return text;
+  return "+" + text;
+}
+
+// "100 @ 0.41" (shares at the average price), or "0" without a fill.
+std::string FillText(const std::string& shares, const std::string& avg) {
+  if (avg.empty()) return SharesText(shares);
+  return absl::StrCat(SharesText(shares), " @ ", avg);
+}
+
 }  // namespace
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
@@ -155,6 +174,44 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
   return out;
 }
 
+std::string TwinTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders) {
+  if (!std::any_of(orders.begin(), orders.end(), IsLive)) return "";
+  std::vector<const v1::Order*> sorted;
+  for (const auto& o : orders) {
+    if (IsLive(o)) sorted.push_back(&o);
+  }
+  std::stable_sort(sorted.begin(), sorted.end(), [](const v1::Order* a, const v1::Order* b) {
+    return a->trade_index() < b->trade_index();
+  });
+  Table t({"ID", "#", "SIDE", "TYPE", "TOKEN", "TWIN", "TWIN FILL", "LIVE", "LIVE FILL", "DIFF BPS",
+           "DIFF SHARES"});
+  for (const v1::Order* o : sorted) {
+    bool twin = !o->twin_status().empty();
+    t.Add({std::to_string(o->id()), std::to_string(o->trade_index()), o->side(), o->order_type(),
+           ShortToken(o->market_token_id()),
+           twin ? Colour(o->twin_status(), o->twin_status()) : "-",
+           twin ? FillText(o->twin_filled_shares(), o->twin_avg_price()) : "-",
+           Colour(o->status(), o->status()), FillText(o->filled_shares(), o->avg_fill_price()),
+           OrDash(SignedBps(o->twin_price_diff_bps())),
+           twin ? SignedShares(o->twin_size_diff()) : "-"});
+  }
+  return t.Render({0, 1, 6, 8, 9, 10});
+}
+
+std::string TwinTotalsText(const v1::RunSummary& s) {
+  if (!s.has_twin()) return "";
+  std::string out =
+      absl::StrCat("Paper twin: ", SharesText(s.twin_filled_shares()), " shares for ",
+                   Dollars(s.twin_notional()), "; live: ", SharesText(s.twin_live_filled_shares()),
+                   " for ", Dollars(s.twin_live_notional()));
+  if (!s.twin_slippage_bps().empty()) {
+    absl::StrAppend(&out, "; slippage ", SignedBps(s.twin_slippage_bps()), " bps (",
+                    Dollars(s.twin_slippage_cost()), ") over ", s.twin_orders_compared(),
+                    s.twin_orders_compared() == 1 ? " order" : " orders", " filled on both");
+  }
+  return out + "\n";
+}
+
 std::string LiveCountsText(const google::protobuf::RepeatedPtrField<v1::Order>& orders) {
   // The journal's states and not_sent, in the order an order passes through them; the
   // summary's own counts cover the venue's answers.
@@ -197,6 +254,7 @@ std::string SummaryText(const v1::RunSummary& s) {
   if (s.mode() == "live") out << LiveCountsText(s.orders());
   out << "Bought " << Dollars(s.notional_bought()) << "   Sold " << Dollars(s.notional_sold())
       << "   Realized P&L " << Dollars(s.realized_pnl()) << "\n";
+  out << TwinTotalsText(s);
   out << WarningsText(s.warnings());
   if (s.orders_size() > 0) out << "\n" << OrdersTable(s.orders(), false);
   if (s.positions_size() > 0) out << "\nPositions\n" << PositionsTable(s.positions());

@@ -22,7 +22,18 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
 // "Live: 1 submitting, 2 not sent" for orders in the live-only statuses; "" when there are none.
 std::string LiveCountsText(const google::protobuf::RepeatedPtrField<v1::Order>& orders);
 
-// A run's headline, counts (a live run's also by live status), money and its orders and positions.
+// Each live order's paper twin beside its live fill: the twin's status and shares @ average
+// price, the live ones, and the difference (price in basis points, positive when live was worse
+// for the trader; shares live - twin). Orders without a twin show dashes; "" when no order is
+// live.
+std::string TwinTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders);
+
+// "Paper twin: 100 shares for $41.00; live: 100 for $41.20; slippage +48.78 bps ($0.20) over 1
+// order" for a live run's summary; "" when it has no twin figures.
+std::string TwinTotalsText(const v1::RunSummary& summary);
+
+// A run's headline, counts (a live run's also by live status), money, the paper twin's totals
+// (live runs), and its orders and positions.
 std::string SummaryText(const v1::RunSummary& summary);
 // "warning: trades[0].price: price 0.555 moved to 0.55, ..." lines, one per adjustment.
 std::string WarningsText(const google::protobuf::RepeatedPtrField<v1::Violation>& warnings);

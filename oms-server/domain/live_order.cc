@@ -36,6 +36,8 @@ Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& boo
                   const std::string& intent_id, const std::string& salt, absl::Time now) {
   Order o = ToOrder(simulated, plan, book, now);
   // The simulation's fills are the paper twin's; the live order starts unfilled at the venue.
+  o.twin =
+      PaperTwin{simulated.status, simulated.filled_shares, simulated.filled_notional, book.hash};
   o.fills.clear();
   o.filled_shares = 0;
   o.filled_notional = 0;

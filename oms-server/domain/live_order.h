@@ -58,7 +58,7 @@ int64_t OrderNotional(const Order& order);
 
 // The live order a simulated trade becomes: the paper engine's amounts, limit and shares (one
 // order builder for both modes), the account's fields, and the signed salt and time. Its status
-// is kNew.
+// is kNew; its twin is the simulation's status and fill on `book`.
 // A deposit wallet (type 3) is the order's signer as well as its maker (PROTOCOL §2.4).
 Order ToLiveOrder(const PaperOrder& simulated, const Plan& plan, const Book& book,
                   const MarketInfo* market, const LiveAccount& account,

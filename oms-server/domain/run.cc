@@ -62,6 +62,7 @@ RunSummary SummariseRun(const Plan& plan, const std::vector<Order>& orders,
     s.positions.push_back(
         {plan.mode, token, now.outcome, now.state, MarkPosition(now.state, mark_book)});
   }
+  if (plan.mode == Mode::kLive) s.twin = SumTwins(orders);
   return s;
 }
 

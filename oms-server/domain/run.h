@@ -14,6 +14,7 @@
 #include "oms-server/domain/order.h"
 #include "oms-server/domain/plan.h"
 #include "oms-server/domain/positions.h"
+#include "oms-server/domain/twin.h"
 #include "oms-server/domain/types.h"
 
 namespace betteroms::domain {
@@ -37,6 +38,9 @@ struct RunSummary {
   std::string error_message;
   std::vector<Violation> warnings;  // every adjustment made to the plan (rounded sizes, prices)
   std::vector<Order> orders;        // with their fills; not kept in the stored summary
+  // Live runs: the orders' paper twins against their live fills; empty for paper runs and for
+  // live runs from before twins were kept.
+  std::optional<TwinTotals> twin;
 };
 
 struct Run {
@@ -62,6 +66,7 @@ absl::Status CheckRerun(const Run& earlier, const std::string& plan_hash, bool r
 // Summarises a paper run that completed at `finished`: counts and money of its orders (with
 // their fills), the realized P&L the run added to `history` (the fills of the plan's tokens
 // before it), and the positions of the plan's tokens after it, marked against the run's books.
+// For a live run, also its orders' paper twins against their live fills (SumTwins).
 RunSummary SummariseRun(const Plan& plan, const std::vector<Order>& orders,
                         const std::vector<Execution>& history, const BookMap& books,
                         absl::Time started, absl::Time finished);

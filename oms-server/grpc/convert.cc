@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "common/decimal.h"
 #include "common/time.h"
+#include "oms-server/domain/twin.h"
 
 namespace betteroms::grpc_api {
 namespace {
@@ -65,6 +66,19 @@ v1::Order ToApi(const domain::Order& order) {
     o.set_venue_error(order.live.venue_error);
     o.set_intent_id(order.live.intent_id);
     o.set_post_attempts(order.live.post_attempts);
+    if (order.twin) {
+      const domain::PaperTwin& twin = *order.twin;
+      domain::TwinComparison diff = domain::CompareWithTwin(order, twin);
+      o.set_twin_status(Text(domain::Name(twin.status)));
+      o.set_twin_filled_shares(FormatMicros(twin.filled_shares));
+      if (diff.twin_avg_price) o.set_twin_avg_price(FormatMicros(*diff.twin_avg_price));
+      o.set_twin_notional(FormatMicros(twin.filled_notional));
+      o.set_twin_book_hash(twin.book_hash);
+      if (diff.price_diff_centibps) {
+        o.set_twin_price_diff_bps(domain::FormatCentibps(*diff.price_diff_centibps));
+      }
+      o.set_twin_size_diff(FormatMicros(diff.size_diff));
+    }
   }
   return o;
 }
@@ -113,6 +127,21 @@ v1::RunSummary ToApi(const domain::RunSummary& summary) {
   s.set_error_message(summary.error_message);
   for (const auto& o : summary.orders) *s.add_orders() = ToApi(o);
   for (const auto& w : summary.warnings) *s.add_warnings() = ToApi(w);
+  if (summary.twin) {
+    const domain::TwinTotals& t = *summary.twin;
+    s.set_has_twin(true);
+    s.set_twin_orders(t.orders);
+    s.set_twin_filled_shares(FormatMicros(t.twin_filled_shares));
+    s.set_twin_notional(FormatMicros(t.twin_filled_notional));
+    s.set_twin_live_filled_shares(FormatMicros(t.live_filled_shares));
+    s.set_twin_live_notional(FormatMicros(t.live_filled_notional));
+    s.set_twin_orders_compared(t.orders_compared);
+    s.set_twin_compared_notional(FormatMicros(t.compared_notional));
+    s.set_twin_slippage_cost(FormatMicros(t.slippage_cost));
+    if (std::optional<int64_t> bps = t.SlippageCentibps()) {
+      s.set_twin_slippage_bps(domain::FormatCentibps(*bps));
+    }
+  }
   return s;
 }
 

@@ -389,6 +389,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   // turns on the controls row, so the halt and the daily limit hold for concurrent plans.
   OMS_RETURN_IF_ERROR(call.Check("journalling the live orders"));
   int64_t commits_before = store::TransactionsCommitted();
+  std::vector<const domain::Book*> snapshots;
+  for (const auto& [token, book] : inputs.books) snapshots.push_back(&book);
   absl::Cleanup release = [this, &orders] { SetInFlight(orders, false); };
   {
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
@@ -412,6 +414,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
             }
           }
           OMS_RETURN_IF_ERROR(claim(tx));
+          // The books the plan was priced on, before the orders whose twins point at them.
+          OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, snapshots));
           OMS_RETURN_IF_ERROR(store::InsertOrders(tx, orders));
           // Ours from before they are visible: a tick's resumption leaves them alone.
           SetInFlight(orders, true);

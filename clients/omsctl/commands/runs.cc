@@ -1,4 +1,5 @@
-// runs list|show: the plans that ran, newest first, and one run's summary.
+// runs list|show: the plans that ran, newest first, and one run's summary (a live run's with
+// each order beside its paper twin).
 #include <memory>
 #include <sstream>
 #include <string>
@@ -55,14 +56,36 @@ void AddRunsCommands(CLI::App& app, Client& client, int& exit_code) {
   });
 
   auto plan_id = std::make_shared<std::string>();
-  CLI::App* show = runs->add_subcommand("show", "one run with its summary");
+  CLI::App* show = runs->add_subcommand(
+      "show", "one run with its summary; a live run's orders beside their paper twins");
+  show->footer(
+      "A live run also lists each order beside its paper twin: the paper engine's fill of the\n"
+      "order on the book read just before it was sent. DIFF BPS is the live average price against\n"
+      "the twin's, positive when live was worse for you (a BUY paid more, a SELL received less);\n"
+      "DIFF SHARES is live minus twin. The 'Paper twin:' line sums the orders that reached the\n"
+      "venue; its slippage is weighted by notional over the orders filled on both sides.");
   show->add_option("plan_id", *plan_id, "the planId")->required();
   show->callback([&client, &exit_code, plan_id] {
     v1::GetRunRequest req;
     req.set_plan_id(*plan_id);
     v1::Run resp;
     if (!client.Call(&OrderManager::Stub::GetRun, req, &resp, exit_code)) return;
-    Print(client.json(), resp, [&resp] { return RunText(resp); });
+    // A live run's orders beside their paper twins; the JSON form stays the run alone
+    // (`omsctl -o json orders list --plan P` carries the twin fields).
+    v1::ListOrdersResponse orders;
+    if (!client.json() && resp.mode() == "live") {
+      v1::ListOrdersRequest by_plan;
+      by_plan.set_plan_id(*plan_id);
+      by_plan.set_mode("live");
+      by_plan.set_limit(10000);
+      if (!client.Call(&OrderManager::Stub::ListOrders, by_plan, &orders, exit_code)) return;
+    }
+    Print(client.json(), resp, [&resp, &orders] {
+      std::string text = RunText(resp);
+      std::string twins = TwinTable(orders.orders());
+      if (!twins.empty()) text += "\nPaper twin vs live\n" + twins;
+      return text;
+    });
     exit_code = kOk;
   });
 }
