@@ -101,11 +101,14 @@ absl::Status LiveTrader::Reconcile(const CallContext& call, ResumeReport& report
   OMS_ASSIGN_OR_RETURN(std::vector<venue::VenueOrder> open, venue_.ListOpenOrders(deadline));
   std::map<std::string, domain::VenueOrderState> views;
   for (const venue::VenueOrder& v : open) views[absl::AsciiStrToLower(v.id)] = StateOf(v);
+  // Trades from the watermark: every trade matched since the last reading. Trades still settling
+  // and those behind a provisional fill are read again however old; before the first reading,
+  // from the oldest order's submission.
   std::set<std::string> hashes;
   absl::Time after = watermark > 0 ? absl::FromUnixSeconds(watermark) : absl::InfiniteFuture();
   for (const Order& o : mine) {
     hashes.insert(o.live.order_hash);
-    after = std::min(after, o.live.submitted_at.value_or(o.created_at));
+    if (watermark == 0) after = std::min(after, o.live.submitted_at.value_or(o.created_at));
     for (const domain::Execution& e : o.fills) {
       if (e.Pending() || e.trade_id.empty()) after = std::min(after, e.executed_at);
     }
@@ -120,7 +123,6 @@ absl::Status LiveTrader::Reconcile(const CallContext& call, ResumeReport& report
   }
   for (const std::string& h : cancelled_after) views.erase(h);
 
-  // Trades since the watermark (or the oldest order or pending fill, if earlier).
   absl::Time read_from = after - kTradesMargin;
   if (read_from < absl::UnixEpoch()) read_from = absl::UnixEpoch();
   absl::Time trades_read_at = clock_.Now();
