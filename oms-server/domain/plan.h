@@ -17,6 +17,19 @@ inline constexpr size_t kMaxNotesBytes = 4096;
 inline constexpr int kSizeDecimals = 2;  // the venue's precision for shares and USDC amounts
 inline constexpr int64_t kMaxSizeMicros = int64_t{10'000'000} * 1'000'000;  // 10M units
 
+// Which price of the book a trigger watches.
+enum class TriggerPrice { kBestBid, kBestAsk, kMid };
+
+// "Place this trade the first time `price` crosses `level`": at or below it (`below`), or at or
+// above it. Unfired past `until`, it expires.
+struct Trigger {
+  TriggerPrice price = TriggerPrice::kBestBid;
+  bool below = true;
+  int64_t level = 0;  // micro-units, inside (0, 1)
+  std::string level_text;
+  std::optional<absl::Time> until;
+};
+
 struct Trade {
   std::string token_id;  // decimal uint256, normalised
   std::string outcome;
@@ -36,6 +49,8 @@ struct Trade {
   bool worst_price_exact = true;
   bool post_only = false;
   std::string notes;
+  std::optional<Trigger> trigger;  // none: the trade runs when the plan is submitted
+  std::string oco;                 // one-cancels-other group: the two triggered trades naming it
 };
 
 struct Plan {
