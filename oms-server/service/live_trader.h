@@ -16,6 +16,7 @@
 #include "common/call_context.h"
 #include "common/time.h"
 #include "oms-server/domain/live_order.h"
+#include "oms-server/domain/reconcile.h"
 #include "oms-server/domain/run.h"
 #include "oms-server/market/market_data.h"
 #include "oms-server/venue/venue.h"
@@ -68,7 +69,7 @@ struct ResumeReport {
   int fills_confirmed = 0;
   int fills_failed = 0;
   int cancelled_by_venue = 0;
-  int cancelled_after = 0;              // GTC orders whose cancelAfter elapsed, cancelled
+  int cancelled_after = 0;                // GTC orders whose cancelAfter elapsed, cancelled
   std::set<std::string> resolved_tokens;  // of orders cancelled as their market resolved
   std::string reconcile_error;            // why the venue could not be reconciled, if so
 };
@@ -153,6 +154,14 @@ class LiveTrader {
   // cancels, the open-orders pages and reads by hash for statuses, /data/trades for fills and
   // settlement.
   absl::Status Reconcile(const CallContext& call, ResumeReport& report);
+  // Reads the venue's trades for `orders` (claimed, with their fills) from where each was last
+  // read, applies them and `views` (the venue's order by hash, where read), and writes what
+  // changed over `stored` (the orders as read) in one transaction, marking their trades read.
+  absl::StatusOr<domain::Reconciliation> ApplyVenue(
+      std::vector<domain::Order>& orders, const std::vector<domain::Order>& stored,
+      const std::map<std::string, domain::VenueOrderState>& views, absl::Time deadline);
+  // Attaches each order's stored fills.
+  static absl::Status LoadFills(store::Connection& conn, std::vector<domain::Order>& orders);
   // Finishes each running live run of `plan_ids` whose orders all left the journal.
   absl::Status FinishRuns(const std::set<std::string>& plan_ids, int& finished);
   void MaybeDie(const char* point) const;
