@@ -231,6 +231,7 @@ std::string TickReportJson(const domain::TickReport& t) {
   Put(j, "ordersCancelledByVenue", int64_t{t.orders_cancelled_by_venue});
   Put(j, "ordersCancelledAfter", int64_t{t.orders_cancelled_after});
   Put(j, "marketsResolved", int64_t{t.markets_resolved});
+  if (!t.live_error.empty()) Put(j, "liveError", t.live_error);
   Put(j, "startedAt", FormatRfc3339(t.started_at));
   Put(j, "finishedAt", FormatRfc3339(t.finished_at));
   return j.dump();

@@ -88,6 +88,7 @@ struct TickReport {
   int orders_cancelled_by_venue = 0;
   int orders_cancelled_after = 0;
   int markets_resolved = 0;
+  std::string live_error;  // why live orders were not (wholly) reconciled
   absl::Time started_at = absl::InfinitePast();
   absl::Time finished_at = absl::InfinitePast();
 };

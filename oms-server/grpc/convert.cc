@@ -175,6 +175,7 @@ v1::TickReport ToApi(const domain::TickReport& report) {
   t.set_orders_cancelled_by_venue(report.orders_cancelled_by_venue);
   t.set_orders_cancelled_after(report.orders_cancelled_after);
   t.set_markets_resolved(report.markets_resolved);
+  t.set_live_error(report.live_error);
   t.set_started_at(FormatRfc3339(report.started_at));
   t.set_finished_at(FormatRfc3339(report.finished_at));
   return t;
