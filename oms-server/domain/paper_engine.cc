@@ -352,7 +352,7 @@ absl::StatusOr<PaperOrder> SimulateTriggeredTrade(const Plan& plan, int trade_in
   one.mode = plan.mode;
   one.trades.push_back(planned);
   Trade& t = one.trades.front();
-  std::vector<std::string> notes;
+  int64_t asked = t.size;  // the SHARES SELL's size before it is cut to what is held
   if (t.side == Side::kSell && t.unit == SizeUnit::kShares && t.size > shares_available) {
     // A stop-loss must not fail for want of a few shares: it sells what the position holds.
     int64_t held = RoundDownMicros(std::max<int64_t>(shares_available, 0), kSizeDecimals);
@@ -362,24 +362,26 @@ absl::StatusOr<PaperOrder> SimulateTriggeredTrade(const Plan& plan, int trade_in
           t.token_id, " finds none held in the ", Name(plan.mode), " position (",
           Shares(std::max<int64_t>(shares_available, 0)), " available)"));
     }
-    notes.push_back(absl::StrCat("sold the ", Shares(held), " shares held of the ", Shares(t.size),
-                                 " the trigger asked for"));
     t.size = held;
   }
+  bool clamped = t.size != asked;
   BookMap books{{t.token_id, book}};
   // The tick may have changed since submission (markets near 0 or 1 get a finer one): prices
   // move onto today's, in the trader's favour. Only an actual move is worth a note.
   std::optional<int64_t> price = t.price, worst_price = t.worst_price;
+  std::vector<std::string> moves;
   for (const Violation& w : AlignToTicks(one, books)) {
     bool moved = w.path == Path(0, "price") ? t.price != price : t.worst_price != worst_price;
-    if (moved) notes.push_back(w.message);
+    if (moved) moves.push_back(w.message);
   }
-  std::string adjusted = absl::StrJoin(notes, "; ");
   std::vector<Violation> violations;
   ValidateTrade(t, trade_index, books, now, violations);
   if (!violations.empty()) {
     std::string msg = "the triggered trade breaks the venue's rules";
-    if (!adjusted.empty()) absl::StrAppend(&msg, " (", adjusted, ")");
+    if (clamped) {
+      absl::StrAppend(&msg, " (cut to the ", Shares(t.size), " shares held of the ", Shares(asked),
+                      " the trigger asked for)");
+    }
     absl::StrAppend(&msg, ":");
     for (const auto& v : violations) absl::StrAppend(&msg, "\n  ", v.path, ": ", v.message);
     return absl::InvalidArgumentError(msg);
@@ -387,7 +389,17 @@ absl::StatusOr<PaperOrder> SimulateTriggeredTrade(const Plan& plan, int trade_in
   std::map<std::string, int64_t> held{{t.token_id, shares_available}};
   OMS_ASSIGN_OR_RETURN(PaperOrder o, SimulateTrade(plan, trade_index, t, books.at(t.token_id), held,
                                                    model, now, " when the trigger fired"));
-  if (note != nullptr) *note = std::move(adjusted);
+  if (note != nullptr) {
+    std::vector<std::string> notes;
+    if (clamped) {
+      // Said as it happened: a clamped SELL the book then refused sold nothing.
+      notes.push_back(absl::StrCat(o.status == OrderStatus::kRejected ? "offered" : "sold", " the ",
+                                   Shares(t.size), " shares held of the ", Shares(asked),
+                                   " the trigger asked for"));
+    }
+    notes.insert(notes.end(), moves.begin(), moves.end());
+    *note = absl::StrJoin(notes, "; ");
+  }
   return o;
 }
 
