@@ -143,7 +143,13 @@ void ParseTrigger(Checker& c, const JsonValue& v, size_t i, Trade& out) {
       bool exact = true;
       auto level =
           c.Price(*l, path, trigger.below ? Rounding::kTowardZero : Rounding::kAwayFromZero, exact);
-      if (level) {
+      if (level && (*level <= 0 || *level >= kMicro)) {
+        // Past 6 decimals and next to 0 or 1: a level no price can cross.
+        c.Add(path, absl::StrCat("must be between 0 and 1 (exclusive) at the 6 decimals prices "
+                                 "carry: ",
+                                 l->text, " rounds to ", FormatMicros(*level)));
+        ok = false;
+      } else if (level) {
         trigger.level = *level;
         trigger.level_text = l->text;
       } else {

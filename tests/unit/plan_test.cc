@@ -260,6 +260,17 @@ TEST(PlanTriggers, RoundsALevelPastSixDecimalsWhereNoCrossingChanges) {
   ASSERT_TRUE(r.ok()) << Paths(r);
   EXPECT_EQ(r.plan.trades[0].trigger->level, 300'000);  // <= 0.3000005 is <= 0.300000
   EXPECT_EQ(r.plan.trades[1].trigger->level, 300'001);  // >= 0.3000005 is >= 0.300001
+
+  // Unless it rounds onto 0 or 1, where no price could cross it.
+  PlanParseResult edge = ParsePlan(PlanOf({
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": 0.0000004})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "above": 0.9999996})"),
+  }));
+  std::string got = Paths(edge);
+  EXPECT_THAT(got, HasSubstr("trades[0].trigger.below: must be between 0 and 1 (exclusive) at the "
+                             "6 decimals prices carry: 0.0000004 rounds to 0"));
+  EXPECT_THAT(got, HasSubstr("trades[1].trigger.above: must be between 0 and 1 (exclusive) at the "
+                             "6 decimals prices carry: 0.9999996 rounds to 1"));
 }
 
 TEST(PlanTriggers, ReportsEachBrokenTriggerRuleWithItsPath) {
