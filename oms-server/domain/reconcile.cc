@@ -36,6 +36,16 @@ Execution NewFill(const Order& order, const TradeFill& f) {
   return e;
 }
 
+// Whether one fill fits inside the order: a BUY pays at most its maker amount (a market BUY
+// spends collateral and may receive more shares than its minimum), a SELL gives at most its
+// maker amount of shares; a cent of rounding aside.
+bool WithinOrder(const Order& order, const TradeFill& f) {
+  constexpr int64_t kRounding = 10'000;
+  if (order.side == Side::kBuy)
+    return Notional(f.shares, f.price) <= order.maker_amount + kRounding;
+  return f.shares <= order.maker_amount + kRounding;
+}
+
 // Moves a stored fill to what the venue says of its trade now; true when anything changed.
 bool Settle(Execution& stored, const TradeFill& f, Reconciliation& out) {
   bool settled = stored.settlement != f.settlement;
@@ -87,7 +97,7 @@ bool ApplyTrades(Order& order, const std::vector<const TradeFill*>& mine, Reconc
     }
     // More than the whole order in one fill is not a fill of this order: the venue's data is
     // wrong, and counting it would corrupt the position.
-    if (f->shares <= 0 || f->shares > order.size_shares || f->price <= 0 || f->price >= kMicro) {
+    if (f->shares <= 0 || f->price <= 0 || f->price >= kMicro || !WithinOrder(order, *f)) {
       out.skipped.push_back(absl::StrCat("trade ", f->trade_id, " for order ", order.id,
                                          ": implausible fill of ", FormatMicros(f->shares),
                                          " shares at ", FormatMicros(f->price)));

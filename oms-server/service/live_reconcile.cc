@@ -2,6 +2,8 @@
 // live orders that are not final, and cancels, which reconcile the orders they touch at once.
 // The rules are in domain/reconcile; this file reads the venue and writes the journal.
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
@@ -67,6 +69,28 @@ absl::Time TradesFrom(const Order& o) {
     }
   }
   return std::max(from - kTradesMargin, absl::UnixEpoch());
+}
+
+using ReadBack = absl::StatusOr<std::optional<venue::VenueOrder>>;
+
+// GET /data/order/{hash} for each of `hashes`, `concurrency` at a time: after many fills a tick
+// must not wait for each read in turn. The venue client is safe across threads.
+std::vector<ReadBack> ReadBackAll(venue::Venue& venue, const std::vector<std::string>& hashes,
+                                  absl::Time deadline, int concurrency) {
+  std::vector<ReadBack> results(hashes.size(), absl::UnknownError("not read"));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < hashes.size(); i = next++) {
+      results[i] = venue.GetOrder(hashes[i], deadline);
+    }
+  };
+  size_t threads = std::min<size_t>(hashes.size(), std::max(1, concurrency));
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return results;
 }
 
 std::vector<int64_t> IdsOf(const std::vector<Order>& orders) {
@@ -183,16 +207,18 @@ absl::Status LiveTrader::Reconcile(const CallContext& call, ResumeReport& report
   OMS_ASSIGN_OR_RETURN(std::vector<venue::VenueOrder> open, venue_.ListOpenOrders(deadline));
   std::map<std::string, domain::VenueOrderState> views;
   for (const venue::VenueOrder& v : open) views[absl::AsciiStrToLower(v.id)] = StateOf(v);
+  std::vector<std::string> left;
+  for (const Order& o : mine) {
+    if (AtVenue(o) && views.count(o.live.order_hash) == 0) left.push_back(o.live.order_hash);
+  }
+  std::vector<ReadBack> read = ReadBackAll(venue_, left, deadline, options_.sign_concurrency);
   int unread = 0;
-  for (Order& o : mine) {
-    if (!AtVenue(o) || views.count(o.live.order_hash) != 0) continue;
-    absl::StatusOr<std::optional<venue::VenueOrder>> found =
-        venue_.GetOrder(o.live.order_hash, deadline);
-    if (!found.ok()) {
+  for (size_t i = 0; i < left.size(); ++i) {
+    if (!read[i].ok()) {
       ++unread;
-      continue;
+    } else if (read[i]->has_value()) {
+      views[left[i]] = StateOf(**read[i]);
     }
-    if (found->has_value()) views[o.live.order_hash] = StateOf(**found);
   }
   for (const std::string& h : cancelled_after) views.erase(h);
 

@@ -40,7 +40,7 @@ struct LiveOptions {
   std::string api_key_nonce = "0";
   // L2 credentials from a file; none: derived through the signer at first use.
   std::optional<venue::ApiCredentials> credentials;
-  int sign_concurrency = 16;
+  int sign_concurrency = 16;  // signatures, and venue reads by hash, at a time
   // Test-only: "after-sign" or "after-post" kills the process there (SIGKILL), to prove the
   // journal.
   std::string fault_point;

@@ -28,6 +28,8 @@ Order RestingBuy(int64_t id, const std::string& hash) {
   o.tif = TimeInForce::kGtc;
   o.limit_price = 400'000;
   o.size_shares = 10 * M;
+  o.maker_amount = 4 * M;  // 10 shares at 0.40
+  o.taker_amount = 10 * M;
   o.status = OrderStatus::kOpen;
   o.live.order_hash = hash;
   o.live.stored_status = OrderStatus::kOpen;
@@ -180,6 +182,17 @@ TEST(Reconcile, ManyNewFillsOfOneOrderKeepTheirOwnSettlement) {
   int confirmed = 0;
   for (const Execution& e : orders[0].fills) confirmed += e.settlement == "CONFIRMED";
   EXPECT_EQ(confirmed, 1);
+}
+
+TEST(Reconcile, AMarketBuyMayReceiveMoreSharesThanItsMinimum) {
+  std::vector<Order> orders = {RestingBuy(1, "0xa")};
+  orders[0].type = OrderType::kMarket;
+  orders[0].tif = TimeInForce::kFok;
+  TradeFill f = Fill("t1", "0xa", 12 * M);  // $4 at 0.3333 buys 12 shares, not 10
+  f.price = 333'333;
+  Reconciliation r = Reconcile(orders, {}, {f}, kNow);
+  EXPECT_THAT(r.skipped, IsEmpty());
+  EXPECT_EQ(orders[0].filled_shares, 12 * M);
 }
 
 TEST(Reconcile, FillsOfOtherOrdersAreLeftAlone) {
