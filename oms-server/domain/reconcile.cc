@@ -11,8 +11,13 @@ namespace {
 
 constexpr int64_t kBpsPerUnit = 10'000;
 
-int64_t Notional(int64_t shares, int64_t price) {
-  return static_cast<int64_t>((static_cast<Int128>(shares) * price) / kMicro);
+// A fill's collateral: what a BUY paid rounded up, what a SELL received rounded down, so that
+// micro-unit dust never flatters the position.
+int64_t Notional(int64_t shares, int64_t price, Side side) {
+  Int128 exact = static_cast<Int128>(shares) * price;
+  Int128 whole = exact / kMicro;
+  if (side == Side::kBuy && exact % kMicro != 0) ++whole;
+  return static_cast<int64_t>(whole);
 }
 
 Execution NewFill(const Order& order, const TradeFill& f) {
@@ -24,7 +29,7 @@ Execution NewFill(const Order& order, const TradeFill& f) {
   e.side = order.side;
   e.shares = f.shares;
   e.price = f.price;
-  e.notional = Notional(f.shares, f.price);
+  e.notional = Notional(f.shares, f.price, order.side);
   e.fee_rate_bps = f.fee_rate_bps;
   e.fee = f.fee_rate_bps ? TradeFee(f.shares, f.price, *f.fee_rate_bps) : 0;
   e.liquidity = f.maker ? Liquidity::kMaker : Liquidity::kTaker;
@@ -42,7 +47,7 @@ Execution NewFill(const Order& order, const TradeFill& f) {
 bool WithinOrder(const Order& order, const TradeFill& f) {
   constexpr int64_t kRounding = 10'000;
   if (order.side == Side::kBuy)
-    return Notional(f.shares, f.price) <= order.maker_amount + kRounding;
+    return Notional(f.shares, f.price, Side::kBuy) <= order.maker_amount + kRounding;
   return f.shares <= order.maker_amount + kRounding;
 }
 
