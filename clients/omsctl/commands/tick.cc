@@ -9,8 +9,9 @@ namespace betteroms::omsctl {
 
 void AddTickCommand(CLI::App& app, Client& client, int& exit_code) {
   CLI::App* tick = app.add_subcommand("tick", "fill, expire and reconcile open orders once");
-  tick->footer("Exits 1 when live orders could not be reconciled with the venue (the message\n"
-               "says why; the next tick tries again).");
+  tick->footer(
+      "Exits 1 when live orders could not be reconciled with the venue (the message\n"
+      "says why; the next tick tries again).");
   tick->callback([&client, &exit_code] {
     v1::TickReport resp;
     if (!client.Call(&v1::OrderManager::Stub::RunTick, v1::RunTickRequest(), &resp, exit_code)) {
