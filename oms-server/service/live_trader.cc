@@ -827,6 +827,13 @@ absl::Status LiveTrader::FinishRuns(const std::set<std::string>& plan_ids, int& 
     plan.mode = domain::Mode::kLive;
     domain::RunSummary summary =
         domain::SummariseRun(plan, orders, history, {}, run.started_at, clock_.Now());
+    // The triggers the run armed with its claim (none has fired: a running run's wait).
+    store::TriggerFilter armed;
+    armed.plan_id = plan_id;
+    armed.limit = 100000;
+    OMS_ASSIGN_OR_RETURN(std::vector<domain::TriggerRecord> triggers,
+                         store::ListTriggers(*conn, armed));
+    summary.triggers_armed = static_cast<int>(triggers.size());
     auto stopped = std::find_if(orders.begin(), orders.end(), [](const Order& o) {
       return o.status == OrderStatus::kRejected || o.status == OrderStatus::kNotSent;
     });

@@ -676,10 +676,10 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
     report.triggers_expired = triggers.expired;
     report.triggers_cancelled = triggers.cancelled;
     std::string trigger_note;
-    if (triggers.watched > 0 || triggers.expired > 0) {
-      trigger_note = absl::StrCat("; triggers: ", triggers.fired, " fired, ", triggers.expired,
-                                  " expired, ", triggers.cancelled, " cancelled of ",
-                                  triggers.watched + triggers.expired, " armed");
+    if (triggers.loaded > 0) {
+      trigger_note =
+          absl::StrCat("; triggers: ", triggers.fired, " fired, ", triggers.expired, " expired, ",
+                       triggers.cancelled, " cancelled of ", triggers.loaded, " armed");
       for (const std::string& note : triggers.notes) absl::StrAppend(&trigger_note, "; ", note);
     }
     return store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {

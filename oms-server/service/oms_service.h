@@ -219,6 +219,7 @@ class OmsService {
   // A tick's work on price triggers (triggers.cc).
   struct TriggerPass {
     std::vector<domain::TriggerRecord> armed;  // still armed once expiries are done
+    int loaded = 0;                            // armed when the tick began
     int watched = 0;
     int fired = 0;
     int expired = 0;

@@ -42,7 +42,7 @@ std::string OrderOutcome(const domain::Order& o) {
   std::string out = absl::StrCat("order ", o.id, " ", domain::Name(o.status));
   if (o.filled_shares > 0) {
     absl::StrAppend(&out, " (", FormatMicros(o.filled_shares), " shares for $",
-                    FormatMicros(o.filled_notional), ")");
+                    FormatMicrosFixed(o.filled_notional, 2), ")");
   }
   if (!o.reason.empty()) absl::StrAppend(&out, ": ", o.reason);
   return out;
@@ -86,6 +86,7 @@ absl::StatusOr<std::vector<std::string>> OmsService::LoadTriggers(store::Connect
                                                                   absl::Time now,
                                                                   TriggerPass& pass) {
   OMS_ASSIGN_OR_RETURN(std::vector<TriggerRecord> armed, store::ListArmedTriggers(conn));
+  pass.loaded = static_cast<int>(armed.size());
   std::vector<int64_t> expired;
   std::vector<std::string> reasons;
   std::set<std::string> tokens;
