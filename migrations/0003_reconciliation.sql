@@ -40,9 +40,7 @@ CREATE TABLE market_resolutions (
   resolved_at  timestamptz NOT NULL DEFAULT now()
 );
 
--- One row: the venue time (unix seconds) up to which trades have been applied; the next
--- reconciliation reads trades from a margin before it.
-CREATE TABLE venue_sync (
-  id           integer PRIMARY KEY CHECK (id = 1),
-  trades_after bigint NOT NULL CHECK (trades_after >= 0)
-);
+-- Per live order: when the last reading of the venue's trades that covered it began. The next
+-- reading starts a margin before it, and a final order is reconciled until a reading that began
+-- after it became final (its trades can be listed after the cancel) has covered it.
+ALTER TABLE orders ADD COLUMN trades_read_at timestamptz;

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,6 +68,8 @@ class Result {
 
  private:
   std::shared_ptr<pg_result> res_;
+  // Column name -> index (the first, for a repeated name), built once; null without columns.
+  std::shared_ptr<const std::map<std::string, int, std::less<>>> columns_;
 };
 
 // Reads one row's values by column name (or index), converted to their types. It refers to its
@@ -168,6 +171,14 @@ absl::Status CommitWithoutWaitingForDisk(Connection& conn);
 
 // Transactions InTransaction committed in this process: what a run costs in commits.
 int64_t TransactionsCommitted();
+
+// Statements executed (parameterised ones and scripts such as BEGIN) by this thread, on any
+// connection: a request's cost in statements is the difference across its handler, which runs
+// on one thread. Per thread so that the health check and other requests do not count.
+int64_t StatementsOnThisThread();
+// Statements this thread prepared: one round trip more for each SQL text the first time it runs
+// on a connection.
+int64_t PreparesOnThisThread();
 
 // A bounded set of connections shared by request threads.
 class Pool {

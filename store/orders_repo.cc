@@ -20,6 +20,7 @@ constexpr char kOrderColumns[] =
     "oms_rfc3339(created_at) AS created_at, intent_id, exchange, salt, maker, signer, "
     "signature_type, order_time_ms, expiration, metadata, builder, order_hash, signature, "
     "venue_status, venue_error, oms_rfc3339(submitted_at) AS submitted_at, post_attempts, "
+    "oms_rfc3339(trades_read_at) AS trades_read_at, "
     "twin_status, twin_filled_shares, twin_filled_notional, "
     "(SELECT b.hash FROM book_snapshots b WHERE b.id = twin_book_snapshot_id) AS twin_book_hash";
 
@@ -64,6 +65,7 @@ absl::StatusOr<Order> ReadOrder(const Result& res, int row) {
     l.venue_error = r.OptText("venue_error").value_or("");
     l.submitted_at = r.OptTime("submitted_at");
     l.post_attempts = static_cast<int>(r.Int("post_attempts"));
+    l.trades_read_at = r.OptTime("trades_read_at");
     l.stored_status = o.status;
     if (r.OptText("twin_status")) {
       domain::PaperTwin t;
@@ -330,19 +332,18 @@ absl::Status InsertExecutions(Connection& conn, const std::vector<Execution>& ro
       .status();
 }
 
-absl::Status DeleteProvisionalFills(Connection& conn, const std::vector<int64_t>& order_ids) {
-  if (order_ids.empty()) return absl::OkStatus();
+absl::Status DeleteProvisionalFills(Connection& conn, const std::vector<int64_t>& fill_ids) {
+  if (fill_ids.empty()) return absl::OkStatus();
   return conn
       .Exec("delete provisional fills",
-            "DELETE FROM executions WHERE order_id = ANY($1::bigint[]) AND mode = 'live' "
+            "DELETE FROM executions WHERE id = ANY($1::bigint[]) AND mode = 'live' "
             "AND venue_trade_id IS NULL",
-            Params().Add(IntArray(order_ids)))
+            Params().Add(IntArray(fill_ids)))
       .status();
 }
 
 absl::StatusOr<std::vector<Order>> ListLiveOrdersToReconcile(Connection& conn,
-                                                             absl::Duration settle_window,
-                                                             int limit) {
+                                                             absl::Duration margin, int limit) {
   OMS_ASSIGN_OR_RETURN(
       Result res,
       conn.Exec(
@@ -351,32 +352,24 @@ absl::StatusOr<std::vector<Order>> ListLiveOrdersToReconcile(Connection& conn,
                        " FROM orders o WHERE o.mode = 'live' AND o.order_hash IS NOT NULL AND ("
                        "o.status IN ('open', 'partially_filled') OR "
                        "(o.status IN ('filled', 'cancelled', 'expired') AND "
-                       " o.updated_at > now() - make_interval(secs => $1)) OR "
+                       " (o.trades_read_at IS NULL OR "
+                       "  o.trades_read_at < o.updated_at + make_interval(secs => $1))) OR "
                        "EXISTS (SELECT 1 FROM executions e WHERE e.order_id = o.id AND "
                        " e.mode = 'live' AND (e.venue_trade_id IS NULL OR "
                        " e.settlement_status NOT IN ('CONFIRMED', 'FAILED')))) "
                        "ORDER BY o.created_at, o.id LIMIT $2"),
-          Params().Add(absl::ToInt64Seconds(settle_window)).Add(limit)));
+          Params().Add(absl::ToInt64Seconds(margin)).Add(limit)));
   return ReadOrders(res);
 }
 
-absl::StatusOr<int64_t> GetTradesWatermark(Connection& conn) {
-  OMS_ASSIGN_OR_RETURN(
-      Result res,
-      conn.Exec("trades watermark", "SELECT trades_after FROM venue_sync WHERE id = 1", Params()));
-  if (res.rows() == 0) return int64_t{0};
-  RowReader r = res.Row(0);
-  int64_t after = r.Int("trades_after");
-  OMS_RETURN_IF_ERROR(r.status());
-  return after;
-}
-
-absl::Status SetTradesWatermark(Connection& conn, int64_t after) {
+absl::Status MarkTradesRead(Connection& conn, const std::vector<int64_t>& order_ids,
+                            absl::Time read_at) {
+  if (order_ids.empty()) return absl::OkStatus();
   return conn
-      .Exec("set trades watermark",
-            "INSERT INTO venue_sync (id, trades_after) VALUES (1, $1) ON CONFLICT (id) DO UPDATE "
-            "SET trades_after = EXCLUDED.trades_after",
-            Params().Add(after))
+      .Exec("mark trades read",
+            "UPDATE orders SET trades_read_at = $2::timestamptz WHERE id = ANY($1::bigint[]) "
+            "AND mode = 'live'",
+            Params().Add(IntArray(order_ids)).Add(FormatRfc3339(read_at)))
       .status();
 }
 

@@ -35,20 +35,20 @@ absl::Status InsertOrders(Connection& conn, std::vector<domain::Order>& orders);
 // a trade applied twice counts once.
 absl::Status InsertExecutions(Connection& conn, const std::vector<domain::Execution>& fills);
 
-// Deletes the provisional fills (those without a venue trade) of live orders whose trades have
-// been read.
-absl::Status DeleteProvisionalFills(Connection& conn, const std::vector<int64_t>& order_ids);
+// Deletes provisional fills (those without a venue trade), by id, once the trades they stood for
+// have been read.
+absl::Status DeleteProvisionalFills(Connection& conn, const std::vector<int64_t>& fill_ids);
 
-// Live orders at the venue that are not final, oldest first: open or partially filled, final for
-// less than `settle_window` (a trade can be reported after the cancel), or with a fill that is
-// provisional or not yet settled (CONFIRMED or FAILED).
+// Live orders at the venue that are not final, oldest first: open or partially filled; final but
+// not yet covered by a trades reading that began `margin` after their last change (a trade can be
+// listed after the cancel); or with a fill that is provisional or not yet settled.
 absl::StatusOr<std::vector<domain::Order>> ListLiveOrdersToReconcile(Connection& conn,
-                                                                     absl::Duration settle_window,
+                                                                     absl::Duration margin,
                                                                      int limit);
 
-// The venue time (unix seconds) up to which trades have been applied; 0 before the first.
-absl::StatusOr<int64_t> GetTradesWatermark(Connection& conn);
-absl::Status SetTradesWatermark(Connection& conn, int64_t after);
+// Records that a reading of the venue's trades that began at `read_at` covered these orders.
+absl::Status MarkTradesRead(Connection& conn, const std::vector<int64_t>& order_ids,
+                            absl::Time read_at);
 
 // Writes new fill totals, statuses and reasons for many orders in one statement.
 absl::Status UpdateOrderStates(Connection& conn, const std::vector<domain::Order>& orders);

@@ -237,6 +237,7 @@ std::string TickReportJson(const domain::TickReport& t) {
   Put(j, "triggersFired", int64_t{t.triggers_fired});
   Put(j, "triggersExpired", int64_t{t.triggers_expired});
   Put(j, "triggersCancelled", int64_t{t.triggers_cancelled});
+  if (!t.live_error.empty()) Put(j, "liveError", t.live_error);
   Put(j, "startedAt", FormatRfc3339(t.started_at));
   Put(j, "finishedAt", FormatRfc3339(t.finished_at));
   return j.dump();

@@ -68,6 +68,8 @@ struct LiveFields {
   std::string venue_error;   // the venue's own text of a refusal
   std::optional<absl::Time> submitted_at;  // the first POST
   int post_attempts = 0;
+  // When the last reading of the venue's trades that covered this order began.
+  std::optional<absl::Time> trades_read_at;
   // The status the journal holds for it, as last read or written: a journal write applies only
   // while the row still has it, so a stale copy never overwrites a newer state.
   OrderStatus stored_status = OrderStatus::kNew;

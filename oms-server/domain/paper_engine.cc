@@ -1,7 +1,12 @@
 #include "oms-server/domain/paper_engine.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/decimal.h"
+#include "common/status_macros.h"
+#include "common/time.h"
 
 namespace betteroms::domain {
 namespace {
@@ -77,6 +82,167 @@ Reach ReachFor(const Trade& t, const Book& book) {
   return r;
 }
 
+// The venue's static rules for one trade, `i` its index in the plan: nothing here depends on the
+// book's depth, only on its market (tick, minimum size) and the time.
+void ValidateTrade(const Trade& t, int i, const BookMap& books, absl::Time now,
+                   std::vector<Violation>& out) {
+  auto it = books.find(t.token_id);
+  if (it == books.end()) {
+    out.push_back({Path(i, "marketTokenId"), absl::StrCat("no order book for token ", t.token_id)});
+    return;
+  }
+  const Book& book = it->second;
+  if (!RoundingForTick(book.tick)) {
+    out.push_back(
+        {Path(i, "marketTokenId"), absl::StrCat("the market's tick size ", FormatMicros(book.tick),
+                                                " is not one the venue defines")});
+    return;
+  }
+  bool price_ok = true;
+  if (t.price) price_ok = CheckPrice(out, Path(i, "price"), *t.price, book.tick);
+  if (t.worst_price) CheckPrice(out, Path(i, "worstPrice"), *t.worst_price, book.tick);
+  if (t.type == OrderType::kLimit && t.price && price_ok) {
+    // Only what does not depend on the book is checked here: a SHARES size, or what a USDC
+    // size would rest as if nothing crossed. A count the book decides (a crossing walk, a FOK
+    // or FAK) is refused as that one order when it runs, never as the whole plan.
+    bool book_decides = t.unit == SizeUnit::kUsdc && !Rests(t.tif);
+    int64_t shares = t.unit == SizeUnit::kShares
+                         ? t.size
+                         : RoundDownMicros(MulDivFloor(t.size, kMicro, *t.price), kSizeDecimals);
+    if (!book_decides && shares < std::max<int64_t>(book.min_order_size, 1)) {
+      out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(shares),
+                                                   " shares is below the market's minimum of ",
+                                                   Shares(book.min_order_size), " shares")});
+    }
+  } else if (t.type == OrderType::kMarket && t.side == Side::kSell && t.unit == SizeUnit::kShares &&
+             t.size < book.min_order_size) {
+    out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(t.size),
+                                                 " shares is below the market's minimum of ",
+                                                 Shares(book.min_order_size), " shares")});
+  }
+  if (t.expires_at && *t.expires_at < now + kMinExpiryLead) {
+    out.push_back({Path(i, "expiresAt"), "must be at least one minute in the future"});
+  }
+}
+
+// One trade of `plan` (its index `idx`) simulated on `book`, which it consumes as it fills;
+// `shares_available` is updated. A refusal of the order itself is a rejected order; a SELL that
+// lacks shares is FailedPrecondition (`held_context` says whose shares were counted).
+absl::StatusOr<PaperOrder> SimulateTrade(const Plan& plan, int idx, const Trade& t, Book& book,
+                                         std::map<std::string, int64_t>& shares_available,
+                                         FillModel model, absl::Time now,
+                                         const char* held_context) {
+  RoundConfig rc = *RoundingForTick(book.tick);
+  PaperOrder o;
+  o.trade_index = idx;
+  o.trade = t;
+  o.expires_at = t.expires_at;
+  if (t.cancel_after) o.expires_at = now + *t.cancel_after;
+  WalkSpec spec{t.side, 0, false, 0};
+  bool dropped_usdc = false;  // a FAK sized in USDC whose size the book could not all take
+
+  if (t.type == OrderType::kLimit) {
+    o.limit_price = *t.price;
+    // The order carries the shares its size buys or sells here, as the live order will.
+    LimitSizing sizing = SizeLimitOrder(t, book);
+    o.size_shares = sizing.shares;
+    dropped_usdc = t.tif == TimeInForce::kFak && !sizing.complete;
+    spec.limit = o.limit_price;
+    spec.budget = o.size_shares;
+    std::string refusal;
+    if (t.tif == TimeInForce::kFok && !sizing.complete) {
+      refusal =
+          absl::StrCat("order couldn't be fully filled, FOK orders are fully filled/killed: $",
+                       FormatMicros(t.size), " does not ", t.side == Side::kBuy ? "buy" : "sell",
+                       " within ", FormatMicros(o.limit_price));
+    } else if (o.size_shares <= 0) {
+      refusal = absl::StrCat(Name(t.tif), ": no liquidity within the limit");
+    } else if (o.size_shares < book.min_order_size) {
+      refusal = absl::StrCat("order of ", Shares(o.size_shares),
+                             " shares is below the market's minimum of ",
+                             Shares(book.min_order_size), " shares");
+    }
+    if (!refusal.empty()) {
+      o.status = OrderStatus::kRejected;
+      o.reason = std::move(refusal);
+      return o;
+    }
+    o.amounts = LimitOrderAmounts(t.side, o.limit_price, o.size_shares, rc);
+  } else {
+    Reach reach = ReachFor(t, book);
+    o.limit_price = t.worst_price ? *t.worst_price : reach.price;
+    // The venue sizes a market BUY in collateral and a market SELL in shares; a trade sized in
+    // the other unit is translated through the book.
+    bool native = (t.side == Side::kBuy) == (t.unit == SizeUnit::kUsdc);
+    int64_t amount = native ? t.size : RoundUpMicros(reach.amount, 2);
+    if (o.limit_price > 0) o.amounts = MarketOrderAmounts(t.side, o.limit_price, amount, rc);
+    o.size_shares = t.side == Side::kBuy ? o.amounts.taker : o.amounts.maker;
+    spec.limit = o.limit_price;
+    spec.budget = o.amounts.maker;
+    spec.budget_in_collateral = t.side == Side::kBuy;
+    if (o.limit_price == 0 || o.amounts.maker == 0) {
+      o.status = OrderStatus::kRejected;
+      o.reason = absl::StrCat("no ", t.side == Side::kBuy ? "asks" : "bids",
+                              t.worst_price ? " within worstPrice" : "", " in the book");
+      return o;
+    }
+  }
+
+  if (t.side == Side::kSell) {
+    int64_t held = shares_available[t.token_id];
+    if (held < o.amounts.maker) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("trades[", idx, "]: SELL of ", Shares(o.amounts.maker), " shares of token ",
+                       t.token_id, " needs shares the ", Name(plan.mode),
+                       " position does not hold: ", Shares(held), " available", held_context));
+    }
+  }
+
+  bool crosses = t.side == Side::kBuy ? (book.BestAsk() && *book.BestAsk() <= spec.limit)
+                                      : (book.BestBid() && *book.BestBid() >= spec.limit);
+  if (t.post_only && crosses) {
+    o.status = OrderStatus::kRejected;
+    o.reason = "invalid post-only order: order crosses book";
+    return o;
+  }
+  WalkResult walk = WalkBook(spec, book, model);
+  bool all_or_nothing = t.tif == TimeInForce::kFok;
+  bool rests = Rests(t.tif);
+  if (all_or_nothing && !walk.complete) {
+    o.status = OrderStatus::kRejected;
+    o.reason = absl::StrCat(
+        "order couldn't be fully filled, FOK orders are fully filled/killed: the book offers ",
+        Shares(walk.shares), " shares for ", FormatMicrosFixed(walk.notional, 2), " USDC within ",
+        FormatMicros(spec.limit));
+    return o;
+  }
+  o.fills = walk.fills;
+  o.filled_shares = walk.shares;
+  o.filled_notional = walk.notional;
+  if (walk.complete) {
+    o.status = OrderStatus::kFilled;
+    if (dropped_usdc) {
+      o.reason = "FAK: the part of the size with no liquidity within the limit was dropped";
+    }
+  } else if (rests) {
+    o.status = walk.shares > 0 ? OrderStatus::kPartiallyFilled : OrderStatus::kOpen;
+  } else if (walk.shares > 0) {
+    o.status = OrderStatus::kPartiallyFilled;
+    o.reason = "FAK: the unfilled remainder was cancelled";
+  } else {
+    o.status = OrderStatus::kRejected;
+    o.reason = "FAK: no liquidity within the limit";
+  }
+  ConsumeLiquidity(book, t.side, walk.fills);
+  if (t.side == Side::kBuy) {
+    shares_available[t.token_id] += walk.shares;
+  } else {
+    // A resting SELL keeps its unfilled shares reserved.
+    shares_available[t.token_id] -= rests ? o.amounts.maker : walk.shares;
+  }
+  return o;
+}
+
 }  // namespace
 
 LimitSizing SizeLimitOrder(const Trade& t, const Book& book) {
@@ -125,45 +291,15 @@ std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& bo
                                              absl::Time now) {
   std::vector<Violation> out;
   for (size_t idx = 0; idx < plan.trades.size(); ++idx) {
+    // A triggered trade is held to the same rules: none of them depends on the book's depth,
+    // which is the one at firing. Its market must be known now, for its tick and minimum size.
     const Trade& t = plan.trades[idx];
     int i = static_cast<int>(idx);
-    auto it = books.find(t.token_id);
-    if (it == books.end()) {
-      out.push_back(
-          {Path(i, "marketTokenId"), absl::StrCat("no order book for token ", t.token_id)});
-      continue;
-    }
-    const Book& book = it->second;
-    if (!RoundingForTick(book.tick)) {
-      out.push_back({Path(i, "marketTokenId"),
-                     absl::StrCat("the market's tick size ", FormatMicros(book.tick),
-                                  " is not one the venue defines")});
-      continue;
-    }
-    bool price_ok = true;
-    if (t.price) price_ok = CheckPrice(out, Path(i, "price"), *t.price, book.tick);
-    if (t.worst_price) CheckPrice(out, Path(i, "worstPrice"), *t.worst_price, book.tick);
-    if (t.type == OrderType::kLimit && t.price && price_ok) {
-      // Only what does not depend on the book is checked here: a SHARES size, or what a USDC
-      // size would rest as if nothing crossed. A count the book decides (a crossing walk, a FOK
-      // or FAK) is refused as that one order when it runs, never as the whole plan.
-      bool book_decides = t.unit == SizeUnit::kUsdc && !Rests(t.tif);
-      int64_t shares = t.unit == SizeUnit::kShares
-                           ? t.size
-                           : RoundDownMicros(MulDivFloor(t.size, kMicro, *t.price), kSizeDecimals);
-      if (!book_decides && shares < std::max<int64_t>(book.min_order_size, 1)) {
-        out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(shares),
-                                                     " shares is below the market's minimum of ",
-                                                     Shares(book.min_order_size), " shares")});
-      }
-    } else if (t.type == OrderType::kMarket && t.side == Side::kSell &&
-               t.unit == SizeUnit::kShares && t.size < book.min_order_size) {
-      out.push_back({Path(i, "size"), absl::StrCat("order of ", Shares(t.size),
-                                                   " shares is below the market's minimum of ",
-                                                   Shares(book.min_order_size), " shares")});
-    }
-    if (t.expires_at && *t.expires_at < now + kMinExpiryLead) {
-      out.push_back({Path(i, "expiresAt"), "must be at least one minute in the future"});
+    ValidateTrade(t, i, books, now, out);
+    if (t.trigger && t.trigger->until && *t.trigger->until <= now) {
+      out.push_back({Path(i, "trigger.until"),
+                     absl::StrCat("must be in the future: ", FormatRfc3339(*t.trigger->until),
+                                  " has passed, the trigger would expire unfired")});
     }
   }
   return out;
@@ -182,122 +318,89 @@ absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
   orders.reserve(plan.trades.size());
   for (size_t idx = 0; idx < plan.trades.size(); ++idx) {
     const Trade& t = plan.trades[idx];
-    Book& book = books.at(t.token_id);
-    RoundConfig rc = *RoundingForTick(book.tick);
-    PaperOrder o;
-    o.trade_index = static_cast<int>(idx);
-    o.trade = t;
-    o.expires_at = t.expires_at;
-    if (t.cancel_after) o.expires_at = now + *t.cancel_after;
-    WalkSpec spec{t.side, 0, false, 0};
-    bool dropped_usdc = false;  // a FAK sized in USDC whose size the book could not all take
-
-    if (t.type == OrderType::kLimit) {
-      o.limit_price = *t.price;
-      // The order carries the shares its size buys or sells here, as the live order will.
-      LimitSizing sizing = SizeLimitOrder(t, book);
-      o.size_shares = sizing.shares;
-      dropped_usdc = t.tif == TimeInForce::kFak && !sizing.complete;
-      spec.limit = o.limit_price;
-      spec.budget = o.size_shares;
-      std::string refusal;
-      if (t.tif == TimeInForce::kFok && !sizing.complete) {
-        refusal =
-            absl::StrCat("order couldn't be fully filled, FOK orders are fully filled/killed: $",
-                         FormatMicros(t.size), " does not ", t.side == Side::kBuy ? "buy" : "sell",
-                         " within ", FormatMicros(o.limit_price));
-      } else if (o.size_shares <= 0) {
-        refusal = absl::StrCat(Name(t.tif), ": no liquidity within the limit");
-      } else if (o.size_shares < book.min_order_size) {
-        refusal = absl::StrCat("order of ", Shares(o.size_shares),
-                               " shares is below the market's minimum of ",
-                               Shares(book.min_order_size), " shares");
-      }
-      if (!refusal.empty()) {
-        o.status = OrderStatus::kRejected;
-        o.reason = std::move(refusal);
-        orders.push_back(std::move(o));
-        continue;
-      }
-      o.amounts = LimitOrderAmounts(t.side, o.limit_price, o.size_shares, rc);
-    } else {
-      Reach reach = ReachFor(t, book);
-      o.limit_price = t.worst_price ? *t.worst_price : reach.price;
-      // The venue sizes a market BUY in collateral and a market SELL in shares; a trade sized in
-      // the other unit is translated through the book.
-      bool native = (t.side == Side::kBuy) == (t.unit == SizeUnit::kUsdc);
-      int64_t amount = native ? t.size : RoundUpMicros(reach.amount, 2);
-      if (o.limit_price > 0) o.amounts = MarketOrderAmounts(t.side, o.limit_price, amount, rc);
-      o.size_shares = t.side == Side::kBuy ? o.amounts.taker : o.amounts.maker;
-      spec.limit = o.limit_price;
-      spec.budget = o.amounts.maker;
-      spec.budget_in_collateral = t.side == Side::kBuy;
-      if (o.limit_price == 0 || o.amounts.maker == 0) {
-        o.status = OrderStatus::kRejected;
-        o.reason = absl::StrCat("no ", t.side == Side::kBuy ? "asks" : "bids",
-                                t.worst_price ? " within worstPrice" : "", " in the book");
-        orders.push_back(std::move(o));
-        continue;
-      }
-    }
-
-    if (t.side == Side::kSell) {
-      int64_t held = shares_available[t.token_id];
-      if (held < o.amounts.maker) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "trades[", idx, "]: SELL of ", Shares(o.amounts.maker), " shares of token ", t.token_id,
-            " needs shares the ", Name(plan.mode), " position does not hold: ", Shares(held),
-            " available after the plan's earlier trades"));
-      }
-    }
-
-    bool crosses = t.side == Side::kBuy ? (book.BestAsk() && *book.BestAsk() <= spec.limit)
-                                        : (book.BestBid() && *book.BestBid() >= spec.limit);
-    if (t.post_only && crosses) {
-      o.status = OrderStatus::kRejected;
-      o.reason = "invalid post-only order: order crosses book";
-      orders.push_back(std::move(o));
-      continue;
-    }
-    WalkResult walk = WalkBook(spec, book, model);
-    bool all_or_nothing = t.tif == TimeInForce::kFok;
-    bool rests = Rests(t.tif);
-    if (all_or_nothing && !walk.complete) {
-      o.status = OrderStatus::kRejected;
-      o.reason = absl::StrCat(
-          "order couldn't be fully filled, FOK orders are fully filled/killed: the book offers ",
-          Shares(walk.shares), " shares for ", FormatMicrosFixed(walk.notional, 2), " USDC within ",
-          FormatMicros(spec.limit));
-      orders.push_back(std::move(o));
-      continue;
-    }
-    o.fills = walk.fills;
-    o.filled_shares = walk.shares;
-    o.filled_notional = walk.notional;
-    if (walk.complete) {
-      o.status = OrderStatus::kFilled;
-      if (dropped_usdc) {
-        o.reason = "FAK: the part of the size with no liquidity within the limit was dropped";
-      }
-    } else if (rests) {
-      o.status = walk.shares > 0 ? OrderStatus::kPartiallyFilled : OrderStatus::kOpen;
-    } else if (walk.shares > 0) {
-      o.status = OrderStatus::kPartiallyFilled;
-      o.reason = "FAK: the unfilled remainder was cancelled";
-    } else {
-      o.status = OrderStatus::kRejected;
-      o.reason = "FAK: no liquidity within the limit";
-    }
-    ConsumeLiquidity(book, t.side, walk.fills);
-    if (t.side == Side::kBuy) {
-      shares_available[t.token_id] += walk.shares;
-    } else {
-      // A resting SELL keeps its unfilled shares reserved.
-      shares_available[t.token_id] -= rests ? o.amounts.maker : walk.shares;
-    }
+    if (t.trigger) continue;  // armed, not run: it runs when its trigger fires
+    OMS_ASSIGN_OR_RETURN(PaperOrder o, SimulateTrade(plan, static_cast<int>(idx), t,
+                                                     books.at(t.token_id), shares_available, model,
+                                                     now, " after the plan's earlier trades"));
     orders.push_back(std::move(o));
   }
   return orders;
+}
+
+absl::StatusOr<PaperOrder> SimulateTriggeredTrade(const Plan& plan, int trade_index,
+                                                  const Book& book, int64_t shares_available,
+                                                  FillModel model, absl::Time now,
+                                                  std::string* note) {
+  if (note != nullptr) note->clear();
+  if (trade_index < 0 || static_cast<size_t>(trade_index) >= plan.trades.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trades[", trade_index, "]: plan ", plan.plan_id, " has no such trade"));
+  }
+  const Trade& planned = plan.trades[static_cast<size_t>(trade_index)];
+  if (!planned.trigger) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trades[", trade_index, "]: the trade has no trigger to fire"));
+  }
+  if (planned.token_id != book.token_id) {
+    return absl::InvalidArgumentError(absl::StrCat("trades[", trade_index, "]: the book is token ",
+                                                   book.token_id, "'s, not token ",
+                                                   planned.token_id, "'s"));
+  }
+  // The trade alone, as a plan of one, through the same checks and simulation as a submitted one.
+  Plan one;
+  one.plan_id = plan.plan_id;
+  one.mode = plan.mode;
+  one.trades.push_back(planned);
+  Trade& t = one.trades.front();
+  int64_t asked = t.size;  // the SHARES SELL's size before it is cut to what is held
+  if (t.side == Side::kSell && t.unit == SizeUnit::kShares && t.size > shares_available) {
+    // A stop-loss must not fail for want of a few shares: it sells what the position holds.
+    int64_t held = RoundDownMicros(std::max<int64_t>(shares_available, 0), kSizeDecimals);
+    if (held <= 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "trades[", trade_index, "]: the trigger's SELL of ", Shares(t.size), " shares of token ",
+          t.token_id, " finds none held in the ", Name(plan.mode), " position (",
+          Shares(std::max<int64_t>(shares_available, 0)), " available)"));
+    }
+    t.size = held;
+  }
+  bool clamped = t.size != asked;
+  BookMap books{{t.token_id, book}};
+  // The tick may have changed since submission (markets near 0 or 1 get a finer one): prices
+  // move onto today's, in the trader's favour. Only an actual move is worth a note.
+  std::optional<int64_t> price = t.price, worst_price = t.worst_price;
+  std::vector<std::string> moves;
+  for (const Violation& w : AlignToTicks(one, books)) {
+    bool moved = w.path == Path(0, "price") ? t.price != price : t.worst_price != worst_price;
+    if (moved) moves.push_back(w.message);
+  }
+  std::vector<Violation> violations;
+  ValidateTrade(t, trade_index, books, now, violations);
+  if (!violations.empty()) {
+    std::string msg = "the triggered trade breaks the venue's rules";
+    if (clamped) {
+      absl::StrAppend(&msg, " (cut to the ", Shares(t.size), " shares held of the ", Shares(asked),
+                      " the trigger asked for)");
+    }
+    absl::StrAppend(&msg, ":");
+    for (const auto& v : violations) absl::StrAppend(&msg, "\n  ", v.path, ": ", v.message);
+    return absl::InvalidArgumentError(msg);
+  }
+  std::map<std::string, int64_t> held{{t.token_id, shares_available}};
+  OMS_ASSIGN_OR_RETURN(PaperOrder o, SimulateTrade(plan, trade_index, t, books.at(t.token_id), held,
+                                                   model, now, " when the trigger fired"));
+  if (note != nullptr) {
+    std::vector<std::string> notes;
+    if (clamped) {
+      // Said as it happened: a clamped SELL the book then refused sold nothing.
+      notes.push_back(absl::StrCat(o.status == OrderStatus::kRejected ? "offered" : "sold", " the ",
+                                   Shares(t.size), " shares held of the ", Shares(asked),
+                                   " the trigger asked for"));
+    }
+    notes.insert(notes.end(), moves.begin(), moves.end());
+    *note = absl::StrJoin(notes, "; ");
+  }
+  return o;
 }
 
 Order ToOrder(const PaperOrder& o, const Plan& plan, const Book& book, absl::Time now) {

@@ -57,16 +57,38 @@ LimitSizing SizeLimitOrder(const Trade& t, const Book& book);
 std::vector<Violation> AlignToTicks(Plan& plan, const BookMap& books);
 
 // Venue rules against each trade's market: tick, price range, decimal limits, minimum size,
-// expiry in the future. Every violation, with its path.
+// expiry in the future, a trigger's `until` in the future. Every violation, with its path. None of
+// them depends on the book's depth, so a triggered trade (whose book is the one at firing) is
+// held to exactly the same static rules as the others; what the depth decides (liquidity, a FOK's
+// fill, the shares a SELL needs) is checked when it runs, by SimulatePaperPlan or
+// SimulateTriggeredTrade.
 std::vector<Violation> ValidateAgainstMarket(const Plan& plan, const BookMap& books,
                                              absl::Time now);
 
-// Simulates every trade in order. `shares_available` holds each token's position (net of shares
-// already reserved by resting SELL orders) and is updated as trades fill. FailedPrecondition
-// names the first SELL that lacks shares; InvalidArgument when the plan breaks a venue rule.
+// Simulates every trade in order, except those that carry a trigger: they are armed, not run,
+// and produce no order here (the others keep their own trade_index, so the result may be shorter
+// than the plan). `shares_available` holds each token's position (net of shares already reserved
+// by resting SELL orders) and is updated as trades fill. FailedPrecondition names the first SELL
+// that lacks shares; InvalidArgument when the plan breaks a venue rule (triggered trades
+// included: ValidateAgainstMarket).
 absl::StatusOr<std::vector<PaperOrder>> SimulatePaperPlan(
     const Plan& plan, BookMap books, std::map<std::string, int64_t> shares_available,
     FillModel model, absl::Time now);
+
+// The triggered trade `plan.trades[trade_index]` as it runs now, when its trigger fires, on
+// `book` (its token's book read now) with `shares_available` of the token in the plan's mode:
+// the same simulation as one trade of SimulatePaperPlan, trade_index set. Its prices move onto
+// the book's tick in the trader's favour if the tick changed since submission (said in `note`).
+// A SELL sized in SHARES that needs more than is held sells what is held, rounded down to the
+// venue's 2 decimals, and says so in `note` ("sold the 4.5 shares held of the 10 the trigger
+// asked for"); `note` is left empty when nothing was adjusted (may be nullptr).
+// FailedPrecondition when such a SELL finds no shares (less than 0.01) held, or when a SELL sized
+// in USDC lacks the shares; InvalidArgument when trade_index is out of range or names a trade
+// without a trigger, when the token is not `book`'s, or when the order breaks a venue rule now.
+absl::StatusOr<PaperOrder> SimulateTriggeredTrade(const Plan& plan, int trade_index,
+                                                  const Book& book, int64_t shares_available,
+                                                  FillModel model, absl::Time now,
+                                                  std::string* note);
 
 // The record of a simulated order of `plan`, its fills priced on `book` at `now` as taker fills.
 Order ToOrder(const PaperOrder& order, const Plan& plan, const Book& book, absl::Time now);

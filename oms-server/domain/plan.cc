@@ -1,6 +1,7 @@
 #include "oms-server/domain/plan.h"
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +9,7 @@
 #include "common/hex.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "oms-server/domain/trigger.h"
 
 namespace betteroms::domain {
 namespace {
@@ -62,7 +64,11 @@ class Checker {
   // tick comes later. `exact` tells whether the value is the text's.
   std::optional<int64_t> Price(const JsonValue& v, const std::string& path, Side side,
                                bool& exact) {
-    Rounding rounding = side == Side::kBuy ? Rounding::kTowardZero : Rounding::kAwayFromZero;
+    return Price(v, path, side == Side::kBuy ? Rounding::kTowardZero : Rounding::kAwayFromZero,
+                 exact);
+  }
+  std::optional<int64_t> Price(const JsonValue& v, const std::string& path, Rounding rounding,
+                               bool& exact) {
     auto rounded = ParseJsonNumberRounded(v.text, 6, rounding, kPriceNoiseDecimals);
     if (!rounded.ok()) {
       Add(path, absl::StrCat("must be a price between 0 and 1, got ", v.text));
@@ -86,16 +92,128 @@ std::string TradePath(size_t i, std::string_view field) {
   return absl::StrCat("trades[", i, "].", std::string(field));
 }
 
-void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
+// The trades that name each OCO group, by index, read before the trades are checked so that each
+// trade's violations are reported with it, in document order.
+using OcoGroups = std::map<std::string, std::vector<size_t>>;
+
+OcoGroups ReadOcoGroups(const JsonValue& trades) {
+  OcoGroups groups;
+  for (size_t i = 0; i < trades.items.size(); ++i) {
+    const JsonValue& t = trades.items[i];
+    const JsonValue* oco = t.is_object() ? t.Find("oco") : nullptr;
+    if (oco != nullptr && oco->kind == JsonValue::Kind::kString) groups[oco->text].push_back(i);
+  }
+  return groups;
+}
+
+// `trigger`: {"price": "bestBid" | "bestAsk" | "mid", "below" | "above": level, "until": time}.
+// Sets `out.trigger` only when all of it is valid.
+void ParseTrigger(Checker& c, const JsonValue& v, size_t i, Trade& out) {
+  using K = JsonValue::Kind;
+  std::string base = TradePath(i, "trigger");
+  c.UnknownFields(v, {"price", "below", "above", "until"}, base);
+  Trigger trigger;
+  bool ok = true;
+  if (auto* p = c.Get(v, "price", base + ".price", K::kString, true)) {
+    if (auto price = ParseTriggerPrice(p->text)) {
+      trigger.price = *price;
+    } else {
+      c.Add(base + ".price",
+            absl::StrCat(R"(must be "bestBid", "bestAsk" or "mid", got ")", p->text, "\""));
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  const JsonValue* below = v.Find("below");
+  const JsonValue* above = v.Find("above");
+  if (below != nullptr && above != nullptr) {
+    c.Add(base + ".above",
+          "cannot be combined with below: a trigger watches one side of its level");
+    ok = false;
+  } else if (below == nullptr && above == nullptr) {
+    c.Add(base, R"(needs its level: "below" or "above", a price between 0 and 1)");
+    ok = false;
+  } else {
+    trigger.below = below != nullptr;
+    std::string path = base + (trigger.below ? ".below" : ".above");
+    if (auto* l = c.Get(v, trigger.below ? "below" : "above", path, K::kNumber, true)) {
+      // Prices are whole micro-units, so a level with more decimals is rounded where that changes
+      // nothing: "below 0.3000005" fires at the prices "below 0.30" does, "above" at 0.300001.
+      bool exact = true;
+      auto level =
+          c.Price(*l, path, trigger.below ? Rounding::kTowardZero : Rounding::kAwayFromZero, exact);
+      if (level && (*level <= 0 || *level >= kMicro)) {
+        // Past 6 decimals and next to 0 or 1: a level no price can cross.
+        c.Add(path, absl::StrCat("must be between 0 and 1 (exclusive) at the 6 decimals prices "
+                                 "carry: ",
+                                 l->text, " rounds to ", FormatMicros(*level)));
+        ok = false;
+      } else if (level) {
+        trigger.level = *level;
+        trigger.level_text = l->text;
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  }
+  if (auto* u = c.Get(v, "until", base + ".until", K::kString, false)) {
+    auto when = ParseTime(u->text);
+    if (when.ok()) {
+      trigger.until = *when;
+    } else {
+      c.Add(base + ".until", std::string(when.status().message()));
+      ok = false;
+    }
+  } else if (v.Find("until") != nullptr) {
+    ok = false;
+  }
+  if (ok) out.trigger = std::move(trigger);
+}
+
+// `oco`: the name of a one-cancels-other pair. Exactly two triggered trades of the plan name it.
+void ParseOco(Checker& c, const JsonValue& t, size_t i, const OcoGroups& groups, Trade& out) {
+  using K = JsonValue::Kind;
+  std::string path = TradePath(i, "oco");
+  auto* v = c.Get(t, "oco", path, K::kString, false);
+  if (v == nullptr) return;
+  static const std::regex kGroup("^[A-Za-z0-9_-]{1,64}$");
+  if (v->text.size() > 64 || !std::regex_match(v->text, kGroup)) {
+    c.Add(path, "must be 1 to 64 letters, digits, '-' or '_': the name of the pair");
+    return;
+  }
+  out.oco = v->text;
+  if (t.Find("trigger") == nullptr) {
+    c.Add(path, "needs a trigger: only triggered trades can cancel each other");
+  }
+  const std::vector<size_t>& members = groups.at(v->text);
+  if (members.size() == 1) {
+    c.Add(path, absl::StrCat("OCO group \"", v->text,
+                             "\" must name exactly two trades; this trade is its only one"));
+  } else if (members.size() > 2) {
+    std::string named;
+    for (size_t k = 0; k < members.size() && k < 5; ++k) {
+      absl::StrAppend(&named, k ? ", " : "", "trades[", members[k], "]");
+    }
+    if (members.size() > 5) absl::StrAppend(&named, ", ...");
+    c.Add(path, absl::StrCat("OCO group \"", v->text, "\" must name exactly two trades, ",
+                             members.size(), " do (", named, ")"));
+  }
+}
+
+void ParseTrade(Checker& c, const JsonValue& t, size_t i, const OcoGroups& groups, Trade& out) {
   std::string base = absl::StrCat("trades[", i, "]");
   if (!t.is_object()) {
     c.Add(base, absl::StrCat("must be an object, got ", std::string(JsonKindName(t.kind))));
     return;
   }
-  c.UnknownFields(t,
-                  {"marketTokenId", "outcome", "side", "orderType", "size", "price", "notes",
-                   "sizeUnit", "timeInForce", "expiresAt", "cancelAfter", "worstPrice", "postOnly"},
-                  base);
+  c.UnknownFields(
+      t,
+      {"marketTokenId", "outcome", "side", "orderType", "size", "price", "notes", "sizeUnit",
+       "timeInForce", "expiresAt", "cancelAfter", "worstPrice", "postOnly", "trigger", "oco"},
+      base);
   using K = JsonValue::Kind;
   if (auto* v = c.Get(t, "marketTokenId", TradePath(i, "marketTokenId"), K::kString, true)) {
     auto id = NormaliseTokenId(v->text);
@@ -241,6 +359,10 @@ void ParseTrade(Checker& c, const JsonValue& t, size_t i, Trade& out) {
     if (v->text.size() > kMaxNotesBytes) c.Add(TradePath(i, "notes"), "must be at most 4096 bytes");
     out.notes = v->text;
   }
+  if (auto* v = c.Get(t, "trigger", TradePath(i, "trigger"), K::kObject, false)) {
+    ParseTrigger(c, *v, i, out);
+  }
+  ParseOco(c, t, i, groups, out);
   (void)side_ok;
 }
 
@@ -309,7 +431,10 @@ PlanParseResult ParsePlan(std::string_view json_text) {
             absl::StrCat("must contain at most ", kMaxTrades, " trades, got ", v->items.size()));
     } else {
       plan.trades.resize(v->items.size());
-      for (size_t i = 0; i < v->items.size(); ++i) ParseTrade(c, v->items[i], i, plan.trades[i]);
+      OcoGroups groups = ReadOcoGroups(*v);
+      for (size_t i = 0; i < v->items.size(); ++i) {
+        ParseTrade(c, v->items[i], i, groups, plan.trades[i]);
+      }
     }
   }
   result.violations = std::move(c.violations);
@@ -326,6 +451,13 @@ std::string CanonicalPlanText(const Plan& plan) {
                     t.expires_at ? FormatRfc3339(*t.expires_at) : "", "|",
                     t.cancel_after ? absl::FormatDuration(*t.cancel_after) : "", "|",
                     t.worst_price.value_or(-1), "|", t.post_only, "|", t.notes);
+    // Only when present, so that the hashes of plans without triggers stay what they were.
+    if (t.trigger) {
+      absl::StrAppend(&out, "|trigger|", Name(t.trigger->price), "|",
+                      t.trigger->below ? "below" : "above", "|", t.trigger->level, "|",
+                      t.trigger->until ? FormatRfc3339(*t.trigger->until) : "");
+    }
+    if (!t.oco.empty()) absl::StrAppend(&out, "|oco|", t.oco);
   }
   return out;
 }

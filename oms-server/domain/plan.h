@@ -25,8 +25,9 @@ enum class TriggerPrice { kBestBid, kBestAsk, kMid };
 struct Trigger {
   TriggerPrice price = TriggerPrice::kBestBid;
   bool below = true;
-  int64_t level = 0;  // micro-units, inside (0, 1)
-  std::string level_text;
+  int64_t level = 0;       // micro-units, inside (0, 1); past 6 decimals rounded where that
+                           // changes no crossing (down for below, up for above)
+  std::string level_text;  // as written
   std::optional<absl::Time> until;
 };
 
@@ -78,11 +79,14 @@ struct PlanParseResult {
 std::string ViolationsText(const std::string& title, const std::vector<Violation>& violations);
 
 // Parses and statically validates a plan's JSON text. Never fails on malformed input: every
-// problem becomes a violation.
+// problem becomes a violation. A trade's `trigger` is {"price": "bestBid" | "bestAsk" | "mid",
+// "below" | "above": a level strictly inside (0, 1), read like `price`, "until": RFC 3339}; its
+// `oco` is a name of 1 to 64 [A-Za-z0-9_-] that exactly two triggered trades of the plan share.
+// A trigger with any invalid part is left unset (the violation says why).
 PlanParseResult ParsePlan(std::string_view json_text);
 
-// A canonical text of the plan's meaning (normalised ids, exact decimals), for content hashing:
-// reformatting the JSON does not change it.
+// A canonical text of the plan's meaning (normalised ids, exact decimals, triggers and OCO
+// groups), for content hashing: reformatting the JSON does not change it.
 std::string CanonicalPlanText(const Plan& plan);
 
 // Normalises a token id (decimal, or 0x hex) to decimal; nullopt when invalid or above 2^256-1.

@@ -36,6 +36,16 @@ Execution NewFill(const Order& order, const TradeFill& f) {
   return e;
 }
 
+// Whether one fill fits inside the order: a BUY pays at most its maker amount (a market BUY
+// spends collateral and may receive more shares than its minimum), a SELL gives at most its
+// maker amount of shares; a cent of rounding aside.
+bool WithinOrder(const Order& order, const TradeFill& f) {
+  constexpr int64_t kRounding = 10'000;
+  if (order.side == Side::kBuy)
+    return Notional(f.shares, f.price) <= order.maker_amount + kRounding;
+  return f.shares <= order.maker_amount + kRounding;
+}
+
 // Moves a stored fill to what the venue says of its trade now; true when anything changed.
 bool Settle(Execution& stored, const TradeFill& f, Reconciliation& out) {
   bool settled = stored.settlement != f.settlement;
@@ -55,33 +65,64 @@ bool IsVenueCancel(const std::string& status) {
   return status == "CANCELED" || status == "CANCELED_MARKET_RESOLVED" || status == "INVALID";
 }
 
-// Applies the order's trade fills; true when it has any (they then decide its totals).
+// Applies the order's trade fills; true when trades decide its totals. A provisional fill (the
+// POST's answer) stands until the order's listed trades account for its shares: a trade listed
+// late must not be replaced by nothing, nor counted beside it.
 bool ApplyTrades(Order& order, const std::vector<const TradeFill*>& mine, Reconciliation& out) {
-  std::map<std::string, Execution*> by_trade;
-  bool provisional = false;
-  for (Execution& e : order.fills) {
+  std::map<std::string, size_t> by_trade;  // indices: order.fills grows below
+  int64_t provisional = 0, traded = 0;
+  for (size_t i = 0; i < order.fills.size(); ++i) {
+    const Execution& e = order.fills[i];
     if (e.trade_id.empty()) {
-      provisional = true;
+      provisional += e.shares;
     } else {
-      by_trade[e.trade_id] = &e;
+      by_trade[e.trade_id] = i;
+      traded += e.shares;
     }
   }
+  std::vector<const TradeFill*> fresh;
+  const size_t first_fresh = order.fills.size();
   for (const TradeFill* f : mine) {
     auto known = by_trade.find(f->trade_id);
-    if (known != by_trade.end()) {
-      if (Settle(*known->second, *f, out)) out.fills.push_back(*known->second);
+    if (known != by_trade.end() && known->second >= first_fresh) {
+      // Listed twice in one reading: the later listing's settlement, written once as new.
+      Reconciliation ignored;
+      Settle(order.fills[known->second], *f, ignored);
       continue;
     }
-    Execution e = NewFill(order, *f);
-    ++out.fills_new;
-    if (e.Voided()) ++out.fills_failed;
-    out.fills.push_back(e);
-    order.fills.push_back(std::move(e));
-    by_trade[f->trade_id] = &order.fills.back();
+    if (known != by_trade.end()) {
+      Execution& stored = order.fills[known->second];
+      if (Settle(stored, *f, out)) out.fills.push_back(stored);
+      continue;
+    }
+    // More than the whole order in one fill is not a fill of this order: the venue's data is
+    // wrong, and counting it would corrupt the position.
+    if (f->shares <= 0 || f->price <= 0 || f->price >= kMicro || !WithinOrder(order, *f)) {
+      out.skipped.push_back(absl::StrCat("trade ", f->trade_id, " for order ", order.id,
+                                         ": implausible fill of ", FormatMicros(f->shares),
+                                         " shares at ", FormatMicros(f->price)));
+      continue;
+    }
+    by_trade[f->trade_id] = order.fills.size();
+    fresh.push_back(f);
+    traded += f->shares;
+    order.fills.push_back(NewFill(order, *f));
   }
-  if (by_trade.empty()) return false;
-  if (provisional) {
-    out.replaced.push_back(order.id);
+  if (traded == 0) return false;
+  if (provisional > traded) {
+    // Not all the trades are listed yet: the provisional fill stands, and these wait for the rest.
+    order.fills.resize(order.fills.size() - fresh.size());
+    return false;
+  }
+  for (size_t i = order.fills.size() - fresh.size(); i < order.fills.size(); ++i) {
+    ++out.fills_new;
+    if (order.fills[i].Voided()) ++out.fills_failed;
+    out.fills.push_back(order.fills[i]);
+  }
+  if (provisional > 0) {
+    for (const Execution& e : order.fills) {
+      if (e.trade_id.empty()) out.replaced.push_back(e.id);
+    }
     std::erase_if(order.fills, [](const Execution& e) { return e.trade_id.empty(); });
   }
   int64_t shares = 0, notional = 0;
@@ -111,6 +152,7 @@ void NoteVoided(Order& order) {
 
 int64_t TradeFee(int64_t shares, int64_t price, int64_t fee_rate_bps) {
   if (shares <= 0 || price <= 0 || price >= kMicro || fee_rate_bps <= 0) return 0;
+  fee_rate_bps = std::min(fee_rate_bps, kBpsPerUnit);  // a rate above 100% is not one
   Int128 fee = static_cast<Int128>(shares) * fee_rate_bps * price * (kMicro - price);
   return static_cast<int64_t>(fee / (static_cast<Int128>(kBpsPerUnit) * kMicro * kMicro));
 }
@@ -143,6 +185,13 @@ Reconciliation Reconcile(std::vector<Order>& orders,
       o.status = o.filled_shares >= o.size_shares ? OrderStatus::kFilled
                  : o.filled_shares > 0            ? OrderStatus::kPartiallyFilled
                                                   : OrderStatus::kOpen;
+    }
+    // A cancel the venue accepted is no proof of no fill (PROTOCOL §13.4): an order whose trades
+    // filled it whole is filled, whatever was asked.
+    if (traded && o.filled_shares >= o.size_shares &&
+        (o.status == OrderStatus::kCancelled || o.status == OrderStatus::kExpired)) {
+      o.status = OrderStatus::kFilled;
+      o.reason = "filled before the cancel took effect";
     }
     NoteVoided(o);
   }

@@ -37,19 +37,22 @@ struct TradeFill {
 int64_t TradeFee(int64_t shares, int64_t price, int64_t fee_rate_bps);
 
 struct Reconciliation {
-  std::vector<Execution> fills;    // new trade fills, and stored ones whose settlement moved
-  std::vector<int64_t> replaced;   // orders whose provisional fills their trades replace
-  std::set<std::string> resolved;  // tokens of orders the venue cancelled as market resolved
+  std::vector<Execution> fills;      // new trade fills, and stored ones whose settlement moved
+  std::vector<int64_t> replaced;     // provisional fills (execution ids) their trades replace
+  std::vector<std::string> skipped;  // venue fills refused as implausible, why
+  std::set<std::string> resolved;    // tokens of orders the venue cancelled as market resolved
   int fills_new = 0;
   int fills_confirmed = 0;  // became CONFIRMED
   int fills_failed = 0;     // became FAILED: voided
   int cancelled_by_venue = 0;
+  int changed = 0;  // orders the caller wrote (set by the caller)
 };
 
 // Applies what the venue said to `orders` (live, each with its stored `fills`): `fills` by trade
 // id (a trade seen before only moves its settlement), then `views` (the venue's order by hash,
 // where it was read) for each order's status. An order's fill totals are the sum of its trades'
-// fills that are not voided once it has any; until then its provisional fills stand.
+// fills that are not voided once they account for its provisional fills; until then those stand.
+// A cancelled or expired order whose trades filled it whole is filled.
 Reconciliation Reconcile(std::vector<Order>& orders,
                          const std::map<std::string, VenueOrderState>& views,
                          const std::vector<TradeFill>& fills, absl::Time now);

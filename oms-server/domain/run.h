@@ -94,6 +94,7 @@ struct TickReport {
   int triggers_fired = 0;
   int triggers_expired = 0;
   int triggers_cancelled = 0;
+  std::string live_error;  // why live orders were not (wholly) reconciled
   absl::Time started_at = absl::InfinitePast();
   absl::Time finished_at = absl::InfinitePast();
 };

@@ -4,7 +4,7 @@
 #include "common/decimal.h"
 #include "common/enum_names.h"
 #include "common/time.h"
-#include "oms-server/domain/trigger_pending.h"
+#include "oms-server/domain/trigger.h"
 
 namespace betteroms::domain {
 namespace {

@@ -4,7 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "common/decimal.h"
 #include "common/time.h"
-#include "oms-server/domain/trigger_pending.h"
+#include "oms-server/domain/trigger.h"
 #include "oms-server/domain/twin.h"
 
 namespace betteroms::grpc_api {
@@ -181,6 +181,7 @@ v1::TickReport ToApi(const domain::TickReport& report) {
   t.set_triggers_fired(report.triggers_fired);
   t.set_triggers_expired(report.triggers_expired);
   t.set_triggers_cancelled(report.triggers_cancelled);
+  t.set_live_error(report.live_error);
   t.set_started_at(FormatRfc3339(report.started_at));
   t.set_finished_at(FormatRfc3339(report.finished_at));
   return t;

@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "oms-server/grpc/convert.h"
+#include "store/db.h"
 
 namespace betteroms::grpc_api {
 namespace {
@@ -32,18 +33,34 @@ grpc::Status Reply(const absl::StatusOr<T>& result, Resp* resp) {
 }
 
 // Tells the caller how long the server spent on the request, so clients and benchmarks can tell
-// server time from network and client time.
+// server time from network and client time, and what it cost the database: x-oms-db-statements
+// and x-oms-db-prepares (executed and prepared by this handler's thread) and x-oms-db-commits
+// (committed in the process meanwhile).
 class ServerTimer {
  public:
-  explicit ServerTimer(grpc::ServerContext* ctx) : ctx_(ctx), start_(absl::Now()) {}
+  explicit ServerTimer(grpc::ServerContext* ctx)
+      : ctx_(ctx),
+        start_(absl::Now()),
+        statements_(store::StatementsOnThisThread()),
+        prepares_(store::PreparesOnThisThread()),
+        commits_(store::TransactionsCommitted()) {}
   ~ServerTimer() {
     ctx_->AddTrailingMetadata("x-oms-server-us",
                               std::to_string(absl::ToInt64Microseconds(absl::Now() - start_)));
+    ctx_->AddTrailingMetadata("x-oms-db-statements",
+                              std::to_string(store::StatementsOnThisThread() - statements_));
+    ctx_->AddTrailingMetadata("x-oms-db-prepares",
+                              std::to_string(store::PreparesOnThisThread() - prepares_));
+    ctx_->AddTrailingMetadata("x-oms-db-commits",
+                              std::to_string(store::TransactionsCommitted() - commits_));
   }
 
  private:
   grpc::ServerContext* ctx_;
   absl::Time start_;
+  int64_t statements_;
+  int64_t prepares_;
+  int64_t commits_;
 };
 
 }  // namespace
@@ -127,6 +144,7 @@ grpc::Status OrderManagerImpl::GetPositions(grpc::ServerContext* ctx,
 
 grpc::Status OrderManagerImpl::RunTick(grpc::ServerContext* ctx, const v1::RunTickRequest*,
                                        v1::TickReport* resp) {
+  ServerTimer timer(ctx);
   GrpcCallContext call(ctx);
   return Reply(service_.RunTick(call), resp);
 }

@@ -18,7 +18,7 @@
 #include "common/status_macros.h"
 #include "oms-server/domain/cancel.h"
 #include "oms-server/domain/paper_engine.h"
-#include "oms-server/domain/trigger_pending.h"
+#include "oms-server/domain/trigger.h"
 #include "oms-server/signer_client/order_signer.h"
 #include "oms-server/venue/venue.h"
 #include "store/orders_repo.h"
@@ -621,13 +621,16 @@ absl::StatusOr<ResumeReport> LiveTrader::Resume(const CallContext& call) {
     OMS_ASSIGN_OR_RETURN(std::vector<std::string> stale, store::ListRunningLiveRuns(*conn));
     plans.insert(stale.begin(), stale.end());
   }
-  std::vector<Order> mine = ClaimJournal(std::move(journal));
-  absl::Cleanup release = [this, &mine] { SetInFlight(mine, false); };
-  if (!mine.empty()) {
-    OMS_RETURN_IF_ERROR(EnsureReady());
-    OMS_RETURN_IF_ERROR(ResumeOrders(mine, controls, call, report));
+  {
+    // Released before the reconciliation below, which then covers the orders resolved here.
+    std::vector<Order> mine = ClaimJournal(std::move(journal));
+    absl::Cleanup release = [this, &mine] { SetInFlight(mine, false); };
+    if (!mine.empty()) {
+      OMS_RETURN_IF_ERROR(EnsureReady());
+      OMS_RETURN_IF_ERROR(ResumeOrders(mine, controls, call, report));
+    }
+    for (const Order& o : mine) plans.insert(o.plan_id);
   }
-  for (const Order& o : mine) plans.insert(o.plan_id);
   OMS_RETURN_IF_ERROR(FinishRuns(plans, report.runs_finished));
   // The journal's work stands even when the venue cannot be read for the rest.
   if (absl::Status reconciled = Reconcile(call, report); !reconciled.ok()) {
@@ -845,59 +848,6 @@ absl::Status LiveTrader::FinishRuns(const std::set<std::string>& plan_ids, int& 
     ++finished;
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<Order> LiveTrader::Cancel(int64_t id, const CallContext& call) {
-  OMS_RETURN_IF_ERROR(EnsureReady());
-  Order order;
-  {
-    OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
-    OMS_ASSIGN_OR_RETURN(order, store::GetOrder(*conn, id, /*for_update=*/false));
-  }
-  OMS_RETURN_IF_ERROR(domain::CheckLiveCancel(order));
-  std::vector<Order> mine = ClaimJournal({order});
-  if (mine.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("order ", id, " is being sent or resolved right now; try again shortly"));
-  }
-  absl::Cleanup release = [this, &mine] { SetInFlight(mine, false); };
-  absl::Time deadline = std::min(call.deadline(), clock_.Now() + absl::Seconds(15));
-  absl::StatusOr<bool> cancelled = venue_.CancelOrder(order.live.order_hash, deadline);
-  if (!cancelled.ok()) return VenueError(cancelled.status(), "the cancel");
-  // What the venue holds now decides: fills before the cancel stand, and an order that had
-  // already matched is never reported as cancelled.
-  absl::StatusOr<std::optional<venue::VenueOrder>> found =
-      venue_.GetOrder(order.live.order_hash, deadline);
-  std::vector<domain::Execution> fills;
-  absl::Time now = clock_.Now();
-  if (found.ok() && found->has_value()) {
-    const venue::VenueOrder& v = **found;
-    domain::VenueOrderState state{v.status, v.status_reason, v.size_matched, v.price};
-    if (*cancelled && state.status == "LIVE") state.status = "CANCELED";
-    if (std::optional<domain::Execution> fill = domain::ApplyVenueOrder(order, state, now)) {
-      fills.push_back(*fill);
-    }
-  } else if (*cancelled) {
-    // Cancelled, though the venue could not show it just now: never sent again either way.
-    order.status = OrderStatus::kCancelled;
-  } else if (order.status == OrderStatus::kUnknown || order.status == OrderStatus::kDelayed) {
-    // The cancel by hash and a venue that does not know the hash are the fence: it is not there,
-    // and it must never be sent now that the trader asked for it to go.
-    order.status = OrderStatus::kNotSent;
-    order.reason = "cancelled by request before the venue showed it; never sent";
-    std::vector<Order*> rows = {&order};
-    OMS_RETURN_IF_ERROR(Commit(rows, fills, nullptr, /*unless_halted=*/false));
-    return order;
-  } else {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the venue did not cancel order ", id,
-        " and does not show it (already cancelled or matched); the next tick reconciles it"));
-  }
-  if (*cancelled && order.status == OrderStatus::kCancelled) order.reason = "cancelled by request";
-  std::vector<Order*> rows = {&order};
-  OMS_RETURN_IF_ERROR(Commit(rows, fills, nullptr, /*unless_halted=*/false));
-  order.fills = std::move(fills);
-  return order;
 }
 
 absl::StatusOr<LiveAccountView> LiveTrader::Account(const CallContext& call) {

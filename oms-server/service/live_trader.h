@@ -16,6 +16,7 @@
 #include "common/call_context.h"
 #include "common/time.h"
 #include "oms-server/domain/live_order.h"
+#include "oms-server/domain/reconcile.h"
 #include "oms-server/domain/run.h"
 #include "oms-server/market/market_data.h"
 #include "oms-server/venue/venue.h"
@@ -39,7 +40,7 @@ struct LiveOptions {
   std::string api_key_nonce = "0";
   // L2 credentials from a file; none: derived through the signer at first use.
   std::optional<venue::ApiCredentials> credentials;
-  int sign_concurrency = 16;
+  int sign_concurrency = 16;  // signatures, and venue reads by hash, at a time
   // Test-only: "after-sign" or "after-post" kills the process there (SIGKILL), to prove the
   // journal.
   std::string fault_point;
@@ -169,6 +170,14 @@ class LiveTrader {
   // cancels, the open-orders pages and reads by hash for statuses, /data/trades for fills and
   // settlement.
   absl::Status Reconcile(const CallContext& call, ResumeReport& report);
+  // Reads the venue's trades for `orders` (claimed, with their fills) from where each was last
+  // read, applies them and `views` (the venue's order by hash, where read), and writes what
+  // changed over `stored` (the orders as read) in one transaction, marking their trades read.
+  absl::StatusOr<domain::Reconciliation> ApplyVenue(
+      std::vector<domain::Order>& orders, const std::vector<domain::Order>& stored,
+      const std::map<std::string, domain::VenueOrderState>& views, absl::Time deadline);
+  // Attaches each order's stored fills.
+  static absl::Status LoadFills(store::Connection& conn, std::vector<domain::Order>& orders);
   // Finishes each running live run of `plan_ids` whose orders all left the journal.
   absl::Status FinishRuns(const std::set<std::string>& plan_ids, int& finished);
   void MaybeDie(const char* point) const;

@@ -633,9 +633,11 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
       report.orders_cancelled_by_venue = resumed->cancelled_by_venue;
       report.orders_cancelled_after = resumed->cancelled_after;
       live_note += LiveReconcileNote(*resumed);
+      report.live_error = resumed->reconcile_error;
       live_resolved = resumed->resolved_tokens;
     } else {
       live_note = absl::StrCat("; live journal not resumed: ", resumed.status().message());
+      report.live_error = std::string(resumed.status().message());
       LogWarn("live journal not resumed", {{"error", std::string(resumed.status().message())}});
     }
   }

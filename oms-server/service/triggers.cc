@@ -12,7 +12,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/paper_engine.h"
-#include "oms-server/domain/trigger_pending.h"
+#include "oms-server/domain/trigger.h"
 #include "oms-server/service/live_trader.h"
 #include "oms-server/service/oms_service.h"
 #include "store/controls_repo.h"

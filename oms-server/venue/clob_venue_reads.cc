@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "oms-server/venue/clob_venue.h"
 #include "oms-server/venue/l2_auth.h"
@@ -168,7 +169,13 @@ absl::StatusOr<std::vector<VenueOrder>> ClobVenue::ListOpenOrders(absl::Time dea
   OMS_RETURN_IF_ERROR(
       ForEachListed("/data/orders", "", deadline, [&](const JsonValue& item) -> absl::Status {
         absl::StatusOr<VenueOrder> order = VenueOrderFromJson(item);
-        if (!order.ok()) return Malformed("GET /data/orders", order.status().message());
+        // One entry the OMS cannot read (perhaps not even its own order) does not hide the
+        // others: an order of ours missing from the list is read back by its hash.
+        if (!order.ok()) {
+          LogWarn("venue: an open order could not be read",
+                  {{"error", std::string(order.status().message())}});
+          return absl::OkStatus();
+        }
         auto [it, added] = index.emplace(order->id, orders.size());
         if (added) {
           orders.push_back(*std::move(order));

@@ -37,6 +37,9 @@ absl::StatusOr<std::optional<int64_t>> FeeRate(const JsonValue* v, const std::st
   if (v->is_string() && absl::StripAsciiWhitespace(v->text).empty()) return std::nullopt;
   std::optional<int64_t> bps = Integer(v);
   if (!bps) return Bad(where, absl::StrCat("fee_rate_bps ", Shown(v), " is not an integer"));
+  if (*bps < 0 || *bps > 10'000) {
+    return Bad(where, absl::StrCat("fee_rate_bps ", Shown(v), " is outside 0..10000"));
+  }
   return bps;
 }
 
@@ -122,8 +125,9 @@ absl::StatusOr<std::vector<VenueFill>> FillsOfTrade(const JsonValue& trade,
     return absl::InvalidArgumentError(
         absl::StrCat("a trade is ", JsonKindName(trade.kind), ", not an object"));
   }
+  // Another account's side of a trade is not ours to judge: only the parts naming our orders
+  // must be well formed.
   const std::string id = trade.StringOr("id");
-  if (id.empty()) return absl::InvalidArgumentError("a trade without an id");
   const std::string where = absl::StrCat("trade ", Printable(id));
 
   // Which parts of the trade are our orders: the taker (top level) and maker entries.
@@ -139,14 +143,12 @@ absl::StatusOr<std::vector<VenueFill>> FillsOfTrade(const JsonValue& trade,
     ours.push_back({&trade, taker, false, where});
   }
   const JsonValue* makers = trade.Find("maker_orders");
-  if (makers != nullptr && !makers->is_null() && !makers->is_array()) {
-    return Bad(where, "maker_orders is not an array");
-  }
+  bool bad_makers = makers != nullptr && !makers->is_null() && !makers->is_array();
   if (makers != nullptr && makers->is_array()) {
     for (size_t i = 0; i < makers->items.size(); ++i) {
       const JsonValue& entry = makers->items[i];
       std::string part_where = absl::StrCat(where, ": maker_orders[", i, "]");
-      if (!entry.is_object()) return Bad(part_where, "not an object");
+      if (!entry.is_object()) continue;  // names no order of ours
       std::string order_id = absl::AsciiStrToLower(entry.StringOr("order_id"));
       if (!order_id.empty() && order_hashes.count(order_id) > 0) {
         ours.push_back({&entry, std::move(order_id), true, std::move(part_where)});
@@ -155,6 +157,8 @@ absl::StatusOr<std::vector<VenueFill>> FillsOfTrade(const JsonValue& trade,
   }
   std::vector<VenueFill> fills;
   if (ours.empty()) return fills;
+  if (id.empty()) return absl::InvalidArgumentError("a trade of ours without an id");
+  if (bad_makers) return Bad(where, "maker_orders is not an array");
 
   // What the whole trade shares: its settlement state and when it matched.
   VenueFill common;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -672,6 +673,37 @@ TEST_F(FakeVenueTest, CancelsOpenOrdersOnly) {
   EXPECT_EQ(again.Json()["not_canceled"][hash],
             "order can't be found - already canceled or matched");
   EXPECT_EQ(Get("/data/order/" + hash).Json()["status"], "CANCELED");
+}
+
+TEST_F(FakeVenueTest, CountsRequestsByMethodAndEndpoint) {
+  std::string hash;
+  ASSERT_EQ(PostOrder(LimitBuy(10'000'000, 400'000), &hash).status, 200);
+  Get("/data/order/" + hash);
+  Get("/data/order/0x" + std::string(64, '1'));
+  Get("/data/orders");
+  std::string body = json::array({hash}).dump();
+  Send("DELETE", clob_.url() + "/orders", body, L2("DELETE", "/orders", body));
+  Send("GET", clob_.url() + "/data/trades", "", {});  // refused (no L2 headers): counted too
+  std::map<std::string, int> counts = clob_.venue().RequestCounts();
+  EXPECT_EQ(counts["POST /order"], 1);
+  EXPECT_EQ(counts["GET /data/order"], 2);  // by endpoint, whatever the hash
+  EXPECT_EQ(counts["GET /data/orders"], 1);
+  EXPECT_EQ(counts["DELETE /orders"], 1);
+  EXPECT_EQ(counts["GET /data/trades"], 1);
+  EXPECT_EQ(
+      json::parse(
+          Send("GET", clob_.url() + "/_fake/venue", "", {}).body)["requests"]["GET /data/order"],
+      2);
+  clob_.venue().Reset();
+  EXPECT_TRUE(clob_.venue().RequestCounts().empty());
+}
+
+TEST_F(FakeVenueTest, LatencyDelaysEveryVenueRequest) {
+  ASSERT_EQ(Control("/_fake/venue/latency?ms=60").status, 200);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(Get("/data/orders").status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(60));
+  clob_.venue().SetLatencyMs(0);
 }
 
 TEST_F(FakeVenueTest, DelayedOrdersMatchAtTheNextRead) {

@@ -247,8 +247,7 @@ TEST_F(LiveReconcileTest, OpenOrdersAndTradesAreReadOverThreePages) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
   ASSERT_TRUE(s->venue().SetPageSize(2));
-  std::vector<std::string> trades;
-  for (int i = 0; i < 5; ++i) trades.push_back(LimitBuy(kTokenA, "4", "0.40"));
+  std::vector<std::string> trades(5, LimitBuy(kTokenA, "4", "0.40"));
   CommandResult r = s->Omsctl({"plan", "submit", "-"}, Plan("rc-pages", trades));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Five takes of one share all hit the oldest order (time priority): five trades, and five
@@ -292,6 +291,21 @@ TEST_F(LiveReconcileTest, ATakerFillIsBookedOnceFromItsTradeWithTheFee) {
   nlohmann::json p = LivePosition(*s, kTokenA);
   EXPECT_EQ(p.value("costBasis", ""), "25.125") << p.dump(1);
   EXPECT_DOUBLE_EQ(Num(p, "netShares"), VenueShares(*s, kTokenA));
+}
+
+TEST_F(LiveReconcileTest, AFillFoundByHashIsReplacedByItsTradeInTheSameTick) {
+  auto s = Start();
+  ASSERT_TRUE(s->ok());
+  s->venue().ScheduleFault(VenueFault::kDrop, 1);  // the FOK fills; its answer is lost
+  CommandResult r = s->Omsctl({"plan", "submit", "-"}, Plan("rc-lost", {MarketBuy(kTokenA, "25")}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Orders(*s, "rc-lost")[0].value("status", ""), "unknown");
+  Tick(*s);  // resolves it by hash (matched), then reads its trade
+  nlohmann::json o = Orders(*s, "rc-lost")[0];
+  EXPECT_EQ(o.value("status", ""), "filled") << o.dump(1);
+  ASSERT_EQ(o["fills"].size(), 1u) << o.dump(1);
+  EXPECT_NE(o["fills"][0].value("tradeId", ""), "") << o.dump(1);
+  EXPECT_DOUBLE_EQ(Num(LivePosition(*s, kTokenA), "netShares"), VenueShares(*s, kTokenA));
 }
 
 TEST_F(LiveReconcileTest, PositionsCheckReportsDriftFromTheVenue) {

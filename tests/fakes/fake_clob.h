@@ -59,6 +59,8 @@
 //                              matched (or canceled, for a FOK/FAK that cannot fill) at the
 //                              next read
 //   POST /_fake/venue/delay?ms=M       order requests are processed, then answered M ms later
+//   POST /_fake/venue/latency?ms=M     every venue request (not market data, not controls) waits
+//                              M ms before it is served, as a network round trip would
 //   POST /_fake/venue/chain?id=C       the chain for ClobAuth and order domains (137 or 80002)
 //   POST /_fake/venue/take     body: {"token_id": "T", "side": "BUY"|"SELL" (the external
 //                              taker's), "size": "<shares, base units>", "price"?: "<limit, base
@@ -94,7 +96,11 @@
 //                                       with maker_orders, status, "reversed"], "posts":
 //                                       {"<hash>": POSTs that carried it}, "order_posts": n
 //                                       (POST /order and /orders requests), "rejections": n
-//                                       (orders refused), "accounts": {…}, "page_size",
+//                                       (orders refused), "requests": {"GET /data/orders": n,
+//                                       "GET /data/order": n (every hash), "GET /data/trades":
+//                                       n, "DELETE /orders": n, …} (every venue request by
+//                                       method and endpoint, refused ones too), "accounts": {…},
+//                                       "page_size",
 //                                       "status_prefix", "fee_rate_bps": {"<token>": "N"}};
 //                                       statuses never prefixed
 // Venue endpoints (PROTOCOL §3-§7): POST /auth/api-key, GET /auth/derive-api-key (L1); POST

@@ -141,6 +141,11 @@ int FakeVenue::Rejections() {
   return rejections_;
 }
 
+std::map<std::string, int> FakeVenue::RequestCounts() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
 int FakeVenue::PostsOf(const std::string& hash) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = posts_of_hash_.find(Lower(hash));
@@ -153,14 +158,17 @@ void FakeVenue::Reset() {
   accounts_.clear();
   orders_.clear();
   order_sequence_.clear();
+  to_settle_.clear();
   trades_.clear();
   posts_of_hash_.clear();
   order_posts_ = 0;
   rejections_ = 0;
+  requests_.clear();
   fault_ = VenueFault::kNone;
   fault_count_ = 0;
   delay_next_ = 0;
   trading_delay_ms_ = 0;
+  latency_ms_ = 0;
   trade_index_.clear();
   trades_of_.clear();
   fee_rate_bps_.clear();
@@ -307,6 +315,9 @@ FakeVenue::Placed FakeVenue::Place(const ApiKey& key, const std::string& payload
                   {"transactionsHashes", nlohmann::json::array()}};
   placed.response = {200, placed.entry.dump()};
   order_sequence_.push_back(order.hash);
+  if (order.status == Status::kDelayed || order.in.type == OrderType::kGtd) {
+    to_settle_.push_back(order.hash);
+  }
   orders_.emplace(order.hash, std::move(order));
   return placed;
 }
@@ -383,7 +394,10 @@ std::string FakeVenue::Execute(Order& order) {
 
 void FakeVenue::Settle() {
   int64_t now = Now();
-  for (const std::string& hash : order_sequence_) {
+  // Only delayed orders and live GTD orders change here, in arrival order; every read settles,
+  // so reads cost what those orders number, not every order ever placed.
+  std::vector<std::string> still;
+  for (const std::string& hash : to_settle_) {
     Order& o = orders_.at(hash);
     if (o.status == Status::kDelayed) {
       o.status = Status::kLive;
@@ -393,7 +407,10 @@ void FakeVenue::Settle() {
     if (o.status == Status::kLive && o.in.type == OrderType::kGtd && o.in.expiration <= now) {
       o.status = Status::kCanceled;
     }
+    // Neither delayed nor live GTD: nothing here will change it again.
+    if (o.status == Status::kLive && o.in.type == OrderType::kGtd) still.push_back(hash);
   }
+  to_settle_ = std::move(still);
 }
 
 }  // namespace betteroms::test

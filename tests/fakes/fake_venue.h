@@ -135,6 +135,9 @@ class FakeVenue {
   void DelayNext(int count);
   // Order requests are answered `ms` later (after the order is processed).
   void SetTradingDelayMs(int ms) { trading_delay_ms_ = ms; }
+  // Every venue request (Handle) waits `ms` before it is served: a network round trip to the
+  // venue, for benchmarks. Adds to the trading delay.
+  void SetLatencyMs(int ms) { latency_ms_ = ms; }
   // An external taker of `size` shares (base units) on `token` hits the resting GTC/GTD orders of
   // every account, best price first and then oldest, up to `limit` (micro-units; none = any
   // price), each at the maker's price. Moves the makers' balances and records one trade whose
@@ -161,8 +164,13 @@ class FakeVenue {
   std::string StateJson();
   int OrderPosts();
   int Rejections();
+  // Venue requests received so far by endpoint, as "<METHOD> <path>" with GET /data/order/{hash}
+  // as "GET /data/order" ("GET /data/orders": 3, "DELETE /orders": 1, ...); every request
+  // FakeVenue::Handle serves is counted, refused and faulted ones too. Control requests are not.
+  std::map<std::string, int> RequestCounts();
   int PostsOf(const std::string& hash);
-  // Forgets keys, accounts, orders, trades, faults, counters, fees, page size and prefix.
+  // Forgets keys, accounts, orders, trades, faults and delays, counters (request counts too),
+  // fees, page size and prefix.
   void Reset();
 
  private:
@@ -285,6 +293,7 @@ class FakeVenue {
   std::map<std::string, VenueAccount> accounts_;
   std::map<std::string, Order> orders_;      // by hash
   std::vector<std::string> order_sequence_;  // hashes in arrival order
+  std::vector<std::string> to_settle_;       // delayed or GTD orders Settle may change, in order
   std::vector<Trade> trades_;
   std::map<std::string, size_t> trade_index_;             // trade id -> index in trades_
   std::map<std::string, std::vector<size_t>> trades_of_;  // account address -> trades_
@@ -296,11 +305,13 @@ class FakeVenue {
   std::map<std::string, int> posts_of_hash_;
   int order_posts_ = 0;
   int rejections_ = 0;
+  std::map<std::string, int> requests_;  // RequestCounts()
   VenueFault fault_ = VenueFault::kNone;
   int fault_count_ = 0;
   int retry_after_s_ = 1;
   int delay_next_ = 0;
   std::atomic<int> trading_delay_ms_{0};
+  std::atomic<int> latency_ms_{0};
   int next_trade_ = 1;
 };
 

@@ -85,6 +85,8 @@ HttpResponse FakeVenue::Control(const HttpRequest& request) {
     DelayNext(number("count", 1));
   } else if (path == "/_fake/venue/delay") {
     SetTradingDelayMs(number("ms", 0));
+  } else if (path == "/_fake/venue/latency") {
+    SetLatencyMs(number("ms", 0));
   } else if (path == "/_fake/venue/chain") {
     if (!SetChainId(static_cast<uint64_t>(number("id", 0)))) {
       return JsonError(400, "chain must be 137 or 80002");

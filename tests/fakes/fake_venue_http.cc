@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -20,8 +21,14 @@ constexpr char kNotFound[] = "order can't be found - already canceled or matched
 constexpr char kLastCursor[] = "LTE=";
 
 std::string Checksummed(const std::string& address) {
+  // A Keccak-256 per address written: a listing writes the same few addresses many times over.
+  // Per connection thread, so no lock; the fake's accounts are few, the bound is a backstop.
+  thread_local std::map<std::string, std::string> cache;
+  auto it = cache.find(address);
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= 1024) cache.clear();
   auto a = crypto::ParseAddress(address);
-  return a ? crypto::ChecksumAddress(*a) : address;
+  return cache[address] = a ? crypto::ChecksumAddress(*a) : address;
 }
 
 std::string Lower(std::string s) {
@@ -157,6 +164,14 @@ void FakeVenue::CountPosts(const std::string& body, bool batch) {
 
 HttpResponse FakeVenue::Handle(const HttpRequest& request) {
   const std::string& path = request.path;
+  {
+    // By endpoint, not by order: GET /data/order/{hash} counts under "GET /data/order".
+    std::lock_guard<std::mutex> lock(mu_);
+    ++requests_[request.method + " " +
+                (path.rfind("/data/order/", 0) == 0 ? std::string("/data/order") : path)];
+  }
+  // The round trip, outside the lock: requests on other connections proceed meanwhile.
+  if (latency_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency_ms_.load()));
   if (path == "/time") return {200, std::to_string(Now())};
   if (path == "/ok") return {200, "\"OK\""};
   if (path == "/version") return {200, R"({"version":2})"};
@@ -467,6 +482,7 @@ std::string FakeVenue::StateJson() {
                         {"posts", posts_of_hash_},
                         {"order_posts", order_posts_},
                         {"rejections", rejections_},
+                        {"requests", requests_},
                         {"accounts", accounts},
                         {"page_size", page_size_},
                         {"status_prefix", status_prefix_},

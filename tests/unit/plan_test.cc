@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace betteroms::domain {
 namespace {
@@ -200,6 +202,177 @@ TEST(PlanParser, CanonicalTextIgnoresFormatting) {
   PlanParseResult c = ParsePlan(
       R"({"planId":"p","mode":"paper","trades":[{"marketTokenId":"1","outcome":"YES","side":"BUY","orderType":"MARKET","size":2}]})");
   EXPECT_NE(CanonicalPlanText(a.plan), CanonicalPlanText(c.plan));
+}
+
+// A trade on token 1 with `extra` fields, for the trigger tests.
+std::string TriggeredTrade(const std::string& side, const std::string& extra) {
+  return R"({"marketTokenId": "1", "outcome": "YES", "side": ")" + side +
+         R"(", "orderType": "MARKET", "size": 10, "sizeUnit": "SHARES")" + extra + "}";
+}
+
+std::string PlanOf(const std::vector<std::string>& trades) {
+  std::string out = R"({"planId": "p", "mode": "paper", "trades": [)";
+  for (size_t i = 0; i < trades.size(); ++i) out += (i ? "," : "") + trades[i];
+  return out + "]}";
+}
+
+TEST(PlanTriggers, ReadsATriggerAndItsOcoGroup) {
+  PlanParseResult r = ParsePlan(PlanOf({
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": 0.30,
+                     "until": "2026-12-01T00:00:00Z"}, "oco": "exit-1")"),
+      TriggeredTrade("SELL", R"(, "trigger": {"above": 0.655, "price": "mid"}, "oco": "exit-1")"),
+      TriggeredTrade("BUY", R"(, "trigger": {"price": "bestAsk", "below": 0.30000000000000004})"),
+      TriggeredTrade("BUY", ""),
+  }));
+  ASSERT_TRUE(r.ok()) << Paths(r);
+  ASSERT_EQ(r.plan.trades.size(), 4u);
+  const Trade& stop = r.plan.trades[0];
+  ASSERT_TRUE(stop.trigger.has_value());
+  EXPECT_EQ(stop.trigger->price, TriggerPrice::kBestBid);
+  EXPECT_TRUE(stop.trigger->below);
+  EXPECT_EQ(stop.trigger->level, 300'000);
+  EXPECT_EQ(stop.trigger->level_text, "0.30");
+  ASSERT_TRUE(stop.trigger->until.has_value());
+  EXPECT_EQ(*stop.trigger->until,
+            absl::FromCivil(absl::CivilSecond(2026, 12, 1, 0, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(stop.oco, "exit-1");
+  const Trade& take = r.plan.trades[1];
+  ASSERT_TRUE(take.trigger.has_value());
+  EXPECT_EQ(take.trigger->price, TriggerPrice::kMid);
+  EXPECT_FALSE(take.trigger->below);
+  EXPECT_EQ(take.trigger->level, 655'000);
+  EXPECT_FALSE(take.trigger->until.has_value());
+  EXPECT_EQ(take.oco, "exit-1");
+  // Float noise in a level is read away, as in a price.
+  ASSERT_TRUE(r.plan.trades[2].trigger.has_value());
+  EXPECT_EQ(r.plan.trades[2].trigger->price, TriggerPrice::kBestAsk);
+  EXPECT_EQ(r.plan.trades[2].trigger->level, 300'000);
+  EXPECT_TRUE(r.plan.trades[2].oco.empty());
+  EXPECT_FALSE(r.plan.trades[3].trigger.has_value());
+  EXPECT_TRUE(r.warnings.empty());
+}
+
+TEST(PlanTriggers, RoundsALevelPastSixDecimalsWhereNoCrossingChanges) {
+  PlanParseResult r = ParsePlan(PlanOf({
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": 0.3000005})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "above": 0.3000005})"),
+  }));
+  ASSERT_TRUE(r.ok()) << Paths(r);
+  EXPECT_EQ(r.plan.trades[0].trigger->level, 300'000);  // <= 0.3000005 is <= 0.300000
+  EXPECT_EQ(r.plan.trades[1].trigger->level, 300'001);  // >= 0.3000005 is >= 0.300001
+
+  // Unless it rounds onto 0 or 1, where no price could cross it.
+  PlanParseResult edge = ParsePlan(PlanOf({
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": 0.0000004})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "above": 0.9999996})"),
+  }));
+  std::string got = Paths(edge);
+  EXPECT_THAT(got, HasSubstr("trades[0].trigger.below: must be between 0 and 1 (exclusive) at the "
+                             "6 decimals prices carry: 0.0000004 rounds to 0"));
+  EXPECT_THAT(got, HasSubstr("trades[1].trigger.above: must be between 0 and 1 (exclusive) at the "
+                             "6 decimals prices carry: 0.9999996 rounds to 1"));
+}
+
+TEST(PlanTriggers, ReportsEachBrokenTriggerRuleWithItsPath) {
+  PlanParseResult r = ParsePlan(PlanOf({
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "last", "below": 0.3, "when": 1})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": 0.3, "above": 0.6})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid"})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": 1})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "above": 0})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": "0.3"})"),
+      TriggeredTrade("SELL", R"(, "trigger": {"price": "bestBid", "below": 0.3,
+                     "until": "tomorrow"})"),
+      TriggeredTrade("SELL", R"(, "trigger": "bestBid < 0.3")"),
+      TriggeredTrade("SELL", R"(, "trigger": {"below": 0.3})"),
+  }));
+  ASSERT_FALSE(r.ok());
+  std::vector<std::string> paths;
+  for (const auto& v : r.violations) paths.push_back(v.path);
+  EXPECT_THAT(paths, ::testing::ElementsAre("trades[0].trigger.when", "trades[0].trigger.price",
+                                            "trades[1].trigger.above", "trades[2].trigger",
+                                            "trades[3].trigger.below", "trades[4].trigger.above",
+                                            "trades[5].trigger.below", "trades[6].trigger.until",
+                                            "trades[7].trigger", "trades[8].trigger.price"))
+      << Paths(r);
+  std::string got = Paths(r);
+  EXPECT_THAT(got, HasSubstr("trades[0].trigger.when: is not a known field"));
+  EXPECT_THAT(got, HasSubstr(R"(trades[0].trigger.price: must be "bestBid", "bestAsk" or "mid")"));
+  EXPECT_THAT(got, HasSubstr("trades[1].trigger.above: cannot be combined with below"));
+  EXPECT_THAT(got, HasSubstr(R"(trades[2].trigger: needs its level: "below" or "above")"));
+  EXPECT_THAT(got, HasSubstr("trades[3].trigger.below: must be between 0 and 1 (exclusive)"));
+  EXPECT_THAT(got, HasSubstr("trades[5].trigger.below: must be a number, got a string"));
+  EXPECT_THAT(got, HasSubstr("trades[7].trigger: must be an object"));
+  EXPECT_THAT(got, HasSubstr("trades[8].trigger.price: is required"));
+  for (const Trade& t : r.plan.trades) EXPECT_FALSE(t.trigger.has_value());
+}
+
+TEST(PlanTriggers, AnOcoGroupIsExactlyTwoTriggeredTrades) {
+  const std::string trigger = R"(, "trigger": {"price": "bestBid", "below": 0.3})";
+  PlanParseResult r = ParsePlan(PlanOf({
+      TriggeredTrade("SELL", trigger + R"(, "oco": "trio")"),       // 0
+      TriggeredTrade("SELL", trigger + R"(, "oco": "alone")"),      // 1
+      TriggeredTrade("SELL", R"(, "oco": "pair")"),                 // 2: no trigger
+      TriggeredTrade("SELL", trigger + R"(, "oco": "pair")"),       // 3
+      TriggeredTrade("SELL", trigger + R"(, "oco": "trio")"),       // 4
+      TriggeredTrade("SELL", trigger + R"(, "oco": "trio")"),       // 5
+      TriggeredTrade("SELL", trigger + R"(, "oco": "bad name!")"),  // 6
+      TriggeredTrade("SELL", trigger + R"(, "oco": ")" + std::string(65, 'x') + "\""),  // 7
+      TriggeredTrade("SELL", trigger + R"(, "oco": 7)"),                                // 8
+  }));
+  std::vector<std::string> paths;
+  for (const auto& v : r.violations) paths.push_back(v.path);
+  EXPECT_THAT(paths, ::testing::ElementsAre("trades[0].oco", "trades[1].oco", "trades[2].oco",
+                                            "trades[4].oco", "trades[5].oco", "trades[6].oco",
+                                            "trades[7].oco", "trades[8].oco"))
+      << Paths(r);
+  std::string got = Paths(r);
+  EXPECT_THAT(got,
+              HasSubstr(R"(trades[0].oco: OCO group "trio" must name exactly two trades, 3 do )"
+                        "(trades[0], trades[4], trades[5])"));
+  EXPECT_THAT(got, HasSubstr(R"(trades[1].oco: OCO group "alone" must name exactly two trades; )"
+                             "this trade is its only one"));
+  EXPECT_THAT(got, HasSubstr("trades[2].oco: needs a trigger"));
+  EXPECT_THAT(got, HasSubstr("trades[6].oco: must be 1 to 64 letters"));
+  EXPECT_THAT(got, HasSubstr("trades[7].oco: must be 1 to 64 letters"));
+  EXPECT_THAT(got, HasSubstr("trades[8].oco: must be a string"));
+  // trades[3] is a valid half of "pair": its partner is the one at fault.
+  EXPECT_THAT(got, Not(HasSubstr("trades[3].")));
+}
+
+TEST(PlanTriggers, TheCanonicalTextCarriesTriggersAndOcoGroups) {
+  auto canonical = [](const std::string& first, const std::string& second) {
+    PlanParseResult r =
+        ParsePlan(PlanOf({TriggeredTrade("SELL", first), TriggeredTrade("SELL", second)}));
+    EXPECT_TRUE(r.ok()) << Paths(r);
+    return CanonicalPlanText(r.plan);
+  };
+  const std::string stop = R"(, "trigger": {"price": "bestBid", "below": 0.3})";
+  const std::string take = R"(, "trigger": {"price": "bestBid", "above": 0.6})";
+  std::string base = canonical(stop + R"(, "oco": "x")", take + R"(, "oco": "x")");
+  // Reformatting is not a change.
+  EXPECT_EQ(base, canonical(R"(, "oco": "x", "trigger": {"below": 0.30, "price": "bestBid"})",
+                            take + R"(, "oco": "x")"));
+  for (const auto& [first, second] : std::vector<std::pair<std::string, std::string>>{
+           {stop + R"(, "oco": "y")", take + R"(, "oco": "y")"},
+           {stop, take},
+           {R"(, "trigger": {"price": "bestAsk", "below": 0.3, "until": "2030-01-01T00:00:00Z"})",
+            take},
+           {R"(, "trigger": {"price": "bestAsk", "below": 0.3})", take},
+           {R"(, "trigger": {"price": "bestBid", "below": 0.31})", take},
+           {R"(, "trigger": {"price": "bestBid", "above": 0.3})", take},
+           {"", ""},
+       }) {
+    EXPECT_NE(base, canonical(first, second)) << first << " / " << second;
+  }
+  // Until differs by its instant.
+  EXPECT_NE(
+      canonical(
+          R"(, "trigger": {"price": "bestBid", "below": 0.3, "until": "2030-01-01T00:00:00Z"})",
+          ""),
+      canonical(
+          R"(, "trigger": {"price": "bestBid", "below": 0.3, "until": "2030-01-02T00:00:00Z"})",
+          ""));
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ Order RestingBuy(int64_t id, const std::string& hash) {
   o.tif = TimeInForce::kGtc;
   o.limit_price = 400'000;
   o.size_shares = 10 * M;
+  o.maker_amount = 4 * M;  // 10 shares at 0.40
+  o.taker_amount = 10 * M;
   o.status = OrderStatus::kOpen;
   o.live.order_hash = hash;
   o.live.stored_status = OrderStatus::kOpen;
@@ -117,9 +119,17 @@ TEST(Reconcile, TradesReplaceTheProvisionalFillOfThePostsAnswer) {
   EXPECT_THAT(none.replaced, IsEmpty());
   EXPECT_EQ(orders[0].filled_shares, 10 * M);
 
+  // Only part of it listed so far: the provisional fill stands, the trade waits for the rest.
+  Reconciliation part = Reconcile(orders, {}, {Fill("t1", "0xa", 7 * M)}, kNow);
+  EXPECT_THAT(part.replaced, IsEmpty());
+  EXPECT_THAT(part.fills, IsEmpty());
+  EXPECT_EQ(orders[0].fills.size(), 1u);
+  EXPECT_EQ(orders[0].filled_shares, 10 * M);
+
   Reconciliation r =
       Reconcile(orders, {}, {Fill("t1", "0xa", 7 * M), Fill("t2", "0xa", 3 * M)}, kNow);
-  EXPECT_EQ(r.replaced, std::vector<int64_t>{1});
+  EXPECT_EQ(r.replaced, std::vector<int64_t>{9});
+  EXPECT_EQ(r.fills_new, 2);
   ASSERT_EQ(orders[0].fills.size(), 2u);
   for (const Execution& e : orders[0].fills) EXPECT_FALSE(e.trade_id.empty());
   EXPECT_EQ(orders[0].filled_shares, 10 * M);
@@ -134,6 +144,55 @@ TEST(Reconcile, AMakerFillThroughTheComplementFillsOurOrdersToken) {
   ASSERT_EQ(r.fills.size(), 1u);
   EXPECT_EQ(r.fills[0].token_id, "7");
   EXPECT_EQ(r.fills[0].side, Side::kBuy);
+}
+
+TEST(Reconcile, AFillLargerThanTheOrderIsRefusedNotCounted) {
+  std::vector<Order> orders = {RestingBuy(1, "0xa")};
+  Reconciliation r = Reconcile(orders, {}, {Fill("t1", "0xa", 11 * M)}, kNow);
+  EXPECT_THAT(r.fills, IsEmpty());
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_THAT(r.skipped[0], HasSubstr("t1"));
+  EXPECT_EQ(orders[0].filled_shares, 0);
+}
+
+TEST(Reconcile, ACancelledOrderThatFilledWholeIsFilled) {
+  std::vector<Order> orders = {RestingBuy(1, "0xa")};
+  orders[0].status = OrderStatus::kCancelled;
+  orders[0].reason = "cancelled by request";
+  Reconcile(orders, {}, {Fill("t1", "0xa", 10 * M)}, kNow);
+  EXPECT_EQ(orders[0].status, OrderStatus::kFilled);
+  EXPECT_THAT(orders[0].reason, HasSubstr("before the cancel"));
+  // Partly filled before the cancel: cancelled, its fill standing.
+  std::vector<Order> part = {RestingBuy(2, "0xb")};
+  part[0].status = OrderStatus::kCancelled;
+  Reconcile(part, {}, {Fill("t2", "0xb", 4 * M)}, kNow);
+  EXPECT_EQ(part[0].status, OrderStatus::kCancelled);
+  EXPECT_EQ(part[0].filled_shares, 4 * M);
+}
+
+TEST(Reconcile, ManyNewFillsOfOneOrderKeepTheirOwnSettlement) {
+  std::vector<Order> orders = {RestingBuy(1, "0xa")};
+  std::vector<TradeFill> fills;
+  for (int i = 0; i < 10; ++i) fills.push_back(Fill("t" + std::to_string(i), "0xa", M));
+  fills.push_back(Fill("t3", "0xa", M, "CONFIRMED"));  // listed twice, settled the second time
+  Reconciliation r = Reconcile(orders, {}, fills, kNow);
+  EXPECT_EQ(r.fills_new, 10);
+  EXPECT_EQ(r.fills.size(), 10u);  // each (trade, order) once: one upsert may not write a row twice
+  EXPECT_EQ(orders[0].filled_shares, 10 * M);
+  int confirmed = 0;
+  for (const Execution& e : orders[0].fills) confirmed += e.settlement == "CONFIRMED";
+  EXPECT_EQ(confirmed, 1);
+}
+
+TEST(Reconcile, AMarketBuyMayReceiveMoreSharesThanItsMinimum) {
+  std::vector<Order> orders = {RestingBuy(1, "0xa")};
+  orders[0].type = OrderType::kMarket;
+  orders[0].tif = TimeInForce::kFok;
+  TradeFill f = Fill("t1", "0xa", 12 * M);  // $4 at 0.3333 buys 12 shares, not 10
+  f.price = 333'333;
+  Reconciliation r = Reconcile(orders, {}, {f}, kNow);
+  EXPECT_THAT(r.skipped, IsEmpty());
+  EXPECT_EQ(orders[0].filled_shares, 12 * M);
 }
 
 TEST(Reconcile, FillsOfOtherOrdersAreLeftAlone) {

@@ -9,6 +9,8 @@ namespace betteroms::omsctl {
 
 void AddTickCommand(CLI::App& app, Client& client, int& exit_code) {
   CLI::App* tick = app.add_subcommand("tick", "fill, expire and reconcile open orders once");
+  tick->footer("Exits 1 when live orders could not be reconciled with the venue (the message\n"
+               "says why; the next tick tries again).");
   tick->callback([&client, &exit_code] {
     v1::TickReport resp;
     if (!client.Call(&v1::OrderManager::Stub::RunTick, v1::RunTickRequest(), &resp, exit_code)) {
@@ -19,7 +21,9 @@ void AddTickCommand(CLI::App& app, Client& client, int& exit_code) {
           resp.skipped() ? "tick skipped: " : absl::StrCat("tick ", resp.tick_id(), ": "),
           resp.message(), "\n");
     });
-    exit_code = kOk;
+    // A tick that could not reconcile live orders did its other work, but the scheduler must
+    // see that the venue's view is stale.
+    exit_code = resp.live_error().empty() ? kOk : kRunFailed;
   });
 }
 
