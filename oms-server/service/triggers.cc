@@ -308,7 +308,7 @@ absl::Status OmsService::FireLiveTrigger(store::Connection& conn, const TriggerR
     return absl::OkStatus();  // another request changed it first: nothing was journalled
   } else {
     // Refused before anything was journalled.
-    absl::Status refusal = placed.status();
+    const absl::Status& refusal = placed.status();
     if (!IsRefusal(refusal)) {
       pass.notes.push_back(absl::StrCat(TradeRef(t), " crossed but waits: ", refusal.message()));
       LogWarn("live trigger not fired",

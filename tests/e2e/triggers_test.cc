@@ -4,8 +4,8 @@
 // verifying fake venue and the real signer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
+#include <csignal>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>

@@ -164,6 +164,7 @@ TEST_F(TriggersRepoTest, TwoConnectionsFiringOneTriggerAtOnceHaveOneWinner) {
   std::atomic<int> winners{0};
   std::atomic<int> errors{0};
   std::vector<std::thread> racers;
+  racers.reserve(kRacers);
   for (int i = 0; i < kRacers; ++i) {
     racers.emplace_back([&, i] {
       auto conn = db_->Connect();
