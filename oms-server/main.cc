@@ -66,7 +66,8 @@ int Main(int argc, char** argv) {
                  "file with the bearer token clients must send [env OMS_AUTH_TOKEN_FILE]");
   app.add_option(
          "--tick-interval", tick_interval,
-         "run a tick every DURATION (e.g. 1h); 0s = only on request [env OMS_TICK_INTERVAL]")
+         "run a tick every DURATION (e.g. 1h, or down to 5s to watch price triggers closely); "
+         "0s = only on request [env OMS_TICK_INTERVAL]")
       ->capture_default_str();
   app.add_option("--port-file", config.port_file, "write the bound port here once listening");
   app.add_option("--signer-addr", config.signer_addr,

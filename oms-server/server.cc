@@ -142,6 +142,13 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   if (c.tick_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--tick-interval must not be negative");
   }
+  // Each tick reads every watched token's book (one request per token, whatever the number of
+  // triggers and orders): faster than every 5 s only loads the venue.
+  if (c.tick_interval > absl::ZeroDuration() && c.tick_interval < kMinTickInterval) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tick-interval must be 0s (ticks only on request) or at least ",
+        absl::FormatDuration(kMinTickInterval), ", got ", absl::FormatDuration(c.tick_interval)));
+  }
   if (!c.live) return absl::OkStatus();
   if (c.signer_addr.empty()) {
     return absl::InvalidArgumentError(

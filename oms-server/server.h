@@ -8,6 +8,9 @@
 
 namespace betteroms {
 
+// The shortest --tick-interval: a tick reads every watched token's book.
+inline constexpr absl::Duration kMinTickInterval = absl::Seconds(5);
+
 struct ServerConfig {
   std::string database_url;
   std::string listen = "127.0.0.1:50051";

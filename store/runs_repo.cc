@@ -101,7 +101,14 @@ absl::Status RecordFailedRun(Connection& conn, const domain::Run& run, absl::Tim
 }
 
 absl::StatusOr<bool> RestartFailedRun(Connection& conn, const domain::Run& run) {
-  // A failed live run may have journalled orders that never left; a retry journals anew.
+  // A failed live run may have journalled orders that never left, and armed triggers it then
+  // disarmed; a retry journals and arms anew.
+  OMS_RETURN_IF_ERROR(conn.Exec("forget disarmed triggers",
+                                "DELETE FROM triggers WHERE plan_id = $1 AND status <> 'fired' "
+                                "AND EXISTS (SELECT 1 FROM execution_history h "
+                                "            WHERE h.plan_id = $1 AND h.status = 'failed')",
+                                Params().Add(run.plan_id))
+                          .status());
   OMS_RETURN_IF_ERROR(conn.Exec("forget unsent orders",
                                 "DELETE FROM orders WHERE plan_id = $1 AND status = 'not_sent' "
                                 "AND EXISTS (SELECT 1 FROM execution_history h "
@@ -141,6 +148,17 @@ absl::StatusOr<std::vector<std::string>> ListRunningLiveRuns(Connection& conn) {
 absl::Status FinishRun(Connection& conn, const domain::RunSummary& summary) {
   std::optional<std::string> error;
   if (!summary.error_message.empty()) error = summary.error_message;
+  if (summary.status == domain::RunStatus::kFailed) {
+    // A failed run leaves no armed trigger: its triggered trades were never to be placed.
+    OMS_RETURN_IF_ERROR(conn.Exec("disarm failed run",
+                                  "UPDATE triggers SET status = 'cancelled', reason = "
+                                  "'cancelled: the run failed', updated_at = now() "
+                                  "WHERE plan_id = $1 AND status = 'armed' AND EXISTS (SELECT 1 "
+                                  "FROM execution_history h WHERE h.plan_id = $1 "
+                                  "AND h.status = 'running')",
+                                  Params().Add(summary.plan_id))
+                            .status());
+  }
   return conn
       .Exec("finish run",
             "UPDATE execution_history SET status = $2, summary_json = $3::jsonb, "

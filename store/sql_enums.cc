@@ -16,6 +16,8 @@ using domain::OrderType;
 using domain::RunStatus;
 using domain::Side;
 using domain::TimeInForce;
+using domain::TriggerPrice;
+using domain::TriggerStatus;
 
 template <typename E, size_t N>
 using SqlNames = EnumNames<E, N>;
@@ -46,6 +48,13 @@ constexpr SqlNames<OrderStatus, 12> kOrderStatuses = {
 constexpr SqlNames<RunStatus, 3> kRunStatuses = {{{RunStatus::kRunning, "running"},
                                                   {RunStatus::kCompleted, "completed"},
                                                   {RunStatus::kFailed, "failed"}}};
+constexpr SqlNames<TriggerStatus, 4> kTriggerStatuses = {{{TriggerStatus::kArmed, "armed"},
+                                                          {TriggerStatus::kFired, "fired"},
+                                                          {TriggerStatus::kCancelled, "cancelled"},
+                                                          {TriggerStatus::kExpired, "expired"}}};
+constexpr SqlNames<TriggerPrice, 3> kTriggerPrices = {{{TriggerPrice::kBestBid, "bestBid"},
+                                                       {TriggerPrice::kBestAsk, "bestAsk"},
+                                                       {TriggerPrice::kMid, "mid"}}};
 
 template <typename E, size_t N>
 absl::StatusOr<E> ParseSql(const SqlNames<E, N>& names, const char* what, std::string_view text) {
@@ -62,6 +71,8 @@ std::string_view SqlText(TimeInForce v) { return NameIn(kTimesInForce, v); }
 std::string_view SqlText(Liquidity v) { return NameIn(kLiquidities, v); }
 std::string_view SqlText(OrderStatus v) { return NameIn(kOrderStatuses, v); }
 std::string_view SqlText(RunStatus v) { return NameIn(kRunStatuses, v); }
+std::string_view SqlText(TriggerStatus v) { return NameIn(kTriggerStatuses, v); }
+std::string_view SqlText(TriggerPrice v) { return NameIn(kTriggerPrices, v); }
 
 absl::StatusOr<Mode> ParseModeSql(std::string_view t) { return ParseSql(kModes, "mode", t); }
 absl::StatusOr<Side> ParseSideSql(std::string_view t) { return ParseSql(kSides, "side", t); }
@@ -79,6 +90,12 @@ absl::StatusOr<OrderStatus> ParseOrderStatusSql(std::string_view t) {
 }
 absl::StatusOr<RunStatus> ParseRunStatusSql(std::string_view t) {
   return ParseSql(kRunStatuses, "run status", t);
+}
+absl::StatusOr<TriggerStatus> ParseTriggerStatusSql(std::string_view t) {
+  return ParseSql(kTriggerStatuses, "trigger status", t);
+}
+absl::StatusOr<TriggerPrice> ParseTriggerPriceSql(std::string_view t) {
+  return ParseSql(kTriggerPrices, "trigger price", t);
 }
 
 }  // namespace betteroms::store

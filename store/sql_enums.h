@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "oms-server/domain/plan.h"
+#include "oms-server/domain/trigger_record.h"
 #include "oms-server/domain/types.h"
 
 namespace betteroms::store {
@@ -17,6 +19,8 @@ std::string_view SqlText(domain::TimeInForce v);
 std::string_view SqlText(domain::Liquidity v);
 std::string_view SqlText(domain::OrderStatus v);
 std::string_view SqlText(domain::RunStatus v);
+std::string_view SqlText(domain::TriggerStatus v);
+std::string_view SqlText(domain::TriggerPrice v);
 
 // Internal when the database holds a value this binary does not know.
 absl::StatusOr<domain::Mode> ParseModeSql(std::string_view text);
@@ -26,5 +30,7 @@ absl::StatusOr<domain::TimeInForce> ParseTimeInForceSql(std::string_view text);
 absl::StatusOr<domain::Liquidity> ParseLiquiditySql(std::string_view text);
 absl::StatusOr<domain::OrderStatus> ParseOrderStatusSql(std::string_view text);
 absl::StatusOr<domain::RunStatus> ParseRunStatusSql(std::string_view text);
+absl::StatusOr<domain::TriggerStatus> ParseTriggerStatusSql(std::string_view text);
+absl::StatusOr<domain::TriggerPrice> ParseTriggerPriceSql(std::string_view text);
 
 }  // namespace betteroms::store

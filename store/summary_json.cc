@@ -130,6 +130,7 @@ std::string RunSummaryJson(const domain::RunSummary& s) {
   Put(j, "startedAt", FormatRfc3339(s.started_at));
   if (s.finished_at) Put(j, "finishedAt", FormatRfc3339(*s.finished_at));
   Put(j, "errorMessage", s.error_message);
+  Put(j, "triggersArmed", int64_t{s.triggers_armed});
   if (s.twin) {
     // The sums only: the slippage in basis points is derived from them when read.
     const domain::TwinTotals& t = *s.twin;
@@ -173,6 +174,7 @@ absl::StatusOr<domain::RunSummary> ParseRunSummaryJson(std::string_view text) {
   s.started_at = r.OptTime("startedAt").value_or(absl::InfinitePast());
   s.finished_at = r.OptTime("finishedAt");
   s.error_message = r.Text("errorMessage");
+  s.triggers_armed = r.Int("triggersArmed");
   if (auto it = j.find("positions"); it != j.end() && it->is_array()) {
     for (const json& pj : *it) {
       Reader p(pj);
@@ -231,6 +233,10 @@ std::string TickReportJson(const domain::TickReport& t) {
   Put(j, "ordersCancelledByVenue", int64_t{t.orders_cancelled_by_venue});
   Put(j, "ordersCancelledAfter", int64_t{t.orders_cancelled_after});
   Put(j, "marketsResolved", int64_t{t.markets_resolved});
+  Put(j, "triggersWatched", int64_t{t.triggers_watched});
+  Put(j, "triggersFired", int64_t{t.triggers_fired});
+  Put(j, "triggersExpired", int64_t{t.triggers_expired});
+  Put(j, "triggersCancelled", int64_t{t.triggers_cancelled});
   if (!t.live_error.empty()) Put(j, "liveError", t.live_error);
   Put(j, "startedAt", FormatRfc3339(t.started_at));
   Put(j, "finishedAt", FormatRfc3339(t.finished_at));

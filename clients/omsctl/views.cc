@@ -174,6 +174,36 @@ std::string OrdersTable(const google::protobuf::RepeatedPtrField<v1::Order>& ord
   return out;
 }
 
+std::string TriggersTable(const google::protobuf::RepeatedPtrField<v1::Trigger>& triggers,
+                          bool with_plan) {
+  std::vector<std::string> header = {"ID",   "#",      "MODE",     "TOKEN", "TRADE AND CONDITION",
+                                     "OCO",  "STATUS", "FIRED AT", "PRICE", "BOOK",
+                                     "ORDER"};
+  if (with_plan) header.insert(header.begin() + 1, "PLAN");
+  Table t(header);
+  for (const auto& tr : triggers) {
+    std::vector<std::string> row = {std::to_string(tr.id()),
+                                    std::to_string(tr.trade_index()),
+                                    tr.mode(),
+                                    ShortToken(tr.market_token_id()),
+                                    tr.description(),
+                                    OrDash(tr.oco()),
+                                    Colour(tr.status(), tr.status()),
+                                    OrDash(tr.fired_at()),
+                                    OrDash(tr.fired_price()),
+                                    OrDash(ShortHash(tr.fired_book_hash())),
+                                    tr.order_id() == 0 ? "-" : std::to_string(tr.order_id())};
+    if (with_plan) row.insert(row.begin() + 1, tr.plan_id());
+    t.Add(row);
+  }
+  size_t shift = with_plan ? 1 : 0;
+  std::string out = t.Render({0, 1 + shift, 8 + shift, 10 + shift});
+  for (const auto& tr : triggers) {
+    if (!tr.reason().empty()) out += absl::StrCat("  trigger ", tr.id(), ": ", tr.reason(), "\n");
+  }
+  return out;
+}
+
 std::string TwinTable(const google::protobuf::RepeatedPtrField<v1::Order>& orders) {
   if (!std::any_of(orders.begin(), orders.end(), IsLive)) return "";
   std::vector<const v1::Order*> sorted;
@@ -252,6 +282,11 @@ std::string SummaryText(const v1::RunSummary& s) {
       << s.orders_partially_filled() << " partially filled, " << s.orders_open() << " open, "
       << s.orders_rejected() << " rejected\n";
   if (s.mode() == "live") out << LiveCountsText(s.orders());
+  if (s.triggers_armed() > 0) {
+    out << "Triggers: " << s.triggers_armed()
+        << " armed with the run; each tick watches them (omsctl triggers list --plan "
+        << s.plan_id() << ")\n";
+  }
   out << "Bought " << Dollars(s.notional_bought()) << "   Sold " << Dollars(s.notional_sold())
       << "   Realized P&L " << Dollars(s.realized_pnl()) << "\n";
   out << TwinTotalsText(s);

@@ -32,6 +32,12 @@ std::string TwinTable(const google::protobuf::RepeatedPtrField<v1::Order>& order
 // order" for a live run's summary; "" when it has no twin figures.
 std::string TwinTotalsText(const v1::RunSummary& summary);
 
+// Price triggers: what each places and when, its status, and once fired the price that crossed,
+// the book it saw and the order its trade placed; reasons below the table. `with_plan` adds a
+// PLAN column.
+std::string TriggersTable(const google::protobuf::RepeatedPtrField<v1::Trigger>& triggers,
+                          bool with_plan);
+
 // A run's headline, counts (a live run's also by live status), money, the paper twin's totals
 // (live runs), and its orders and positions.
 std::string SummaryText(const v1::RunSummary& summary);

@@ -41,6 +41,7 @@ struct RunSummary {
   // Live runs: the orders' paper twins against their live fills; empty for paper runs and for
   // live runs from before twins were kept.
   std::optional<TwinTotals> twin;
+  int triggers_armed = 0;  // triggered trades armed by the run, placed when their price crosses
 };
 
 struct Run {
@@ -88,6 +89,11 @@ struct TickReport {
   int orders_cancelled_by_venue = 0;
   int orders_cancelled_after = 0;
   int markets_resolved = 0;
+  // Price triggers (see the API's TickReport).
+  int triggers_watched = 0;
+  int triggers_fired = 0;
+  int triggers_expired = 0;
+  int triggers_cancelled = 0;
   std::string live_error;  // why live orders were not (wholly) reconciled
   absl::Time started_at = absl::InfinitePast();
   absl::Time finished_at = absl::InfinitePast();

@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "common/decimal.h"
 #include "common/time.h"
+#include "oms-server/domain/trigger.h"
 #include "oms-server/domain/twin.h"
 
 namespace betteroms::grpc_api {
@@ -127,6 +128,7 @@ v1::RunSummary ToApi(const domain::RunSummary& summary) {
   s.set_error_message(summary.error_message);
   for (const auto& o : summary.orders) *s.add_orders() = ToApi(o);
   for (const auto& w : summary.warnings) *s.add_warnings() = ToApi(w);
+  s.set_triggers_armed(summary.triggers_armed);
   if (summary.twin) {
     const domain::TwinTotals& t = *summary.twin;
     s.set_has_twin(true);
@@ -175,6 +177,10 @@ v1::TickReport ToApi(const domain::TickReport& report) {
   t.set_orders_cancelled_by_venue(report.orders_cancelled_by_venue);
   t.set_orders_cancelled_after(report.orders_cancelled_after);
   t.set_markets_resolved(report.markets_resolved);
+  t.set_triggers_watched(report.triggers_watched);
+  t.set_triggers_fired(report.triggers_fired);
+  t.set_triggers_expired(report.triggers_expired);
+  t.set_triggers_cancelled(report.triggers_cancelled);
   t.set_live_error(report.live_error);
   t.set_started_at(FormatRfc3339(report.started_at));
   t.set_finished_at(FormatRfc3339(report.finished_at));
@@ -203,6 +209,32 @@ v1::Book ToApi(const domain::Book& book) {
   b.set_timestamp(book.timestamp);
   b.set_hash(book.hash);
   return b;
+}
+
+v1::Trigger ToApi(const domain::TriggerRecord& trigger) {
+  v1::Trigger t;
+  t.set_id(trigger.id);
+  t.set_plan_id(trigger.plan_id);
+  t.set_trade_index(trigger.trade_index);
+  t.set_mode(Text(domain::Name(trigger.mode)));
+  t.set_market_token_id(trigger.token_id);
+  t.set_outcome(trigger.outcome);
+  t.set_side(Text(domain::Name(trigger.side)));
+  t.set_description(trigger.description);
+  t.set_status(Text(domain::Name(trigger.status)));
+  t.set_reason(trigger.reason);
+  if (trigger.fired_at) t.set_fired_at(FormatRfc3339(*trigger.fired_at));
+  if (trigger.fired_price) t.set_fired_price(FormatMicros(*trigger.fired_price));
+  t.set_fired_book_hash(trigger.fired_book_hash);
+  t.set_order_id(trigger.order_id.value_or(0));
+  if (trigger.trigger.until) t.set_until(FormatRfc3339(*trigger.trigger.until));
+  t.set_oco(trigger.oco);
+  t.set_price_source(Text(domain::Name(trigger.trigger.price)));
+  t.set_direction(trigger.trigger.below ? "below" : "above");
+  t.set_level(FormatMicros(trigger.trigger.level));
+  t.set_created_at(FormatRfc3339(trigger.created_at));
+  t.set_updated_at(FormatRfc3339(trigger.updated_at));
+  return t;
 }
 
 v1::Account ToApi(const service::Account& account) {
@@ -279,6 +311,20 @@ absl::StatusOr<service::OrderQuery> FromApi(const v1::ListOrdersRequest& req) {
     q.mode = *mode;
   } else {
     return mode.status();
+  }
+  return q;
+}
+
+absl::StatusOr<service::TriggerQuery> FromApi(const v1::ListTriggersRequest& req) {
+  service::TriggerQuery q;
+  q.plan_id = req.plan_id();
+  q.limit = req.limit();
+  if (!req.status().empty()) {
+    q.status = domain::ParseTriggerStatus(req.status());
+    if (!q.status) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "status must be one of armed, fired, cancelled, expired; got \"", req.status(), "\""));
+    }
   }
   return q;
 }

@@ -12,6 +12,7 @@
 #include "oms-server/domain/order.h"
 #include "oms-server/domain/positions.h"
 #include "oms-server/domain/run.h"
+#include "oms-server/domain/trigger_record.h"
 #include "oms-server/service/oms_service.h"
 
 namespace betteroms::grpc_api {
@@ -23,6 +24,7 @@ v1::RunSummary ToApi(const domain::RunSummary& summary);
 v1::Run ToApi(const domain::Run& run);
 v1::TickReport ToApi(const domain::TickReport& report);
 v1::Book ToApi(const domain::Book& book);
+v1::Trigger ToApi(const domain::TriggerRecord& trigger);
 v1::Account ToApi(const service::Account& account);
 v1::TradingState ToApi(const service::TradingState& state);
 v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation);
@@ -31,5 +33,6 @@ v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation);
 absl::StatusOr<std::optional<domain::Mode>> ModeFilter(const std::string& mode);
 absl::StatusOr<service::RunQuery> FromApi(const v1::ListRunsRequest& req);
 absl::StatusOr<service::OrderQuery> FromApi(const v1::ListOrdersRequest& req);
+absl::StatusOr<service::TriggerQuery> FromApi(const v1::ListTriggersRequest& req);
 
 }  // namespace betteroms::grpc_api

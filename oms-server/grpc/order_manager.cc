@@ -174,4 +174,23 @@ grpc::Status OrderManagerImpl::SetTrading(grpc::ServerContext* ctx,
   return Reply(service_.SetTrading(req->halted(), req->reason(), call), resp);
 }
 
+grpc::Status OrderManagerImpl::ListTriggers(grpc::ServerContext* ctx,
+                                            const v1::ListTriggersRequest* req,
+                                            v1::ListTriggersResponse* resp) {
+  absl::StatusOr<service::TriggerQuery> query = FromApi(*req);
+  if (!query.ok()) return ToGrpc(query.status());
+  GrpcCallContext call(ctx);
+  auto triggers = service_.ListTriggers(*query, call);
+  if (!triggers.ok()) return ToGrpc(triggers.status());
+  for (const auto& t : *triggers) *resp->add_triggers() = ToApi(t);
+  return grpc::Status::OK;
+}
+
+grpc::Status OrderManagerImpl::CancelTrigger(grpc::ServerContext* ctx,
+                                             const v1::CancelTriggerRequest* req,
+                                             v1::Trigger* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.CancelTrigger(req->id(), call), resp);
+}
+
 }  // namespace betteroms::grpc_api

@@ -37,6 +37,10 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
                           v1::TradingState* resp) override;
   grpc::Status SetTrading(grpc::ServerContext*, const v1::SetTradingRequest* req,
                           v1::TradingState* resp) override;
+  grpc::Status ListTriggers(grpc::ServerContext*, const v1::ListTriggersRequest* req,
+                            v1::ListTriggersResponse* resp) override;
+  grpc::Status CancelTrigger(grpc::ServerContext*, const v1::CancelTriggerRequest* req,
+                             v1::Trigger* resp) override;
 
  private:
   service::OmsService& service_;

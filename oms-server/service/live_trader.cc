@@ -18,10 +18,12 @@
 #include "common/status_macros.h"
 #include "oms-server/domain/cancel.h"
 #include "oms-server/domain/paper_engine.h"
+#include "oms-server/domain/trigger.h"
 #include "oms-server/signer_client/order_signer.h"
 #include "oms-server/venue/venue.h"
 #include "store/orders_repo.h"
 #include "store/runs_repo.h"
+#include "store/triggers_repo.h"
 
 namespace betteroms::service {
 namespace {
@@ -313,8 +315,26 @@ absl::Status LiveTrader::Send(std::vector<Order*>& batch, absl::Time deadline,
 }
 
 absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const LiveInputs& inputs,
-                                                   const Claim& claim, const CallContext& call) {
+                                                   const Claim& claim, const CallContext& call,
+                                                   const Journalled& journalled) {
   const domain::Plan& plan = inputs.plan;
+  const std::optional<int> one = inputs.trade_index;
+  if (one &&
+      (*one < 0 || *one >= static_cast<int>(plan.trades.size()) || !plan.trades[*one].trigger)) {
+    return absl::InternalError(
+        absl::StrCat("live: trades[", *one, "] of plan ", plan.plan_id, " is not triggered"));
+  }
+  // The trades placed now: the plan's untriggered ones, or the one whose trigger fired.
+  auto placed_now = [&](size_t i) {
+    return one ? static_cast<int>(i) == *one : !plan.trades[i].trigger.has_value();
+  };
+  bool any_now = false;
+  int triggered = 0;
+  for (size_t i = 0; i < plan.trades.size(); ++i) {
+    any_now = any_now || placed_now(i);
+    if (plan.trades[i].trigger) ++triggered;
+  }
+  std::vector<domain::Violation> warnings = inputs.warnings;
   OMS_RETURN_IF_ERROR(call.Check("checking the live plan"));
   std::vector<std::string> tokens;
   for (const auto& [token, book] : inputs.books) tokens.push_back(token);
@@ -331,30 +351,51 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     OMS_ASSIGN_OR_RETURN(history,
                          store::ListExecutionsForPositions(*conn, domain::Mode::kLive, tokens));
   }
-  OMS_RETURN_IF_ERROR(EnsureReady());
-
-  // What the venue holds: collateral for the BUYs, conditional tokens for the SELLs.
-  absl::Time venue_deadline = std::min(call.deadline(), clock_.Now() + absl::Seconds(15));
-  absl::StatusOr<venue::BalanceAllowance> collateral =
-      venue_.GetBalanceAllowance(venue::AssetType::kCollateral, "", venue_deadline);
-  if (!collateral.ok()) return VenueError(collateral.status(), "the collateral balance");
+  // What the venue holds: collateral for the BUYs, conditional tokens for the SELLs. A plan of
+  // triggered trades only places nothing now: neither the signer nor the venue is asked.
+  domain::Balances balances;
   std::map<std::string, int64_t> held;
-  for (const auto& t : plan.trades) {
-    if (t.side != domain::Side::kSell || held.count(t.token_id) > 0) continue;
-    absl::StatusOr<venue::BalanceAllowance> shares =
-        venue_.GetBalanceAllowance(venue::AssetType::kConditional, t.token_id, venue_deadline);
-    if (!shares.ok()) {
-      return VenueError(shares.status(), absl::StrCat("the balance of token ", t.token_id));
+  if (any_now) {
+    OMS_RETURN_IF_ERROR(EnsureReady());
+    absl::Time venue_deadline = std::min(call.deadline(), clock_.Now() + absl::Seconds(15));
+    absl::StatusOr<venue::BalanceAllowance> collateral =
+        venue_.GetBalanceAllowance(venue::AssetType::kCollateral, "", venue_deadline);
+    if (!collateral.ok()) return VenueError(collateral.status(), "the collateral balance");
+    balances = {collateral->balance, collateral->allowances};
+    for (size_t i = 0; i < plan.trades.size(); ++i) {
+      const domain::Trade& t = plan.trades[i];
+      if (!placed_now(i) || t.side != domain::Side::kSell || held.count(t.token_id) > 0) continue;
+      absl::StatusOr<venue::BalanceAllowance> shares =
+          venue_.GetBalanceAllowance(venue::AssetType::kConditional, t.token_id, venue_deadline);
+      if (!shares.ok()) {
+        return VenueError(shares.status(), absl::StrCat("the balance of token ", t.token_id));
+      }
+      held[t.token_id] = shares->balance;
     }
-    held[t.token_id] = shares->balance;
   }
 
   // The whole plan against the market rules, the risk limits and the balances, before anything
   // is signed. The paper engine sizes every order, as it does for paper.
   absl::Time now = clock_.Now();
-  OMS_ASSIGN_OR_RETURN(std::vector<domain::PaperOrder> simulated,
-                       domain::SimulatePaperPlan(plan, inputs.books, held, domain::FillModel::kBook,
-                                                 inputs.priced_at));
+  std::vector<domain::PaperOrder> simulated;
+  if (one) {
+    const domain::Trade& t = plan.trades[*one];
+    std::string note;
+    auto book = inputs.books.find(t.token_id);
+    if (book == inputs.books.end()) {
+      return absl::InternalError(absl::StrCat("live: no book read for token ", t.token_id));
+    }
+    OMS_ASSIGN_OR_RETURN(
+        domain::PaperOrder order,
+        domain::SimulateTriggeredTrade(plan, *one, book->second, held[t.token_id],
+                                       domain::FillModel::kBook, inputs.priced_at, &note));
+    simulated.push_back(std::move(order));
+    if (!note.empty()) warnings.push_back({absl::StrCat("trades[", *one, "]"), note});
+  } else {
+    OMS_ASSIGN_OR_RETURN(
+        simulated, domain::SimulatePaperPlan(plan, inputs.books, held, domain::FillModel::kBook,
+                                             inputs.priced_at));
+  }
   std::vector<domain::Violation> unsendable;
   std::vector<Order> orders;
   orders.reserve(simulated.size());
@@ -377,7 +418,6 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     return absl::InvalidArgumentError(
         domain::ViolationsText("the live plan cannot be sent; nothing was signed", unsendable));
   }
-  domain::Balances balances{collateral->balance, collateral->allowances};
   std::vector<domain::Violation> risk = domain::CheckLiveRisk(orders, options_.limits, spent_today,
                                                               balances, options_.account.chain_id);
   if (!risk.empty()) {
@@ -389,39 +429,53 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   // turns on the controls row, so the halt and the daily limit hold for concurrent plans.
   OMS_RETURN_IF_ERROR(call.Check("journalling the live orders"));
   int64_t commits_before = store::TransactionsCommitted();
+  // A plan whose trades are all triggered completes with its claim (which arms them).
+  std::optional<domain::RunSummary> armed_only;
+  if (orders.empty()) {
+    armed_only =
+        domain::SummariseRun(plan, {}, history, inputs.books, run.started_at, clock_.Now());
+    armed_only->warnings = warnings;
+    armed_only->triggers_armed = triggered;
+  }
   std::vector<const domain::Book*> snapshots;
   for (const auto& [token, book] : inputs.books) snapshots.push_back(&book);
   absl::Cleanup release = [this, &orders] { SetInFlight(orders, false); };
   {
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(call.deadline()));
-    absl::Status journalled =
-        store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
-          // This commit need not wait for the disk: nothing leaves the OMS on it, and the
-          // `submitting` commit before the first POST flushes it with its own (the log is
-          // written in order). A crash before then loses the claim and the intents, and
-          // nothing was sent.
-          OMS_RETURN_IF_ERROR(store::CommitWithoutWaitingForDisk(tx));
-          OMS_ASSIGN_OR_RETURN(store::TradingControls controls,
-                               store::GetTradingControls(tx, /*for_update=*/true));
-          if (controls.halted) return HaltedError(controls);
-          if (options_.limits.max_daily_notional) {
-            OMS_ASSIGN_OR_RETURN(int64_t spent, store::LiveNotionalSince(tx, midnight));
-            std::vector<domain::Violation> daily = domain::CheckLiveRisk(
-                orders, options_.limits, spent, balances, options_.account.chain_id);
-            if (!daily.empty()) {
-              return absl::FailedPreconditionError(domain::ViolationsText(
-                  "the live plan breaks the pre-trade checks; nothing was signed", daily));
-            }
-          }
-          OMS_RETURN_IF_ERROR(claim(tx));
-          // The books the plan was priced on, before the orders whose twins point at them.
-          OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, snapshots));
-          OMS_RETURN_IF_ERROR(store::InsertOrders(tx, orders));
-          // Ours from before they are visible: a tick's resumption leaves them alone.
-          SetInFlight(orders, true);
-          return absl::OkStatus();
-        });
-    if (!journalled.ok()) return journalled;
+    absl::Status written = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
+      // This commit need not wait for the disk: nothing leaves the OMS on it, and the
+      // `submitting` commit before the first POST flushes it with its own (the log is
+      // written in order). A crash before then loses the claim and the intents, and
+      // nothing was sent. A run of triggers only is finished by this commit: it waits.
+      if (!armed_only) OMS_RETURN_IF_ERROR(store::CommitWithoutWaitingForDisk(tx));
+      OMS_ASSIGN_OR_RETURN(store::TradingControls controls,
+                           store::GetTradingControls(tx, /*for_update=*/true));
+      if (controls.halted) return HaltedError(controls);
+      if (options_.limits.max_daily_notional) {
+        OMS_ASSIGN_OR_RETURN(int64_t spent, store::LiveNotionalSince(tx, midnight));
+        std::vector<domain::Violation> daily = domain::CheckLiveRisk(
+            orders, options_.limits, spent, balances, options_.account.chain_id);
+        if (!daily.empty()) {
+          return absl::FailedPreconditionError(domain::ViolationsText(
+              "the live plan breaks the pre-trade checks; nothing was signed", daily));
+        }
+      }
+      OMS_RETURN_IF_ERROR(claim(tx));
+      // The books the plan was priced on, before the orders whose twins point at them.
+      OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, snapshots));
+      OMS_RETURN_IF_ERROR(store::InsertOrders(tx, orders));
+      if (journalled) OMS_RETURN_IF_ERROR(journalled(tx, orders));
+      if (armed_only) OMS_RETURN_IF_ERROR(store::FinishRun(tx, *armed_only));
+      // Ours from before they are visible: a tick's resumption leaves them alone.
+      SetInFlight(orders, true);
+      return absl::OkStatus();
+    });
+    if (!written.ok()) return written;
+  }
+  if (armed_only) {
+    LogInfo("live plan armed its triggers",
+            {{"plan_id", plan.plan_id}, {"triggers", std::to_string(triggered)}});
+    return *std::move(armed_only);
   }
 
   std::vector<Order*> all;
@@ -500,7 +554,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
 
   domain::RunSummary summary =
       domain::SummariseRun(plan, orders, history, inputs.books, run.started_at, clock_.Now());
-  summary.warnings = inputs.warnings;
+  summary.warnings = warnings;
+  if (!one) summary.triggers_armed = triggered;
   if (!stop_reason.empty()) summary.error_message = absl::StrCat("stopped: ", stop_reason);
   int waiting = static_cast<int>(std::count_if(
       orders.begin(), orders.end(), [](const Order& o) { return domain::InJournal(o.status); }));
@@ -511,7 +566,8 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     summary.status = domain::RunStatus::kFailed;
     outcome = absl::Status(failure.ok() ? absl::StatusCode::kUnavailable : failure.code(),
                            absl::StrCat(failure.ok() ? stop_reason : failure.message(),
-                                        "; nothing was placed, and the plan may be retried"));
+                                        one ? "; nothing was placed"
+                                            : "; nothing was placed, and the plan may be retried"));
     summary.error_message = std::string(outcome.message());
   } else if (waiting > 0) {
     // The run finishes when its last order leaves the journal (a tick does that).
@@ -522,6 +578,9 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
                      stop_reason.empty() ? "" : absl::StrCat(" (stopped: ", stop_reason, ")"));
     finish = nullptr;
   }
+  // A triggered trade's order leaves the plan's run as it is (completed, or running until its
+  // own orders leave the journal).
+  if (one) finish = nullptr;
   OMS_RETURN_IF_ERROR(Commit(pending, fills, finish, /*unless_halted=*/false));
   LogInfo("live plan finished",
           {{"plan_id", plan.plan_id},
@@ -588,11 +647,19 @@ absl::Status LiveTrader::ResumeOrders(std::vector<Order>& mine,
   absl::Time now = clock_.Now();
   absl::Time deadline = std::min(call.deadline(), now + options_.post_budget);
   // A plan stops at its first refused trade: what comes after it is never sent.
+  // A triggered trade's order stands apart from its plan's sequence: it is never stopped.
   std::map<std::string, int> first_stop;
+  std::set<int64_t> triggered;
   {
     std::set<std::string> plans;
-    for (const Order& o : mine) plans.insert(o.plan_id);
+    std::vector<int64_t> ids;
+    for (const Order& o : mine) {
+      plans.insert(o.plan_id);
+      ids.push_back(o.id);
+    }
     OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(10)));
+    OMS_ASSIGN_OR_RETURN(std::vector<int64_t> by_trigger, store::TriggeredOrderIds(*conn, ids));
+    triggered.insert(by_trigger.begin(), by_trigger.end());
     for (const std::string& plan_id : plans) {
       store::OrderFilter f;
       f.plan_id = plan_id;
@@ -615,7 +682,8 @@ absl::Status LiveTrader::ResumeOrders(std::vector<Order>& mine,
     bool past_grace = now - since > options_.grace;
     if (never_sent) {
       auto stopped = first_stop.find(o.plan_id);
-      if (stopped != first_stop.end() && stopped->second < o.trade_index) {
+      if (stopped != first_stop.end() && stopped->second < o.trade_index &&
+          triggered.count(o.id) == 0) {
         o.status = OrderStatus::kNotSent;
         o.reason = absl::StrCat("not sent: trades[", stopped->second,
                                 "] of the plan was refused or not sent");
@@ -762,6 +830,13 @@ absl::Status LiveTrader::FinishRuns(const std::set<std::string>& plan_ids, int& 
     plan.mode = domain::Mode::kLive;
     domain::RunSummary summary =
         domain::SummariseRun(plan, orders, history, {}, run.started_at, clock_.Now());
+    // The triggers the run armed with its claim (none has fired: a running run's wait).
+    store::TriggerFilter armed;
+    armed.plan_id = plan_id;
+    armed.limit = 100000;
+    OMS_ASSIGN_OR_RETURN(std::vector<domain::TriggerRecord> triggers,
+                         store::ListTriggers(*conn, armed));
+    summary.triggers_armed = static_cast<int>(triggers.size());
     auto stopped = std::find_if(orders.begin(), orders.end(), [](const Order& o) {
       return o.status == OrderStatus::kRejected || o.status == OrderStatus::kNotSent;
     });

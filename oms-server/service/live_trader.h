@@ -81,6 +81,9 @@ struct LiveInputs {
   domain::Plan plan;                                  // as it trades (prices on their ticks)
   std::map<std::string, domain::MarketInfo> markets;  // by token, where the venue describes it
   std::vector<domain::Violation> warnings;
+  // nullopt: the plan's run, placing its untriggered trades. Set: the one triggered trade of a
+  // plan that ran already, which its trigger just fired.
+  std::optional<int> trade_index;
 };
 
 // A venue call's failure as the OMS reports it: an outage is Unavailable, a refusal
@@ -90,17 +93,30 @@ absl::Status VenueError(const absl::Status& status, const std::string& what);
 class LiveTrader {
  public:
   using Claim = std::function<absl::Status(store::Connection&)>;
+  // Runs inside the journal's first transaction once the orders are inserted (with their ids).
+  using Journalled =
+      std::function<absl::Status(store::Connection&, const std::vector<domain::Order>&)>;
 
   // All references must outlive the trader.
   LiveTrader(store::Pool& pool, const Clock& clock, signer_client::OrderSigner& signer,
              venue::Venue& venue, LiveOptions options);
 
   // Runs a live plan: checks, journal, signatures, posts. `claim` claims the planId inside the
-  // journal's first transaction. A refusal before anything is journalled returns the error and
-  // leaves no trace but what the caller records; a run whose orders were journalled is finished
-  // here (failed when nothing reached the venue).
+  // journal's first transaction, and `journalled` (when given) runs there after the orders are
+  // inserted. A refusal before anything is journalled returns the error and leaves no trace but
+  // what the caller records; a run whose orders were journalled is finished here (failed when
+  // nothing reached the venue). Triggered trades are not placed: the caller arms them in `claim`.
+  // A plan whose trades are all triggered is claimed and completed in one transaction, without
+  // asking the signer or the venue anything.
+  //
+  // With `inputs.trade_index`, places that one triggered trade of a plan whose run exists: sized
+  // by SimulateTriggeredTrade (a SHARES SELL clamped to the venue's balance, said in the summary's
+  // warnings), checked, journalled, signed and posted as a plan's trades are; `claim` is then the
+  // trigger's conditional fire. The plan's run is never finished or changed here: the summary
+  // returned describes the one order.
   absl::StatusOr<domain::RunSummary> Run(const domain::Run& run, const LiveInputs& inputs,
-                                         const Claim& claim, const CallContext& call);
+                                         const Claim& claim, const CallContext& call,
+                                         const Journalled& journalled = nullptr);
 
   // Resumes every live order left in new, signed, submitting, unknown or delayed, finishes the
   // runs that are then complete, and reads resting live orders back from the venue.

@@ -176,6 +176,8 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
         run, live,
         [&](store::Connection& tx) -> absl::Status {
           OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
+          // Its triggers are armed with the claim: a run refused later arms nothing.
+          OMS_RETURN_IF_ERROR(ArmTriggers(tx, live.plan).status());
           claimed = true;
           return absl::OkStatus();
         },
@@ -304,6 +306,8 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
   domain::RunSummary summary =
       domain::SummariseRun(plan, orders, history, inputs.books, started, finished);
   summary.warnings = inputs.warnings;
+  // Triggered trades wait for their prices: armed with the run, watched by every tick.
+  OMS_ASSIGN_OR_RETURN(summary.triggers_armed, ArmTriggers(conn, plan));
   OMS_RETURN_IF_ERROR(store::FinishRun(conn, summary));
   OMS_RETURN_IF_ERROR(call.Check("committing the run"));
   return summary;
@@ -649,15 +653,37 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
     // otherwise leaves its orders for a later tick. Neither stops the other tokens.
     // Tokens whose live orders the venue cancelled as their market resolved are looked up too,
     // so the market is recorded closed and positions are marked at its payout.
+    // Armed price triggers watch their tokens' books: read in the same one request per token.
+    // Those past their `until` expire first, without a book.
+    TriggerPass triggers;
+    OMS_ASSIGN_OR_RETURN(std::vector<std::string> watched,
+                         LoadTriggers(*conn, report.started_at, triggers));
     std::vector<std::string> to_read = tokens;
-    for (const std::string& t : live_resolved) {
-      if (std::find(to_read.begin(), to_read.end(), t) == to_read.end()) to_read.push_back(t);
+    for (const std::set<std::string>& more :
+         {live_resolved, std::set<std::string>(watched.begin(), watched.end())}) {
+      for (const std::string& t : more) {
+        if (std::find(to_read.begin(), to_read.end(), t) == to_read.end()) to_read.push_back(t);
+      }
     }
     OMS_ASSIGN_OR_RETURN(BookRead read, ReadBooks(*conn, to_read, call));
     const domain::BookMap& books = read.books;
     std::set<std::string> closed;
     for (const auto& [token, payout] : read.closed) closed.insert(token);
     report.markets_resolved = read.markets_recorded;
+    // Triggers fire before resting orders are priced; the orders they place rest from the next
+    // tick on (only the orders listed above are priced now).
+    OMS_RETURN_IF_ERROR(FireTriggers(*conn, read, report.started_at, call, triggers));
+    report.triggers_watched = triggers.watched;
+    report.triggers_fired = triggers.fired;
+    report.triggers_expired = triggers.expired;
+    report.triggers_cancelled = triggers.cancelled;
+    std::string trigger_note;
+    if (triggers.loaded > 0) {
+      trigger_note =
+          absl::StrCat("; triggers: ", triggers.fired, " fired, ", triggers.expired, " expired, ",
+                       triggers.cancelled, " cancelled of ", triggers.loaded, " armed");
+      for (const std::string& note : triggers.notes) absl::StrAppend(&trigger_note, "; ", note);
+    }
     return store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
       std::vector<domain::Order> resting;
       if (!seen.ids.empty()) {
@@ -682,10 +708,10 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
                                    " resting paper order(s) cancelled by the venue");
       }
       if (!read.note.empty()) absl::StrAppend(&closed_note, "; ", read.note);
-      report.message =
-          absl::StrCat(report.orders_filled, " filled, ", report.orders_partially_filled,
-                       " partially filled, ", report.orders_expired, " expired of ",
-                       report.orders_examined, " resting paper orders", closed_note, live_note);
+      report.message = absl::StrCat(report.orders_filled, " filled, ",
+                                    report.orders_partially_filled, " partially filled, ",
+                                    report.orders_expired, " expired of ", report.orders_examined,
+                                    " resting paper orders", closed_note, trigger_note, live_note);
       OMS_ASSIGN_OR_RETURN(report.tick_id, store::InsertTick(tx, report));
       return call.Check("committing the tick");
     });

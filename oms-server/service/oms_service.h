@@ -19,8 +19,10 @@
 #include "oms-server/domain/plan.h"
 #include "oms-server/domain/positions.h"
 #include "oms-server/domain/run.h"
+#include "oms-server/domain/trigger_record.h"
 #include "oms-server/market/market_data.h"
 #include "store/db.h"
+#include "store/triggers_repo.h"
 
 namespace betteroms::signer_client {
 class OrderSigner;
@@ -61,6 +63,12 @@ struct OrderQuery {
   std::string plan_id;
   std::optional<domain::OrderStatus> status;
   std::optional<domain::Mode> mode;
+  int limit = 0;  // 0: the default (100); at most 10000
+};
+
+struct TriggerQuery {
+  std::string plan_id;  // empty: every plan, newest first; else that plan's, by trade
+  std::optional<domain::TriggerStatus> status;
   int limit = 0;  // 0: the default (100); at most 10000
 };
 
@@ -135,6 +143,13 @@ class OmsService {
   absl::StatusOr<TradingState> GetTrading(const CallContext& call = CallContext::Background());
   absl::StatusOr<TradingState> SetTrading(bool halted, const std::string& reason,
                                           const CallContext& call = CallContext::Background());
+  // Price triggers. NotFound for a plan never submitted.
+  absl::StatusOr<std::vector<domain::TriggerRecord>> ListTriggers(
+      const TriggerQuery& query, const CallContext& call = CallContext::Background());
+  // Cancels an armed trigger: its trade is never placed (an OCO partner stays armed). NotFound;
+  // FailedPrecondition when it fired, expired or was cancelled already.
+  absl::StatusOr<domain::TriggerRecord> CancelTrigger(
+      int64_t id, const CallContext& call = CallContext::Background());
   // Resumes the live journal (at start; RunTick does it too).
   absl::Status ResumeLive(const CallContext& call = CallContext::Background());
   // OK once the database answers.
@@ -177,6 +192,10 @@ class OmsService {
                                                   const CallContext& call);
   absl::StatusOr<store::Pool::Lease> Connect(const CallContext& call);
 
+  // Arms `plan`'s triggered trades inside the caller's transaction (the one claiming the run);
+  // how many.
+  absl::StatusOr<int> ArmTriggers(store::Connection& conn, const domain::Plan& plan);
+
   // The books of some tokens, and those it could not read: closed markets and skipped tokens.
   struct BookRead {
     domain::BookMap books;
@@ -196,6 +215,44 @@ class OmsService {
   absl::StatusOr<BookRead> ReadBooks(store::Connection& conn,
                                      const std::vector<std::string>& tokens,
                                      const CallContext& call);
+
+  // A tick's work on price triggers (triggers.cc).
+  struct TriggerPass {
+    std::vector<domain::TriggerRecord> armed;  // still armed once expiries are done
+    int loaded = 0;                            // armed when the tick began
+    int watched = 0;
+    int fired = 0;
+    int expired = 0;
+    int cancelled = 0;
+    std::vector<std::string> notes;  // each firing, and each trigger left waiting and why
+  };
+  // The plan of a fired trigger's run, as its trades read; loaded once per plan and tick.
+  struct TriggerPlan {
+    domain::Run run;
+    domain::Plan plan;
+  };
+  // Loads the armed triggers of completed runs and expires those past their `until`, which need
+  // no book; returns the distinct tokens the others watch.
+  absl::StatusOr<std::vector<std::string>> LoadTriggers(store::Connection& conn, absl::Time now,
+                                                        TriggerPass& pass);
+  // Evaluates the armed triggers against the tick's one read of their books: those on a closed
+  // market are cancelled, those past `until` expire, those whose price crossed fire, oldest first,
+  // each in its own transaction (paper) or journal (live). A trigger without a book waits.
+  absl::Status FireTriggers(store::Connection& conn, const BookRead& read, absl::Time now,
+                            const CallContext& call, TriggerPass& pass);
+  // Fires one paper trigger and places its trade, in one transaction: nothing when another
+  // request changed the trigger first.
+  absl::Status FirePaperTrigger(store::Connection& conn, const domain::TriggerRecord& trigger,
+                                const domain::Plan& plan, const domain::Book& book,
+                                const store::Firing& firing, const CallContext& call,
+                                TriggerPass& pass);
+  // Fires one live trigger through the live trader: the fire is its claim, so the trade is
+  // journalled, signed and posted once. A refusal of the trade fires the trigger with the
+  // reason; an outage or a halt leaves it armed for the next tick.
+  absl::Status FireLiveTrigger(store::Connection& conn, const domain::TriggerRecord& trigger,
+                               const TriggerPlan& plan, const domain::Book& book,
+                               const store::Firing& firing, const CallContext& call,
+                               TriggerPass& pass);
 
   store::Pool& pool_;
   market::MarketData& market_;

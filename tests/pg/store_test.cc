@@ -272,6 +272,13 @@ TEST_F(StoreTest, EveryDomainEnumValueIsOneTheTablesAccept) {
   ExpectAccepted(*conn, domain::kAllOrderStatuses, "orders", "status");
   ExpectAccepted(*conn, domain::kAllRunStatuses, "execution_history", "status");
   ExpectAccepted(*conn, domain::kAllLiquidities, "executions", "liquidity");
+  ExpectAccepted(*conn, domain::kAllModes, "triggers", "mode");
+  ExpectAccepted(*conn, domain::kAllSides, "triggers", "side");
+  ExpectAccepted(*conn, domain::kAllTriggerStatuses, "triggers", "status");
+  ExpectAccepted(*conn,
+                 std::array{domain::TriggerPrice::kBestBid, domain::TriggerPrice::kBestAsk,
+                            domain::TriggerPrice::kMid},
+                 "triggers", "price_source");
 }
 
 TEST_F(StoreTest, EveryOrderStatusIsWrittenAndReadBackAsItself) {

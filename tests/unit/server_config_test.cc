@@ -40,6 +40,24 @@ TEST(ServerConfig, BeyondLoopbackNeedsTlsAndAToken) {
   EXPECT_THAT(ValidateConfig(c), IsOk());
 }
 
+TEST(ServerConfig, TheTickIntervalIsOffOrAtLeastFiveSeconds) {
+  ServerConfig c = Config("127.0.0.1:50051");
+  for (absl::Duration ok :
+       {absl::ZeroDuration(), absl::Seconds(5), absl::Minutes(1), absl::Hours(1)}) {
+    c.tick_interval = ok;
+    EXPECT_THAT(ValidateConfig(c), IsOk()) << ok;
+  }
+  for (absl::Duration bad : {absl::Seconds(1), absl::Milliseconds(4999), absl::Seconds(-5)}) {
+    c.tick_interval = bad;
+    EXPECT_THAT(ValidateConfig(c),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--tick-interval")))
+        << bad;
+  }
+  c.tick_interval = absl::Seconds(2);
+  EXPECT_THAT(ValidateConfig(c), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("0s (ticks only on request) or at least 5s")));
+}
+
 TEST(ServerConfig, EachMistakeNamesItsFlag) {
   ServerConfig c = Config("127.0.0.1:50051");
   c.database_url = "";

@@ -6,6 +6,7 @@ void AddCommands(CLI::App& app, Client& client, int& exit_code) {
   AddPlanCommands(app, client, exit_code);
   AddRunsCommands(app, client, exit_code);
   AddOrdersCommands(app, client, exit_code);
+  AddTriggersCommands(app, client, exit_code);
   AddPositionsCommand(app, client, exit_code);
   AddBookCommand(app, client, exit_code);
   AddAccountCommand(app, client, exit_code);

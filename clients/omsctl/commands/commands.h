@@ -13,6 +13,7 @@ void AddRunsCommands(CLI::App& app, Client& client, int& exit_code);      // run
 void AddOrdersCommands(CLI::App& app, Client& client, int& exit_code);    // orders list|cancel
 void AddPositionsCommand(CLI::App& app, Client& client, int& exit_code);  // positions
 void AddBookCommand(CLI::App& app, Client& client, int& exit_code);       // book TOKEN
+void AddTriggersCommands(CLI::App& app, Client& client, int& exit_code);  // triggers list|cancel
 void AddTickCommand(CLI::App& app, Client& client, int& exit_code);       // tick
 void AddAccountCommand(CLI::App& app, Client& client, int& exit_code);    // account
 void AddTradingCommands(CLI::App& app, Client& client, int& exit_code);   // trading halt|...

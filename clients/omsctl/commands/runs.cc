@@ -57,7 +57,8 @@ void AddRunsCommands(CLI::App& app, Client& client, int& exit_code) {
 
   auto plan_id = std::make_shared<std::string>();
   CLI::App* show = runs->add_subcommand(
-      "show", "one run with its summary; a live run's orders beside their paper twins");
+      "show",
+      "one run with its summary and price triggers; a live run's orders beside their paper twins");
   show->footer(
       "A live run also lists each order beside its paper twin: the paper engine's fill of the\n"
       "order on the book read just before it was sent. DIFF BPS is the live average price against\n"
@@ -80,10 +81,22 @@ void AddRunsCommands(CLI::App& app, Client& client, int& exit_code) {
       by_plan.set_limit(10000);
       if (!client.Call(&OrderManager::Stub::ListOrders, by_plan, &orders, exit_code)) return;
     }
-    Print(client.json(), resp, [&resp, &orders] {
+    // The plan's price triggers: armed, fired (the price that fired them, the book they saw,
+    // the order placed), cancelled and expired.
+    v1::ListTriggersResponse triggers;
+    if (!client.json()) {
+      v1::ListTriggersRequest by_plan;
+      by_plan.set_plan_id(*plan_id);
+      by_plan.set_limit(10000);
+      if (!client.Call(&OrderManager::Stub::ListTriggers, by_plan, &triggers, exit_code)) return;
+    }
+    Print(client.json(), resp, [&resp, &orders, &triggers] {
       std::string text = RunText(resp);
       std::string twins = TwinTable(orders.orders());
       if (!twins.empty()) text += "\nPaper twin vs live\n" + twins;
+      if (triggers.triggers_size() > 0) {
+        text += "\nPrice triggers\n" + TriggersTable(triggers.triggers(), false);
+      }
       return text;
     });
     exit_code = kOk;
