@@ -46,8 +46,9 @@ Execution NewFill(const Order& order, const TradeFill& f) {
 // maker amount of shares; a cent of rounding aside.
 bool WithinOrder(const Order& order, const TradeFill& f) {
   constexpr int64_t kRounding = 10'000;
-  if (order.side == Side::kBuy)
+  if (order.side == Side::kBuy) {
     return Notional(f.shares, f.price, Side::kBuy) <= order.maker_amount + kRounding;
+  }
   return f.shares <= order.maker_amount + kRounding;
 }
 

@@ -173,6 +173,7 @@ TEST(Reconcile, ACancelledOrderThatFilledWholeIsFilled) {
 TEST(Reconcile, ManyNewFillsOfOneOrderKeepTheirOwnSettlement) {
   std::vector<Order> orders = {RestingBuy(1, "0xa")};
   std::vector<TradeFill> fills;
+  fills.reserve(11);
   for (int i = 0; i < 10; ++i) fills.push_back(Fill("t" + std::to_string(i), "0xa", M));
   fills.push_back(Fill("t3", "0xa", M, "CONFIRMED"));  // listed twice, settled the second time
   Reconciliation r = Reconcile(orders, {}, fills, kNow);
