@@ -96,8 +96,8 @@ struct Order {
   std::string reason;  // empty when there is nothing to explain
   std::optional<absl::Time> expires_at;
   absl::Time created_at = absl::InfinitePast();
-  std::vector<Execution> fills;  // filled in when asked for
-  LiveFields live;               // live orders only
+  std::vector<Execution> fills;   // filled in when asked for
+  LiveFields live;                // live orders only
   std::optional<PaperTwin> twin;  // live orders sent since the twin exists
 
   // A GTC/GTD order still on the (simulated) book.
