@@ -196,8 +196,9 @@ void PrintHeader() {
               "market-data requests");
   std::printf("  %-8s %9s %9s %6s %6s %6s %6s %4s %7s", "tick", "client", "server", "server",
               "fake", "pg", "stmts", "prep", "commits");
-  for (const std::string& e : kEndpoints)
+  for (const std::string& e : kEndpoints) {
     std::printf(" %*s", std::max<int>(5, e.size()), e.c_str());
+  }
   std::printf(" %7s %5s\n", "watched", "fired");
 }
 
