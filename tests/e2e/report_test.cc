@@ -30,7 +30,7 @@ const std::string kNo =
     "52114319501245915516055106046884209969926127482827954674443846427813813222426";
 const char kChromium[] = "/usr/bin/chromium";
 
-int Count(const std::string& text, const std::string& needle) {
+int Occurrences(const std::string& text, const std::string& needle) {
   int n = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
     ++n;
@@ -102,9 +102,9 @@ TEST_F(ReportTest, TheReportShowsEveryRunOnItsBooksAndEndsWhereThePositionsStand
   EXPECT_THAT(html, HasSubstr("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart "
                               "equity-curve\""));
   // report-buy priced two books (one per token), report-sell one.
-  EXPECT_EQ(Count(html, "class=\"chart depth-chart\""), 3);
-  EXPECT_EQ(Count(html, "<path class=\"fill-marker buy\""), 3);  // 2 YES levels + 1 NO
-  EXPECT_EQ(Count(html, "<path class=\"fill-marker sell\""), 1);
+  EXPECT_EQ(Occurrences(html, "class=\"chart depth-chart\""), 3);
+  EXPECT_EQ(Occurrences(html, "<path class=\"fill-marker buy\""), 3);  // 2 YES levels + 1 NO
+  EXPECT_EQ(Occurrences(html, "<path class=\"fill-marker sell\""), 1);
   EXPECT_THAT(html, HasSubstr("report-buy"));
   EXPECT_THAT(html, HasSubstr("report-sell"));
   EXPECT_THAT(html, HasSubstr("How positions are marked"));
@@ -144,7 +144,7 @@ TEST_F(ReportTest, TheReportShowsEveryRunOnItsBooksAndEndsWhereThePositionsStand
   html = ReadTextFileForTest(html_);
   EXPECT_THAT(html, HasSubstr("report-sell"));
   EXPECT_THAT(html, Not(HasSubstr("report-buy")));
-  EXPECT_EQ(Count(html, "class=\"chart depth-chart\""), 1);
+  EXPECT_EQ(Occurrences(html, "class=\"chart depth-chart\""), 1);
 
   r = Report({"--since", "yesterday"});
   EXPECT_EQ(r.exit_code, 2);
@@ -171,7 +171,7 @@ TEST_F(ReportTest, ChromiumRendersTheChartsAndTheScreenshotIsNotBlank) {
   CommandResult dom = Chromium(browser, "dom-profile", {"--dump-dom", url});
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   EXPECT_THAT(dom.out, HasSubstr("class=\"chart equity-curve\""));
-  EXPECT_EQ(Count(dom.out, "class=\"chart depth-chart\""), 3);
+  EXPECT_EQ(Occurrences(dom.out, "class=\"chart depth-chart\""), 3);
   EXPECT_THAT(dom.out, HasSubstr("class=\"series total\""));
   EXPECT_THAT(dom.out, HasSubstr("class=\"fill-marker sell\""));
 

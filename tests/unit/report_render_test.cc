@@ -8,6 +8,8 @@
 
 #include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "clients/omsctl/report/html.h"
 #include "clients/omsctl/report/svg.h"
@@ -56,12 +58,13 @@ v1::ReportRun* RunWithBook(v1::Report& r, const std::string& mode) {
   v1::Book* book = run->add_books();
   book->set_market_token_id("71321045679252212594626385532706912750332728571942532289631379312455583992563");
   book->set_hash("h1");
-  for (auto [p, s] : {std::pair{"0.48", "100"}, {"0.47", "500"}}) {
+  using Levels = std::vector<std::pair<std::string, std::string>>;
+  for (const auto& [p, s] : Levels{{"0.48", "100"}, {"0.47", "500"}}) {
     auto* l = book->add_bids();
     l->set_price(p);
     l->set_size(s);
   }
-  for (auto [p, s] : {std::pair{"0.5", "10"}, {"0.52", "20"}, {"0.99", "1000"}}) {
+  for (const auto& [p, s] : Levels{{"0.5", "10"}, {"0.52", "20"}, {"0.99", "1000"}}) {
     auto* l = book->add_asks();
     l->set_price(p);
     l->set_size(s);
@@ -70,7 +73,7 @@ v1::ReportRun* RunWithBook(v1::Report& r, const std::string& mode) {
   o->set_market_token_id(book->market_token_id());
   o->set_side("BUY");
   o->set_status("filled");
-  for (auto [p, s] : {std::pair{"0.5", "10"}, {"0.52", "9.615384"}}) {
+  for (const auto& [p, s] : Levels{{"0.5", "10"}, {"0.52", "9.615384"}}) {
     v1::Fill* f = o->add_fills();
     f->set_price(p);
     f->set_shares(s);

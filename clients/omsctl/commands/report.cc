@@ -1,5 +1,6 @@
 // report: one self-contained HTML file a trader opens in a browser (report/render.h).
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,21 +70,21 @@ void AddReportCommand(CLI::App& app, Client& client, int& exit_code) {
   auto mode = std::make_shared<std::string>();
   auto since = std::make_shared<std::string>();
   auto runs = std::make_shared<int>(20);
-  CLI::App* report = app.add_subcommand(
+  CLI::App* cmd = app.add_subcommand(
       "report", "write an HTML report: equity curve, positions, each run's fills on its book");
-  report->add_option("--out", *out, "the HTML file to write (replaced atomically)")->required();
-  report->add_option("--mode", *mode, "paper or live (default: both)")
+  cmd->add_option("--out", *out, "the HTML file to write (replaced atomically)")->required();
+  cmd->add_option("--mode", *mode, "paper or live (default: both)")
       ->check(CLI::IsMember({"paper", "live"}));
-  report->add_option("--since", *since,
+  cmd->add_option("--since", *since,
                      "runs and curve from this time on: a duration back from now (24h, 7d) or "
                      "an RFC 3339 time; earlier fills still count in P&L");
-  report->add_option("--runs", *runs, "newest runs to show, at most 200")
+  cmd->add_option("--runs", *runs, "newest runs to show, at most 200")
       ->capture_default_str()
       ->check(CLI::Range(1, 200));
-  report->footer(
+  cmd->footer(
       "The file is self-contained (inline SVG and CSS, no script, no network): open it in any\n"
       "browser. Example: omsctl report --out report.html --mode paper --since 24h");
-  report->callback([&client, &exit_code, out, mode, since, runs] {
+  cmd->callback([&client, &exit_code, out, mode, since, runs] {
     absl::StatusOr<std::string> from = SinceTime(*since);
     if (!from.ok()) {
       exit_code = UsageError(from.status());

@@ -4,7 +4,7 @@
 
 namespace betteroms::omsctl::report {
 
-std::string Escape(std::string_view text) {
+std::string Escape(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -31,7 +31,7 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
-std::string Element(std::string_view tag, std::string_view css, std::string_view text) {
+std::string Element(absl::string_view tag, absl::string_view css, absl::string_view text) {
   std::string cls = css.empty() ? "" : absl::StrCat(" class=\"", css, "\"");
   return absl::StrCat("<", tag, cls, ">", Escape(text), "</", tag, ">");
 }

@@ -3,14 +3,14 @@
 #pragma once
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 namespace betteroms::omsctl::report {
 
 // Escapes & < > " and ' so the text is inert in element content and in quoted attributes.
-std::string Escape(std::string_view text);
+std::string Escape(absl::string_view text);
 
 // <tag class="css">escaped text</tag>; `css` may be empty.
-std::string Element(std::string_view tag, std::string_view css, std::string_view text);
+std::string Element(absl::string_view tag, absl::string_view css, absl::string_view text);
 
 }  // namespace betteroms::omsctl::report

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "clients/omsctl/output.h"
 #include "clients/omsctl/report/html.h"
 #include "clients/omsctl/report/svg.h"
@@ -72,16 +73,16 @@ int64_t Micros(const std::string& decimal) {
 // The css class of a signed amount.
 const char* Sign(int64_t micros) { return micros > 0 ? "pos" : micros < 0 ? "neg" : ""; }
 
-std::string Td(std::string_view text, std::string_view css = "") {
+std::string Td(absl::string_view text, absl::string_view css = "") {
   return Element("td", css, text);
 }
-std::string Th(std::string_view text, std::string_view css = "") {
+std::string Th(absl::string_view text, absl::string_view css = "") {
   return Element("th", css, text);
 }
 std::string Money(const std::string& decimal) { return decimal.empty() ? "-" : Dollars(decimal); }
 std::string Dash(const std::string& text) { return text.empty() ? "-" : text; }
 
-std::string Card(std::string_view label, std::string_view value, std::string_view css) {
+std::string Card(absl::string_view label, absl::string_view value, absl::string_view css) {
   return absl::StrCat("<div class=\"card\"><div class=\"label\">", Escape(label),
                       "</div><div class=\"value ", css, "\">", Escape(value), "</div></div>");
 }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "clients/omsctl/output.h"
 #include "clients/omsctl/report/html.h"
@@ -66,18 +67,18 @@ std::string TimeLabel(int64_t t, int64_t span, int64_t step) {
   return absl::FormatTime(format, absl::FromUnixMillis(t), absl::UTCTimeZone());
 }
 
-std::string Text(double x, double y, std::string_view css, std::string_view anchor,
-                 std::string_view text) {
+std::string Text(double x, double y, absl::string_view css, absl::string_view anchor,
+                 absl::string_view text) {
   return absl::StrCat("<text x=\"", Num(x), "\" y=\"", Num(y), "\" class=\"", css,
                       "\" text-anchor=\"", anchor, "\">", Escape(text), "</text>");
 }
 
-std::string Line(double x1, double y1, double x2, double y2, std::string_view css) {
+std::string Line(double x1, double y1, double x2, double y2, absl::string_view css) {
   return absl::StrCat("<line x1=\"", Num(x1), "\" y1=\"", Num(y1), "\" x2=\"", Num(x2), "\" y2=\"",
                       Num(y2), "\" class=\"", css, "\"/>");
 }
 
-std::string OpenSvg(const Frame& f, std::string_view css, std::string_view title) {
+std::string OpenSvg(const Frame& f, absl::string_view css, absl::string_view title) {
   return absl::StrCat("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart ", css,
                       "\" viewBox=\"0 0 ", Num(f.width), " ", Num(f.height), "\" width=\"",
                       Num(f.width), "\" height=\"", Num(f.height), "\" role=\"img\"><title>",
