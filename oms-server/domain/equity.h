@@ -35,7 +35,7 @@ using SnapshotMids = std::map<std::pair<std::string, std::string>, int64_t>;
 
 struct EquityCurve {
   std::vector<EquityPoint> points;
-  PositionBook positions;                      // after every fill
+  PositionBook positions;                     // after every fill
   std::map<std::string, int64_t> last_marks;  // by token: the mark of the curve's last point
 };
 

@@ -193,8 +193,8 @@ grpc::Status OrderManagerImpl::CancelTrigger(grpc::ServerContext* ctx,
   return Reply(service_.CancelTrigger(req->id(), call), resp);
 }
 
-grpc::Status OrderManagerImpl::GetReport(grpc::ServerContext* ctx,
-                                         const v1::GetReportRequest* req, v1::Report* resp) {
+grpc::Status OrderManagerImpl::GetReport(grpc::ServerContext* ctx, const v1::GetReportRequest* req,
+                                         v1::Report* resp) {
   ServerTimer timer(ctx);
   absl::StatusOr<service::ReportQuery> query = FromApi(*req);
   if (!query.ok()) return ToGrpc(query.status());

@@ -1,14 +1,13 @@
 // omsctl report end to end: paper plans through the real server, the report written by omsctl
 // over gRPC, its last equity point against positions, and the file opened in a real headless
 // Chromium, whose DOM must hold the charts and whose screenshot must not be blank.
+#include <dirent.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <dirent.h>
-
+#include <cstdlib>
 #include <set>
 
 #include "absl/time/clock.h"
@@ -176,9 +175,13 @@ TEST_F(ReportTest, ChromiumRendersTheChartsAndTheScreenshotIsNotBlank) {
   EXPECT_THAT(dom.out, HasSubstr("class=\"fill-marker sell\""));
 
   std::string png = browser.File("report.png");
-  CommandResult shot = Chromium(
-      browser, "shot-profile", {"--screenshot=" + png, "--window-size=1200,2000", url});
+  CommandResult shot =
+      Chromium(browser, "shot-profile", {"--screenshot=" + png, "--window-size=1200,2000", url});
   ASSERT_EQ(shot.exit_code, 0) << shot.err;
+  // To look at the page: BETTEROMS_REPORT_KEEP=DIR keeps a copy of the report and its screenshot.
+  if (const char* keep = std::getenv("BETTEROMS_REPORT_KEEP"); keep != nullptr && *keep != '\0') {
+    RunCommand({"/bin/cp", html_, png, keep});
+  }
   absl::StatusOr<Image> image = DecodePng(ReadTextFileForTest(png));
   ASSERT_TRUE(image.ok()) << image.status();
   EXPECT_EQ(image->width, 1200);

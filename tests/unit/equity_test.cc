@@ -85,12 +85,11 @@ TEST(EquityCurve, VoidedFillsCountNowhere) {
 }
 
 TEST(EquityCurve, TheCurrentPointIsThePositionsOwnPnl) {
-  std::vector<Execution> fills = {Fill(Side::kBuy, 10 * M, 400'000, kT0, "", "a"),
-                                  Fill(Side::kBuy, 10 * M, 300'000, kT0, "", "b"),
-                                  Fill(Side::kBuy, 10 * M, 400'000, kT0 + absl::Seconds(1), "",
-                                       "b"),
-                                  Fill(Side::kSell, 4 * M, 500'000, kT0 + absl::Seconds(5), "",
-                                       "a")};
+  std::vector<Execution> fills = {
+      Fill(Side::kBuy, 10 * M, 400'000, kT0, "", "a"),
+      Fill(Side::kBuy, 10 * M, 300'000, kT0, "", "b"),
+      Fill(Side::kBuy, 10 * M, 400'000, kT0 + absl::Seconds(1), "", "b"),
+      Fill(Side::kSell, 4 * M, 500'000, kT0 + absl::Seconds(5), "", "a")};
   EquityCurve curve = FoldEquity(fills, {}, absl::InfinitePast());
   PositionBook book = FoldPositions(fills);
   std::vector<Position> current;

@@ -1,8 +1,6 @@
 // omsctl report's page from a Report message: escaped server text, one path point per equity
 // value, fills marked on their books, the twin table for live runs, a page for an empty database,
 // and nothing that reaches the network or runs.
-#include "clients/omsctl/report/render.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "clients/omsctl/report/html.h"
+#include "clients/omsctl/report/render.h"
 #include "clients/omsctl/report/svg.h"
 
 namespace betteroms::omsctl::report {
@@ -56,7 +55,8 @@ v1::ReportRun* RunWithBook(v1::Report& r, const std::string& mode) {
   run->mutable_run()->set_mode(mode);
   run->mutable_run()->set_status("completed");
   v1::Book* book = run->add_books();
-  book->set_market_token_id("71321045679252212594626385532706912750332728571942532289631379312455583992563");
+  book->set_market_token_id(
+      "71321045679252212594626385532706912750332728571942532289631379312455583992563");
   book->set_hash("h1");
   using Levels = std::vector<std::pair<std::string, std::string>>;
   for (const auto& [p, s] : Levels{{"0.48", "100"}, {"0.47", "500"}}) {
@@ -123,7 +123,7 @@ TEST(ReportHtml, AmountsAreShownFromTheirDecimalText) {
   r.mutable_equity(0)->mutable_points(2)->set_realized("12345678900.002");
   r.mutable_equity(0)->mutable_points(2)->set_unrealized("1.003");
   std::string html = RenderReport(r);
-  EXPECT_THAT(html, HasSubstr("$12,345,678,900.00"));    // realized now
+  EXPECT_THAT(html, HasSubstr("$12,345,678,900.00"));      // realized now
   EXPECT_THAT(html, HasSubstr("now $12,345,678,901.01"));  // total, summed exactly
 }
 

@@ -76,8 +76,8 @@ void AddReportCommand(CLI::App& app, Client& client, int& exit_code) {
   cmd->add_option("--mode", *mode, "paper or live (default: both)")
       ->check(CLI::IsMember({"paper", "live"}));
   cmd->add_option("--since", *since,
-                     "runs and curve from this time on: a duration back from now (24h, 7d) or "
-                     "an RFC 3339 time; earlier fills still count in P&L");
+                  "runs and curve from this time on: a duration back from now (24h, 7d) or "
+                  "an RFC 3339 time; earlier fills still count in P&L");
   cmd->add_option("--runs", *runs, "newest runs to show, at most 200")
       ->capture_default_str()
       ->check(CLI::Range(1, 200));
@@ -96,8 +96,7 @@ void AddReportCommand(CLI::App& app, Client& client, int& exit_code) {
     req.set_run_limit(*runs);
     v1::Report resp;
     if (!client.Call(&v1::OrderManager::Stub::GetReport, req, &resp, exit_code)) return;
-    if (absl::Status written = WriteAtomically(*out, report::RenderReport(resp));
-        !written.ok()) {
+    if (absl::Status written = WriteAtomically(*out, report::RenderReport(resp)); !written.ok()) {
       exit_code = UsageError(written);
       return;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace betteroms::omsctl::report {

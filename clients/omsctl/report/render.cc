@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "clients/omsctl/output.h"
@@ -37,6 +38,7 @@ th,td{padding:5px 9px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-a
 svg.chart{max-width:100%;height:auto;display:block;background:#fff}
 svg text{fill:#323f4b;font-family:"DejaVu Sans","Segoe UI",Helvetica,Arial,sans-serif}
 .chart-title{font-size:16px;font-weight:700}
+.depth-chart .chart-title{font-size:14px}
 .tick{font-size:12px;fill:#52606d}
 .axis-label{font-size:13px;fill:#3e4c59}
 .legend-text{font-size:13px}
@@ -58,6 +60,9 @@ circle.total{fill:#1f4e96}circle.realized{fill:#2f9e44}circle.unrealized{fill:#e
 .fill-marker{stroke:#fff;stroke-width:1.2}
 .fill-marker.buy{fill:#1c7ed6}.fill-marker.sell{fill:#9c36b5}
 .buy-text{fill:#1c7ed6}.sell-text{fill:#9c36b5}
+.fill-label{font-size:12px;font-weight:700}
+line.fill-line{stroke-width:1.2;stroke-dasharray:2 3}
+line.fill-line.buy{stroke:#1c7ed6}line.fill-line.sell{stroke:#9c36b5}
 .badge{display:inline-block;padding:1px 9px;border-radius:10px;font-size:12px;font-weight:600;
   background:#e4e7eb;color:#3e4c59;margin-left:6px}
 .badge.completed{background:#d3f9d8;color:#2b8a3e}.badge.failed{background:#ffe3e3;color:#c92a2a}
@@ -92,6 +97,14 @@ int64_t Millis(const std::string& rfc3339) {
   return t.ok() ? absl::ToUnixMillis(*t) : 0;
 }
 
+int OpenPositions(const v1::Report& report, const std::string& mode) {
+  int n = 0;
+  for (const v1::Position& p : report.positions()) {
+    if (p.mode() == mode && Micros(p.net_shares()) > 0) ++n;
+  }
+  return n;
+}
+
 std::string EquitySection(const v1::Report& report) {
   std::string out = "<section class=\"equity\"><h2>Equity curve</h2>";
   if (report.equity().empty()) {
@@ -111,12 +124,13 @@ std::string EquitySection(const v1::Report& report) {
     if (!curve.points().empty()) {
       const v1::EquityPoint& now = *curve.points().rbegin();
       int64_t r = Micros(now.realized()), u = Micros(now.unrealized());
-      absl::StrAppend(&out, "<div class=\"cards\">",
-                      Card(curve.mode() + ": total P&L now", Dollars(FormatMicros(r + u)),
-                           Sign(r + u)),
-                      Card("realized", Dollars(now.realized()), Sign(r)),
-                      Card("unrealized", Dollars(now.unrealized()), Sign(u)),
-                      Card("points", std::to_string(curve.points_size()), ""), "</div>");
+      absl::StrAppend(
+          &out, "<div class=\"cards\">",
+          Card(curve.mode() + ": total P&L now", Dollars(FormatMicros(r + u)), Sign(r + u)),
+          Card("realized", Dollars(now.realized()), Sign(r)),
+          Card("unrealized", Dollars(now.unrealized()), Sign(u)),
+          Card("open positions", std::to_string(OpenPositions(report, curve.mode())), ""),
+          "</div>");
     }
     LineChart chart{absl::StrCat("Equity, ", curve.mode(), " (realized + unrealized P&L)"),
                     "equity-curve",
@@ -176,6 +190,14 @@ std::string OrdersTable(const v1::ReportRun& run) {
   return out;
 }
 
+// The venue stamps books in unix milliseconds; other stamps are shown as they are.
+std::string BookTime(const std::string& stamp) {
+  int64_t ms = 0;
+  if (stamp.empty()) return "an unknown time";
+  if (stamp.size() < 12 || !absl::SimpleAtoi(stamp, &ms)) return stamp;
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixMillis(ms), absl::UTCTimeZone());
+}
+
 // Each stored book of the run with the fills priced on it: a fill names its book, and a live
 // fill (which names none) is drawn on its order's paper-twin book, read just before it was sent.
 std::string DepthCharts(const v1::ReportRun& run) {
@@ -186,7 +208,7 @@ std::string DepthCharts(const v1::ReportRun& run) {
   for (const v1::Book& book : run.books()) {
     DepthChart chart;
     chart.title = absl::StrCat("Book ", ShortToken(book.market_token_id()), " at ",
-                               book.timestamp().empty() ? "?" : book.timestamp());
+                               BookTime(book.timestamp()));
     for (const auto& l : book.bids()) chart.bids.push_back({Micros(l.price()), Micros(l.size())});
     for (const auto& l : book.asks()) chart.asks.push_back({Micros(l.price()), Micros(l.size())});
     for (const v1::Order& o : run.orders()) {
@@ -197,7 +219,8 @@ std::string DepthCharts(const v1::ReportRun& run) {
                                              : f.book_hash() == book.hash();
         if (!on_book) continue;
         cumulative += Micros(f.shares());
-        chart.fills.push_back({Micros(f.price()), cumulative, o.side() == "BUY"});
+        chart.fills.push_back(
+            {Micros(f.price()), Micros(f.shares()), cumulative, o.side() == "BUY"});
       }
     }
     absl::StrAppend(&out, RenderDepthChart(chart));
@@ -223,9 +246,9 @@ std::string TwinTable(const v1::ReportRun& run) {
       s.twin_slippage_bps().empty()
           ? std::string("No order filled both live and on paper: no slippage to compare.")
           : absl::StrCat("Live fills cost ", Dollars(s.twin_slippage_cost()), " (",
-                         SignedText(s.twin_slippage_bps()),
-                         " bps) beyond their paper twins over ", s.twin_orders_compared(),
-                         " order(s) filled on both (", Dollars(s.twin_compared_notional()),
+                         SignedText(s.twin_slippage_bps()), " bps) beyond their paper twins over ",
+                         s.twin_orders_compared(), " order(s) filled on both (",
+                         Dollars(s.twin_compared_notional()),
                          " at twin prices); positive is worse for the trader.");
   absl::StrAppend(&out, "<p>", Escape(verdict), "</p><table class=\"twin-table\"><tr>",
                   Th("#", "num"), Th("side"), Th("live filled", "num"), Th("live avg", "num"),
@@ -252,13 +275,12 @@ std::string RunsSection(const v1::Report& report) {
   }
   for (const v1::ReportRun& r : report.runs()) {
     const v1::Run& run = r.run();
-    absl::StrAppend(&out, "<div class=\"run\"><h3>", Escape(run.plan_id()),
-                    "<span class=\"badge ", Escape(run.mode()), "\">", Escape(run.mode()),
-                    "</span><span class=\"badge ", Escape(run.status()), "\">",
-                    Escape(run.status()), "</span></h3><p class=\"meta\">started ",
-                    Escape(run.started_at()), run.finished_at().empty() ? "" : ", finished ",
-                    Escape(run.finished_at()), " · ", run.trade_count(), " trade(s), ",
-                    r.orders_size(), " order(s)</p>");
+    absl::StrAppend(&out, "<div class=\"run\"><h3>", Escape(run.plan_id()), "<span class=\"badge ",
+                    Escape(run.mode()), "\">", Escape(run.mode()), "</span><span class=\"badge ",
+                    Escape(run.status()), "\">", Escape(run.status()),
+                    "</span></h3><p class=\"meta\">started ", Escape(run.started_at()),
+                    run.finished_at().empty() ? "" : ", finished ", Escape(run.finished_at()),
+                    " · ", run.trade_count(), " trade(s), ", r.orders_size(), " order(s)</p>");
     if (!run.error_message().empty()) {
       absl::StrAppend(&out, "<p class=\"neg\">", Escape(run.error_message()), "</p>");
     }

@@ -47,8 +47,8 @@ std::string Money(int64_t micros) { return Dollars(FormatMicros(micros)); }
 // A time-axis step in milliseconds: the first of these (seconds) giving at most `target` steps
 // over `span` milliseconds.
 int64_t TimeStep(int64_t span, int target) {
-  constexpr int64_t kSteps[] = {1,    2,     5,     10,    15,     30,     60,     120,
-                                300,  600,   900,   1800,  3600,   7200,   10800,  21600,
+  constexpr int64_t kSteps[] = {1,     2,     5,      10,     15,      30,      60,     120,
+                                300,   600,   900,    1800,   3600,    7200,    10800,  21600,
                                 43200, 86400, 172800, 604800, 1209600, 2592000, 7776000};
   for (int64_t s : kSteps) {
     if (span / (s * 1000) <= target) return s * 1000;
@@ -187,7 +187,7 @@ std::string RenderLineChart(const LineChart& chart) {
 }
 
 std::string RenderDepthChart(const DepthChart& chart) {
-  const Frame f{540, 310, 72, 18, 56, 50};
+  const Frame f{510, 330, 72, 18, 76, 50};
   std::string out = OpenSvg(f, "depth-chart", chart.title);
   if (chart.bids.empty() && chart.asks.empty() && chart.fills.empty()) {
     absl::StrAppend(&out, Text(f.width / 2, f.height / 2, "empty", "middle", "empty book"),
@@ -268,30 +268,41 @@ std::string RenderDepthChart(const DepthChart& chart) {
   if (bid && ask) {
     int64_t mid = (*bid + *ask) / 2;
     absl::StrAppend(&out, Line(X(mid), py0, X(mid), py1, "mid"),
-                    Text(X(mid), py1 - 4, "tick", "middle", "mid " + FormatMicros(mid)));
+                    Text(X(mid) + 4, py1 + 12, "tick", "start", "mid " + FormatMicros(mid)));
   }
-  for (const DepthFill& fill : chart.fills) {
+  // Each fill: a guide at its price, a marker where the order had filled that many shares, and
+  // a label above the plot (staggered, so fills at close prices stay readable).
+  for (size_t i = 0; i < chart.fills.size(); ++i) {
+    const DepthFill& fill = chart.fills[i];
+    const char* side = fill.buy ? "buy" : "sell";
     double cx = X(fill.price), cy = Y(fill.cumulative);
-    std::string shape =
-        fill.buy ? absl::StrCat("M", Num(cx), " ", Num(cy - 7), " L", Num(cx + 6), " ",
-                                Num(cy + 4), " L", Num(cx - 6), " ", Num(cy + 4), " Z")
-                 : absl::StrCat("M", Num(cx), " ", Num(cy + 7), " L", Num(cx + 6), " ",
-                                Num(cy - 4), " L", Num(cx - 6), " ", Num(cy - 4), " Z");
-    absl::StrAppend(&out, "<path class=\"fill-marker ", fill.buy ? "buy" : "sell", "\" d=\"",
-                    shape, "\"><title>", fill.buy ? "BUY" : "SELL", " fill at ",
-                    FormatMicros(fill.price), ", ", SharesText(FormatMicros(fill.cumulative)),
-                    " shares so far</title></path>");
+    double label_y = py1 - 6 - 13.0 * static_cast<double>(i % 2);
+    std::string shape = fill.buy
+                            ? absl::StrCat("M", Num(cx), " ", Num(cy - 8), " L", Num(cx + 7), " ",
+                                           Num(cy + 5), " L", Num(cx - 7), " ", Num(cy + 5), " Z")
+                            : absl::StrCat("M", Num(cx), " ", Num(cy + 8), " L", Num(cx + 7), " ",
+                                           Num(cy - 5), " L", Num(cx - 7), " ", Num(cy - 5), " Z");
+    std::string label =
+        absl::StrCat(fill.buy ? "\u25B2 " : "\u25BC ", SharesText(FormatMicros(fill.shares)), " @ ",
+                     FormatMicros(fill.price));
+    absl::StrAppend(&out, Line(cx, py0, cx, label_y + 3, absl::StrCat("fill-line ", side)),
+                    Text(cx, label_y, absl::StrCat("fill-label ", side, "-text"), "middle", label),
+                    "<path class=\"fill-marker ", side, "\" d=\"", shape, "\"><title>",
+                    fill.buy ? "BUY " : "SELL ", Escape(label), ", ",
+                    SharesText(FormatMicros(fill.cumulative)),
+                    " shares of the order so far</title></path>");
   }
   absl::StrAppend(&out, Line(px0, py0, px1, py0, "axis"), Line(px0, py0, px0, py1, "axis"),
                   Text((px0 + px1) / 2, f.height - 8, "axis-label", "middle", "price"),
                   "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(14,",
                   Num((py0 + py1) / 2), ") rotate(-90)\">shares (cumulative)</text>");
   // Legend.
-  absl::StrAppend(&out, "<g class=\"legend\">",
-                  "<rect class=\"depth bids\" x=\"", Num(px1 - 250), "\" y=\"33\" width=\"12\" "
+  absl::StrAppend(&out, "<g class=\"legend\">", "<rect class=\"depth bids\" x=\"", Num(px1 - 250),
+                  "\" y=\"33\" width=\"12\" "
                   "height=\"10\"/>",
                   Text(px1 - 234, 42, "legend-text", "start", "bids"),
-                  "<rect class=\"depth asks\" x=\"", Num(px1 - 190), "\" y=\"33\" width=\"12\" "
+                  "<rect class=\"depth asks\" x=\"", Num(px1 - 190),
+                  "\" y=\"33\" width=\"12\" "
                   "height=\"10\"/>",
                   Text(px1 - 174, 42, "legend-text", "start", "asks"),
                   Text(px1 - 128, 42, "legend-text buy-text", "start", "\u25B2 buy"),

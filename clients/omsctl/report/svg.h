@@ -47,6 +47,7 @@ struct DepthLevel {
 
 struct DepthFill {
   int64_t price = 0;
+  int64_t shares = 0;      // this fill's
   int64_t cumulative = 0;  // the order's shares filled up to and including this fill
   bool buy = true;
 };
