@@ -150,14 +150,17 @@ std::string RenderLineChart(const LineChart& chart) {
                   "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(18,",
                   Num((py0 + py1) / 2), ") rotate(-90)\">P&amp;L (USDC)</text>");
 
-  // Legend, right-aligned above the plot.
+  // Legend, right-aligned above the plot: a short line and the name of each series.
+  auto legend_width = [](const LineSeries& s) {
+    return 34 + 7.5 * static_cast<double>(s.name.size());
+  };
   double lx = px1;
-  for (auto it = chart.series.rbegin(); it != chart.series.rend(); ++it) {
-    double w = 34 + 7.5 * static_cast<double>(it->name.size());
-    lx -= w;
+  for (const LineSeries& s : chart.series) lx -= legend_width(s);
+  for (const LineSeries& s : chart.series) {
     absl::StrAppend(&out, "<g class=\"legend\">",
-                    Line(lx, 40, lx + 22, 40, absl::StrCat("series ", it->css_class)),
-                    Text(lx + 28, 44, "legend-text", "start", it->name), "</g>");
+                    Line(lx, 40, lx + 22, 40, absl::StrCat("series ", s.css_class)),
+                    Text(lx + 28, 44, "legend-text", "start", s.name), "</g>");
+    lx += legend_width(s);
   }
 
   for (const LineSeries& s : chart.series) {
