@@ -175,6 +175,33 @@ absl::Status InsertSnapshots(Connection& conn, const std::vector<const domain::B
       .status();
 }
 
+absl::StatusOr<std::vector<StoredSnapshot>> GetSnapshots(
+    Connection& conn, const std::vector<std::pair<std::string, std::string>>& token_hashes) {
+  std::vector<StoredSnapshot> out;
+  if (token_hashes.empty()) return out;
+  std::vector<std::string> tokens, hashes;
+  for (const auto& [token, hash] : token_hashes) {
+    tokens.push_back(token);
+    hashes.push_back(hash);
+  }
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("get book snapshots",
+                "SELECT b.token_id, b.hash, b.book_json::text AS book_json, "
+                "oms_rfc3339(b.taken_at) AS taken_at FROM book_snapshots b "
+                "JOIN unnest($1::text[], $2::text[]) AS u(t, h) ON b.token_id = u.t AND "
+                "b.hash = u.h ORDER BY b.taken_at, b.id",
+                Params().Add(TextArray(tokens)).Add(TextArray(hashes))));
+  out.reserve(res.rows());
+  for (int row = 0; row < res.rows(); ++row) {
+    RowReader r = res.Row(row);
+    StoredSnapshot s{r.Text("token_id"), r.Text("hash"), r.Text("book_json"), r.Time("taken_at")};
+    OMS_RETURN_IF_ERROR(r.status());
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 absl::Status InsertOrders(Connection& conn, std::vector<Order>& rows) {
   if (rows.empty()) return absl::OkStatus();
   std::vector<std::optional<std::string>> limits, reasons, expiries;

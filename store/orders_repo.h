@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,6 +27,19 @@ struct OrderFilter {
 
 // Stores each book the fills were priced on, once per token and hash.
 absl::Status InsertSnapshots(Connection& conn, const std::vector<const domain::Book*>& books);
+
+// A stored book snapshot as the venue sent it.
+struct StoredSnapshot {
+  std::string token_id;
+  std::string hash;
+  std::string book_json;
+  absl::Time taken_at;
+};
+
+// The stored snapshots of the given (token, hash) pairs, in one statement; pairs never stored are
+// left out.
+absl::StatusOr<std::vector<StoredSnapshot>> GetSnapshots(
+    Connection& conn, const std::vector<std::pair<std::string, std::string>>& token_hashes);
 
 // Inserts orders in one statement, setting each one's id and created_at as stored.
 absl::Status InsertOrders(Connection& conn, std::vector<domain::Order>& orders);

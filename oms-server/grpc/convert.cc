@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/decimal.h"
+#include "common/status_macros.h"
 #include "common/time.h"
 #include "oms-server/domain/trigger.h"
 #include "oms-server/domain/twin.h"
@@ -211,6 +212,35 @@ v1::Book ToApi(const domain::Book& book) {
   return b;
 }
 
+v1::Report ToApi(const service::Report& report) {
+  v1::Report r;
+  r.set_generated_at(FormatRfc3339(report.generated_at));
+  if (report.query.mode) r.set_mode(Text(domain::Name(*report.query.mode)));
+  if (report.query.since != absl::InfinitePast()) r.set_since(FormatRfc3339(report.query.since));
+  r.set_marking_rule(domain::kEquityMarkingRule);
+  for (const auto& curve : report.equity) {
+    v1::EquityCurve* c = r.add_equity();
+    c->set_mode(Text(domain::Name(curve.mode)));
+    for (size_t i = 0; i < curve.points.size(); ++i) {
+      const domain::EquityPoint& p = curve.points[i];
+      v1::EquityPoint* point = c->add_points();
+      point->set_time(FormatRfc3339(p.at));
+      point->set_realized(FormatMicros(p.realized));
+      point->set_unrealized(FormatMicros(p.unrealized));
+      point->set_now(i + 1 == curve.points.size());
+    }
+  }
+  for (const auto& p : report.positions) *r.add_positions() = ToApi(p);
+  for (const auto& run : report.runs) {
+    v1::ReportRun* out = r.add_runs();
+    *out->mutable_run() = ToApi(run.run);
+    for (const auto& o : run.orders) *out->add_orders() = ToApi(o);
+    for (const auto& b : run.books) *out->add_books() = ToApi(b);
+  }
+  r.set_note(report.note);
+  return r;
+}
+
 v1::Trigger ToApi(const domain::TriggerRecord& trigger) {
   v1::Trigger t;
   t.set_id(trigger.id);
@@ -289,6 +319,22 @@ absl::StatusOr<service::RunQuery> FromApi(const v1::ListRunsRequest& req) {
   } else {
     return mode.status();
   }
+  return q;
+}
+
+absl::StatusOr<service::ReportQuery> FromApi(const v1::GetReportRequest& req) {
+  service::ReportQuery q;
+  OMS_ASSIGN_OR_RETURN(q.mode, ModeFilter(req.mode()));
+  if (!req.since().empty()) {
+    absl::StatusOr<absl::Time> since = ParseTime(req.since());
+    if (!since.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("since: not an RFC 3339 time: \"", req.since(), "\""));
+    }
+    q.since = *since;
+  }
+  if (req.run_limit() < 0) return absl::InvalidArgumentError("run_limit: must not be negative");
+  q.run_limit = req.run_limit();
   return q;
 }
 

@@ -28,11 +28,13 @@ v1::Trigger ToApi(const domain::TriggerRecord& trigger);
 v1::Account ToApi(const service::Account& account);
 v1::TradingState ToApi(const service::TradingState& state);
 v1::ValidatePlanResponse ToApi(const service::PlanValidation& validation);
+v1::Report ToApi(const service::Report& report);
 
 // An optional mode filter: "" is none, else "paper" or "live".
 absl::StatusOr<std::optional<domain::Mode>> ModeFilter(const std::string& mode);
 absl::StatusOr<service::RunQuery> FromApi(const v1::ListRunsRequest& req);
 absl::StatusOr<service::OrderQuery> FromApi(const v1::ListOrdersRequest& req);
 absl::StatusOr<service::TriggerQuery> FromApi(const v1::ListTriggersRequest& req);
+absl::StatusOr<service::ReportQuery> FromApi(const v1::GetReportRequest& req);
 
 }  // namespace betteroms::grpc_api

@@ -193,4 +193,13 @@ grpc::Status OrderManagerImpl::CancelTrigger(grpc::ServerContext* ctx,
   return Reply(service_.CancelTrigger(req->id(), call), resp);
 }
 
+grpc::Status OrderManagerImpl::GetReport(grpc::ServerContext* ctx, const v1::GetReportRequest* req,
+                                         v1::Report* resp) {
+  ServerTimer timer(ctx);
+  absl::StatusOr<service::ReportQuery> query = FromApi(*req);
+  if (!query.ok()) return ToGrpc(query.status());
+  GrpcCallContext call(ctx);
+  return Reply(service_.GetReport(*query, call), resp);
+}
+
 }  // namespace betteroms::grpc_api

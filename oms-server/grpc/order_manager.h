@@ -41,6 +41,8 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
                             v1::ListTriggersResponse* resp) override;
   grpc::Status CancelTrigger(grpc::ServerContext*, const v1::CancelTriggerRequest* req,
                              v1::Trigger* resp) override;
+  grpc::Status GetReport(grpc::ServerContext* ctx, const v1::GetReportRequest* req,
+                         v1::Report* resp) override;
 
  private:
   service::OmsService& service_;

@@ -13,6 +13,7 @@
 #include "common/call_context.h"
 #include "common/time.h"
 #include "oms-server/domain/book.h"
+#include "oms-server/domain/equity.h"
 #include "oms-server/domain/fill_engine.h"
 #include "oms-server/domain/order.h"
 #include "oms-server/domain/outcome.h"
@@ -70,6 +71,34 @@ struct TriggerQuery {
   std::string plan_id;  // empty: every plan, newest first; else that plan's, by trade
   std::optional<domain::TriggerStatus> status;
   int limit = 0;  // 0: the default (100); at most 10000
+};
+
+struct ReportQuery {
+  std::optional<domain::Mode> mode;  // nullopt: both
+  absl::Time since = absl::InfinitePast();
+  int run_limit = 0;  // 0: the default (20); at most 200
+};
+
+// A run as the report shows it: its orders with their fills, and the stored snapshots they (or a
+// live order's paper twin) were priced on, each once.
+struct ReportRun {
+  domain::Run run;
+  std::vector<domain::Order> orders;
+  std::vector<domain::Book> books;
+};
+
+struct ModeEquity {
+  domain::Mode mode = domain::Mode::kPaper;
+  std::vector<domain::EquityPoint> points;  // oldest first; the last one is now
+};
+
+struct Report {
+  absl::Time generated_at = absl::InfinitePast();
+  ReportQuery query;
+  std::vector<ModeEquity> equity;  // a curve per mode with fills
+  std::vector<domain::Position> positions;
+  std::vector<ReportRun> runs;  // newest first, started since query.since
+  std::string note;             // what could not be read, if anything
 };
 
 struct Account {
@@ -150,6 +179,10 @@ class OmsService {
   // FailedPrecondition when it fired, expired or was cancelled already.
   absl::StatusOr<domain::TriggerRecord> CancelTrigger(
       int64_t id, const CallContext& call = CallContext::Background());
+  // The equity curve (domain/equity.h), positions and the newest runs with their fills and
+  // stored books, for `omsctl report`. Positions are marked as GetPositions marks them.
+  absl::StatusOr<Report> GetReport(const ReportQuery& query,
+                                   const CallContext& call = CallContext::Background());
   // Resumes the live journal (at start; RunTick does it too).
   absl::Status ResumeLive(const CallContext& call = CallContext::Background());
   // OK once the database answers.

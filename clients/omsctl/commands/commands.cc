@@ -13,6 +13,7 @@ void AddCommands(CLI::App& app, Client& client, int& exit_code) {
   AddTradingCommands(app, client, exit_code);
   AddHealthCommand(app, client, exit_code);
   AddTickCommand(app, client, exit_code);
+  AddReportCommand(app, client, exit_code);
   AddApiCommand(app, client, exit_code);
 }
 

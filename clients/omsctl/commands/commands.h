@@ -19,6 +19,7 @@ void AddAccountCommand(CLI::App& app, Client& client, int& exit_code);    // acc
 void AddTradingCommands(CLI::App& app, Client& client, int& exit_code);   // trading halt|...
 void AddHealthCommand(CLI::App& app, Client& client, int& exit_code);     // health
 void AddApiCommand(CLI::App& app, Client& client, int& exit_code);        // api METHOD [JSON|-]
+void AddReportCommand(CLI::App& app, Client& client, int& exit_code);     // report --out FILE
 
 // Every command above, in the order --help lists them.
 void AddCommands(CLI::App& app, Client& client, int& exit_code);
