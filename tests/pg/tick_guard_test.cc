@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "oms-server/domain/tick.h"
 #include "oms-server/service/oms_service.h"
 #include "store/orders_repo.h"

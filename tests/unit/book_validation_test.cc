@@ -94,7 +94,7 @@ TEST_P(MalformedBookTest, IsRefusedByTheParser) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryClass, MalformedBookTest, ::testing::ValuesIn(MalformedBooks()),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const ::testing::TestParamInfo<Malformed>& p) { return std::string(p.param.name); });
 
 TEST(BookJsonTest, EmptySidesAreABookWithoutDepth) {
   auto book = ParseBookJson(Book(kToken, "[]", "[]"));
