@@ -402,11 +402,13 @@ absl::StatusOr<std::vector<int64_t>> UpdateOrderStates(Connection& conn,
                   IntColumn(changes, [](const OrderChange& c) { return c.next.filled_shares; })))
               .Add(IntArray(
                   IntColumn(changes, [](const OrderChange& c) { return c.next.filled_notional; })))
-              .Add(TextArray(Column(
-                  changes, [](const OrderChange& c) { return std::string(SqlText(c.next.status)); })))
+              .Add(TextArray(
+                  Column(changes,
+                         [](const OrderChange& c) { return std::string(SqlText(c.next.status)); })))
               .Add(NullableTextArray(reasons))
-              .Add(TextArray(Column(
-                  changes, [](const OrderChange& c) { return std::string(SqlText(c.read_status)); })))
+              .Add(TextArray(
+                  Column(changes,
+                         [](const OrderChange& c) { return std::string(SqlText(c.read_status)); })))
               .Add(IntArray(
                   IntColumn(changes, [](const OrderChange& c) { return c.read_filled_shares; })))));
   std::set<int64_t> written;

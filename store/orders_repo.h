@@ -52,9 +52,9 @@ absl::Status MarkTradesRead(Connection& conn, const std::vector<int64_t>& order_
 
 // An order's new state, and the state it was computed from.
 struct OrderChange {
-  domain::Order next;                  // the new status, fill totals and reason
-  domain::OrderStatus read_status{};   // the status the caller read
-  int64_t read_filled_shares = 0;      // the filled shares the caller read
+  domain::Order next;                 // the new status, fill totals and reason
+  domain::OrderStatus read_status{};  // the status the caller read
+  int64_t read_filled_shares = 0;     // the filled shares the caller read
 };
 
 // The change from `read` to `next` (the same order, as read and as it should become).

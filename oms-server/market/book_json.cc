@@ -40,7 +40,8 @@ absl::StatusOr<std::vector<domain::Level>> Levels(const JsonValue& book, const c
   out.reserve(arr->items.size());
   for (const JsonValue& l : arr->items) {
     if (!l.is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat("book: a level of ", side, " is not an object"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("book: a level of ", side, " is not an object"));
     }
     OMS_ASSIGN_OR_RETURN(int64_t price, Number(l.Find("price"), "level price"));
     OMS_ASSIGN_OR_RETURN(int64_t size, Number(l.Find("size"), "level size"));
@@ -84,16 +85,16 @@ absl::StatusOr<domain::Book> BookFromJson(const JsonValue& doc, std::string raw)
   if (const JsonValue* tick = doc.Find("tick_size"); tick != nullptr && !tick->is_null()) {
     OMS_ASSIGN_OR_RETURN(book.tick, Number(tick, "tick_size"));
     if (!IsVenueTick(book.tick)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "book: tick_size ", FormatMicros(book.tick), " is not one of the venue's ticks"));
+      return absl::InvalidArgumentError(absl::StrCat("book: tick_size ", FormatMicros(book.tick),
+                                                     " is not one of the venue's ticks"));
     }
   }
   if (const JsonValue* min = doc.Find("min_order_size"); min != nullptr && !min->is_null()) {
     OMS_ASSIGN_OR_RETURN(book.min_order_size, Number(min, "min_order_size"));
     if (book.min_order_size < 0 || book.min_order_size > kMaxMinOrderShares) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "book: min_order_size ", FormatMicros(book.min_order_size), " is not a share count from 0 to ",
-          FormatMicros(kMaxMinOrderShares)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("book: min_order_size ", FormatMicros(book.min_order_size),
+                       " is not a share count from 0 to ", FormatMicros(kMaxMinOrderShares)));
     }
   }
   if (const JsonValue* nr = doc.Find("neg_risk"); nr != nullptr && nr->is_bool()) {

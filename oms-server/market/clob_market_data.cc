@@ -69,8 +69,8 @@ absl::StatusOr<std::string> ClobMarketData::Call(const std::string& method, cons
     // An oversized answer is untrusted input, not an outage: asking again would fetch it again.
     if ((!resp.ok() && resp.status().code() == absl::StatusCode::kResourceExhausted) ||
         (resp.ok() && resp->body.size() > kMaxAnswerBytes)) {
-      return absl::UnknownError(absl::StrCat("market data: refused the answer of ", base_url_,
-                                             path, " for token ", token, ": larger than ",
+      return absl::UnknownError(absl::StrCat("market data: refused the answer of ", base_url_, path,
+                                             " for token ", token, ": larger than ",
                                              kMaxAnswerBytes, " bytes"));
     }
     if (!resp.ok()) {
@@ -164,10 +164,10 @@ absl::StatusOr<std::map<std::string, domain::Book>> ClobMarketData::GetBooks(
       std::optional<std::string> id = domain::NormaliseTokenId(asset);
       auto token = id ? asked.find(*id) : asked.end();
       if (token == asked.end()) {
-        return RefusedBook(names, asset.empty() ? std::string("a book names no asset_id")
-                                                : absl::StrCat("a book is of asset_id ",
-                                                               asset.substr(0, 100),
-                                                               ", which was not asked for"));
+        return RefusedBook(names, asset.empty()
+                                      ? std::string("a book names no asset_id")
+                                      : absl::StrCat("a book is of asset_id ", asset.substr(0, 100),
+                                                     ", which was not asked for"));
       }
       absl::StatusOr<domain::Book> book = BookFromJson(item, DumpJson(item));
       if (!book.ok()) return RefusedBook(token->second, book.status().message());

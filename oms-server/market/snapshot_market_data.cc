@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/file.h"
 #include "common/status_macros.h"
-#include "oms-server/market/clob_market_data.h"
 #include "oms-server/domain/plan.h"
+#include "oms-server/market/clob_market_data.h"
 #include "oms-server/market/market_data.h"
 
 namespace betteroms::market {
@@ -39,10 +39,9 @@ class SnapshotMarketData : public MarketData {
                                                book.status().message()));
       }
       if (!book->token_id.empty() && domain::NormaliseTokenId(book->token_id) != token) {
-        return absl::UnknownError(absl::StrCat("market data: refused the book for token ", token,
-                                               " from ", path.string(),
-                                               ": it is the book of asset_id ",
-                                               book->token_id.substr(0, 100)));
+        return absl::UnknownError(
+            absl::StrCat("market data: refused the book for token ", token, " from ", path.string(),
+                         ": it is the book of asset_id ", book->token_id.substr(0, 100)));
       }
       book->token_id = token;
       books[token] = std::move(*book);

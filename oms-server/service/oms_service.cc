@@ -127,7 +127,8 @@ absl::StatusOr<std::vector<int64_t>> WriteTick(store::Connection& tx,
 // A failed read of many books that may concern one token only: a book missing (NotFound) or
 // refused as malformed (Unknown). Reading the tokens one by one then finds which.
 bool OneTokensProblem(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kNotFound || status.code() == absl::StatusCode::kUnknown;
+  return status.code() == absl::StatusCode::kNotFound ||
+         status.code() == absl::StatusCode::kUnknown;
 }
 
 store::OrderFilter RestingPaperOrders() {
@@ -553,9 +554,8 @@ absl::StatusOr<OmsService::BookRead> OmsService::ReadBooks(store::Connection& co
   // The error names one token in its text, which is not data: every open token's market is asked
   // when a book is missing, and each token read alone when one was refused.
   bool missing = !books.ok();
-  if (missing && books.status().code() == absl::StatusCode::kNotFound) {
-    ask.insert(ask.end(), open.begin(), open.end());
-  }
+  bool refused = missing && books.status().code() == absl::StatusCode::kUnknown;
+  if (missing && !refused) ask.insert(ask.end(), open.begin(), open.end());
 
   if (!ask.empty()) {
     OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
@@ -591,9 +591,12 @@ absl::StatusOr<OmsService::BookRead> OmsService::ReadBooks(store::Connection& co
     for (const auto& token : open) {
       if (out.closed.count(token) == 0) rest.push_back(token);
     }
-    OMS_RETURN_IF_ERROR(call.Check("reading the books"));
-    books = rest.empty() ? domain::BookMap() : market_.GetBooks(rest);
-    if (!books.ok() && !OneTokensProblem(books.status())) return books.status();
+    // A refused batch would be refused again: straight to one read per token.
+    if (!refused) {
+      OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+      books = rest.empty() ? domain::BookMap() : market_.GetBooks(rest);
+      if (!books.ok() && !OneTokensProblem(books.status())) return books.status();
+    }
     if (!books.ok()) {
       // A book is missing and its market is not known closed, or a book was refused: one read
       // per token finds which, so that the others are still priced. Rare: a market just
@@ -610,7 +613,8 @@ absl::StatusOr<OmsService::BookRead> OmsService::ReadBooks(store::Connection& co
         } else if (one.status().code() == absl::StatusCode::kUnknown) {
           absl::StrAppend(&out.note, out.note.empty() ? "" : "; ", one.status().message(),
                           ": left out");
-          LogWarn("book refused", {{"token", token}, {"error", std::string(one.status().message())}});
+          LogWarn("book refused",
+                  {{"token", token}, {"error", std::string(one.status().message())}});
         } else {
           return one.status();
         }
@@ -800,9 +804,9 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
       }
       if (!read.note.empty()) absl::StrAppend(&closed_note, "; ", read.note);
       if (!stale.empty()) {
-        absl::StrAppend(&closed_note, "; ", stale.size(),
-                        " order(s) changed meanwhile and left as they are: ",
-                        absl::StrJoin(stale, ", "));
+        absl::StrAppend(
+            &closed_note, "; ", stale.size(),
+            " order(s) changed meanwhile and left as they are: ", absl::StrJoin(stale, ", "));
       }
       report.message = absl::StrCat(report.orders_filled, " filled, ",
                                     report.orders_partially_filled, " partially filled, ",

@@ -119,9 +119,8 @@ TEST_F(VenueDataTest, TheTickLeavesOutARefusedBookAndFillsTheOthers) {
   EXPECT_THAT(tick.out, HasSubstr("refused the book for token " + kYes));
   EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE token_id = '" + kNo + "'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM executions WHERE token_id = '" + kYes + "'"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE token_id = '" + kYes +
-                  "' AND status = 'open'"),
-            1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM orders WHERE token_id = '" + kYes + "' AND status = 'open'"), 1);
   EXPECT_TRUE(stack_->server().Running());
 }
 

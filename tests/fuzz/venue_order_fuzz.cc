@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "common/decimal.h"
 #include "common/json.h"
 #include "common/time.h"
 #include "oms-server/venue/clob_venue.h"

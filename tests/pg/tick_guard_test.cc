@@ -55,8 +55,8 @@ class TickGuardTest : public ::testing::Test {
                const std::string& extra = "") {
     auto s = service_->SubmitPlan(
         PlanJson(plan, {TradeJson(token, "BUY", "LIMIT", "10",
-                                  absl::StrCat(R"(, "price": )", price,
-                                               R"(, "sizeUnit": "SHARES")", extra))}),
+                                  absl::StrCat(R"(, "price": )", price, R"(, "sizeUnit": "SHARES")",
+                                               extra))}),
         false);
     EXPECT_THAT(s, IsOk());
     return s.ok() ? s->orders.at(0).id : 0;
@@ -125,8 +125,10 @@ TEST_F(TickGuardTest, ATickWriteComputedBeforeAnotherFillDoesNotOverwriteIt) {
   expired.status = OrderStatus::kExpired;
   // Meanwhile the order filled in part (same status family, other filled shares).
   ASSERT_TRUE((*conn)
-                  ->Exec("fill", "UPDATE orders SET filled_shares = 4000000, status = 'open' "
-                                 "WHERE id = " + std::to_string(id))
+                  ->Exec("fill",
+                         "UPDATE orders SET filled_shares = 4000000, status = 'open' "
+                         "WHERE id = " +
+                             std::to_string(id))
                   .ok());
   auto stale = store::UpdateOrderStates(**conn, {store::ChangeOf(read->at(0), expired)});
   ASSERT_THAT(stale, IsOk());
@@ -136,12 +138,12 @@ TEST_F(TickGuardTest, ATickWriteComputedBeforeAnotherFillDoesNotOverwriteIt) {
 }
 
 TEST_F(TickGuardTest, OrdersExpireWhileTheVenueIsDown) {
-  Rest("gtd", "1001", "0.30",
-       R"(, "timeInForce": "GTD", "expiresAt": "2099-01-01T00:00:00Z")");
+  Rest("gtd", "1001", "0.30", R"(, "timeInForce": "GTD", "expiresAt": "2099-01-01T00:00:00Z")");
   Rest("gtc", "1002", "0.25");
   ASSERT_TRUE(db_->Connect()
-                  ->Exec("age", "UPDATE orders SET expires_at = now() - interval '1 minute' "
-                                "WHERE time_in_force = 'GTD'")
+                  ->Exec("age",
+                         "UPDATE orders SET expires_at = now() - interval '1 minute' "
+                         "WHERE time_in_force = 'GTD'")
                   .ok());
   market_.FailBooks(absl::UnavailableError("the Polymarket CLOB at http://clob.test is down"));
   auto report = service_->RunTick();

@@ -94,7 +94,9 @@ TEST_P(MalformedBookTest, IsRefusedByTheParser) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryClass, MalformedBookTest, ::testing::ValuesIn(MalformedBooks()),
-                         [](const ::testing::TestParamInfo<Malformed>& p) { return std::string(p.param.name); });
+                         [](const ::testing::TestParamInfo<Malformed>& p) {
+                           return std::string(p.param.name);
+                         });
 
 TEST(BookJsonTest, EmptySidesAreABookWithoutDepth) {
   auto book = ParseBookJson(Book(kToken, "[]", "[]"));
@@ -149,10 +151,10 @@ TEST_F(ClobBookTest, EveryMalformedBookIsTheVenuesFaultNamingTheVenueAndTheToken
   for (const Malformed& m : MalformedBooks()) {
     transport_.Answer(200, m.text);
     size_t before = transport_.urls.size();
-    EXPECT_THAT(market_.GetBooks({kToken}),
-                StatusIs(absl::StatusCode::kUnknown,
-                         AllOf(HasSubstr("token 1001"), HasSubstr("https://clob.test"),
-                               HasSubstr(m.says))))
+    EXPECT_THAT(
+        market_.GetBooks({kToken}),
+        StatusIs(absl::StatusCode::kUnknown,
+                 AllOf(HasSubstr("token 1001"), HasSubstr("https://clob.test"), HasSubstr(m.says))))
         << m.name;
     EXPECT_EQ(transport_.urls.size(), before + 1) << m.name;
   }
@@ -179,17 +181,17 @@ TEST_F(ClobBookTest, TheRequestedTokensBookIsTaken) {
 }
 
 TEST_F(ClobBookTest, ABatchWithABookNobodyAskedForIsRefused) {
-  transport_.Answer(200, absl::StrCat("[", Book(kToken, kBids, kAsks), ",",
-                                      Book("3003", kBids, kAsks), "]"));
+  transport_.Answer(
+      200, absl::StrCat("[", Book(kToken, kBids, kAsks), ",", Book("3003", kBids, kAsks), "]"));
   EXPECT_THAT(market_.GetBooks({kToken, kOther}),
               StatusIs(absl::StatusCode::kUnknown,
                        AllOf(HasSubstr("asset_id 3003"), HasSubstr("not asked for"))));
 }
 
 TEST_F(ClobBookTest, ABatchWithOneMalformedBookNamesThatToken) {
-  transport_.Answer(200, absl::StrCat("[", Book(kToken, kBids, kAsks), ",",
-                                      Book(kOther, kBids, R"([{"price": "0", "size": "1"}])"),
-                                      "]"));
+  transport_.Answer(200,
+                    absl::StrCat("[", Book(kToken, kBids, kAsks), ",",
+                                 Book(kOther, kBids, R"([{"price": "0", "size": "1"}])"), "]"));
   EXPECT_THAT(market_.GetBooks({kToken, kOther}),
               StatusIs(absl::StatusCode::kUnknown,
                        AllOf(HasSubstr("token 2002"), HasSubstr("is not a market"))));
