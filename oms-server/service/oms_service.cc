@@ -115,9 +115,10 @@ absl::StatusOr<std::vector<int64_t>> WriteTick(store::Connection& tx,
   });
   std::erase_if(outcome.fills,
                 [&](const domain::Execution& e) { return dropped.count(e.order_id) != 0; });
-  std::vector<const domain::Book*> used;
   std::set<std::string> tokens;
   for (const domain::Execution& e : outcome.fills) tokens.insert(e.token_id);
+  std::vector<const domain::Book*> used;
+  used.reserve(tokens.size());
   for (const std::string& token : tokens) used.push_back(&books.at(token));
   OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, used));
   OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, outcome.fills));

@@ -133,7 +133,7 @@ class ScriptedTransport : public HttpTransport {
     return next;
   }
   void Answer(int status, std::string body) {
-    script.push_back(HttpResponse{status, std::move(body), "application/json", {}});
+    script.emplace_back(HttpResponse{status, std::move(body), "application/json", {}});
   }
 
   std::deque<absl::StatusOr<HttpResponse>> script;
@@ -214,7 +214,7 @@ TEST_F(ClobBookTest, AnOversizedAnswerIsRefusedOnceNotRetried) {
 }
 
 TEST_F(ClobBookTest, AnAnswerTheTransportCutOffIsRefusedOnceNotRetried) {
-  transport_.script.push_back(absl::ResourceExhaustedError("http: the answer is too large"));
+  transport_.script.emplace_back(absl::ResourceExhaustedError("http: the answer is too large"));
   EXPECT_THAT(market_.GetBooks({kToken}),
               StatusIs(absl::StatusCode::kUnknown, HasSubstr("larger than")));
   EXPECT_THAT(transport_.urls, SizeIs(1));
