@@ -1,5 +1,7 @@
 #include "store/orders_repo.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time.h"
@@ -400,26 +402,52 @@ absl::Status MarkTradesRead(Connection& conn, const std::vector<int64_t>& order_
       .status();
 }
 
-absl::Status UpdateOrderStates(Connection& conn, const std::vector<Order>& rows) {
-  if (rows.empty()) return absl::OkStatus();
+OrderChange ChangeOf(const Order& read, Order next) {
+  return OrderChange{std::move(next), read.status, read.filled_shares};
+}
+
+absl::StatusOr<std::vector<int64_t>> UpdateOrderStates(Connection& conn,
+                                                       const std::vector<OrderChange>& changes) {
+  std::vector<int64_t> stale;
+  if (changes.empty()) return stale;
   std::vector<std::optional<std::string>> reasons;
-  reasons.reserve(rows.size());
-  for (const Order& o : rows) reasons.push_back(NonEmpty(o.reason));
-  return conn
-      .Exec(
+  reasons.reserve(changes.size());
+  for (const OrderChange& c : changes) reasons.push_back(NonEmpty(c.next.reason));
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec(
           "update orders",
           "UPDATE orders SET filled_shares = u.filled_shares, filled_notional = u.filled_notional,"
           " status = u.status, reason = u.reason, updated_at = now() FROM unnest($1::bigint[], "
-          "$2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS u(id, filled_shares, "
-          "filled_notional, status, reason) WHERE orders.id = u.id",
+          "$2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[]) AS u(id, "
+          "filled_shares, filled_notional, status, reason, read_status, read_filled) "
+          "WHERE orders.id = u.id AND orders.status = u.read_status "
+          "AND orders.filled_shares = u.read_filled RETURNING orders.id",
           Params()
-              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.id; })))
-              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_shares; })))
-              .Add(IntArray(IntColumn(rows, [](const Order& o) { return o.filled_notional; })))
+              .Add(IntArray(IntColumn(changes, [](const OrderChange& c) { return c.next.id; })))
+              .Add(IntArray(
+                  IntColumn(changes, [](const OrderChange& c) { return c.next.filled_shares; })))
+              .Add(IntArray(
+                  IntColumn(changes, [](const OrderChange& c) { return c.next.filled_notional; })))
               .Add(TextArray(
-                  Column(rows, [](const Order& o) { return std::string(SqlText(o.status)); })))
-              .Add(NullableTextArray(reasons)))
-      .status();
+                  Column(changes,
+                         [](const OrderChange& c) { return std::string(SqlText(c.next.status)); })))
+              .Add(NullableTextArray(reasons))
+              .Add(TextArray(
+                  Column(changes,
+                         [](const OrderChange& c) { return std::string(SqlText(c.read_status)); })))
+              .Add(IntArray(
+                  IntColumn(changes, [](const OrderChange& c) { return c.read_filled_shares; })))));
+  std::set<int64_t> written;
+  for (int row = 0; row < res.rows(); ++row) {
+    RowReader r = res.Row(row);
+    written.insert(r.Int("id"));
+    OMS_RETURN_IF_ERROR(r.status());
+  }
+  for (const OrderChange& c : changes) {
+    if (written.count(c.next.id) == 0) stale.push_back(c.next.id);
+  }
+  return stale;
 }
 
 absl::Status UpdateJournal(Connection& conn, const std::vector<Order>& rows) {

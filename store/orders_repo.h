@@ -64,8 +64,23 @@ absl::StatusOr<std::vector<domain::Order>> ListLiveOrdersToReconcile(Connection&
 absl::Status MarkTradesRead(Connection& conn, const std::vector<int64_t>& order_ids,
                             absl::Time read_at);
 
-// Writes new fill totals, statuses and reasons for many orders in one statement.
-absl::Status UpdateOrderStates(Connection& conn, const std::vector<domain::Order>& orders);
+// An order's new state, and the state it was computed from.
+struct OrderChange {
+  domain::Order next;                 // the new status, fill totals and reason
+  domain::OrderStatus read_status{};  // the status the caller read
+  int64_t read_filled_shares = 0;     // the filled shares the caller read
+};
+
+// The change from `read` to `next` (the same order, as read and as it should become).
+OrderChange ChangeOf(const domain::Order& read, domain::Order next);
+
+// Writes new fill totals, statuses and reasons for many orders in one statement, each only while
+// the row still has the status and filled shares it was read with: a change made meanwhile (a
+// cancel, another tick's fill) is never overwritten. Returns the ids of the orders left as they
+// are because they changed (or vanished) meanwhile, for the caller to report and to drop
+// whatever it computed from the stale state.
+absl::StatusOr<std::vector<int64_t>> UpdateOrderStates(Connection& conn,
+                                                       const std::vector<OrderChange>& changes);
 
 // Writes live orders' journal state: status, reason, fill totals, hash, signature, the venue's
 // status and error, first submission time and attempts. Each row is written only while its

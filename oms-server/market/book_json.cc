@@ -26,16 +26,28 @@ absl::StatusOr<int64_t> Number(const JsonValue* v, const char* what) {
 absl::StatusOr<std::vector<domain::Level>> Levels(const JsonValue& book, const char* side) {
   std::vector<domain::Level> out;
   const JsonValue* arr = book.Find(side);
-  if (arr == nullptr || arr->is_null()) return out;
+  // A missing side is not an empty one: the venue always sends both, so the answer is not a book.
+  if (arr == nullptr || arr->is_null()) {
+    return absl::InvalidArgumentError(absl::StrCat("book: ", side, " is missing"));
+  }
   if (!arr->is_array()) {
     return absl::InvalidArgumentError(absl::StrCat("book: ", side, " is not an array"));
   }
+  if (arr->items.size() > kMaxBookLevels) {
+    return absl::InvalidArgumentError(absl::StrCat("book: ", side, " has ", arr->items.size(),
+                                                   " levels, more than ", kMaxBookLevels));
+  }
+  out.reserve(arr->items.size());
   for (const JsonValue& l : arr->items) {
+    if (!l.is_object()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("book: a level of ", side, " is not an object"));
+    }
     OMS_ASSIGN_OR_RETURN(int64_t price, Number(l.Find("price"), "level price"));
     OMS_ASSIGN_OR_RETURN(int64_t size, Number(l.Find("size"), "level size"));
-    // A price outside (0, 1) or a negative size is no market: refuse the book rather than
-    // divide by it.
-    if (price <= 0 || price >= kMicro || size < 0) {
+    // A price outside (0, 1) is no market, and a size of 0 or less, or beyond any real book, is
+    // no depth: refuse the book rather than trade on it (or divide by it).
+    if (price <= 0 || price >= kMicro || size <= 0 || size > kMaxLevelShares) {
       return absl::InvalidArgumentError(absl::StrCat("book: ", side, " level at price ",
                                                      FormatMicros(price), " size ",
                                                      FormatMicros(size), " is not a market"));
@@ -54,17 +66,36 @@ std::string Sha256Hex(const std::string& text) {
 
 }  // namespace
 
+bool IsVenueTick(int64_t tick) {
+  return tick == 100'000 || tick == 10'000 || tick == 5'000 || tick == 2'500 || tick == 1'000 ||
+         tick == 100;
+}
+
 absl::StatusOr<domain::Book> BookFromJson(const JsonValue& doc, std::string raw) {
   if (!doc.is_object()) return absl::InvalidArgumentError("book: not a JSON object");
   domain::Book book;
-  book.token_id = doc.StringOr("asset_id");
+  if (const JsonValue* asset = doc.Find("asset_id"); asset != nullptr && !asset->is_null()) {
+    if (!asset->is_string() && !asset->is_number()) {
+      return absl::InvalidArgumentError("book: asset_id is not a token id");
+    }
+    book.token_id = asset->text;
+  }
   OMS_ASSIGN_OR_RETURN(book.bids, Levels(doc, "bids"));
   OMS_ASSIGN_OR_RETURN(book.asks, Levels(doc, "asks"));
   if (const JsonValue* tick = doc.Find("tick_size"); tick != nullptr && !tick->is_null()) {
     OMS_ASSIGN_OR_RETURN(book.tick, Number(tick, "tick_size"));
+    if (!IsVenueTick(book.tick)) {
+      return absl::InvalidArgumentError(absl::StrCat("book: tick_size ", FormatMicros(book.tick),
+                                                     " is not one of the venue's ticks"));
+    }
   }
   if (const JsonValue* min = doc.Find("min_order_size"); min != nullptr && !min->is_null()) {
     OMS_ASSIGN_OR_RETURN(book.min_order_size, Number(min, "min_order_size"));
+    if (book.min_order_size < 0 || book.min_order_size > kMaxMinOrderShares) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("book: min_order_size ", FormatMicros(book.min_order_size),
+                       " is not a share count from 0 to ", FormatMicros(kMaxMinOrderShares)));
+    }
   }
   if (const JsonValue* nr = doc.Find("neg_risk"); nr != nullptr && nr->is_bool()) {
     book.neg_risk = nr->boolean;

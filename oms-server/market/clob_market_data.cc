@@ -66,6 +66,13 @@ absl::StatusOr<std::string> ClobMarketData::Call(const std::string& method, cons
       backoff *= 2;
     }
     auto resp = transport_.Request(method, base_url_ + path, body);
+    // An oversized answer is untrusted input, not an outage: asking again would fetch it again.
+    if ((!resp.ok() && resp.status().code() == absl::StatusCode::kResourceExhausted) ||
+        (resp.ok() && resp->body.size() > kMaxAnswerBytes)) {
+      return absl::UnknownError(absl::StrCat("market data: refused the answer of ", base_url_, path,
+                                             " for token ", token, ": larger than ",
+                                             kMaxAnswerBytes, " bytes"));
+    }
     if (!resp.ok()) {
       last_code = resp.status().code() == absl::StatusCode::kDeadlineExceeded
                       ? absl::StatusCode::kDeadlineExceeded
@@ -104,11 +111,30 @@ absl::StatusOr<std::string> ClobMarketData::Call(const std::string& method, cons
                               ") after ", retry_.attempts, " attempts"));
 }
 
+absl::Status ClobMarketData::RefusedBook(const std::string& token, absl::string_view why) const {
+  return absl::UnknownError(absl::StrCat("market data: refused the book for token ", token,
+                                         " from ", base_url_, ": ", why));
+}
+
+absl::Status ClobMarketData::CheckBookToken(const std::string& token, domain::Book& book) const {
+  // A book for another token would price this one on someone else's market.
+  std::optional<std::string> asset = domain::NormaliseTokenId(book.token_id);
+  if (!asset || *asset != domain::NormaliseTokenId(token).value_or(token)) {
+    return RefusedBook(token, book.token_id.empty()
+                                  ? std::string("the answer names no asset_id")
+                                  : absl::StrCat("the answer is the book of asset_id ",
+                                                 book.token_id.substr(0, 100)));
+  }
+  book.token_id = token;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<domain::Book> ClobMarketData::GetBook(const std::string& token) {
   OMS_ASSIGN_OR_RETURN(std::string body, Call("GET", "/book?token_id=" + token, "", token));
-  OMS_ASSIGN_OR_RETURN(domain::Book book, ParseBookJson(body));
-  if (book.token_id.empty()) book.token_id = token;
-  return book;
+  absl::StatusOr<domain::Book> book = ParseBookJson(body);
+  if (!book.ok()) return RefusedBook(token, book.status().message());
+  OMS_RETURN_IF_ERROR(CheckBookToken(token, *book));
+  return *std::move(book);
 }
 
 absl::StatusOr<std::map<std::string, domain::Book>> ClobMarketData::GetBooks(
@@ -121,17 +147,32 @@ absl::StatusOr<std::map<std::string, domain::Book>> ClobMarketData::GetBooks(
       continue;
     }
     std::string body = "[";
+    std::map<std::string, std::string> asked;  // normalised id -> the token as asked
     for (size_t i = start; i < end; ++i) {
       absl::StrAppend(&body, i > start ? "," : "", "{\"token_id\":\"", tokens[i], "\"}");
+      asked[domain::NormaliseTokenId(tokens[i]).value_or(tokens[i])] = tokens[i];
     }
     body += "]";
+    std::string names = absl::StrCat(tokens[start], " and ", end - start - 1, " more");
     OMS_ASSIGN_OR_RETURN(std::string resp, Call("POST", "/books", body, tokens[start]));
-    OMS_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(resp));
-    if (!doc.is_array()) return absl::UnknownError("market data: /books did not return an array");
-    for (const JsonValue& item : doc.items) {
-      OMS_ASSIGN_OR_RETURN(domain::Book book, BookFromJson(item, DumpJson(item)));
-      std::string id = book.token_id;
-      books[id] = std::move(book);
+    absl::StatusOr<JsonValue> doc = ParseJson(resp);
+    if (!doc.ok()) return RefusedBook(names, doc.status().message());
+    if (!doc->is_array()) return RefusedBook(names, "POST /books did not return an array");
+    for (const JsonValue& item : doc->items) {
+      std::string asset =
+          item.is_object() && item.Find("asset_id") != nullptr ? item.Find("asset_id")->text : "";
+      std::optional<std::string> id = domain::NormaliseTokenId(asset);
+      auto token = id ? asked.find(*id) : asked.end();
+      if (token == asked.end()) {
+        return RefusedBook(names, asset.empty()
+                                      ? std::string("a book names no asset_id")
+                                      : absl::StrCat("a book is of asset_id ", asset.substr(0, 100),
+                                                     ", which was not asked for"));
+      }
+      absl::StatusOr<domain::Book> book = BookFromJson(item, DumpJson(item));
+      if (!book.ok()) return RefusedBook(token->second, book.status().message());
+      book->token_id = token->second;
+      books[token->second] = *std::move(book);
     }
     for (size_t i = start; i < end; ++i) {
       if (books.count(tokens[i]) == 0) {

@@ -24,6 +24,10 @@ class ClobMarketData : public MarketData {
   ClobMarketData(std::string base_url, HttpTransport& transport, RetryPolicy retry = {},
                  absl::Duration market_ttl = kMarketTtl);
 
+  // GET /book for one token, POST /books for more. A book is refused (Unknown, naming the venue
+  // and the token) when its answer is not JSON, is larger than kMaxAnswerBytes, breaks the limits
+  // of ParseBookJson, or is about another token than the one asked for (its `asset_id`); a batch
+  // with one refused book is refused whole, so the caller may read its tokens one by one.
   absl::StatusOr<std::map<std::string, domain::Book>> GetBooks(
       const std::vector<std::string>& tokens) override;
   // GET /markets-by-token/{token} for the condition id, then GET /clob-markets/{conditionId}
@@ -41,18 +45,23 @@ class ClobMarketData : public MarketData {
       const std::vector<std::string>& tokens) override;
   std::string Describe() const override { return "clob " + base_url_; }
 
+  // GET /book: errors as GetBooks.
   absl::StatusOr<domain::Book> GetBook(const std::string& token);
   absl::StatusOr<int64_t> GetTickSize(const std::string& token);
   absl::StatusOr<bool> GetNegRisk(const std::string& token);
   absl::StatusOr<int64_t> GetMidpoint(const std::string& token);
 
   static constexpr size_t kBooksPerRequest = 50;
+  // The largest answer taken from the venue: 50 full books at a 0.0001 tick stay well below it.
+  // Larger ones are refused (Unknown), and the transport MakeMarketData builds stops reading there.
+  static constexpr size_t kMaxAnswerBytes = 8 << 20;
   // Which tokens make a market and what their outcomes are called does not change once listed;
   // a few minutes keep a busy plan to a handful of requests without holding on for ever.
   static constexpr absl::Duration kMarketTtl = absl::Minutes(5);
 
  private:
-  // GET or POST with retries on 425/429/5xx and transport errors; maps final failures.
+  // GET or POST with retries on 425/429/5xx and transport errors; maps final failures. An answer
+  // larger than kMaxAnswerBytes is Unknown, not retried.
   absl::StatusOr<std::string> Call(const std::string& method, const std::string& path,
                                    const std::string& body, const std::string& token);
 
@@ -72,6 +81,11 @@ class ClobMarketData : public MarketData {
   absl::StatusOr<std::optional<std::string>> ConditionOf(const std::string& token);
   // Caches `condition_id` as the condition of each of `tokens`.
   void CacheCondition(const std::vector<std::string>& tokens, const std::string& condition_id);
+
+  // Unknown: the venue's book for `token` is not one to trade on, and why.
+  absl::Status RefusedBook(const std::string& token, absl::string_view why) const;
+  // Checks that `book` is `token`'s (by asset_id); sets its token id to `token`.
+  absl::Status CheckBookToken(const std::string& token, domain::Book& book) const;
 
   struct CachedEntry {
     domain::MarketInfo market;

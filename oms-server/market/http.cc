@@ -139,9 +139,9 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request) 
                                                       " (the request may have been received)"));
     }
     if (transfer.body_too_large) {
-      return absl::UnknownError(absl::StrCat("http: the answer from ", request.url,
-                                             " is larger than ", options_.max_body_bytes,
-                                             " bytes"));
+      return absl::ResourceExhaustedError(absl::StrCat("http: the answer from ", request.url,
+                                                       " is larger than ", options_.max_body_bytes,
+                                                       " bytes"));
     }
     return absl::UnknownError(absl::StrCat("http: connection to ", request.url,
                                            " failed after sending: ", curl_easy_strerror(rc),

@@ -8,7 +8,9 @@
 //                     break, an unsupported method).
 //   DeadlineExceeded  the request started and then timed out: it may have been sent.
 //   Unknown           the connection broke after the request started (reset, closed, truncated
-//                     or oversized answer): it may have been sent.
+//                     answer): it may have been sent.
+//   ResourceExhausted the answer was larger than the transport takes (CurlOptions::
+//                     max_body_bytes) and was dropped: the request was sent.
 // Any other code counts as "may have been sent". RequestMayHaveBeenSent() reads a status so.
 // An HTTP answer, whatever its status code, is a successful response.
 #pragma once
@@ -78,7 +80,7 @@ class HttpTransport {
 struct CurlOptions {
   absl::Duration connect_timeout = absl::Seconds(3);
   absl::Duration total_timeout = absl::Seconds(10);
-  // Larger answers are dropped (Unknown): a venue answer is untrusted input.
+  // Larger answers are dropped (ResourceExhausted): a venue answer is untrusted input.
   size_t max_body_bytes = 16 << 20;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/decimal.h"
 #include "common/json.h"
 #include "oms-server/domain/book.h"
 #include "oms-server/domain/outcome.h"
@@ -38,10 +39,26 @@ class MarketData {
   virtual std::string Describe() const = 0;
 };
 
-// Parses a /book JSON document (string or number prices, either array order).
+// What a book from the venue must be, since it is untrusted input: both `bids` and `asks` present
+// as arrays (either may be empty) of at most kMaxBookLevels levels, each with a price inside
+// (0, 1) and a size above 0 and at most kMaxLevelShares (so that a side's sum cannot overflow);
+// `tick_size`, when given, one of the venue's ticks (PROTOCOL §5.1); `min_order_size`, when
+// given, from 0 to kMaxMinOrderShares. A level off the tick's grid is kept: the venue moves a
+// market to a finer tick as its price nears 0 or 1, and levels rest at the old grid meanwhile.
+inline constexpr size_t kMaxBookLevels = 10'000;
+inline constexpr int64_t kMaxLevelShares = 100'000'000 * kMicro;
+inline constexpr int64_t kMaxMinOrderShares = 1'000'000 * kMicro;
+// Whether `tick` (micro-units) is one of the venue's ticks: 0.1, 0.01, 0.005, 0.0025, 0.001,
+// 0.0001.
+bool IsVenueTick(int64_t tick);
+
+// Parses a /book JSON document (string or number prices, either array order). InvalidArgument,
+// saying what is wrong, when it is not JSON or not such a book (see the limits above).
 absl::StatusOr<domain::Book> ParseBookJson(const std::string& text);
 
-// Reads one book object already parsed; `raw` is kept as the snapshot text.
+// Reads one book object already parsed; `raw` is kept as the snapshot text. Errors as
+// ParseBookJson. The book's token is its `asset_id` as written ("" when absent): the caller checks
+// it is the token it asked for.
 absl::StatusOr<domain::Book> BookFromJson(const JsonValue& doc, std::string raw);
 
 // Parses a /clob-markets/{conditionId} answer (compact: `c`, `t:[{t, o}]`, ...); token ids may be

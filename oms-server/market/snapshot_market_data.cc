@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file.h"
 #include "common/status_macros.h"
+#include "oms-server/domain/plan.h"
 #include "oms-server/market/clob_market_data.h"
 #include "oms-server/market/market_data.h"
 
@@ -29,10 +30,18 @@ class SnapshotMarketData : public MarketData {
         return absl::NotFoundError(absl::StrCat("no order book for token ", token,
                                                 " (no recorded book ", path.string(), ")"));
       }
+      // A recorded book is venue data too: a bad one is refused as such (Unknown), not blamed on
+      // the plan, and one recorded for another token is not this token's.
       auto book = ParseBookJson(*text);
       if (!book.ok()) {
-        return absl::Status(book.status().code(),
-                            absl::StrCat(path.string(), ": ", book.status().message()));
+        return absl::UnknownError(absl::StrCat("market data: refused the book for token ", token,
+                                               " from ", path.string(), ": ",
+                                               book.status().message()));
+      }
+      if (!book->token_id.empty() && domain::NormaliseTokenId(book->token_id) != token) {
+        return absl::UnknownError(
+            absl::StrCat("market data: refused the book for token ", token, " from ", path.string(),
+                         ": it is the book of asset_id ", book->token_id.substr(0, 100)));
       }
       book->token_id = token;
       books[token] = std::move(*book);
@@ -86,7 +95,7 @@ class OwningClob : public MarketData {
   std::string Describe() const override { return clob_.Describe(); }
 
  private:
-  CurlTransport transport_;
+  CurlTransport transport_{CurlOptions{.max_body_bytes = ClobMarketData::kMaxAnswerBytes}};
   ClobMarketData clob_;
 };
 

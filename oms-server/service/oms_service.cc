@@ -56,6 +56,82 @@ std::string AdjustmentsText(const std::vector<domain::Violation>& warnings) {
   return out;
 }
 
+// Orders a locked write found changed: cannot happen while the rows are locked, so Aborted (retry).
+absl::Status StaleOrders(const std::vector<int64_t>& ids) {
+  return absl::AbortedError(absl::StrCat("order(s) ", absl::StrJoin(ids, ", "),
+                                         " changed meanwhile; nothing was written: try again"));
+}
+
+// Market-data failures a tick goes on without: expiries need no book, and the next tick reads
+// again. Other failures (the database, the call given up) stop it.
+bool TickSurvives(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInvalidArgument:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Writes a tick's outcome over the orders it read, in the caller's transaction: each order's new
+// state only while the row is as read (store::UpdateOrderStates). An order changed meanwhile is
+// dropped from `outcome` with its fills and counts, and its id returned.
+absl::StatusOr<std::vector<int64_t>> WriteTick(store::Connection& tx,
+                                               const std::vector<domain::Order>& read,
+                                               const domain::BookMap& books,
+                                               domain::TickOutcome& outcome) {
+  std::map<int64_t, const domain::Order*> as_read;
+  for (const domain::Order& o : read) as_read[o.id] = &o;
+  std::vector<store::OrderChange> changes;
+  changes.reserve(outcome.changed.size());
+  for (const domain::Order& next : outcome.changed) {
+    changes.push_back(store::ChangeOf(*as_read.at(next.id), next));
+  }
+  OMS_ASSIGN_OR_RETURN(std::vector<int64_t> stale, store::UpdateOrderStates(tx, changes));
+  std::set<int64_t> dropped(stale.begin(), stale.end());
+  std::erase_if(outcome.changed, [&](const domain::Order& o) {
+    if (dropped.count(o.id) == 0) return false;
+    --outcome.orders_examined;
+    switch (o.status) {
+      case OrderStatus::kFilled:
+        --outcome.orders_filled;
+        break;
+      case OrderStatus::kPartiallyFilled:
+        --outcome.orders_partially_filled;
+        break;
+      case OrderStatus::kExpired:
+        --outcome.orders_expired;
+        break;
+      default:
+        --outcome.orders_cancelled_by_venue;
+        break;
+    }
+    return true;
+  });
+  std::erase_if(outcome.fills,
+                [&](const domain::Execution& e) { return dropped.count(e.order_id) != 0; });
+  std::set<std::string> tokens;
+  for (const domain::Execution& e : outcome.fills) tokens.insert(e.token_id);
+  std::vector<const domain::Book*> used;
+  used.reserve(tokens.size());
+  for (const std::string& token : tokens) used.push_back(&books.at(token));
+  OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, used));
+  OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, outcome.fills));
+  return stale;
+}
+
+// A failed read of many books that may concern one token only: a book missing (NotFound) or
+// refused as malformed (Unknown). Reading the tokens one by one then finds which.
+bool OneTokensProblem(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kNotFound ||
+         status.code() == absl::StatusCode::kUnknown;
+}
+
 store::OrderFilter RestingPaperOrders() {
   store::OrderFilter filter;
   filter.mode = Mode::kPaper;
@@ -393,8 +469,10 @@ absl::StatusOr<domain::Order> OmsService::CancelOrder(int64_t id, const CallCont
   domain::Order cancelled;
   absl::Status done = store::InTransaction(*conn, [&](store::Connection& tx) -> absl::Status {
     OMS_ASSIGN_OR_RETURN(domain::Order order, store::GetOrder(tx, id, /*for_update=*/true));
-    OMS_ASSIGN_OR_RETURN(cancelled, domain::RequestCancel(std::move(order)));
-    OMS_RETURN_IF_ERROR(store::UpdateOrderStates(tx, {cancelled}));
+    OMS_ASSIGN_OR_RETURN(cancelled, domain::RequestCancel(order));
+    OMS_ASSIGN_OR_RETURN(std::vector<int64_t> stale,
+                         store::UpdateOrderStates(tx, {store::ChangeOf(order, cancelled)}));
+    if (!stale.empty()) return StaleOrders(stale);
     return call.Check("committing the cancel");
   });
   OMS_RETURN_IF_ERROR(done);
@@ -416,11 +494,15 @@ absl::StatusOr<CancelResult> OmsService::CancelOrders(const std::string& plan_id
       filter.plan_id = plan_id;
       OMS_ASSIGN_OR_RETURN(std::vector<domain::Order> resting, store::LockOrders(tx, filter));
       std::vector<domain::Order> cancelled;
-      for (domain::Order& o : resting) {
-        absl::StatusOr<domain::Order> c = domain::RequestCancel(std::move(o));
-        if (c.ok()) cancelled.push_back(std::move(*c));
+      std::vector<store::OrderChange> changes;
+      for (const domain::Order& o : resting) {
+        absl::StatusOr<domain::Order> c = domain::RequestCancel(o);
+        if (!c.ok()) continue;
+        changes.push_back(store::ChangeOf(o, *c));
+        cancelled.push_back(*std::move(c));
       }
-      OMS_RETURN_IF_ERROR(store::UpdateOrderStates(tx, cancelled));
+      OMS_ASSIGN_OR_RETURN(std::vector<int64_t> stale, store::UpdateOrderStates(tx, changes));
+      if (!stale.empty()) return StaleOrders(stale);
       OMS_RETURN_IF_ERROR(call.Check("committing the cancels"));
       result.orders = std::move(cancelled);
       return absl::OkStatus();
@@ -469,10 +551,12 @@ absl::StatusOr<OmsService::BookRead> OmsService::ReadBooks(store::Connection& co
   }
   OMS_RETURN_IF_ERROR(call.Check("reading the books"));
   absl::StatusOr<domain::BookMap> books = open.empty() ? domain::BookMap() : market_.GetBooks(open);
-  if (!books.ok() && books.status().code() != absl::StatusCode::kNotFound) return books.status();
-  // NotFound names one token in its text, which is not data: every open token's market is asked.
+  if (!books.ok() && !OneTokensProblem(books.status())) return books.status();
+  // The error names one token in its text, which is not data: every open token's market is asked
+  // when a book is missing, and each token read alone when one was refused.
   bool missing = !books.ok();
-  if (missing) ask.insert(ask.end(), open.begin(), open.end());
+  bool refused = missing && books.status().code() == absl::StatusCode::kUnknown;
+  if (missing && !refused) ask.insert(ask.end(), open.begin(), open.end());
 
   if (!ask.empty()) {
     OMS_RETURN_IF_ERROR(call.Check("reading the markets"));
@@ -508,15 +592,16 @@ absl::StatusOr<OmsService::BookRead> OmsService::ReadBooks(store::Connection& co
     for (const auto& token : open) {
       if (out.closed.count(token) == 0) rest.push_back(token);
     }
-    OMS_RETURN_IF_ERROR(call.Check("reading the books"));
-    books = rest.empty() ? domain::BookMap() : market_.GetBooks(rest);
-    if (!books.ok() && books.status().code() != absl::StatusCode::kNotFound) {
-      return books.status();
+    // A refused batch would be refused again: straight to one read per token.
+    if (!refused) {
+      OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+      books = rest.empty() ? domain::BookMap() : market_.GetBooks(rest);
+      if (!books.ok() && !OneTokensProblem(books.status())) return books.status();
     }
     if (!books.ok()) {
-      // A book is missing and its market is not known closed: one read per token finds which,
-      // so that the others are still priced. Rare: a market just closing, or the venue not
-      // answering for markets.
+      // A book is missing and its market is not known closed, or a book was refused: one read
+      // per token finds which, so that the others are still priced. Rare: a market just
+      // closing, the venue not answering for markets, or serving a book that is not one.
       books = domain::BookMap();
       std::vector<std::string> skipped;
       for (const auto& token : rest) {
@@ -526,6 +611,11 @@ absl::StatusOr<OmsService::BookRead> OmsService::ReadBooks(store::Connection& co
           books->insert(one->begin(), one->end());
         } else if (one.status().code() == absl::StatusCode::kNotFound) {
           skipped.push_back(token);
+        } else if (one.status().code() == absl::StatusCode::kUnknown) {
+          absl::StrAppend(&out.note, out.note.empty() ? "" : "; ", one.status().message(),
+                          ": left out");
+          LogWarn("book refused",
+                  {{"token", token}, {"error", std::string(one.status().message())}});
         } else {
           return one.status();
         }
@@ -665,7 +755,17 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
         if (std::find(to_read.begin(), to_read.end(), t) == to_read.end()) to_read.push_back(t);
       }
     }
-    OMS_ASSIGN_OR_RETURN(BookRead read, ReadBooks(*conn, to_read, call));
+    absl::StatusOr<BookRead> read_or = ReadBooks(*conn, to_read, call);
+    if (!read_or.ok()) {
+      OMS_RETURN_IF_ERROR(call.Check("reading the books"));
+      if (!TickSurvives(read_or.status())) return read_or.status();
+      // The venue is down or its answers refused: expiries still happen, fills wait.
+      LogWarn("tick without books", {{"error", std::string(read_or.status().message())}});
+      BookRead none;
+      none.note = absl::StrCat("books not read: ", read_or.status().message());
+      read_or = std::move(none);
+    }
+    BookRead read = *std::move(read_or);
     const domain::BookMap& books = read.books;
     std::set<std::string> closed;
     for (const auto& [token, payout] : read.closed) closed.insert(token);
@@ -690,11 +790,7 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
         OMS_ASSIGN_OR_RETURN(resting, store::LockOrders(tx, seen));
       }
       domain::TickOutcome outcome = domain::ApplyTick(resting, books, report.started_at, closed);
-      std::vector<const domain::Book*> used;
-      for (const auto& token : outcome.books_used) used.push_back(&books.at(token));
-      OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, used));
-      OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, outcome.fills));
-      OMS_RETURN_IF_ERROR(store::UpdateOrderStates(tx, outcome.changed));
+      OMS_ASSIGN_OR_RETURN(std::vector<int64_t> stale, WriteTick(tx, resting, books, outcome));
       report.orders_examined = outcome.orders_examined;
       report.orders_filled = outcome.orders_filled;
       report.orders_partially_filled = outcome.orders_partially_filled;
@@ -708,6 +804,11 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
                                    " resting paper order(s) cancelled by the venue");
       }
       if (!read.note.empty()) absl::StrAppend(&closed_note, "; ", read.note);
+      if (!stale.empty()) {
+        absl::StrAppend(
+            &closed_note, "; ", stale.size(),
+            " order(s) changed meanwhile and left as they are: ", absl::StrJoin(stale, ", "));
+      }
       report.message = absl::StrCat(report.orders_filled, " filled, ",
                                     report.orders_partially_filled, " partially filled, ",
                                     report.orders_expired, " expired of ", report.orders_examined,

@@ -161,7 +161,11 @@ class OmsService {
   absl::StatusOr<std::vector<domain::Position>> GetPositions(
       std::optional<domain::Mode> mode, const CallContext& call = CallContext::Background(),
       bool check = false);
-  // One maintenance pass; returns at once (skipped) when another tick holds the lock.
+  // One maintenance pass; returns at once (skipped) when another tick holds the lock. Books that
+  // cannot be read (the venue down, a book refused, a market gone) only hold back fills on their
+  // tokens: expiries and the other tokens go ahead, and the message says why. Each order's new
+  // state is written only while the order is still as the tick read it, so a change made
+  // meanwhile (a cancel) is never overwritten; such orders are named in the message.
   absl::StatusOr<domain::TickReport> RunTick(const CallContext& call = CallContext::Background());
   // InvalidArgument when `token` is not a token id; NotFound when the venue has no book.
   absl::StatusOr<domain::Book> GetBook(const std::string& token,
@@ -243,8 +247,9 @@ class OmsService {
   // which markets closed; those are recorded (payout 1 for the winner, 0 for the others, unknown
   // when it names none) and the other books read again; a token that still has no book is left
   // out, said in `note`. Recorded tokens still without a payout are asked about on every read.
-  // Errors other than NotFound from the books stop the read; the markets not being readable
-  // only leaves missing books unexplained.
+  // A book the venue serves malformed (Unknown) leaves its token out, said in `note`, and the
+  // others are read one by one. Other errors from the books (the venue down) stop the read; the
+  // markets not being readable only leaves missing books unexplained.
   absl::StatusOr<BookRead> ReadBooks(store::Connection& conn,
                                      const std::vector<std::string>& tokens,
                                      const CallContext& call);

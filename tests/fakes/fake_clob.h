@@ -5,7 +5,9 @@
 // and matched against those books, reads, balances and scripted trading faults.
 //
 // Market-data control endpoints (for tests in other processes):
-//   POST /_fake/book?token_id=T         body: a /book JSON document; replaces T's script
+//   POST /_fake/book?token_id=T         body: a /book JSON document; replaces T's script. The
+//                                       bytes are served as they are, so a malformed, foreign
+//                                       or oversized book can be scripted too
 //   POST /_fake/book/append?token_id=T  body: a /book JSON document; appended to T's script
 //   POST /_fake/market                  body: a /clob-markets/{conditionId} JSON document, the
 //                                       venue's compact format (see VenueClobMarketJson):

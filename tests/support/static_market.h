@@ -33,13 +33,30 @@ class StaticMarketData : public market::MarketData {
     if (std::function<void()> hook = on_read) hook();
     std::lock_guard<std::mutex> lock(mu_);
     ++requests;
+    if (!books_error_.ok()) return books_error_;
     std::map<std::string, domain::Book> out;
     for (const auto& t : tokens) {
+      if (auto bad = refused_.find(t); bad != refused_.end()) return bad->second;
       auto it = books_.find(t);
       if (it == books_.end()) return absl::NotFoundError("no order book for token " + t);
       out[t] = it->second;
     }
     return out;
+  }
+  // Every GetBooks answers `error` (the venue down) until it is reset with absl::OkStatus().
+  void FailBooks(absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    books_error_ = std::move(error);
+  }
+  // Every GetBooks that asks for `token` answers `error` (a book the venue serves malformed),
+  // until it is reset with absl::OkStatus().
+  void FailBook(const std::string& token, absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error.ok()) {
+      refused_.erase(token);
+    } else {
+      refused_[token] = std::move(error);
+    }
   }
   // Makes `token` belong to `market` for GetMarkets; tokens never set are unknown (absent).
   void SetMarket(const std::string& token, domain::MarketInfo market) {
@@ -93,6 +110,8 @@ class StaticMarketData : public market::MarketData {
   std::map<std::string, domain::MarketInfo> markets_;
   std::map<std::string, domain::MarketResolution> resolutions_;
   absl::Status markets_error_;
+  absl::Status books_error_;
+  std::map<std::string, absl::Status> refused_;  // by token
   int version_ = 0;
 };
 
