@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <limits>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -257,8 +257,9 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
                   "no policy is loaded: oms-signer was started without --policy");
   }
   if (chain_id != policy_.chain_id) {
-    return refuse(policy::Rule::kChainId,
-                  absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id));
+    return refuse(
+        policy::Rule::kChainId,
+        absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id));
   }
   if (!well_formed) {
     audit("refused", "timestamp", "");

@@ -64,9 +64,8 @@ absl::StatusOr<int64_t> PositiveDecimal(const JsonValue& v, absl::string_view fi
   }
   absl::StatusOr<int64_t> micros = ParseMicros(v.text, 6);
   if (!micros.ok() || *micros <= 0) {
-    return Bad(field,
-               absl::StrCat("must be a decimal above 0 with at most 6 decimals, not \"", v.text,
-                            "\""));
+    return Bad(field, absl::StrCat("must be a decimal above 0 with at most 6 decimals, not \"",
+                                   v.text, "\""));
   }
   return *micros;
 }
@@ -92,8 +91,9 @@ absl::StatusOr<std::set<crypto::Exchange>> Exchanges(const JsonValue& v) {
     std::optional<crypto::Exchange> e;
     if (item.is_string()) e = ExchangeByName(item.text);
     if (!e) {
-      return Bad("exchanges", absl::StrCat(DumpJson(item),
-                                           " is not ctf-v2, neg-risk-v2, v3, ctf-v1 or neg-risk-v1"));
+      return Bad(
+          "exchanges",
+          absl::StrCat(DumpJson(item), " is not ctf-v2, neg-risk-v2, v3, ctf-v1 or neg-risk-v1"));
     }
     out.insert(*e);
   }
@@ -348,9 +348,10 @@ std::optional<Refusal> Check(const Policy& p, const OrderFacts& f, int64_t spent
   }
   // price = notional / shares, compared exactly: both below 2^63, each product below 2^84.
   if (f.notional >= f.shares) {
-    return Refuse(Rule::kPriceBand,
-                  absl::StrCat("implied price ", FormatMicros(f.price), " (", FormatMicros(f.notional),
-                               " USDC for ", FormatMicros(f.shares), " shares) is not below 1"));
+    return Refuse(
+        Rule::kPriceBand,
+        absl::StrCat("implied price ", FormatMicros(f.price), " (", FormatMicros(f.notional),
+                     " USDC for ", FormatMicros(f.shares), " shares) is not below 1"));
   }
   Int128 scaled = static_cast<Int128>(f.notional) * kMicro;
   if (scaled < static_cast<Int128>(p.min_price) * f.shares) {

@@ -204,10 +204,10 @@ TEST(SignerProcess, AMalformedPolicyStopsStartUpNamingTheField) {
   for (const auto& [policy, message] : cases) {
     dir.Write("policy.json", policy);
     // On a refusal the process exits at once; one that starts would be killed after 10 s.
-    CommandResult r = RunCommand({OmsSignerBin(), "--key-file", dir.File("key"), "--policy",
-                                  dir.File("policy.json"), "--state-dir", dir.File("state"),
-                                  "--listen", "127.0.0.1:0", "--insecure-loopback"},
-                                 {}, "", 10);
+    CommandResult r = RunCommand(
+        {OmsSignerBin(), "--key-file", dir.File("key"), "--policy", dir.File("policy.json"),
+         "--state-dir", dir.File("state"), "--listen", "127.0.0.1:0", "--insecure-loopback"},
+        {}, "", 10);
     EXPECT_EQ(r.exit_code, 1) << policy;
     EXPECT_THAT(r.err, HasSubstr("oms-signer: policy " + dir.File("policy.json") + ": " + message))
         << policy;

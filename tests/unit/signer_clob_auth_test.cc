@@ -64,9 +64,9 @@ class ClobAuthTest : public ::testing::Test {
 
   std::unique_ptr<SigningCore> Core(const policy::Policy& p) {
     auto bytes = *FromHex(kKeyHex);
-    auto core = SigningCore::Create(*key::SecretKey::FromBytes(bytes.data(), bytes.size()), p,
-                                    dir_.File("state-" + std::to_string(++cores_)), audit_.get(),
-                                    clock_);
+    auto core =
+        SigningCore::Create(*key::SecretKey::FromBytes(bytes.data(), bytes.size()), p,
+                            dir_.File("state-" + std::to_string(++cores_)), audit_.get(), clock_);
     EXPECT_THAT(core, IsOk());
     return std::move(*core);
   }
@@ -111,8 +111,7 @@ TEST_F(ClobAuthTest, SignsForThePolicysChainOnlyAndRecoversToTheKey) {
   crypto::Hash256 digest =
       crypto::ClobAuthDigest(137, *crypto::ParseAddress(kAddress), At(0), crypto::Word{});
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  auto recovered =
-      crypto::RecoverAddress(ctx, digest, std::get<crypto::Signature>(*signed_auth));
+  auto recovered = crypto::RecoverAddress(ctx, digest, std::get<crypto::Signature>(*signed_auth));
   secp256k1_context_destroy(ctx);
   ASSERT_TRUE(recovered.has_value());
   EXPECT_EQ(crypto::ChecksumAddress(*recovered), kAddress);
@@ -148,9 +147,9 @@ TEST_F(ClobAuthTest, IsRateLimitedPerMinute) {
     clock_.Advance(absl::Seconds(10));
   }
   // 30 s after the first: still three in the last minute.
-  EXPECT_THAT(core->SignClobAuth(137, At(30), crypto::Word{}, "t"),
-              IsRefusedBy("max_clob_auths_per_minute",
-                          "more than 3 ClobAuth signatures per minute"));
+  EXPECT_THAT(
+      core->SignClobAuth(137, At(30), crypto::Word{}, "t"),
+      IsRefusedBy("max_clob_auths_per_minute", "more than 3 ClobAuth signatures per minute"));
   // A minute after the first, one slot is free again; a refusal took none.
   clock_.Set(absl::FromUnixSeconds(kNow + 60));
   EXPECT_THAT(core->SignClobAuth(137, At(60), crypto::Word{}, "t"), IsSigned());

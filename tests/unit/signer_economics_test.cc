@@ -63,9 +63,9 @@ class EconomicsTest : public ::testing::Test {
     auto p = policy::LoadPolicy(dir_.File("policy.json"), *crypto::ParseAddress(kAddress));
     EXPECT_THAT(p, IsOk());
     auto bytes = *FromHex(kKeyHex);
-    auto core = SigningCore::Create(*key::SecretKey::FromBytes(bytes.data(), bytes.size()),
-                                    p.ok() ? *p : policy::RefuseAll(),
-                                    dir_.File("state-" + std::to_string(++cores_)), nullptr, clock_);
+    auto core = SigningCore::Create(
+        *key::SecretKey::FromBytes(bytes.data(), bytes.size()), p.ok() ? *p : policy::RefuseAll(),
+        dir_.File("state-" + std::to_string(++cores_)), nullptr, clock_);
     EXPECT_THAT(core, IsOk());
     return std::move(*core);
   }
@@ -158,7 +158,8 @@ TEST_F(EconomicsTest, ZeroOrImplausibleAmountsAreRefusedByTheAmountsRule) {
               IsRefusedBy("amounts", HasSubstr("must be positive")));
   EXPECT_THAT(core->SignOrder(Sell(1'000'000, 0), "t"),
               IsRefusedBy("amounts", HasSubstr("must be positive")));
-  EXPECT_THAT(core->SignOrder(Buy(0, 0), "t"), IsRefusedBy("amounts", HasSubstr("must be positive")));
+  EXPECT_THAT(core->SignOrder(Buy(0, 0), "t"),
+              IsRefusedBy("amounts", HasSubstr("must be positive")));
   // 2^64 shares, and 2^255 USDC: beyond 63 bits.
   crypto::Word huge{};
   huge[23] = 1;

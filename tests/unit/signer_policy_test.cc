@@ -41,8 +41,8 @@ auto RefusedNaming(const std::string& field) {
 }
 
 TEST_F(PolicyFileTest, TheShippedPoliciesLoad) {
-  for (const char* path : {"/deploy/local/signer-policy.json",
-                           "/deploy/k8s/base/signer-policy.json"}) {
+  for (const char* path :
+       {"/deploy/local/signer-policy.json", "/deploy/k8s/base/signer-policy.json"}) {
     auto p = LoadPolicy(std::string(OMS_SOURCE_DIR) + path, *crypto::ParseAddress(kAddress));
     ASSERT_THAT(p, IsOk()) << path;
     EXPECT_EQ(p->chain_id, 137u);
@@ -80,10 +80,10 @@ TEST_F(PolicyFileTest, EveryFieldReadsItsDocumentedType) {
 }
 
 TEST_F(PolicyFileTest, AnEmptyOrMalformedTokenListNeverMeansAnyToken) {
-  for (const char* tokens : {R"("tokens": [])", R"("tokens": "1234")", R"("tokens": {})",
-                             R"("tokens": null)", R"("tokens": [1234])", R"("tokens": ["abc"])",
-                             R"("tokens": ["0x04d2"])", R"("tokens": [""])",
-                             R"("tokens": ["1234", 5])"}) {
+  for (const char* tokens :
+       {R"("tokens": [])", R"("tokens": "1234")", R"("tokens": {})", R"("tokens": null)",
+        R"("tokens": [1234])", R"("tokens": ["abc"])", R"("tokens": ["0x04d2"])",
+        R"("tokens": [""])", R"("tokens": ["1234", 5])"}) {
     EXPECT_THAT(With(tokens), RefusedNaming("tokens")) << tokens;
   }
   // The in-memory policy agrees: an empty allow-list allows no token.
@@ -152,8 +152,7 @@ TEST_F(PolicyFileTest, AWrongTypeOrValueRefusesToStartNamingTheField) {
       {R"("Tokens": ["1234"])", "Tokens"},
   };
   for (const auto& [member, field] : cases) {
-    EXPECT_THAT(field == "chain_id" ? Load("{" + member + "}") : With(member),
-                RefusedNaming(field))
+    EXPECT_THAT(field == "chain_id" ? Load("{" + member + "}") : With(member), RefusedNaming(field))
         << member;
   }
 }
