@@ -361,7 +361,7 @@ std::optional<Refusal> Check(const Policy& p, const OrderFacts& f, int64_t spent
   }
   if (scaled > static_cast<Int128>(p.max_price) * f.shares) {
     // Rounded up, so a price a hair above the band does not print as its maximum.
-    int64_t shown = static_cast<int64_t>((scaled + f.shares - 1) / f.shares);
+    auto shown = static_cast<int64_t>((scaled + f.shares - 1) / f.shares);
     return Refuse(Rule::kPriceBand,
                   absl::StrCat("price ", FormatMicros(shown), " is outside ",
                                FormatMicros(p.min_price), "-", FormatMicros(p.max_price)));
