@@ -12,22 +12,33 @@
 namespace {
 
 constexpr char kPolicyHelp[] =
-    R"(Policy file (--policy, JSON; all but chain_id optional, unknown fields refused):
+    R"(Policy file (--policy, JSON). Each field has one type and range; a wrong type, an empty
+list, an unknown value or an unknown field stops start-up with a message naming the field.
+All but chain_id are optional:
   {
-    "chain_id": 137,                              137 Polygon or 80002 Amoy
-    "exchanges": ["ctf-v2", "neg-risk-v2", "v3"],
-    "makers": ["0x..."],                          default: the key's address
-    "signers": ["0x..."],                         default: the key's address
-    "signature_types": [0],                       0 EOA, 1 proxy, 2 safe, 3 POLY_1271
-    "max_order_notional": "1000",                 USDC per order
-    "max_daily_notional": "5000",                 USDC per UTC day, kept across restarts
-    "price_band": {"min": "0.01", "max": "0.99"},
-    "tokens": ["7132..."],                        token allow-list; absent = any token
-    "max_signs_per_second": 50
+    "chain_id": 137,                              number: 137 Polygon or 80002 Amoy
+    "exchanges": ["ctf-v2", "neg-risk-v2", "v3"], non-empty; also ctf-v1, neg-risk-v1
+    "makers": ["0x..."],                          non-empty; default: the key's address
+    "signers": ["0x..."],                         non-empty; default: the key's address
+    "signature_types": [0],                       non-empty: 0 EOA, 1 proxy, 2 safe, 3 POLY_1271
+    "max_order_notional": "1000",                 decimal string > 0: USDC per order
+    "max_daily_notional": "5000",                 decimal string > 0: USDC per UTC day, kept
+                                                  across restarts
+    "price_band": {"min": "0.01", "max": "0.99"}, decimal strings, 0 < min <= max < 1;
+                                                  default 0.000001-0.999999
+    "tokens": ["7132..."],                        non-empty list of decimal token id strings;
+                                                  absent = any token
+    "max_signs_per_second": 50,                   integer 1-100000; default unlimited
+    "clob_auth_window_seconds": 300,              integer 1-3600: how far a ClobAuth timestamp
+                                                  may be from now; default 300
+    "max_clob_auths_per_minute": 10               integer 1-600; default 10
   }
-The signer derives price and notional from the order's own amounts. Without --policy it
-answers GetIdentity but refuses to sign. A refusal is PERMISSION_DENIED (RESOURCE_EXHAUSTED
-for max_signs_per_second) with the rule in a betteroms.signer.v1.PolicyRefusal trailer.
+The signer derives price and notional from the order's own amounts, exactly (an implied
+price outside (0, 1) or the band is refused whatever the sizes; a zero amount is refused by
+the rule amounts). Without --policy it answers GetIdentity but refuses every order and
+ClobAuth (rule policy). A refusal is PERMISSION_DENIED (RESOURCE_EXHAUSTED for
+max_signs_per_second and max_clob_auths_per_minute) with the rule in a
+betteroms.signer.v1.PolicyRefusal trailer; every decision is in the audit log.
 
 Transport: --tls-cert/--tls-key/--client-ca (mTLS, client certificate required; pin clients
 with --pin-client-sha256), or --listen unix:/path (socket mode 0600), or plaintext with

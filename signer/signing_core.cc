@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -21,6 +22,17 @@ namespace {
 std::string Hex0x(std::span<const uint8_t> b) { return "0x" + ToHex(b); }
 
 std::string UtcDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone()); }
+
+// A day's total never wraps: without a daily cap, orders of up to 2^63 micro-USDC may add up.
+int64_t AddSaturating(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<int64_t>::max() : sum;
+}
+
+// ClobAuth timestamps are decimal unix seconds: at most 12 digits keeps them in int64.
+bool IsUnixSeconds(const std::string& t) {
+  return !t.empty() && t.size() <= 12 && t.find_first_not_of("0123456789") == std::string::npos;
+}
 
 }  // namespace
 
@@ -65,7 +77,7 @@ absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey 
   OMS_ASSIGN_OR_RETURN(c->ledger_,
                        Ledger::Open(state_dir + "/ledger.jsonl", [c](const LedgerRecord& r) {
                          c->intents_[r.intent] = {r.order_hash, r.signature, 0};
-                         c->daily_[r.day] += r.notional;
+                         c->daily_[r.day] = AddSaturating(c->daily_[r.day], r.notional);
                        }));
   return core;
 }
@@ -159,15 +171,12 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
   if (domain->version == "1") {
     return absl::InvalidArgumentError("V1 exchanges are retired; sign for V2 or V3");
   }
-  absl::Status economics = policy::DeriveEconomics(request.order, facts);
+  std::optional<policy::Refusal> economics = policy::DeriveEconomics(request.order, facts);
   crypto::Hash256 separator = crypto::ExchangeDomainSeparator(*domain, request.chain_id);
   crypto::Hash256 struct_hash = crypto::OrderV2StructHash(request.order);
   crypto::Hash256 digest = crypto::TypedDataDigest(separator, struct_hash);
   std::string order_hash = Hex0x(digest);
-  if (!economics.ok()) {
-    Audit(caller, request, order_hash, facts, "refused", "amounts");
-    return economics;
-  }
+  if (economics) return Refused(caller, request, order_hash, facts, std::move(*economics));
   // Only POLY_1271 orders name a signer other than the key (the deposit wallet it controls).
   if (request.order.signature_type != 3 && request.order.signer != key_address_) {
     return Refused(caller, request, order_hash, facts,
@@ -214,7 +223,7 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
   uint64_t ticket =
       ledger_->Append({day, request.intent_id, order_hash, signature_hex, facts.notional});
   intents_[request.intent_id] = {order_hash, signature_hex, ticket};
-  daily_[day] += facts.notional;
+  daily_[day] = AddSaturating(daily_[day], facts.notional);
   Audit(caller, request, order_hash, facts, "signed", "");
   return Decision{std::move(result), ticket};
 }
@@ -223,34 +232,64 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
                                                           const std::string& timestamp,
                                                           const crypto::Word& nonce,
                                                           const std::string& caller) {
-  if (chain_id != policy_.chain_id) {
-    policy::Refusal refusal{
-        policy::Rule::kChainId,
-        absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id)};
-    if (audit_ != nullptr) {  // a refusal is a decision too
-      (void)audit_->Append({{"time", FormatRfc3339(clock_.Now())},
-                            {"caller", caller},
-                            {"kind", "clob_auth"},
-                            {"chain_id", chain_id},
-                            {"decision", "refused"},
-                            {"rule", std::string(policy::RuleId(refusal.rule))}});
-    }
-    return refusal;
+  absl::Time now = clock_.Now();
+  bool well_formed = IsUnixSeconds(timestamp);
+  // Every decision is audited with what it was asked: chain, timestamp and nonce.
+  auto audit = [&](absl::string_view decision, absl::string_view rule, const std::string& digest) {
+    if (audit_ == nullptr) return;
+    nlohmann::ordered_json rec = {{"time", FormatRfc3339(now)},
+                                  {"caller", caller},
+                                  {"kind", "clob_auth"},
+                                  {"chain_id", chain_id},
+                                  {"timestamp", well_formed ? timestamp : "(malformed)"},
+                                  {"nonce", crypto::Uint256ToDecimal(nonce)}};
+    if (!digest.empty()) rec["digest"] = digest;
+    rec["decision"] = std::string(decision);
+    rec["rule"] = std::string(rule);
+    (void)audit_->Append(std::move(rec));
+  };
+  auto refuse = [&](policy::Rule rule, std::string message) -> ClobAuthOutcome {
+    audit("refused", policy::RuleId(rule), "");
+    return policy::Refusal{rule, std::move(message)};
+  };
+  if (policy_.none) {
+    return refuse(policy::Rule::kNoPolicy,
+                  "no policy is loaded: oms-signer was started without --policy");
   }
-  if (timestamp.empty() || timestamp.size() > 12 ||
-      timestamp.find_first_not_of("0123456789") != std::string::npos) {
+  if (chain_id != policy_.chain_id) {
+    return refuse(
+        policy::Rule::kChainId,
+        absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id));
+  }
+  if (!well_formed) {
+    audit("refused", "timestamp", "");
     return absl::InvalidArgumentError("timestamp must be decimal unix seconds");
+  }
+  // A signed ClobAuth is a credential: one from the past or the future would outlive its use.
+  int64_t skew = std::stoll(timestamp) - absl::ToUnixSeconds(now);
+  if (skew > policy_.clob_auth_window_seconds || -skew > policy_.clob_auth_window_seconds) {
+    return refuse(policy::Rule::kClobAuthWindow,
+                  absl::StrCat("timestamp ", timestamp, " is ", skew > 0 ? skew : -skew, " s ",
+                               skew > 0 ? "ahead of" : "behind", " the signer's clock (",
+                               absl::ToUnixSeconds(now), "); the window is ",
+                               policy_.clob_auth_window_seconds, " s"));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (!clob_auths_.empty() && clob_auths_.front() <= now - absl::Minutes(1)) {
+      clob_auths_.pop_front();
+    }
+    if (clob_auths_.size() >= static_cast<size_t>(policy_.max_clob_auths_per_minute)) {
+      return refuse(policy::Rule::kMaxClobAuthsPerMinute,
+                    absl::StrCat("more than ", policy_.max_clob_auths_per_minute,
+                                 " ClobAuth signatures per minute"));
+    }
+    clob_auths_.push_back(now);
   }
   crypto::Hash256 digest = crypto::ClobAuthDigest(chain_id, key_address_, timestamp, nonce);
   auto sig = crypto::SignDigest(ctx_, key_.data(), digest);
   if (!sig) return absl::InternalError("signing failed");
-  if (audit_ != nullptr) {
-    (void)audit_->Append({{"time", FormatRfc3339(clock_.Now())},
-                          {"caller", caller},
-                          {"kind", "clob_auth"},
-                          {"digest", Hex0x(digest)},
-                          {"decision", "signed"}});
-  }
+  audit("signed", "", Hex0x(digest));
   return *sig;
 }
 

@@ -5,6 +5,7 @@
 #include <secp256k1.h>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -67,8 +68,11 @@ class SigningCore {
   void SignOrderAsync(const SignRequest& request, const std::string& caller,
                       std::function<void(absl::StatusOr<SignOutcome>)> done);
 
-  // The L1 ClobAuth signature for this key; refused (chain_id) for another chain than the
-  // policy's. InvalidArgument for a timestamp that is not decimal unix seconds.
+  // The L1 ClobAuth signature for this key. Refused without a policy (policy), for another chain
+  // than the policy's (chain_id), for a timestamp further from now than
+  // clob_auth_window_seconds, and beyond max_clob_auths_per_minute; every decision is audited
+  // with its timestamp and nonce. InvalidArgument for a timestamp that is not decimal unix
+  // seconds.
   absl::StatusOr<ClobAuthOutcome> SignClobAuth(uint64_t chain_id, const std::string& timestamp,
                                                const crypto::Word& nonce,
                                                const std::string& caller);
@@ -110,6 +114,7 @@ class SigningCore {
   std::map<std::string, int64_t> daily_;  // UTC day → notional signed
   double rate_tokens_ = 0;
   std::chrono::steady_clock::time_point rate_at_;
+  std::deque<absl::Time> clob_auths_;  // ClobAuths signed in the last minute (clock_ time)
 };
 
 }  // namespace betteroms::signer

@@ -86,9 +86,10 @@ v1::PolicyRefusal ToProto(const policy::Refusal& refusal) {
 }
 
 grpc::Status RefusalStatus(const policy::Refusal& refusal) {
-  grpc::StatusCode code = refusal.rule == policy::Rule::kMaxSignsPerSecond
-                              ? grpc::StatusCode::RESOURCE_EXHAUSTED
-                              : grpc::StatusCode::PERMISSION_DENIED;
+  bool rate = refusal.rule == policy::Rule::kMaxSignsPerSecond ||
+              refusal.rule == policy::Rule::kMaxClobAuthsPerMinute;
+  grpc::StatusCode code =
+      rate ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::PERMISSION_DENIED;
   return {code, absl::StrCat("policy: ", policy::RuleId(refusal.rule), ": ", refusal.message)};
 }
 

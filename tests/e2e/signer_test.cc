@@ -190,6 +190,30 @@ TEST(SignerProcess, RefusesAWrongKeystorePasswordAndAnUnexpectedAddress) {
   EXPECT_THAT(no_transport.err, HasSubstr("no transport"));
 }
 
+TEST(SignerProcess, AMalformedPolicyStopsStartUpNamingTheField) {
+  TempDir dir;
+  dir.Write("key", kKeyHex, 0600);
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"chain_id": 137, "tokens": []})", "tokens: must not be empty"},
+      {R"({"chain_id": 137, "tokens": "7132"})", "tokens: must be an array"},
+      {R"({"chain_id": "137"})", "chain_id: must be an integer"},
+      {R"({"chain_id": 137, "max_order_notional": 1000})", "max_order_notional: must be a decimal"},
+      {R"({"chain_id": 137, "makers": []})", "makers: must not be empty"},
+      {R"({"chain_id": 137, "max_orders": 5})", "max_orders: unknown field"},
+  };
+  for (const auto& [policy, message] : cases) {
+    dir.Write("policy.json", policy);
+    // On a refusal the process exits at once; one that starts would be killed after 10 s.
+    CommandResult r = RunCommand(
+        {OmsSignerBin(), "--key-file", dir.File("key"), "--policy", dir.File("policy.json"),
+         "--state-dir", dir.File("state"), "--listen", "127.0.0.1:0", "--insecure-loopback"},
+        {}, "", 10);
+    EXPECT_EQ(r.exit_code, 1) << policy;
+    EXPECT_THAT(r.err, HasSubstr("oms-signer: policy " + dir.File("policy.json") + ": " + message))
+        << policy;
+  }
+}
+
 TEST(SignerProcess, AMissingOrEmptyTlsFileStopsStartUpNamingTheFlagAndPath) {
   TempDir dir;
   RunCommand({CertsScript(), dir.File("certs")});

@@ -57,7 +57,7 @@ policy::Policy Strict() {
   p.max_daily_notional = 150'000'000;
   p.min_price = 50'000;
   p.max_price = 950'000;
-  p.tokens = {"1234"};
+  p.tokens = std::set<std::string>{"1234"};
   return p;
 }
 
@@ -70,7 +70,17 @@ policy::OrderFacts Allowed() {
   f.signature_type = 0;
   f.token_id = "1234";
   f.notional = 10'000'000;
+  f.shares = 20'000'000;
   f.price = 500'000;
+  return f;
+}
+
+// Allowed() at another notional or price: the shares follow (price = notional / shares).
+policy::OrderFacts Priced(int64_t notional, int64_t price) {
+  policy::OrderFacts f = Allowed();
+  f.notional = notional;
+  f.shares = notional * 1'000'000 / price;
+  f.price = price;
   return f;
 }
 
@@ -87,6 +97,10 @@ TEST(PolicyRefusal, EveryRuleHasItsOwnStableId) {
       {policy::Rule::kMaxDailyNotional, "max_daily_notional"},
       {policy::Rule::kMaxSignsPerSecond, "max_signs_per_second"},
       {policy::Rule::kSignerIsKey, "signer_is_key"},
+      {policy::Rule::kAmounts, "amounts"},
+      {policy::Rule::kNoPolicy, "policy"},
+      {policy::Rule::kClobAuthWindow, "clob_auth_window_seconds"},
+      {policy::Rule::kMaxClobAuthsPerMinute, "max_clob_auths_per_minute"},
   };
   std::set<std::string> seen;
   for (const auto& [rule, id] : ids) {
@@ -117,23 +131,18 @@ TEST(PolicyRefusal, EachPolicyRuleRefusesWithItsRuleId) {
   f = Allowed();
   f.token_id = "999";
   EXPECT_THAT(policy::Check(p, f, 0), RefusedBy(policy::Rule::kTokens));
-  f = Allowed();
-  f.price = 960'000;
-  EXPECT_THAT(policy::Check(p, f, 0), RefusedBy(policy::Rule::kPriceBand));
-  f = Allowed();
-  f.price = 40'000;
-  EXPECT_THAT(policy::Check(p, f, 0), RefusedBy(policy::Rule::kPriceBand));
-  f = Allowed();
-  f.notional = 100'000'001;
-  EXPECT_THAT(policy::Check(p, f, 0), RefusedBy(policy::Rule::kMaxOrderNotional));
+  EXPECT_THAT(policy::Check(p, Priced(10'000'000, 960'000), 0),
+              RefusedBy(policy::Rule::kPriceBand));
+  EXPECT_THAT(policy::Check(p, Priced(10'000'000, 40'000), 0), RefusedBy(policy::Rule::kPriceBand));
+  EXPECT_THAT(policy::Check(p, Priced(100'000'001, 500'000), 0),
+              RefusedBy(policy::Rule::kMaxOrderNotional));
+  EXPECT_THAT(policy::Check(policy::RefuseAll(), Allowed(), 0), RefusedBy(policy::Rule::kNoPolicy));
   EXPECT_THAT(policy::Check(p, Allowed(), 140'000'001), RefusedBy(policy::Rule::kMaxDailyNotional));
   EXPECT_EQ(policy::Check(p, Allowed(), 140'000'000), std::nullopt);
 }
 
 TEST(PolicyRefusal, TheMessageCarriesTheNumbersButNotTheRuleId) {
-  policy::OrderFacts f = Allowed();
-  f.notional = 150'000'000;
-  std::optional<policy::Refusal> refusal = policy::Check(Strict(), f, 0);
+  std::optional<policy::Refusal> refusal = policy::Check(Strict(), Priced(150'000'000, 500'000), 0);
   ASSERT_THAT(refusal, RefusedBy(policy::Rule::kMaxOrderNotional));
   EXPECT_EQ(refusal->message, "order notional 150.00 exceeds max_order_notional 100.00");
 }
@@ -151,6 +160,11 @@ TEST(PolicyRefusal, TheGrpcEdgeNamesTheRuleInTheStatus) {
       grpc_api::RefusalStatus({policy::Rule::kMaxSignsPerSecond, "more than 2 signatures"});
   EXPECT_EQ(rate.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(rate.error_message(), "policy: max_signs_per_second: more than 2 signatures");
+  grpc::Status auth_rate = grpc_api::RefusalStatus(
+      {policy::Rule::kMaxClobAuthsPerMinute, "more than 10 ClobAuth signatures per minute"});
+  EXPECT_EQ(auth_rate.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(grpc_api::RefusalStatus({policy::Rule::kNoPolicy, "no policy"}).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // The service in process (no socket): what a client sees of a refusal.
@@ -263,8 +277,8 @@ TEST(PolicyRefusal, ARefusedClobAuthIsAuditedWithItsRuleId) {
   auto audit = audit::AuditLog::Open(dir.File("audit.jsonl"));
   ASSERT_THAT(audit, IsOk());
   auto bytes = *FromHex(kKeyHex);
-  auto core = SigningCore::Create(*key::SecretKey::FromBytes(bytes.data(), bytes.size()),
-                                  policy::RefuseAll(), dir.File("state"), audit->get(), clock);
+  auto core = SigningCore::Create(*key::SecretKey::FromBytes(bytes.data(), bytes.size()), Strict(),
+                                  dir.File("state"), audit->get(), clock);
   ASSERT_THAT(core, IsOk());
   auto outcome = (*core)->SignClobAuth(80002, "1800000000", crypto::Word{}, "client-A");
   ASSERT_THAT(outcome, IsOk());
