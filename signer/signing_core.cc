@@ -25,7 +25,7 @@ std::string UtcDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::
 }  // namespace
 
 SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit,
-                         const Clock& clock)
+                         const Clock& clock, CoreOptions options)
     : key_(std::move(key)),
       policy_(std::move(policy)),
       audit_(audit),
@@ -44,15 +44,22 @@ SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, audit::Audit
   address_ = crypto::ChecksumAddress(key_address_);
   rate_tokens_ = policy_.max_signs_per_second.value_or(0);
   rate_at_ = std::chrono::steady_clock::now();
+  options_ = options;
+  refusal_tokens_ = options_.refusal_audit_burst;
+  refusal_at_ = clock_.Now();
 }
 
-SigningCore::~SigningCore() { secp256k1_context_destroy(ctx_); }
+SigningCore::~SigningCore() {
+  ledger_.reset();  // its last callbacks may still touch the maps below
+  secp256k1_context_destroy(ctx_);
+}
 
 absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey key,
                                                                  policy::Policy policy,
                                                                  const std::string& state_dir,
                                                                  audit::AuditLog* audit,
-                                                                 const Clock& clock) {
+                                                                 const Clock& clock,
+                                                                 CoreOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) {
@@ -60,13 +67,23 @@ absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey 
   }
   chmod(state_dir.c_str(), 0700);
   auto core = std::unique_ptr<SigningCore>(
-      new SigningCore(std::move(key), std::move(policy), audit, clock));
+      new SigningCore(std::move(key), std::move(policy), audit, clock, options));
   SigningCore* c = core.get();
-  OMS_ASSIGN_OR_RETURN(c->ledger_,
-                       Ledger::Open(state_dir + "/ledger.jsonl", [c](const LedgerRecord& r) {
-                         c->intents_[r.intent] = {r.order_hash, r.signature, 0};
-                         c->daily_[r.day] += r.notional;
-                       }));
+  OMS_ASSIGN_OR_RETURN(c->ledger_, Ledger::Open(
+                                       state_dir + "/ledger.jsonl",
+                                       [c](const LedgerRecord& r) {
+                                         c->intents_[r.intent] = {r.order_hash, r.signature, 0};
+                                         c->daily_[r.day] += r.notional;
+                                       },
+                                       {audit, options.accept_audit_gap}));
+  if (!c->ledger_->audit_gap().empty()) {
+    // Started past a gap on purpose: the log itself says what was missing.
+    uint64_t ticket = c->QueueAudit({{"time", FormatRfc3339(clock.Now())},
+                                     {"decision", "audit_gap_accepted"},
+                                     {"detail", c->ledger_->audit_gap()}},
+                                    false, std::nullopt);
+    OMS_RETURN_IF_ERROR(c->ledger_->WaitDurable(ticket));
+  }
   return core;
 }
 
@@ -82,10 +99,54 @@ bool SigningCore::TakeRateToken() {
   return true;
 }
 
-void SigningCore::Audit(const std::string& caller, const SignRequest& request,
-                        const std::string& order_hash, const policy::OrderFacts& facts,
-                        absl::string_view decision, absl::string_view rule) {
-  if (audit_ == nullptr) return;
+uint64_t SigningCore::QueueAudit(nlohmann::ordered_json record, bool refusal,
+                                 std::optional<LedgerRecord> ledger_record) {
+  if (audit_ == nullptr) {
+    return ledger_record ? ledger_->Append(std::move(ledger_record), std::nullopt) : 0;
+  }
+  {
+    std::lock_guard<std::mutex> lock(audit_mu_);
+    if (refusal) {
+      // A client that only sends refused requests must not fill the disk with the log.
+      absl::Time now = clock_.Now();
+      refusal_tokens_ = std::min(
+          options_.refusal_audit_burst,
+          refusal_tokens_ +
+              options_.refusal_audits_per_second * absl::ToDoubleSeconds(now - refusal_at_));
+      refusal_at_ = now;
+      if (refusal_tokens_ < 1) {
+        ++suppressed_refusals_;
+        return 0;
+      }
+      refusal_tokens_ -= 1;
+    }
+    if (suppressed_refusals_ > 0) {
+      record["suppressed_refusals"] = suppressed_refusals_;
+      suppressed_refusals_ = 0;
+    }
+  }
+  return ledger_->Append(std::move(ledger_record), std::move(record));
+}
+
+absl::Status SigningCore::Settle(const Decision& decided) {
+  absl::Status durable = ledger_->WaitDurable(decided.audit_ticket);
+  // The signature's own record is older than this request's audit record: settled already.
+  if (durable.ok()) durable = ledger_->WaitDurable(decided.signed_ticket);
+  if (!durable.ok() && decided.fresh) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto known = intents_.find(decided.intent);
+    if (known != intents_.end() && known->second.ticket == decided.signed_ticket) {
+      intents_.erase(known);
+      daily_[decided.day] -= decided.notional;
+    }
+  }
+  return durable;
+}
+
+uint64_t SigningCore::Audit(const std::string& caller, const SignRequest& request,
+                            const std::string& order_hash, const policy::OrderFacts& facts,
+                            absl::string_view decision, absl::string_view rule,
+                            std::optional<LedgerRecord> ledger_record) {
   nlohmann::ordered_json rec = {{"time", FormatRfc3339(clock_.Now())},
                                 {"caller", caller},
                                 {"intent", request.intent_id},
@@ -98,7 +159,7 @@ void SigningCore::Audit(const std::string& caller, const SignRequest& request,
                                 {"notional", FormatMicros(facts.notional)},
                                 {"decision", std::string(decision)},
                                 {"rule", std::string(rule)}};
-  (void)audit_->Append(std::move(rec));
+  return QueueAudit(std::move(rec), decision == "refused", std::move(ledger_record));
 }
 
 policy::Refusal SigningCore::Refused(const std::string& caller, const SignRequest& request,
@@ -113,7 +174,7 @@ absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
   OMS_ASSIGN_OR_RETURN(auto decision, Decide(request, caller));
   if (auto* refusal = std::get_if<policy::Refusal>(&decision)) return *refusal;
   auto& decided = std::get<Decision>(decision);
-  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(decided.ticket));
+  OMS_RETURN_IF_ERROR(Settle(decided));
   return std::move(decided.result);
 }
 
@@ -128,11 +189,12 @@ void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& 
     done(std::move(*refusal));
     return;
   }
-  auto& decided = std::get<Decision>(*decision);
-  ledger_->WhenDurable(decided.ticket, [result = std::move(decided.result),
-                                        done = std::move(done)](const absl::Status& durable) {
+  uint64_t ticket = std::get<Decision>(*decision).audit_ticket;
+  ledger_->WhenDurable(ticket, [this, decided = std::move(std::get<Decision>(*decision)),
+                                done = std::move(done)](const absl::Status&) {
+    absl::Status durable = Settle(decided);  // settled by now: it does not block
     if (durable.ok()) {
-      done(result);
+      done(decided.result);
     } else {
       done(durable);
     }
@@ -185,8 +247,10 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
           absl::StrCat("intent ", request.intent_id, " already signed order ",
                        known->second.order_hash, "; it will not sign a different order"));
     }
-    Audit(caller, request, order_hash, facts, "replayed", "");
-    return Decision{{digest, *FromHex(known->second.signature), true}, known->second.ticket};
+    uint64_t audited = Audit(caller, request, order_hash, facts, "replayed", "");
+    Decision replay{{digest, *FromHex(known->second.signature), true}, known->second.ticket};
+    replay.audit_ticket = std::max(audited, known->second.ticket);
+    return replay;
   }
   std::string day = UtcDay(clock_.Now());
   if (std::optional<policy::Refusal> refusal = policy::Check(policy_, facts, daily_[day])) {
@@ -211,12 +275,14 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
     result.signature.assign(sig->begin(), sig->end());
   }
   std::string signature_hex = ToHex(result.signature);
+  // One ticket for both records: the group commit writes them together.
   uint64_t ticket =
-      ledger_->Append({day, request.intent_id, order_hash, signature_hex, facts.notional});
+      Audit(caller, request, order_hash, facts, "signed", "",
+            LedgerRecord{day, request.intent_id, order_hash, signature_hex, facts.notional});
   intents_[request.intent_id] = {order_hash, signature_hex, ticket};
   daily_[day] += facts.notional;
-  Audit(caller, request, order_hash, facts, "signed", "");
-  return Decision{std::move(result), ticket};
+  return Decision{std::move(result), ticket,       ticket, true, request.intent_id,
+                  day,               facts.notional};
 }
 
 absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
@@ -227,14 +293,14 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
     policy::Refusal refusal{
         policy::Rule::kChainId,
         absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id)};
-    if (audit_ != nullptr) {  // a refusal is a decision too
-      (void)audit_->Append({{"time", FormatRfc3339(clock_.Now())},
-                            {"caller", caller},
-                            {"kind", "clob_auth"},
-                            {"chain_id", chain_id},
-                            {"decision", "refused"},
-                            {"rule", std::string(policy::RuleId(refusal.rule))}});
-    }
+    // A refusal is a decision too.
+    QueueAudit({{"time", FormatRfc3339(clock_.Now())},
+                {"caller", caller},
+                {"kind", "clob_auth"},
+                {"chain_id", chain_id},
+                {"decision", "refused"},
+                {"rule", std::string(policy::RuleId(refusal.rule))}},
+               true, std::nullopt);
     return refusal;
   }
   if (timestamp.empty() || timestamp.size() > 12 ||
@@ -244,13 +310,13 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
   crypto::Hash256 digest = crypto::ClobAuthDigest(chain_id, key_address_, timestamp, nonce);
   auto sig = crypto::SignDigest(ctx_, key_.data(), digest);
   if (!sig) return absl::InternalError("signing failed");
-  if (audit_ != nullptr) {
-    (void)audit_->Append({{"time", FormatRfc3339(clock_.Now())},
-                          {"caller", caller},
-                          {"kind", "clob_auth"},
-                          {"digest", Hex0x(digest)},
-                          {"decision", "signed"}});
-  }
+  uint64_t ticket = QueueAudit({{"time", FormatRfc3339(clock_.Now())},
+                                {"caller", caller},
+                                {"kind", "clob_auth"},
+                                {"digest", Hex0x(digest)},
+                                {"decision", "signed"}},
+                               false, std::nullopt);
+  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(ticket));  // no signature before its audit record
   return *sig;
 }
 
