@@ -48,8 +48,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(
     ++n;
     auto rec = nlohmann::json::parse(text.data() + pos, text.data() + nl, nullptr, false);
     bool head = rec.is_object() && rec.contains(kAuditHead);
-    bool ok = head ? rec[kAuditHead].is_string() && rec[kAuditHead].get_ref<const std::string&>()
-                                                            .size() == 64 &&
+    bool ok = head ? rec[kAuditHead].is_string() &&
+                         rec[kAuditHead].get_ref<const std::string&>().size() == 64 &&
                          rec.contains(kAuditLines) && rec[kAuditLines].is_number_unsigned()
                    : rec.is_object() && rec.contains("intent") && rec["intent"].is_string() &&
                          rec.contains("notional") && rec["notional"].is_number_integer();
@@ -81,9 +81,9 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(
       std::string gap = absl::StrCat(
           "the ledger committed audit line ", head_lines, " with hash ", head_hash, ", but ",
           log->path(),
-          there.ok() ? " holds another record there (the file was replaced)"
-                     : absl::StrCat(" has ", log->head().lines,
-                                    " lines (its last records were removed)"));
+          there.ok()
+              ? " holds another record there (the file was replaced)"
+              : absl::StrCat(" has ", log->head().lines, " lines (its last records were removed)"));
       if (!options.accept_audit_gap) {
         return absl::FailedPreconditionError(absl::StrCat(
             "audit log ", log->path(), " is missing committed records: ", gap,
@@ -185,6 +185,11 @@ uint64_t Ledger::Append(std::optional<LedgerRecord> record,
   }
   cv_.notify_all();
   return ticket;
+}
+
+uint64_t Ledger::last_ticket() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queued_;
 }
 
 absl::Status Ledger::OutcomeLocked(uint64_t ticket) const {

@@ -63,6 +63,8 @@ class Ledger {
   uint64_t Append(const LedgerRecord& record) { return Append(record, std::nullopt); }
   uint64_t Append(std::optional<LedgerRecord> record,
                   std::optional<nlohmann::ordered_json> audit_record);
+  // The last ticket handed out (0 before any): waiting on it waits for everything queued so far.
+  uint64_t last_ticket();
   // Blocks until the ticket's group is on disk or failed. ResourceExhausted names a full disk or
   // a file size limit (signer/disk.h); nothing of a failed group is kept.
   absl::Status WaitDurable(uint64_t ticket);
@@ -89,8 +91,8 @@ class Ledger {
   std::string path_;
   audit::AuditLog* audit_;
   std::string audit_gap_;
-  int64_t offset_ = 0;    // where the next record goes
-  int64_t capacity_ = 0;  // bytes the file holds, zeros past offset_
+  int64_t offset_ = 0;     // where the next record goes
+  int64_t capacity_ = 0;   // bytes the file holds, zeros past offset_
   int64_t dirty_end_ = 0;  // past offset_ up to here, a failed write may have left bytes
 
   std::mutex mu_;

@@ -215,9 +215,9 @@ absl::Status RunServer(const SignerConfig& config) {
   SystemClock clock;
   CoreOptions options;
   options.accept_audit_gap = config.accept_audit_gap;
-  OMS_ASSIGN_OR_RETURN(std::unique_ptr<SigningCore> core,
-                       SigningCore::Create(std::move(key), policy, state_dir, audit.get(), clock,
-                                           options));
+  OMS_ASSIGN_OR_RETURN(
+      std::unique_ptr<SigningCore> core,
+      SigningCore::Create(std::move(key), policy, state_dir, audit.get(), clock, options));
 
   std::set<std::string> pinned;
   for (const std::string& pin : config.pinned_client_sha256) pinned.insert(*NormalisePin(pin));

@@ -54,12 +54,9 @@ SigningCore::~SigningCore() {
   secp256k1_context_destroy(ctx_);
 }
 
-absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey key,
-                                                                 policy::Policy policy,
-                                                                 const std::string& state_dir,
-                                                                 audit::AuditLog* audit,
-                                                                 const Clock& clock,
-                                                                 CoreOptions options) {
+absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(
+    key::SecretKey key, policy::Policy policy, const std::string& state_dir, audit::AuditLog* audit,
+    const Clock& clock, CoreOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) {
@@ -69,13 +66,13 @@ absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey 
   auto core = std::unique_ptr<SigningCore>(
       new SigningCore(std::move(key), std::move(policy), audit, clock, options));
   SigningCore* c = core.get();
-  OMS_ASSIGN_OR_RETURN(c->ledger_, Ledger::Open(
-                                       state_dir + "/ledger.jsonl",
-                                       [c](const LedgerRecord& r) {
-                                         c->intents_[r.intent] = {r.order_hash, r.signature, 0};
-                                         c->daily_[r.day] += r.notional;
-                                       },
-                                       {audit, options.accept_audit_gap}));
+  OMS_ASSIGN_OR_RETURN(c->ledger_,
+                       Ledger::Open(state_dir + "/ledger.jsonl",
+                                    [c](const LedgerRecord& r) {
+                                      c->intents_[r.intent] = {r.order_hash, r.signature, 0};
+                                      c->daily_[r.day] += r.notional;
+                                    },
+                                    {audit, options.accept_audit_gap}));
   if (!c->ledger_->audit_gap().empty()) {
     // Started past a gap on purpose: the log itself says what was missing.
     uint64_t ticket = c->QueueAudit({{"time", FormatRfc3339(clock.Now())},
@@ -109,10 +106,9 @@ uint64_t SigningCore::QueueAudit(nlohmann::ordered_json record, bool refusal,
     if (refusal) {
       // A client that only sends refused requests must not fill the disk with the log.
       absl::Time now = clock_.Now();
-      refusal_tokens_ = std::min(
-          options_.refusal_audit_burst,
-          refusal_tokens_ +
-              options_.refusal_audits_per_second * absl::ToDoubleSeconds(now - refusal_at_));
+      refusal_tokens_ = std::min(options_.refusal_audit_burst,
+                                 refusal_tokens_ + options_.refusal_audits_per_second *
+                                                       absl::ToDoubleSeconds(now - refusal_at_));
       refusal_at_ = now;
       if (refusal_tokens_ < 1) {
         ++suppressed_refusals_;
@@ -171,7 +167,12 @@ policy::Refusal SigningCore::Refused(const std::string& caller, const SignReques
 
 absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
                                                    const std::string& caller) {
-  OMS_ASSIGN_OR_RETURN(auto decision, Decide(request, caller));
+  absl::StatusOr<std::variant<Decision, policy::Refusal>> decided_or = Decide(request, caller);
+  if (!decided_or.ok() || std::holds_alternative<policy::Refusal>(*decided_or)) {
+    // A refusal answers once its audit record is written (or could not be): it releases nothing.
+    (void)ledger_->WaitDurable(ledger_->last_ticket());
+  }
+  OMS_ASSIGN_OR_RETURN(auto decision, std::move(decided_or));
   if (auto* refusal = std::get_if<policy::Refusal>(&decision)) return *refusal;
   auto& decided = std::get<Decision>(decision);
   OMS_RETURN_IF_ERROR(Settle(decided));
@@ -181,12 +182,14 @@ absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
 void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& caller,
                                  std::function<void(absl::StatusOr<SignOutcome>)> done) {
   absl::StatusOr<std::variant<Decision, policy::Refusal>> decision = Decide(request, caller);
-  if (!decision.ok()) {
-    done(decision.status());
-    return;
-  }
-  if (auto* refusal = std::get_if<policy::Refusal>(&*decision)) {
-    done(std::move(*refusal));
+  if (!decision.ok() || std::holds_alternative<policy::Refusal>(*decision)) {
+    // A refusal answers once its audit record is written (or could not be): it releases nothing.
+    absl::StatusOr<SignOutcome> answer = decision.status();
+    if (decision.ok()) answer = std::get<policy::Refusal>(std::move(*decision));
+    ledger_->WhenDurable(ledger_->last_ticket(),
+                         [answer = std::move(answer), done = std::move(done)](const absl::Status&) {
+                           done(answer);
+                         });
     return;
   }
   uint64_t ticket = std::get<Decision>(*decision).audit_ticket;
@@ -281,8 +284,7 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
             LedgerRecord{day, request.intent_id, order_hash, signature_hex, facts.notional});
   intents_[request.intent_id] = {order_hash, signature_hex, ticket};
   daily_[day] += facts.notional;
-  return Decision{std::move(result), ticket,       ticket, true, request.intent_id,
-                  day,               facts.notional};
+  return Decision{std::move(result), ticket, ticket, true, request.intent_id, day, facts.notional};
 }
 
 absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
@@ -294,13 +296,14 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
         policy::Rule::kChainId,
         absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id)};
     // A refusal is a decision too.
-    QueueAudit({{"time", FormatRfc3339(clock_.Now())},
-                {"caller", caller},
-                {"kind", "clob_auth"},
-                {"chain_id", chain_id},
-                {"decision", "refused"},
-                {"rule", std::string(policy::RuleId(refusal.rule))}},
-               true, std::nullopt);
+    uint64_t ticket = QueueAudit({{"time", FormatRfc3339(clock_.Now())},
+                                  {"caller", caller},
+                                  {"kind", "clob_auth"},
+                                  {"chain_id", chain_id},
+                                  {"decision", "refused"},
+                                  {"rule", std::string(policy::RuleId(refusal.rule))}},
+                                 true, std::nullopt);
+    (void)ledger_->WaitDurable(ticket);  // a refusal releases nothing: written or not, it stands
     return refusal;
   }
   if (timestamp.empty() || timestamp.size() > 12 ||

@@ -7,10 +7,10 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -57,12 +57,9 @@ class SigningCore {
   // `state_dir` holds the intent and daily-notional ledger (created if missing); `audit` may be
   // null. FailedPrecondition when the ledger cannot be read or written, or when the audit log
   // lacks records the ledger committed (unless options.accept_audit_gap).
-  static absl::StatusOr<std::unique_ptr<SigningCore>> Create(key::SecretKey key,
-                                                             policy::Policy policy,
-                                                             const std::string& state_dir,
-                                                             audit::AuditLog* audit,
-                                                             const Clock& clock,
-                                                             CoreOptions options = {});
+  static absl::StatusOr<std::unique_ptr<SigningCore>> Create(
+      key::SecretKey key, policy::Policy policy, const std::string& state_dir,
+      audit::AuditLog* audit, const Clock& clock, CoreOptions options = {});
   ~SigningCore();
 
   const std::string& address() const { return address_; }
@@ -106,8 +103,8 @@ class SigningCore {
     std::string day;
     int64_t notional = 0;
   };
-  SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit,
-              const Clock& clock, CoreOptions options);
+  SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit, const Clock& clock,
+              CoreOptions options);
   absl::StatusOr<std::variant<Decision, policy::Refusal>> Decide(const SignRequest& request,
                                                                  const std::string& caller);
   bool TakeRateToken();

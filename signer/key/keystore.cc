@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -101,11 +101,10 @@ std::optional<uint64_t> Unsigned(const JsonValue* v) {
   return out;
 }
 
-absl::Status Bounded(const char* name, std::optional<uint64_t> value, uint64_t min,
-                     uint64_t max) {
+absl::Status Bounded(const char* name, std::optional<uint64_t> value, uint64_t min, uint64_t max) {
   if (!value || *value < min || *value > max) {
-    return absl::InvalidArgumentError(absl::StrCat("keystore: kdfparams.", name,
-                                                   " must be an integer from ", min, " to ", max));
+    return absl::InvalidArgumentError(
+        absl::StrCat("keystore: kdfparams.", name, " must be an integer from ", min, " to ", max));
   }
   return absl::OkStatus();
 }
@@ -203,8 +202,8 @@ absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::strin
       return absl::InvalidArgumentError("keystore: scrypt failed");
     }
   } else if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), k.salt.data(),
-                               static_cast<int>(k.salt.size()), static_cast<int>(k.c),
-                               EVP_sha256(), 32, derived.data()) != 1) {
+                               static_cast<int>(k.salt.size()), static_cast<int>(k.c), EVP_sha256(),
+                               32, derived.data()) != 1) {
     return absl::InvalidArgumentError("keystore: pbkdf2 failed");
   }
   crypto::Hash256 computed = Mac(derived.data(), k.ciphertext);

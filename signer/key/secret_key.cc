@@ -25,7 +25,8 @@ size_t PageSize() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
 }  // namespace
 
 SecretKey::SecretKey() {
-  void* page = mmap(nullptr, PageSize(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* page =
+      mmap(nullptr, PageSize(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) {
     // No memory for a page is no memory for anything: stop loudly, as for a failed new.
     std::fprintf(stderr, "oms-signer: cannot map a page for the key: %s\n", std::strerror(errno));
