@@ -184,8 +184,9 @@ void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& 
   absl::StatusOr<std::variant<Decision, policy::Refusal>> decision = Decide(request, caller);
   if (!decision.ok() || std::holds_alternative<policy::Refusal>(*decision)) {
     // A refusal answers once its audit record is written (or could not be): it releases nothing.
-    absl::StatusOr<SignOutcome> answer = decision.status();
-    if (decision.ok()) answer = std::get<policy::Refusal>(std::move(*decision));
+    absl::StatusOr<SignOutcome> answer =
+        decision.ok() ? absl::StatusOr<SignOutcome>(std::get<policy::Refusal>(std::move(*decision)))
+                      : absl::StatusOr<SignOutcome>(decision.status());
     ledger_->WhenDurable(ledger_->last_ticket(),
                          [answer = std::move(answer), done = std::move(done)](const absl::Status&) {
                            done(answer);

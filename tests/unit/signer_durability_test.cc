@@ -341,7 +341,9 @@ TEST(SecretKeyPage, IsLockedAndLeftOutOfCoreDumps) {
   key::SecretKey key = TestKey();
   std::string flags = VmFlagsOf(key.data());
   EXPECT_THAT(flags, HasSubstr(" dd"));  // MADV_DONTDUMP
-  if (key.locked()) EXPECT_THAT(flags, HasSubstr(" lo"));
+  if (key.locked()) {
+    EXPECT_THAT(flags, HasSubstr(" lo"));
+  }
   // A move hands the page over; it is not copied.
   const uint8_t* page = key.data();
   key::SecretKey moved = std::move(key);
