@@ -121,7 +121,7 @@ int Ledger::ClearTail() {
 absl::Status Ledger::WriteRecords(const std::string& text) {
   std::string what = absl::StrCat("signer ledger ", path_);
   if (int error = ClearTail(); error != 0) return DiskWriteError(what, error);
-  int64_t size = static_cast<int64_t>(text.size());
+  auto size = static_cast<int64_t>(text.size());
   // Records overwrite zeros written earlier, so fdatasync flushes data only: appending would also
   // change the file's size and cost a journal commit per signature.
   if (offset_ + size > capacity_) {

@@ -30,7 +30,7 @@ inline constexpr uint64_t kMaxScryptP = 16;
 inline constexpr uint64_t kMaxScryptMemory = uint64_t{1} << 30;
 inline constexpr uint64_t kMaxScryptWork = uint64_t{1} << 24;
 inline constexpr uint64_t kMaxPbkdf2Iterations = 10'000'000;
-inline constexpr size_t kMaxKeystoreBytes = 64 * 1024;
+inline constexpr size_t kMaxKeystoreBytes = size_t{64} * 1024;
 
 // Parses and checks a V3 keystore's text without deriving anything and without exceptions.
 // InvalidArgument names the field that is missing, malformed or out of bounds.

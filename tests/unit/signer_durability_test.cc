@@ -158,7 +158,7 @@ TEST_F(SignerDurabilityTest, AFullLedgerRefusesToSignAndLeavesAFileTheNextStartA
   auto core = Core();
   {
     // The ledger grows in 1 MiB steps of zeros: that step fails, and is undone.
-    FileSizeLimit limit(64 * 1024);
+    FileSizeLimit limit(rlim_t{64} * 1024);
     EXPECT_THAT(core->SignOrder(Buy("l1"), "t"),
                 StatusIs(absl::StatusCode::kResourceExhausted,
                          AllOf(HasSubstr("signer ledger"), HasSubstr("File too large"))));
@@ -304,12 +304,13 @@ TEST_F(SignerDurabilityTest, ConcurrentSignaturesShareGroupCommitsAndAllAreDurab
   {
     auto core = Core();
     std::vector<std::thread> threads;
+    threads.reserve(8);
     std::atomic<int> signed_count{0};
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < 10; ++i) {
-          if (Signed(core->SignOrder(Buy("g" + std::to_string(t) + "-" + std::to_string(i)), "t")))
-            ++signed_count;
+          std::string intent = "g" + std::to_string(t) + "-" + std::to_string(i);
+          if (Signed(core->SignOrder(Buy(intent), "t"))) ++signed_count;
         }
       });
     }
