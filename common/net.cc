@@ -1,7 +1,11 @@
 #include "common/net.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -33,21 +37,50 @@ std::optional<HostPort> ParseHostPort(const std::string& text) {
   return HostPort{host, number};
 }
 
-bool IsLoopbackHost(const std::string& host) {
-  if (absl::AsciiStrToLower(host) == "localhost") return true;
+std::vector<std::string> ResolveHost(const std::string& name) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  std::vector<std::string> out;
+  if (getaddrinfo(name.c_str(), nullptr, &hints, &found) != 0) return out;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* addr = nullptr;
+    if (a->ai_family == AF_INET) {
+      addr = &reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr;
+    } else if (a->ai_family == AF_INET6) {
+      addr = &reinterpret_cast<const sockaddr_in6*>(a->ai_addr)->sin6_addr;
+    }
+    if (addr != nullptr && inet_ntop(a->ai_family, addr, text, sizeof(text)) != nullptr) {
+      out.emplace_back(text);
+    }
+  }
+  freeaddrinfo(found);
+  return out;
+}
+
+bool IsLoopbackIp(const std::string& ip) {
   in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
   in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+  if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
     if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
     return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;  // ::ffff:127.x.y.z
   }
   return false;
 }
 
-bool IsLoopbackAddress(const std::string& host_port) {
+bool IsLoopbackHost(const std::string& host, const Resolver& resolve) {
+  if (IsLoopbackIp(host)) return true;
+  if (absl::AsciiStrToLower(host) != "localhost") return false;
+  std::vector<std::string> addresses = resolve(host);
+  return !addresses.empty() && std::all_of(addresses.begin(), addresses.end(), IsLoopbackIp);
+}
+
+bool IsLoopbackAddress(const std::string& host_port, const Resolver& resolve) {
   std::optional<HostPort> parsed = ParseHostPort(host_port);
-  return parsed.has_value() && IsLoopbackHost(parsed->host);
+  return parsed.has_value() && IsLoopbackHost(parsed->host, resolve);
 }
 
 }  // namespace betteroms

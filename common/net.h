@@ -1,9 +1,12 @@
 // Network addresses as the processes' flags give them: "host:port", "[v6]:port". Decisions
-// are made on the parsed address; no name is ever resolved.
+// are made on addresses: an IP literal is parsed, and the one name allowed, "localhost", is
+// resolved (as the listener will resolve it); no other name is ever looked up.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace betteroms {
 
@@ -16,11 +19,21 @@ struct HostPort {
 // without brackets, no port, an empty host).
 std::optional<HostPort> ParseHostPort(const std::string& text);
 
-// 127.0.0.0/8 as a dotted quad, ::1, ::ffff:127.x.y.z or "localhost". "127.evil.com" is a
-// name, not an address, and is not loopback.
-bool IsLoopbackHost(const std::string& host);
+// The addresses a name resolves to, as text ("127.0.0.1", "::1"); empty when it does not.
+using Resolver = std::function<std::vector<std::string>(const std::string& name)>;
+
+// getaddrinfo (/etc/hosts, then DNS).
+std::vector<std::string> ResolveHost(const std::string& name);
+
+// An IP literal: 127.0.0.0/8 as a dotted quad, ::1 or ::ffff:127.x.y.z.
+bool IsLoopbackIp(const std::string& ip);
+
+// A loopback IP literal, or "localhost" when it resolves to loopback addresses only (a hosts
+// file that maps it elsewhere would expose the port). "127.evil.com" is a name, not an
+// address, and is not loopback; it is not looked up.
+bool IsLoopbackHost(const std::string& host, const Resolver& resolve = ResolveHost);
 
 // True when `host_port` parses and its host is loopback.
-bool IsLoopbackAddress(const std::string& host_port);
+bool IsLoopbackAddress(const std::string& host_port, const Resolver& resolve = ResolveHost);
 
 }  // namespace betteroms

@@ -44,6 +44,19 @@ Transport: --tls-cert/--tls-key/--client-ca (mTLS, client certificate required; 
 with --pin-client-sha256), or --listen unix:/path (socket mode 0600), or plaintext with
 --insecure-loopback on a loopback address only (127.0.0.0/8, [::1], localhost).
 
+Durability: no signature is released before its ledger record (--state-dir) and its audit
+record are synced; concurrent requests share the syncs. A full disk or a file size limit
+fails the request with RESOURCE_EXHAUSTED naming the file ("No space left on device"),
+keeps both files at their last complete record, and signing resumes once there is room.
+Refusals are audited at most 10 a second (bursts of 100); the next record counts the rest
+in "suppressed_refusals".
+
+The ledger records the audit chain's head. If the audit log lacks it (its last records
+were removed, or another file is given), the signer refuses to start and says so. Recovery:
+restore the log from a backup; or, after investigating, start once with --accept-audit-gap,
+which continues the log's own chain and writes an "audit_gap_accepted" record naming what
+was missing. `oms-signer audit verify FILE` checks a log's chain.
+
 Exit status: 0 after a clean stop, 1 when the configuration, a file or the key is refused.)";
 
 int Fail(const absl::Status& status) {
@@ -73,6 +86,8 @@ int Main(int argc, char** argv) {
   app.add_option("--state-dir", config.state_dir,
                  "durable intents and daily totals (required with --policy)");
   app.add_option("--audit-log", config.audit_log, "append a hash-chained JSON line per decision");
+  app.add_flag("--accept-audit-gap", config.accept_audit_gap,
+               "start although the audit log lacks records the ledger committed (see below)");
   app.add_option("--listen", config.listen, "HOST:PORT, or unix:/path/to/socket")
       ->capture_default_str();
   app.add_option("--tls-cert", config.tls_cert, "server certificate PEM (mTLS)");

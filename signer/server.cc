@@ -3,6 +3,9 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <openssl/crypto.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -54,10 +57,32 @@ bool UsesTls(const SignerConfig& c) {
   return !c.tls_cert.empty() || !c.tls_key.empty() || !c.client_ca.empty();
 }
 
+// Wipes a string holding a secret when it goes out of scope.
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(std::string& secret) : secret_(secret) {}
+  ~WipeOnExit() { OPENSSL_cleanse(secret_.data(), secret_.size()); }
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+ private:
+  std::string& secret_;
+};
+
 absl::StatusOr<key::SecretKey> LoadKey(const SignerConfig& c) {
   if (!c.key_file.empty()) return key::SecretKey::FromHexFile(c.key_file);
   OMS_ASSIGN_OR_RETURN(std::string password, key::ReadPasswordFile(c.password_file));
+  WipeOnExit wipe(password);
   return key::LoadKeystore(c.keystore, password);
+}
+
+// The process holds the key: no core dump, no ptrace by other processes of the same user, and a
+// file size limit turns into EFBIG (a clear refusal) instead of a silent kill by SIGXFSZ.
+void HardenProcess() {
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const SignerConfig& c) {
@@ -66,8 +91,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Signe
   OMS_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFlagFile(c.client_ca, "--client-ca"));
   OMS_ASSIGN_OR_RETURN(std::string cert, ReadFlagFile(c.tls_cert, "--tls-cert"));
   OMS_ASSIGN_OR_RETURN(std::string key, ReadFlagFile(c.tls_key, "--tls-key"));
-  ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
-  return grpc::SslServerCredentials(ssl);
+  ssl.pem_key_cert_pairs.push_back({key, std::move(cert)});
+  OPENSSL_cleanse(key.data(), key.size());
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::SslServerCredentials(ssl);
+  for (auto& pair : ssl.pem_key_cert_pairs) {  // gRPC keeps its own copy
+    OPENSSL_cleanse(pair.private_key.data(), pair.private_key.size());
+  }
+  return creds;
 }
 
 }  // namespace
@@ -133,6 +163,7 @@ absl::Status ValidateConfig(const SignerConfig& c) {
 
 absl::Status RunServer(const SignerConfig& config) {
   OMS_RETURN_IF_ERROR(ValidateConfig(config));
+  HardenProcess();
   // Signals are taken by this thread with sigwait; block them before the ledger starts a thread.
   sigset_t signals;
   sigemptyset(&signals);
@@ -145,6 +176,9 @@ absl::Status RunServer(const SignerConfig& config) {
 
   // The key, from exactly one source (ValidateConfig).
   OMS_ASSIGN_OR_RETURN(key::SecretKey key, LoadKey(config));
+  if (!key.locked()) {
+    LogWarn("the key's page is not locked in memory (RLIMIT_MEMLOCK); it may reach swap");
+  }
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   std::string address = AddressOf(ctx, key);
   secp256k1_context_destroy(ctx);
@@ -179,8 +213,11 @@ absl::Status RunServer(const SignerConfig& config) {
     state_dir = tmpl;
   }
   SystemClock clock;
-  OMS_ASSIGN_OR_RETURN(std::unique_ptr<SigningCore> core,
-                       SigningCore::Create(std::move(key), policy, state_dir, audit.get(), clock));
+  CoreOptions options;
+  options.accept_audit_gap = config.accept_audit_gap;
+  OMS_ASSIGN_OR_RETURN(
+      std::unique_ptr<SigningCore> core,
+      SigningCore::Create(std::move(key), policy, state_dir, audit.get(), clock, options));
 
   std::set<std::string> pinned;
   for (const std::string& pin : config.pinned_client_sha256) pinned.insert(*NormalisePin(pin));
@@ -234,6 +271,7 @@ absl::StatusOr<std::string> RunKeygen(const std::string& out, const std::string&
     return out;
   }
   OMS_ASSIGN_OR_RETURN(std::string password, key::ReadPasswordFile(password_file));
+  WipeOnExit wipe(password);
   return key::WriteNewKeystore(out, password);
 }
 

@@ -25,6 +25,7 @@ struct SignerConfig {
   std::string client_ca;
   std::vector<std::string> pinned_client_sha256;  // hex, colons allowed
   bool insecure_loopback = false;
+  bool accept_audit_gap = false;  // start although the audit log lacks committed records
 };
 
 // Checks the configuration without touching the network or the files: one key source, a

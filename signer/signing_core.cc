@@ -37,7 +37,7 @@ bool IsUnixSeconds(const std::string& t) {
 }  // namespace
 
 SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, audit::AuditLog* audit,
-                         const Clock& clock)
+                         const Clock& clock, CoreOptions options)
     : key_(std::move(key)),
       policy_(std::move(policy)),
       audit_(audit),
@@ -56,15 +56,19 @@ SigningCore::SigningCore(key::SecretKey key, policy::Policy policy, audit::Audit
   address_ = crypto::ChecksumAddress(key_address_);
   rate_tokens_ = policy_.max_signs_per_second.value_or(0);
   rate_at_ = std::chrono::steady_clock::now();
+  options_ = options;
+  refusal_tokens_ = options_.refusal_audit_burst;
+  refusal_at_ = clock_.Now();
 }
 
-SigningCore::~SigningCore() { secp256k1_context_destroy(ctx_); }
+SigningCore::~SigningCore() {
+  ledger_.reset();  // its last callbacks may still touch the maps below
+  secp256k1_context_destroy(ctx_);
+}
 
-absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey key,
-                                                                 policy::Policy policy,
-                                                                 const std::string& state_dir,
-                                                                 audit::AuditLog* audit,
-                                                                 const Clock& clock) {
+absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(
+    key::SecretKey key, policy::Policy policy, const std::string& state_dir, audit::AuditLog* audit,
+    const Clock& clock, CoreOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) {
@@ -72,13 +76,23 @@ absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(key::SecretKey 
   }
   chmod(state_dir.c_str(), 0700);
   auto core = std::unique_ptr<SigningCore>(
-      new SigningCore(std::move(key), std::move(policy), audit, clock));
+      new SigningCore(std::move(key), std::move(policy), audit, clock, options));
   SigningCore* c = core.get();
   OMS_ASSIGN_OR_RETURN(c->ledger_,
-                       Ledger::Open(state_dir + "/ledger.jsonl", [c](const LedgerRecord& r) {
-                         c->intents_[r.intent] = {r.order_hash, r.signature, 0};
-                         c->daily_[r.day] = AddSaturating(c->daily_[r.day], r.notional);
-                       }));
+                       Ledger::Open(state_dir + "/ledger.jsonl",
+                                    [c](const LedgerRecord& r) {
+                                      c->intents_[r.intent] = {r.order_hash, r.signature, 0};
+                                      c->daily_[r.day] = AddSaturating(c->daily_[r.day], r.notional);
+                                    },
+                                    {audit, options.accept_audit_gap}));
+  if (!c->ledger_->audit_gap().empty()) {
+    // Started past a gap on purpose: the log itself says what was missing.
+    uint64_t ticket = c->QueueAudit({{"time", FormatRfc3339(clock.Now())},
+                                     {"decision", "audit_gap_accepted"},
+                                     {"detail", c->ledger_->audit_gap()}},
+                                    false, std::nullopt);
+    OMS_RETURN_IF_ERROR(c->ledger_->WaitDurable(ticket));
+  }
   return core;
 }
 
@@ -94,10 +108,53 @@ bool SigningCore::TakeRateToken() {
   return true;
 }
 
-void SigningCore::Audit(const std::string& caller, const SignRequest& request,
-                        const std::string& order_hash, const policy::OrderFacts& facts,
-                        absl::string_view decision, absl::string_view rule) {
-  if (audit_ == nullptr) return;
+uint64_t SigningCore::QueueAudit(nlohmann::ordered_json record, bool refusal,
+                                 std::optional<LedgerRecord> ledger_record) {
+  if (audit_ == nullptr) {
+    return ledger_record ? ledger_->Append(std::move(ledger_record), std::nullopt) : 0;
+  }
+  {
+    std::lock_guard<std::mutex> lock(audit_mu_);
+    if (refusal) {
+      // A client that only sends refused requests must not fill the disk with the log.
+      absl::Time now = clock_.Now();
+      refusal_tokens_ = std::min(options_.refusal_audit_burst,
+                                 refusal_tokens_ + options_.refusal_audits_per_second *
+                                                       absl::ToDoubleSeconds(now - refusal_at_));
+      refusal_at_ = now;
+      if (refusal_tokens_ < 1) {
+        ++suppressed_refusals_;
+        return 0;
+      }
+      refusal_tokens_ -= 1;
+    }
+    if (suppressed_refusals_ > 0) {
+      record["suppressed_refusals"] = suppressed_refusals_;
+      suppressed_refusals_ = 0;
+    }
+  }
+  return ledger_->Append(std::move(ledger_record), std::move(record));
+}
+
+absl::Status SigningCore::Settle(const Decision& decided) {
+  absl::Status durable = ledger_->WaitDurable(decided.audit_ticket);
+  // The signature's own record is older than this request's audit record: settled already.
+  if (durable.ok()) durable = ledger_->WaitDurable(decided.signed_ticket);
+  if (!durable.ok() && decided.fresh) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto known = intents_.find(decided.intent);
+    if (known != intents_.end() && known->second.ticket == decided.signed_ticket) {
+      intents_.erase(known);
+      daily_[decided.day] -= decided.notional;
+    }
+  }
+  return durable;
+}
+
+uint64_t SigningCore::Audit(const std::string& caller, const SignRequest& request,
+                            const std::string& order_hash, const policy::OrderFacts& facts,
+                            absl::string_view decision, absl::string_view rule,
+                            std::optional<LedgerRecord> ledger_record) {
   nlohmann::ordered_json rec = {{"time", FormatRfc3339(clock_.Now())},
                                 {"caller", caller},
                                 {"intent", request.intent_id},
@@ -110,7 +167,7 @@ void SigningCore::Audit(const std::string& caller, const SignRequest& request,
                                 {"notional", FormatMicros(facts.notional)},
                                 {"decision", std::string(decision)},
                                 {"rule", std::string(rule)}};
-  (void)audit_->Append(std::move(rec));
+  return QueueAudit(std::move(rec), decision == "refused", std::move(ledger_record));
 }
 
 policy::Refusal SigningCore::Refused(const std::string& caller, const SignRequest& request,
@@ -122,29 +179,38 @@ policy::Refusal SigningCore::Refused(const std::string& caller, const SignReques
 
 absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
                                                    const std::string& caller) {
-  OMS_ASSIGN_OR_RETURN(auto decision, Decide(request, caller));
+  absl::StatusOr<std::variant<Decision, policy::Refusal>> decided_or = Decide(request, caller);
+  if (!decided_or.ok() || std::holds_alternative<policy::Refusal>(*decided_or)) {
+    // A refusal answers once its audit record is written (or could not be): it releases nothing.
+    (void)ledger_->WaitDurable(ledger_->last_ticket());
+  }
+  OMS_ASSIGN_OR_RETURN(auto decision, std::move(decided_or));
   if (auto* refusal = std::get_if<policy::Refusal>(&decision)) return *refusal;
   auto& decided = std::get<Decision>(decision);
-  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(decided.ticket));
+  OMS_RETURN_IF_ERROR(Settle(decided));
   return std::move(decided.result);
 }
 
 void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& caller,
                                  std::function<void(absl::StatusOr<SignOutcome>)> done) {
   absl::StatusOr<std::variant<Decision, policy::Refusal>> decision = Decide(request, caller);
-  if (!decision.ok()) {
-    done(decision.status());
+  if (!decision.ok() || std::holds_alternative<policy::Refusal>(*decision)) {
+    // A refusal answers once its audit record is written (or could not be): it releases nothing.
+    absl::StatusOr<SignOutcome> answer =
+        decision.ok() ? absl::StatusOr<SignOutcome>(std::get<policy::Refusal>(std::move(*decision)))
+                      : absl::StatusOr<SignOutcome>(decision.status());
+    ledger_->WhenDurable(ledger_->last_ticket(),
+                         [answer = std::move(answer), done = std::move(done)](const absl::Status&) {
+                           done(answer);
+                         });
     return;
   }
-  if (auto* refusal = std::get_if<policy::Refusal>(&*decision)) {
-    done(std::move(*refusal));
-    return;
-  }
-  auto& decided = std::get<Decision>(*decision);
-  ledger_->WhenDurable(decided.ticket, [result = std::move(decided.result),
-                                        done = std::move(done)](const absl::Status& durable) {
+  uint64_t ticket = std::get<Decision>(*decision).audit_ticket;
+  ledger_->WhenDurable(ticket, [this, decided = std::move(std::get<Decision>(*decision)),
+                                done = std::move(done)](const absl::Status&) {
+    absl::Status durable = Settle(decided);  // settled by now: it does not block
     if (durable.ok()) {
-      done(result);
+      done(decided.result);
     } else {
       done(durable);
     }
@@ -194,8 +260,10 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
           absl::StrCat("intent ", request.intent_id, " already signed order ",
                        known->second.order_hash, "; it will not sign a different order"));
     }
-    Audit(caller, request, order_hash, facts, "replayed", "");
-    return Decision{{digest, *FromHex(known->second.signature), true}, known->second.ticket};
+    uint64_t audited = Audit(caller, request, order_hash, facts, "replayed", "");
+    Decision replay{{digest, *FromHex(known->second.signature), true}, known->second.ticket};
+    replay.audit_ticket = std::max(audited, known->second.ticket);
+    return replay;
   }
   std::string day = UtcDay(clock_.Now());
   if (std::optional<policy::Refusal> refusal = policy::Check(policy_, facts, daily_[day])) {
@@ -220,12 +288,13 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
     result.signature.assign(sig->begin(), sig->end());
   }
   std::string signature_hex = ToHex(result.signature);
+  // One ticket for both records: the group commit writes them together.
   uint64_t ticket =
-      ledger_->Append({day, request.intent_id, order_hash, signature_hex, facts.notional});
+      Audit(caller, request, order_hash, facts, "signed", "",
+            LedgerRecord{day, request.intent_id, order_hash, signature_hex, facts.notional});
   intents_[request.intent_id] = {order_hash, signature_hex, ticket};
   daily_[day] = AddSaturating(daily_[day], facts.notional);
-  Audit(caller, request, order_hash, facts, "signed", "");
-  return Decision{std::move(result), ticket};
+  return Decision{std::move(result), ticket, ticket, true, request.intent_id, day, facts.notional};
 }
 
 absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
@@ -234,9 +303,10 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
                                                           const std::string& caller) {
   absl::Time now = clock_.Now();
   bool well_formed = IsUnixSeconds(timestamp);
-  // Every decision is audited with what it was asked: chain, timestamp and nonce.
-  auto audit = [&](absl::string_view decision, absl::string_view rule, const std::string& digest) {
-    if (audit_ == nullptr) return;
+  // Every decision is audited with what it was asked: chain, timestamp and nonce. Returns the
+  // record's ticket in the group commit.
+  auto audit = [&](absl::string_view decision, absl::string_view rule,
+                   const std::string& digest) -> uint64_t {
     nlohmann::ordered_json rec = {{"time", FormatRfc3339(now)},
                                   {"caller", caller},
                                   {"kind", "clob_auth"},
@@ -246,10 +316,12 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
     if (!digest.empty()) rec["digest"] = digest;
     rec["decision"] = std::string(decision);
     rec["rule"] = std::string(rule);
-    (void)audit_->Append(std::move(rec));
+    return QueueAudit(std::move(rec), decision == "refused", std::nullopt);
   };
+  // A refusal releases nothing: written or not, it stands. Never called holding mu_, which the
+  // group commit's callbacks take.
   auto refuse = [&](policy::Rule rule, std::string message) -> ClobAuthOutcome {
-    audit("refused", policy::RuleId(rule), "");
+    (void)ledger_->WaitDurable(audit("refused", policy::RuleId(rule), ""));
     return policy::Refusal{rule, std::move(message)};
   };
   if (policy_.none) {
@@ -262,7 +334,7 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
         absl::StrCat("chain ", chain_id, " is not the policy's chain ", policy_.chain_id));
   }
   if (!well_formed) {
-    audit("refused", "timestamp", "");
+    (void)ledger_->WaitDurable(audit("refused", "timestamp", ""));
     return absl::InvalidArgumentError("timestamp must be decimal unix seconds");
   }
   // A signed ClobAuth is a credential: one from the past or the future would outlive its use.
@@ -274,22 +346,24 @@ absl::StatusOr<ClobAuthOutcome> SigningCore::SignClobAuth(uint64_t chain_id,
                                absl::ToUnixSeconds(now), "); the window is ",
                                policy_.clob_auth_window_seconds, " s"));
   }
+  bool over_rate = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     while (!clob_auths_.empty() && clob_auths_.front() <= now - absl::Minutes(1)) {
       clob_auths_.pop_front();
     }
-    if (clob_auths_.size() >= static_cast<size_t>(policy_.max_clob_auths_per_minute)) {
-      return refuse(policy::Rule::kMaxClobAuthsPerMinute,
-                    absl::StrCat("more than ", policy_.max_clob_auths_per_minute,
-                                 " ClobAuth signatures per minute"));
-    }
-    clob_auths_.push_back(now);
+    over_rate = clob_auths_.size() >= static_cast<size_t>(policy_.max_clob_auths_per_minute);
+    if (!over_rate) clob_auths_.push_back(now);
+  }
+  if (over_rate) {
+    return refuse(policy::Rule::kMaxClobAuthsPerMinute,
+                  absl::StrCat("more than ", policy_.max_clob_auths_per_minute,
+                               " ClobAuth signatures per minute"));
   }
   crypto::Hash256 digest = crypto::ClobAuthDigest(chain_id, key_address_, timestamp, nonce);
   auto sig = crypto::SignDigest(ctx_, key_.data(), digest);
   if (!sig) return absl::InternalError("signing failed");
-  audit("signed", "", Hex0x(digest));
+  OMS_RETURN_IF_ERROR(ledger_->WaitDurable(audit("signed", "", Hex0x(digest))));
   return *sig;
 }
 

@@ -59,6 +59,12 @@ absl::StatusOr<SignRequest> ToSignRequest(const v1::SignOrderRequest& req) {
   if (o.side() != v1::SIDE_BUY && o.side() != v1::SIDE_SELL) {
     return absl::InvalidArgumentError("order.side is not set");
   }
+  // Checked before the narrowing below: 256 must not become 0 (EOA).
+  if (o.signature_type() < 0 || o.signature_type() > 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("order.signature_type ", o.signature_type(),
+                     " is not 0 (EOA), 1 (proxy), 2 (safe) or 3 (POLY_1271)"));
+  }
   out.order = {*salt,
                *maker,
                *signer_address,

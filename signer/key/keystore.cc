@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <optional>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/file.h"
 #include "common/hex.h"
@@ -60,19 +60,128 @@ crypto::Hash256 Mac(const uint8_t* derived, const std::vector<uint8_t>& cipherte
 }  // namespace
 
 absl::StatusOr<std::string> ReadPasswordFile(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
+  // Checked on the descriptor that is read, so the file cannot be swapped in between.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
     return absl::NotFoundError(absl::StrCat("password file ", path, ": ", std::strerror(errno)));
   }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return absl::InvalidArgumentError(absl::StrCat("password file ", path, " is not a file"));
+  }
   if ((st.st_mode & 077) != 0) {
+    close(fd);
     return absl::PermissionDeniedError(absl::StrCat(
         "password file ", path, " is readable by group or others; run: chmod 600 ", path));
   }
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
+  Wiped buf(4096);  // a password is one short line
+  ssize_t n = read(fd, buf.data(), buf.bytes.size());
+  close(fd);
+  if (n < 0) {
+    return absl::InternalError(absl::StrCat("password file ", path, ": ", std::strerror(errno)));
+  }
+  std::string_view text(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(n));
+  text = text.substr(0, text.find('\n'));
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  return std::string(text);
+}
+
+namespace {
+
+// A JSON number that is a plain decimal integer within uint64; nullopt for anything else (a sign,
+// a fraction, an exponent, too many digits), without exceptions.
+std::optional<uint64_t> Unsigned(const JsonValue* v) {
+  if (v == nullptr || !v->is_number() || v->text.empty() || v->text.size() > 19 ||
+      v->text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  uint64_t out = 0;
+  if (!absl::SimpleAtoi(v->text, &out)) return std::nullopt;
+  return out;
+}
+
+absl::Status Bounded(const char* name, std::optional<uint64_t> value, uint64_t min, uint64_t max) {
+  if (!value || *value < min || *value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("keystore: kdfparams.", name, " must be an integer from ", min, " to ", max));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<KeystoreParams> ParseKeystore(std::string_view text) {
+  if (text.size() > kMaxKeystoreBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("keystore: larger than ", kMaxKeystoreBytes, " bytes"));
+  }
+  auto doc = ParseJson(text);
+  if (!doc.ok()) return absl::InvalidArgumentError("keystore: not JSON");
+  const JsonValue* version = doc->Find("version");
+  const JsonValue* c = doc->Find("crypto");
+  if (c == nullptr) c = doc->Find("Crypto");
+  if (!doc->is_object() || version == nullptr || version->text != "3" || c == nullptr ||
+      !c->is_object()) {
+    return absl::InvalidArgumentError("keystore: not a version 3 keystore");
+  }
+  if (c->StringOr("cipher") != "aes-128-ctr") {
+    return absl::InvalidArgumentError("keystore: only aes-128-ctr is supported");
+  }
+  const JsonValue* kdfparams = c->Find("kdfparams");
+  const JsonValue* cipherparams = c->Find("cipherparams");
+  if (kdfparams == nullptr || cipherparams == nullptr || !kdfparams->is_object() ||
+      !cipherparams->is_object()) {
+    return absl::InvalidArgumentError("keystore: kdfparams or cipherparams missing");
+  }
+  KeystoreParams out;
+  OMS_ASSIGN_OR_RETURN(out.salt, HexField(*kdfparams, "salt"));
+  OMS_ASSIGN_OR_RETURN(out.iv, HexField(*cipherparams, "iv"));
+  OMS_ASSIGN_OR_RETURN(out.ciphertext, HexField(*c, "ciphertext"));
+  OMS_ASSIGN_OR_RETURN(out.mac, HexField(*c, "mac"));
+  if (out.salt.size() > 1024) return absl::InvalidArgumentError("keystore: salt too long");
+  if (out.iv.size() != 16) return absl::InvalidArgumentError("keystore: iv is not 16 bytes");
+  if (out.ciphertext.size() != 32) {
+    return absl::InvalidArgumentError("keystore: ciphertext is not 32 bytes");
+  }
+  if (out.mac.size() != 32) return absl::InvalidArgumentError("keystore: mac is not 32 bytes");
+  if (Unsigned(kdfparams->Find("dklen")) != 32) {
+    return absl::InvalidArgumentError("keystore: dklen must be 32");
+  }
+  std::string kdf = c->StringOr("kdf");
+  if (kdf == "scrypt") {
+    out.kdf = KeystoreParams::Kdf::kScrypt;
+    std::optional<uint64_t> n = Unsigned(kdfparams->Find("n"));
+    std::optional<uint64_t> r = Unsigned(kdfparams->Find("r"));
+    std::optional<uint64_t> p = Unsigned(kdfparams->Find("p"));
+    OMS_RETURN_IF_ERROR(Bounded("n", n, 2, kMaxScryptN));
+    OMS_RETURN_IF_ERROR(Bounded("r", r, 1, kMaxScryptR));
+    OMS_RETURN_IF_ERROR(Bounded("p", p, 1, kMaxScryptP));
+    if ((*n & (*n - 1)) != 0) {
+      return absl::InvalidArgumentError("keystore: kdfparams.n must be a power of two");
+    }
+    // Each factor is bounded above, so neither product overflows.
+    if (128 * *n * *r > kMaxScryptMemory || *n * *r * *p > kMaxScryptWork) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("keystore: scrypt n=", *n, " r=", *r, " p=", *p,
+                       " needs more memory or work than the signer allows"));
+    }
+    out.n = *n;
+    out.r = *r;
+    out.p = *p;
+  } else if (kdf == "pbkdf2") {
+    out.kdf = KeystoreParams::Kdf::kPbkdf2;
+    if (kdfparams->StringOr("prf") != "hmac-sha256") {
+      return absl::InvalidArgumentError("keystore: pbkdf2 needs prf hmac-sha256");
+    }
+    std::optional<uint64_t> count = Unsigned(kdfparams->Find("c"));
+    OMS_RETURN_IF_ERROR(Bounded("c", count, 1, kMaxPbkdf2Iterations));
+    out.c = *count;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("keystore: unsupported kdf \"", kdf.substr(0, 40), "\""));
+  }
+  return out;
 }
 
 absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::string& password) {
@@ -80,65 +189,30 @@ absl::StatusOr<SecretKey> LoadKeystore(const std::string& path, const std::strin
   if (!text.ok()) {
     return absl::Status(text.status().code(), absl::StrCat("keystore: ", text.status().message()));
   }
-  auto doc = ParseJson(*text);
-  if (!doc.ok()) return absl::InvalidArgumentError(absl::StrCat("keystore ", path, ": not JSON"));
-  const JsonValue* version = doc->Find("version");
-  const JsonValue* c = doc->Find("crypto");
-  if (c == nullptr) c = doc->Find("Crypto");
-  if (version == nullptr || version->text != "3" || c == nullptr || !c->is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("keystore ", path, ": not a version 3 keystore"));
+  absl::StatusOr<KeystoreParams> params = ParseKeystore(*text);
+  if (!params.ok()) {
+    return absl::Status(params.status().code(),
+                        absl::StrCat(path, ": ", params.status().message()));
   }
-  if (c->StringOr("cipher") != "aes-128-ctr") {
-    return absl::InvalidArgumentError("keystore: only aes-128-ctr is supported");
-  }
-  const JsonValue* kdfparams = c->Find("kdfparams");
-  const JsonValue* cipherparams = c->Find("cipherparams");
-  if (kdfparams == nullptr || cipherparams == nullptr) {
-    return absl::InvalidArgumentError("keystore: kdfparams or cipherparams missing");
-  }
-  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> salt, HexField(*kdfparams, "salt"));
-  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> iv, HexField(*cipherparams, "iv"));
-  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> ciphertext, HexField(*c, "ciphertext"));
-  OMS_ASSIGN_OR_RETURN(std::vector<uint8_t> mac, HexField(*c, "mac"));
-  auto number = [&](std::string_view name) -> uint64_t {
-    const JsonValue* v = kdfparams->Find(name);
-    return v != nullptr && v->is_number() ? std::stoull(v->text) : 0;
-  };
-  if (number("dklen") != 32) return absl::InvalidArgumentError("keystore: dklen must be 32");
+  const KeystoreParams& k = *params;
   Wiped derived(32);
-  std::string kdf = c->StringOr("kdf");
-  if (kdf == "scrypt") {
-    uint64_t n = number("n"), r = number("r"), p = number("p");
-    if (n < 2 || r == 0 || p == 0 || n > (uint64_t{1} << 22)) {
-      return absl::InvalidArgumentError("keystore: unsupported scrypt parameters");
-    }
-    if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), n, r, p,
-                       uint64_t{2} << 30, derived.data(), 32) != 1) {
+  if (k.kdf == KeystoreParams::Kdf::kScrypt) {
+    if (EVP_PBE_scrypt(password.data(), password.size(), k.salt.data(), k.salt.size(), k.n, k.r,
+                       k.p, kMaxScryptMemory + (uint64_t{1} << 20), derived.data(), 32) != 1) {
       return absl::InvalidArgumentError("keystore: scrypt failed");
     }
-  } else if (kdf == "pbkdf2") {
-    if (kdfparams->StringOr("prf") != "hmac-sha256" || number("c") == 0) {
-      return absl::InvalidArgumentError("keystore: pbkdf2 needs prf hmac-sha256 and a count");
-    }
-    if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
-                          static_cast<int>(salt.size()), static_cast<int>(number("c")),
-                          EVP_sha256(), 32, derived.data()) != 1) {
-      return absl::InvalidArgumentError("keystore: pbkdf2 failed");
-    }
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat("keystore: unsupported kdf \"", kdf, "\""));
+  } else if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), k.salt.data(),
+                               static_cast<int>(k.salt.size()), static_cast<int>(k.c), EVP_sha256(),
+                               32, derived.data()) != 1) {
+    return absl::InvalidArgumentError("keystore: pbkdf2 failed");
   }
-  crypto::Hash256 computed = Mac(derived.data(), ciphertext);
-  if (mac.size() != 32 || CRYPTO_memcmp(computed.data(), mac.data(), 32) != 0) {
+  crypto::Hash256 computed = Mac(derived.data(), k.ciphertext);
+  if (CRYPTO_memcmp(computed.data(), k.mac.data(), 32) != 0) {
     return absl::PermissionDeniedError(
         absl::StrCat("keystore ", path, ": wrong password (the MAC does not match)"));
   }
-  if (ciphertext.size() != 32) {
-    return absl::InvalidArgumentError("keystore: ciphertext is not 32 bytes");
-  }
   Wiped plain(32);
-  if (!AesCtr(derived.data(), iv, ciphertext.data(), 32, plain.data())) {
+  if (!AesCtr(derived.data(), k.iv, k.ciphertext.data(), 32, plain.data())) {
     return absl::InvalidArgumentError("keystore: cannot decrypt");
   }
   return SecretKey::FromBytes(plain.data(), 32);

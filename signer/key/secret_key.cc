@@ -4,17 +4,39 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <secp256k1.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/hex.h"
 
 namespace betteroms::key {
-namespace {}  // namespace
+namespace {
+
+size_t PageSize() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
+
+}  // namespace
+
+SecretKey::SecretKey() {
+  void* page =
+      mmap(nullptr, PageSize(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) {
+    // No memory for a page is no memory for anything: stop loudly, as for a failed new.
+    std::fprintf(stderr, "oms-signer: cannot map a page for the key: %s\n", std::strerror(errno));
+    std::abort();
+  }
+  bytes_ = static_cast<uint8_t*>(page);
+  (void)madvise(page, PageSize(), MADV_DONTDUMP);  // not in core dumps
+  (void)madvise(page, PageSize(), MADV_DONTFORK);  // not in a forked child
+  locked_ = mlock(page, PageSize()) == 0;          // not in swap
+}
 
 absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -44,15 +66,15 @@ absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
   }
   std::optional<std::vector<uint8_t>> bytes = FromHex(text);
   OPENSSL_cleanse(buf, sizeof(buf));
-  bool ok = bytes.has_value() && bytes->size() == key.bytes_.size();
-  if (ok) std::copy(bytes->begin(), bytes->end(), key.bytes_.begin());
+  bool ok = bytes.has_value() && bytes->size() == kSize;
+  if (ok) std::copy(bytes->begin(), bytes->end(), key.bytes_);
   if (bytes.has_value()) OPENSSL_cleanse(bytes->data(), bytes->size());
   if (!ok) {
     return absl::InvalidArgumentError(
         absl::StrCat("key file ", path, " does not hold a 64-digit hex private key"));
   }
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  int valid = secp256k1_ec_seckey_verify(ctx, key.bytes_.data());
+  int valid = secp256k1_ec_seckey_verify(ctx, key.bytes_);
   secp256k1_context_destroy(ctx);
   if (valid != 1) {
     return absl::InvalidArgumentError(absl::StrCat("key file ", path, " holds an invalid key"));
@@ -61,29 +83,35 @@ absl::StatusOr<SecretKey> SecretKey::FromHexFile(const std::string& path) {
 }
 
 absl::StatusOr<SecretKey> SecretKey::FromBytes(const uint8_t* bytes, size_t size) {
+  if (size != kSize) return absl::InvalidArgumentError("a private key is 32 bytes");
   SecretKey key;
-  if (size != key.bytes_.size()) return absl::InvalidArgumentError("a private key is 32 bytes");
-  std::copy(bytes, bytes + size, key.bytes_.begin());
+  std::copy(bytes, bytes + size, key.bytes_);
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  int valid = secp256k1_ec_seckey_verify(ctx, key.bytes_.data());
+  int valid = secp256k1_ec_seckey_verify(ctx, key.bytes_);
   secp256k1_context_destroy(ctx);
   if (valid != 1) return absl::InvalidArgumentError("not a valid secp256k1 private key");
   return key;
 }
 
-SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(other.bytes_) {
-  OPENSSL_cleanse(other.bytes_.data(), other.bytes_.size());
-}
+SecretKey::SecretKey(SecretKey&& other) noexcept
+    : bytes_(std::exchange(other.bytes_, nullptr)), locked_(std::exchange(other.locked_, false)) {}
 
 SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   if (this != &other) {
-    bytes_ = other.bytes_;
-    OPENSSL_cleanse(other.bytes_.data(), other.bytes_.size());
+    this->~SecretKey();
+    bytes_ = std::exchange(other.bytes_, nullptr);
+    locked_ = std::exchange(other.locked_, false);
   }
   return *this;
 }
 
-SecretKey::~SecretKey() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
+SecretKey::~SecretKey() {
+  if (bytes_ == nullptr) return;
+  OPENSSL_cleanse(bytes_, kSize);
+  if (locked_) munlock(bytes_, PageSize());
+  munmap(bytes_, PageSize());
+  bytes_ = nullptr;
+}
 
 absl::Status WriteNewHexKey(const std::string& path) {
   std::array<uint8_t, 32> bytes{};

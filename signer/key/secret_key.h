@@ -1,5 +1,6 @@
 // The private key: a move-only fixed 32-byte value, wiped on destruction, never printed. It has no
-// hex getter and no stream operator on purpose.
+// hex getter and no stream operator on purpose. Its bytes live on a page of their own, locked in
+// memory (never swapped) and left out of core dumps; a move hands the page over, never copies it.
 #pragma once
 
 #include <array>
@@ -26,12 +27,18 @@ class SecretKey {
   // Copies 32 bytes in; the caller wipes its copy.
   static absl::StatusOr<SecretKey> FromBytes(const uint8_t* bytes, size_t size);
 
-  // For the crypto layer only.
-  const uint8_t* data() const { return bytes_.data(); }
+  // For the crypto layer only. Null after the key was moved from.
+  const uint8_t* data() const { return bytes_; }
+  // Whether its page is locked in memory (mlock can fail under a small RLIMIT_MEMLOCK; the
+  // server logs it).
+  bool locked() const { return locked_; }
+
+  static constexpr size_t kSize = 32;
 
  private:
-  SecretKey() = default;
-  std::array<uint8_t, 32> bytes_{};
+  SecretKey();
+  uint8_t* bytes_ = nullptr;  // kSize bytes at the start of a private page
+  bool locked_ = false;
 };
 
 // Writes a fresh random key as hex to `path` with mode 0600. Refuses to overwrite.
