@@ -9,6 +9,7 @@
 
 #include "clients/omsctl/commands/commands.h"
 #include "clients/omsctl/rpc.h"
+#include "common/version.h"
 
 namespace {
 
@@ -36,6 +37,8 @@ int Main(int argc, char** argv) {
                "omsctl"};
   app.require_subcommand(1);
   app.fallthrough();
+  app.set_version_flag("--version", betteroms::VersionLine("omsctl"),
+                       "print the git revision and exit");
   app.add_option("--server", options.server, "oms-server address [env BETTEROMS_SERVER]")
       ->capture_default_str();
   app.add_option("-o,--output", options.output, "table or json")

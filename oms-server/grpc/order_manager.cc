@@ -74,7 +74,7 @@ grpc::Status OrderManagerImpl::SubmitPlan(grpc::ServerContext* ctx,
                                           const v1::SubmitPlanRequest* req, v1::RunSummary* resp) {
   ServerTimer timer(ctx);
   GrpcCallContext call(ctx);
-  return Reply(service_.SubmitPlan(req->plan_json(), req->retry(), call), resp);
+  return Reply(service_.SubmitPlan(req->plan_json(), req->retry(), call, req->run_at()), resp);
 }
 
 grpc::Status OrderManagerImpl::ValidatePlan(grpc::ServerContext* ctx,
@@ -191,6 +191,13 @@ grpc::Status OrderManagerImpl::CancelTrigger(grpc::ServerContext* ctx,
                                              v1::Trigger* resp) {
   GrpcCallContext call(ctx);
   return Reply(service_.CancelTrigger(req->id(), call), resp);
+}
+
+grpc::Status OrderManagerImpl::UnschedulePlan(grpc::ServerContext* ctx,
+                                              const v1::UnschedulePlanRequest* req,
+                                              v1::Run* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.UnschedulePlan(req->plan_id(), call), resp);
 }
 
 }  // namespace betteroms::grpc_api

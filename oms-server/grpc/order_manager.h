@@ -41,6 +41,8 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
                             v1::ListTriggersResponse* resp) override;
   grpc::Status CancelTrigger(grpc::ServerContext*, const v1::CancelTriggerRequest* req,
                              v1::Trigger* resp) override;
+  grpc::Status UnschedulePlan(grpc::ServerContext*, const v1::UnschedulePlanRequest* req,
+                              v1::Run* resp) override;
 
  private:
   service::OmsService& service_;
