@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clients/omsctl/commands/commands.h"
+#include "clients/omsctl/completion.h"
 #include "clients/omsctl/rpc.h"
 #include "common/version.h"
 
@@ -61,6 +62,14 @@ int Main(int argc, char** argv) {
   int exit_code = betteroms::omsctl::kOk;
   betteroms::omsctl::Client client(options);
   betteroms::omsctl::AddCommands(app, client, exit_code);
+  std::string shell;
+  CLI::App* completion = app.add_subcommand(
+      "completion", "print a shell completion script: source <(omsctl completion bash)");
+  completion->add_option("shell", shell, "bash")->required()->check(CLI::IsMember({"bash"}));
+  completion->callback([&app, &exit_code] {
+    std::cout << betteroms::omsctl::BashCompletion(app);
+    exit_code = betteroms::omsctl::kOk;
+  });
   try {
     std::vector<std::string> args = RewriteAlias(argc, argv);
     app.parse(args);
