@@ -203,20 +203,21 @@ absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, int limit,
 absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, const RunFilter& filter) {
   OMS_ASSIGN_OR_RETURN(
       Result res,
-      conn.Exec("list runs",
-                absl::StrCat("SELECT ", kRunColumns,
-                             " FROM execution_history "
-                             "WHERE ($2 = '' OR mode = $2) "
-                             "AND ($3::timestamptz IS NULL OR started_at >= $3::timestamptz) "
-                             "AND ($4 = false OR status = 'scheduled') "
-                             "ORDER BY CASE WHEN $4 THEN run_at END, "
-                             "started_at DESC, plan_id LIMIT $1"),
-                Params()
-                    .Add(filter.limit)
-                    .Add(filter.mode ? SqlText(*filter.mode) : "")
-                    .AddOptional(filter.since ? std::optional<std::string>(FormatRfc3339(*filter.since))
-                                              : std::nullopt)
-                    .Add(filter.scheduled)));
+      conn.Exec(
+          "list runs",
+          absl::StrCat("SELECT ", kRunColumns,
+                       " FROM execution_history "
+                       "WHERE ($2 = '' OR mode = $2) "
+                       "AND ($3::timestamptz IS NULL OR started_at >= $3::timestamptz) "
+                       "AND ($4 = false OR status = 'scheduled') "
+                       "ORDER BY CASE WHEN $4 THEN run_at END, "
+                       "started_at DESC, plan_id LIMIT $1"),
+          Params()
+              .Add(filter.limit)
+              .Add(filter.mode ? SqlText(*filter.mode) : "")
+              .AddOptional(filter.since ? std::optional<std::string>(FormatRfc3339(*filter.since))
+                                        : std::nullopt)
+              .Add(filter.scheduled)));
   return ReadRuns(res);
 }
 
@@ -233,8 +234,7 @@ absl::StatusOr<bool> InsertScheduledRun(Connection& conn, const domain::Run& run
   return res.rows() == 1;
 }
 
-absl::StatusOr<std::vector<domain::Run>> ListDueRuns(Connection& conn, absl::Time now,
-                                                     int limit) {
+absl::StatusOr<std::vector<domain::Run>> ListDueRuns(Connection& conn, absl::Time now, int limit) {
   OMS_ASSIGN_OR_RETURN(Result res,
                        conn.Exec("due runs",
                                  absl::StrCat("SELECT ", kRunColumns,

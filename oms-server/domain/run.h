@@ -57,7 +57,7 @@ struct Run {
   std::optional<absl::Time> finished_at;
   std::optional<RunSummary> summary;
   std::string error_message;
-  int order_count = 0;  // orders the run placed, when read back
+  int order_count = 0;               // orders the run placed, when read back
   std::optional<absl::Time> run_at;  // when it is (kScheduled) or was due; none: run at once
 };
 

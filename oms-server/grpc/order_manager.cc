@@ -194,8 +194,7 @@ grpc::Status OrderManagerImpl::CancelTrigger(grpc::ServerContext* ctx,
 }
 
 grpc::Status OrderManagerImpl::UnschedulePlan(grpc::ServerContext* ctx,
-                                              const v1::UnschedulePlanRequest* req,
-                                              v1::Run* resp) {
+                                              const v1::UnschedulePlanRequest* req, v1::Run* resp) {
   GrpcCallContext call(ctx);
   return Reply(service_.UnschedulePlan(req->plan_id(), call), resp);
 }

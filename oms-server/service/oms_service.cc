@@ -192,9 +192,9 @@ absl::Status OmsService::CheckLiveConfigured(const domain::Plan& plan) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<domain::RunSummary> OmsService::Schedule(
-    const domain::Run& run, const absl::StatusOr<PaperInputs>& inputs, bool retry,
-    const CallContext& call) {
+absl::StatusOr<domain::RunSummary> OmsService::Schedule(const domain::Run& run,
+                                                        const absl::StatusOr<PaperInputs>& inputs,
+                                                        bool retry, const CallContext& call) {
   // Validated in full now, as it would run now; a refusal stores nothing, so the trader fixes
   // the plan and submits the same planId again. The market is checked again when it runs.
   if (!inputs.ok()) {
@@ -209,7 +209,8 @@ absl::StatusOr<domain::RunSummary> OmsService::Schedule(
     OMS_ASSIGN_OR_RETURN(domain::Run earlier, store::GetRun(*conn, run.plan_id));
     OMS_RETURN_IF_ERROR(domain::CheckRerun(earlier, run.plan_hash, retry));
     return absl::FailedPreconditionError(
-        absl::StrCat("plan \"", run.plan_id, "\" failed before; a retry runs at once: submit it "
+        absl::StrCat("plan \"", run.plan_id,
+                     "\" failed before; a retry runs at once: submit it "
                      "with --retry and without runAt"));
   }
   LogInfo("plan scheduled", {{"plan_id", run.plan_id}, {"run_at", FormatRfc3339(*run.run_at)}});
@@ -360,8 +361,7 @@ absl::Status OmsService::RecordFailure(const domain::Run& run, const absl::Statu
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(5)));
   if (scheduled) {
     // Only while it is still scheduled: a paper run's rolled-back claim leaves it so.
-    return store::FailScheduledRun(*conn, run.plan_id, clock_.Now(),
-                                   std::string(failure.message()))
+    return store::FailScheduledRun(*conn, run.plan_id, clock_.Now(), std::string(failure.message()))
         .status();
   }
   return store::RecordFailedRun(*conn, run, clock_.Now(), std::string(failure.message()));
@@ -862,11 +862,10 @@ absl::StatusOr<domain::Run> OmsService::UnschedulePlan(const std::string& plan_i
                                          ? store::DeleteScheduledRun(*conn, plan_id)
                                          : absl::StatusOr<bool>(false));
   if (!deleted) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("plan \"", plan_id, "\" is not scheduled: it ",
-                     run.status == domain::RunStatus::kScheduled ? "has just started running"
-                                                                 : "ran already",
-                     " (", domain::Name(run.status), ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "plan \"", plan_id, "\" is not scheduled: it ",
+        run.status == domain::RunStatus::kScheduled ? "has just started running" : "ran already",
+        " (", domain::Name(run.status), ")"));
   }
   LogInfo("plan unscheduled", {{"plan_id", plan_id}});
   return run;

@@ -108,9 +108,9 @@ class OmsService {
   // A plan with a future runAt (the plan's, or `run_at`, RFC 3339: InvalidArgument when both
   // differ or the time is over domain::kRunAtGrace past) is validated in full, stored as
   // scheduled, and returned with status kScheduled; RunTick runs it once it is due.
-  absl::StatusOr<domain::RunSummary> SubmitPlan(
-      const std::string& plan_json, bool retry,
-      const CallContext& call = CallContext::Background(), const std::string& run_at = "");
+  absl::StatusOr<domain::RunSummary> SubmitPlan(const std::string& plan_json, bool retry,
+                                                const CallContext& call = CallContext::Background(),
+                                                const std::string& run_at = "");
   // Drops a scheduled plan before it runs, freeing its planId; returns it as it was. NotFound;
   // FailedPrecondition when it is not scheduled (it ran, or is running).
   absl::StatusOr<domain::Run> UnschedulePlan(const std::string& plan_id,
@@ -201,8 +201,8 @@ class OmsService {
   absl::Status CheckLiveConfigured(const domain::Plan& plan) const;
   // Stores a validated plan as scheduled for run.run_at, or returns why not.
   absl::StatusOr<domain::RunSummary> Schedule(const domain::Run& run,
-                                              const absl::StatusOr<PaperInputs>& inputs,
-                                              bool retry, const CallContext& call);
+                                              const absl::StatusOr<PaperInputs>& inputs, bool retry,
+                                              const CallContext& call);
   // Claims and runs `run` (paper or live) on the markets read, or records why it failed.
   // `scheduled`: the claim takes a due scheduled run (AlreadyExists when another tick did).
   absl::StatusOr<domain::RunSummary> Execute(const domain::Run& run,

@@ -35,9 +35,8 @@ constexpr int kConflict = 4;
 std::string BuyPlan(const std::string& id, const std::string& run_at = "") {
   std::string plan = PlanJson(id, {TradeJson(kYes, "BUY", "MARKET", "4")});
   if (run_at.empty()) return plan;
-  return absl::StrReplaceAll(plan,
-                             {{R"("mode": "paper",)", R"("mode": "paper", "runAt": ")" + run_at +
-                                                          R"(",)"}});
+  return absl::StrReplaceAll(
+      plan, {{R"("mode": "paper",)", R"("mode": "paper", "runAt": ")" + run_at + R"(",)"}});
 }
 
 // A paper plan selling shares nobody holds: valid, but its run fails.
@@ -45,9 +44,8 @@ std::string NakedSellPlan(const std::string& id, const std::string& run_at = "")
   std::string plan =
       PlanJson(id, {TradeJson(kYes, "SELL", "MARKET", "5", R"(, "sizeUnit": "SHARES")")});
   if (run_at.empty()) return plan;
-  return absl::StrReplaceAll(plan,
-                             {{R"("mode": "paper",)", R"("mode": "paper", "runAt": ")" + run_at +
-                                                          R"(",)"}});
+  return absl::StrReplaceAll(
+      plan, {{R"("mode": "paper",)", R"("mode": "paper", "runAt": ")" + run_at + R"(",)"}});
 }
 
 class ScheduleTest : public OmsctlTest {
@@ -74,8 +72,8 @@ TEST_F(ScheduleTest, APlanWithRunAtWaitsThenTheFirstTickAfterItRunsItOnce) {
   absl::Time run_at = absl::Now() + absl::Seconds(3);
   CommandResult r = Submit(BuyPlan("at-1", FormatRfc3339(run_at)));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("scheduled: runs at the first tick at or after " +
-                               FormatRfc3339(run_at)));
+  EXPECT_THAT(r.out,
+              HasSubstr("scheduled: runs at the first tick at or after " + FormatRfc3339(run_at)));
   EXPECT_EQ(Status("at-1"), "scheduled");
   EXPECT_EQ(Orders("at-1"), 0);
 
@@ -231,8 +229,9 @@ TEST_F(ScheduleTest, RunsListSinceAndLimit) {
   }
   ASSERT_TRUE(stack_->db()
                   .Connect()
-                  ->Exec("age", "UPDATE execution_history SET started_at = now() - "
-                                "interval '3 days' WHERE plan_id = 'old-1'")
+                  ->Exec("age",
+                         "UPDATE execution_history SET started_at = now() - "
+                         "interval '3 days' WHERE plan_id = 'old-1'")
                   .ok());
   auto ids = [&](const std::vector<std::string>& flags) {
     std::vector<std::string> args = {"-o", "json", "runs", "list"};
@@ -265,8 +264,10 @@ std::string SourceRevision() {
 
 TEST(VersionTest, EveryBinaryPrintsTheGitRevision) {
   std::string revision = SourceRevision();
-  for (const auto& [bin, name] : std::vector<std::pair<std::string, std::string>>{
-           {OmsServerBin(), "oms-server"}, {OmsSignerBin(), "oms-signer"}, {OmsctlBin(), "omsctl"}}) {
+  for (const auto& [bin, name] :
+       std::vector<std::pair<std::string, std::string>>{{OmsServerBin(), "oms-server"},
+                                                        {OmsSignerBin(), "oms-signer"},
+                                                        {OmsctlBin(), "omsctl"}}) {
     CommandResult r = RunCommand({bin, "--version"});
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.out << r.err;
     EXPECT_THAT(r.out, MatchesRegex(name + " [A-Za-z0-9._+-]+\n")) << name;

@@ -64,10 +64,10 @@ std::string SubmittedText(Client& client, const v1::RunSummary& resp) {
     return absl::StrCat("scheduled: runs at the first tick at or after ",
                         at.empty() ? "its runAt" : at);
   }
-  std::string out = absl::StrCat(resp.status() == "failed" ? "failed" : "ran: " + resp.status(),
-                                 ", ", resp.orders_placed(), " orders (",
-                                 resp.orders_filled(), " filled, ", resp.orders_open(), " open, ",
-                                 resp.orders_rejected(), " rejected)");
+  std::string out =
+      absl::StrCat(resp.status() == "failed" ? "failed" : "ran: " + resp.status(), ", ",
+                   resp.orders_placed(), " orders (", resp.orders_filled(), " filled, ",
+                   resp.orders_open(), " open, ", resp.orders_rejected(), " rejected)");
   if (!resp.error_message().empty()) absl::StrAppend(&out, ": ", resp.error_message());
   return out;
 }
@@ -236,8 +236,7 @@ void AddValidate(CLI::App& plan, Client& client, int& exit_code) {
 }  // namespace
 
 void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
-  CLI::App* plan =
-      app.add_subcommand("plan", "submit, validate, list or unschedule trade plans");
+  CLI::App* plan = app.add_subcommand("plan", "submit, validate, list or unschedule trade plans");
   plan->require_subcommand(1);
   AddSubmit(*plan, client, exit_code);
   AddValidate(*plan, client, exit_code);

@@ -25,8 +25,8 @@ std::string PlansTable(const v1::ListRunsResponse& resp) {
   Table t({"PLAN", "MODE", "STATUS", "RUN AT", "TRADES", "STARTED", "FINISHED"});
   for (const auto& r : resp.runs()) {
     t.Add({r.plan_id(), r.mode(), Colour(r.status(), r.status()), OrDash(r.run_at()),
-           std::to_string(r.trade_count()),
-           r.status() == "scheduled" ? "-" : r.started_at(), OrDash(r.finished_at())});
+           std::to_string(r.trade_count()), r.status() == "scheduled" ? "-" : r.started_at(),
+           OrDash(r.finished_at())});
   }
   return t.Render({4});
 }
