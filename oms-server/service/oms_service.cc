@@ -159,17 +159,25 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   // A planId that ran already is refused before anything is read from the venue; the claim in
   // the transaction below decides races. This comes before the runAt checks, so that a plan
   // resubmitted long after its time says it already ran.
+  bool rerun = false;
   {
     OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
     absl::StatusOr<domain::Run> earlier = store::GetRun(*conn, plan.plan_id);
     if (earlier.ok()) {
       OMS_RETURN_IF_ERROR(domain::CheckRerun(*earlier, prepared.hash, retry));
+      rerun = true;
     } else if (earlier.status().code() != absl::StatusCode::kNotFound) {
       return earlier.status();
     }
   }
-  OMS_ASSIGN_OR_RETURN(std::optional<absl::Time> when,
-                       domain::ResolveRunAt(plan.run_at, run_at, started));
+  // A retry of a failed run runs it now, whatever time the plan named.
+  std::optional<absl::Time> when;
+  if (rerun && !run_at.empty()) {
+    return absl::InvalidArgumentError("a retry runs the failed plan at once: drop --at");
+  }
+  if (!rerun) {
+    OMS_ASSIGN_OR_RETURN(when, domain::ResolveRunAt(plan.run_at, run_at, started));
+  }
 
   // Everything from the venue is read before BEGIN, holding no connection: a transaction only
   // claims, writes and commits. One book read per token: the simulation and the stored snapshots
@@ -177,7 +185,7 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   absl::StatusOr<PaperInputs> inputs = ReadMarkets(prepared, call);
   if (when) {
     run.run_at = when;
-    return Schedule(run, inputs, retry, call);
+    return Schedule(run, inputs, call);
   }
   return Execute(run, std::move(inputs), retry, /*scheduled=*/false, call);
 }
@@ -194,7 +202,7 @@ absl::Status OmsService::CheckLiveConfigured(const domain::Plan& plan) const {
 
 absl::StatusOr<domain::RunSummary> OmsService::Schedule(const domain::Run& run,
                                                         const absl::StatusOr<PaperInputs>& inputs,
-                                                        bool retry, const CallContext& call) {
+                                                        const CallContext& call) {
   // Validated in full now, as it would run now; a refusal stores nothing, so the trader fixes
   // the plan and submits the same planId again. The market is checked again when it runs.
   if (!inputs.ok()) {
@@ -206,12 +214,10 @@ absl::StatusOr<domain::RunSummary> OmsService::Schedule(const domain::Run& run,
   OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
   OMS_ASSIGN_OR_RETURN(bool inserted, store::InsertScheduledRun(*conn, run));
   if (!inserted) {
+    // Another request took the planId since SubmitPlan looked.
     OMS_ASSIGN_OR_RETURN(domain::Run earlier, store::GetRun(*conn, run.plan_id));
-    OMS_RETURN_IF_ERROR(domain::CheckRerun(earlier, run.plan_hash, retry));
-    return absl::FailedPreconditionError(
-        absl::StrCat("plan \"", run.plan_id,
-                     "\" failed before; a retry runs at once: submit it "
-                     "with --retry and without runAt"));
+    OMS_RETURN_IF_ERROR(domain::CheckRerun(earlier, run.plan_hash, /*retry=*/false));
+    return absl::AlreadyExistsError(absl::StrCat("plan \"", run.plan_id, "\" is taken"));
   }
   LogInfo("plan scheduled", {{"plan_id", run.plan_id}, {"run_at", FormatRfc3339(*run.run_at)}});
   domain::RunSummary summary;

@@ -201,7 +201,7 @@ class OmsService {
   absl::Status CheckLiveConfigured(const domain::Plan& plan) const;
   // Stores a validated plan as scheduled for run.run_at, or returns why not.
   absl::StatusOr<domain::RunSummary> Schedule(const domain::Run& run,
-                                              const absl::StatusOr<PaperInputs>& inputs, bool retry,
+                                              const absl::StatusOr<PaperInputs>& inputs,
                                               const CallContext& call);
   // Claims and runs `run` (paper or live) on the markets read, or records why it failed.
   // `scheduled`: the claim takes a due scheduled run (AlreadyExists when another tick did).
