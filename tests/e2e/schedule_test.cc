@@ -254,6 +254,26 @@ TEST_F(ScheduleTest, RunsListSinceAndLimit) {
   EXPECT_THAT(r.err, HasSubstr("--since"));
 }
 
+TEST(ScheduleTickLoopTest, TheServersOwnTickLoopRunsDuePlans) {
+  if (!HaveTestPostgres()) GTEST_SKIP() << "BETTEROMS_TEST_PG is not set";
+  Stack stack({"--tick-interval", "5s"});
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  stack.clob().SetBook(kYes, VenueBookJson(kYes, {{"0.48", "100"}}, {{"0.50", "1000"}}));
+  absl::Time run_at = absl::Now() + absl::Seconds(1);
+  CommandResult r = stack.Omsctl({"plan", "submit", "-"}, BuyPlan("loop-1", FormatRfc3339(run_at)));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto status = [&] {
+    auto res = stack.db().Connect()->Exec(
+        "s", "SELECT status FROM execution_history WHERE plan_id = 'loop-1'");
+    return res->Row(0).Text("status");
+  };
+  EXPECT_EQ(status(), "scheduled");
+  // The first loop tick comes 5 s after the start; allow a second one.
+  absl::Time give_up = absl::Now() + absl::Seconds(15);
+  while (status() == "scheduled" && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(status(), "completed");
+}
+
 // The revision the binaries were built from, as git names it now (without --dirty: the tree may
 // have changed since the build).
 std::string SourceRevision() {
