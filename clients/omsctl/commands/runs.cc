@@ -32,6 +32,9 @@ std::string RunText(const v1::Run& run) {
       << Colour(run.status(), run.status()) << "  " << run.started_at()
       << (run.finished_at().empty() ? "" : " → " + run.finished_at()) << "\n"
       << "Trades: " << run.trade_count() << "\n";
+  if (run.status() == "scheduled") {
+    out << "Scheduled: runs at the first tick at or after " << run.run_at() << "\n";
+  }
   if (!run.error_message().empty()) out << "error: " << run.error_message() << "\n";
   return out.str();
 }
