@@ -77,7 +77,7 @@ TEST(ResolveRunAtTest, TheSubmittersTimeSetsItAndMustAgreeWithThePlans) {
 }
 
 TEST(CheckRerunTest, AScheduledPlanIdIsTakenAndSaysWhen) {
-  Run earlier;
+  domain::Run earlier;
   earlier.plan_id = "p";
   earlier.plan_hash = "h";
   earlier.status = RunStatus::kScheduled;
