@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -252,6 +253,31 @@ TEST_F(ScheduleTest, RunsListSinceAndLimit) {
   CommandResult r = Omsctl({"runs", "list", "--since", "yesterday"});
   EXPECT_EQ(r.exit_code, kUsage) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("--since"));
+}
+
+TEST_F(ScheduleTest, TwoConcurrentTicksRunEachDuePlanOnce) {
+  absl::Time run_at = absl::Now() + absl::Seconds(2);
+  for (const char* id : {"race-1", "race-2", "race-3"}) {
+    ASSERT_EQ(Submit(BuyPlan(id, FormatRfc3339(run_at))).exit_code, 0) << id;
+  }
+  absl::SleepFor(run_at - absl::Now() + absl::Milliseconds(200));
+  CommandResult results[2];
+  std::thread other([&] { results[1] = Omsctl({"tick"}); });
+  results[0] = Omsctl({"tick"});
+  other.join();
+  int reported = 0;
+  for (const CommandResult& r : results) {
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    for (size_t at = r.out.find("scheduled plan race-"); at != std::string::npos;
+         at = r.out.find("scheduled plan race-", at + 1)) {
+      ++reported;
+    }
+  }
+  EXPECT_EQ(reported, 3) << results[0].out << results[1].out;
+  for (const char* id : {"race-1", "race-2", "race-3"}) {
+    EXPECT_EQ(Status(id), "completed") << id;
+    EXPECT_EQ(Orders(id), 1) << id;
+  }
 }
 
 TEST(ScheduleTickLoopTest, TheServersOwnTickLoopRunsDuePlans) {
