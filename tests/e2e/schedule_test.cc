@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "common/time.h"
@@ -318,7 +319,7 @@ TEST(VersionTest, EveryBinaryPrintsTheGitRevision) {
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.out << r.err;
     EXPECT_THAT(r.out, MatchesRegex(name + " [A-Za-z0-9._+-]+\n")) << name;
     if (!revision.empty()) {
-      EXPECT_THAT(r.out, ::testing::StartsWith(name + " " + revision)) << name;
+      EXPECT_THAT(r.out, ::testing::StartsWith(absl::StrCat(name, " ", revision))) << name;
     } else {
       EXPECT_EQ(r.out, name + " unknown\n");
     }
@@ -327,14 +328,14 @@ TEST(VersionTest, EveryBinaryPrintsTheGitRevision) {
 
 // What bash completes for the words typed so far (the last one being completed).
 std::string Complete(const std::string& words) {
-  std::string script = "source <(\"" + OmsctlBin() +
-                       "\" completion bash) || exit 9\n"
-                       "COMP_WORDS=(" +
-                       words +
-                       ")\n"
-                       "COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
-                       "_omsctl\n"
-                       "echo \"${COMPREPLY[*]}\"\n";
+  std::string script = absl::StrCat("source <(\"", OmsctlBin(),
+                                    "\" completion bash) || exit 9\n"
+                                    "COMP_WORDS=(",
+                                    words,
+                                    ")\n"
+                                    "COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+                                    "_omsctl\n"
+                                    "echo \"${COMPREPLY[*]}\"\n");
   CommandResult r = RunCommand({"/bin/bash", "-c", script});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   return std::string(absl::StripTrailingAsciiWhitespace(r.out));

@@ -57,6 +57,7 @@ TEST_F(ScheduleStoreTest, TwoConcurrentClaimsOfADuePlanRunItOnce) {
   std::atomic<int> won{0};
   std::atomic<int> lost{0};
   std::vector<std::thread> threads;
+  threads.reserve(kClaimants);
   for (int i = 0; i < kClaimants; ++i) {
     threads.emplace_back([&, i] {
       auto conn = db_->Connect();
