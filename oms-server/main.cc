@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
+#include "common/version.h"
 #include "oms-server/server.h"
 
 namespace {
@@ -49,6 +50,8 @@ int Main(int argc, char** argv) {
   config.fault_point = Env("OMS_TEST_FAULT_POINT", "");
 
   CLI::App app{"oms-server: BetterOMS order management service (gRPC).", "oms-server"};
+  app.set_version_flag("--version", betteroms::VersionLine("oms-server"),
+                       "print the git revision and exit");
   app.add_option("--database-url", config.database_url, "PostgreSQL URL [env DATABASE_URL]");
   app.add_option("--listen", config.listen, "gRPC address HOST:PORT [env OMS_LISTEN]")
       ->capture_default_str();

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/version.h"
 #include "signer/server.h"
 
 namespace {
@@ -99,6 +100,8 @@ int Main(int argc, char** argv) {
                "plaintext gRPC, loopback addresses only");
   app.add_option("--port-file", config.port_file, "write the bound port here once listening");
   app.footer(kPolicyHelp);
+  app.set_version_flag("--version", betteroms::VersionLine("oms-signer"),
+                       "print the git revision and exit");
 
   std::string keygen_out, keygen_password;
   CLI::App* keygen = app.add_subcommand(

@@ -14,7 +14,7 @@ namespace {
 constexpr char kRunColumns[] =
     "plan_id, plan_json, plan_hash, mode, status, trade_count, attempts, "
     "oms_rfc3339(started_at) AS started_at, oms_rfc3339(finished_at) AS finished_at, "
-    "error_message, "
+    "error_message, oms_rfc3339(run_at) AS run_at, "
     "(SELECT count(*) FROM orders o WHERE o.plan_id = execution_history.plan_id "
     " AND o.status <> 'not_sent') AS order_count";
 
@@ -44,6 +44,7 @@ absl::StatusOr<domain::Run> ReadRun(const Result& res, int row) {
   run.finished_at = r.OptTime("finished_at");
   run.error_message = r.OptText("error_message").value_or("");
   run.order_count = static_cast<int>(r.Int("order_count"));
+  run.run_at = r.OptTime("run_at");
   OMS_RETURN_IF_ERROR(r.status());
   if (res.Column("summary_json") < 0) return run;
   // The summary is a report, not state: one this binary cannot read (say, written by a newer
@@ -197,6 +198,84 @@ absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, int limit,
                              "LIMIT $1"),
                 Params().Add(limit).Add(mode ? SqlText(*mode) : "")));
   return ReadRuns(res);
+}
+
+absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, const RunFilter& filter) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec(
+          "list runs",
+          absl::StrCat("SELECT ", kRunColumns,
+                       " FROM execution_history "
+                       "WHERE ($2 = '' OR mode = $2) "
+                       "AND ($3::timestamptz IS NULL OR started_at >= $3::timestamptz) "
+                       "AND ($4 = false OR status = 'scheduled') "
+                       "ORDER BY CASE WHEN $4 THEN run_at END, "
+                       "started_at DESC, plan_id LIMIT $1"),
+          Params()
+              .Add(filter.limit)
+              .Add(filter.mode ? SqlText(*filter.mode) : "")
+              .AddOptional(filter.since ? std::optional<std::string>(FormatRfc3339(*filter.since))
+                                        : std::nullopt)
+              .Add(filter.scheduled)));
+  return ReadRuns(res);
+}
+
+absl::StatusOr<bool> InsertScheduledRun(Connection& conn, const domain::Run& run) {
+  if (!run.run_at) return absl::InternalError("store: insert scheduled run: no run_at");
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("insert scheduled run",
+                "INSERT INTO execution_history (plan_id, plan_json, plan_hash, mode, status, "
+                "trade_count, started_at, run_at) VALUES ($1, $2, $3, $4, 'scheduled', $5, "
+                "$6::timestamptz, $7::timestamptz) ON CONFLICT (plan_id) DO NOTHING "
+                "RETURNING plan_id",
+                RunParams(run).Add(FormatRfc3339(*run.run_at))));
+  return res.rows() == 1;
+}
+
+absl::StatusOr<std::vector<domain::Run>> ListDueRuns(Connection& conn, absl::Time now, int limit) {
+  OMS_ASSIGN_OR_RETURN(Result res,
+                       conn.Exec("due runs",
+                                 absl::StrCat("SELECT ", kRunColumns,
+                                              " FROM execution_history WHERE status = 'scheduled' "
+                                              "AND run_at <= $1::timestamptz "
+                                              "ORDER BY run_at, started_at, plan_id LIMIT $2"),
+                                 Params().Add(FormatRfc3339(now)).Add(limit)));
+  return ReadRuns(res);
+}
+
+absl::StatusOr<bool> ClaimScheduledRun(Connection& conn, const std::string& plan_id,
+                                       absl::Time started_at) {
+  // The row lock makes a second claimant wait; PostgreSQL then re-checks the WHERE against the
+  // committed row (READ COMMITTED), which is running by then: one claim wins.
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("claim scheduled run",
+                "UPDATE execution_history SET status = 'running', started_at = $2::timestamptz "
+                "WHERE plan_id = $1 AND status = 'scheduled' AND run_at <= $2::timestamptz",
+                Params().Add(plan_id).Add(FormatRfc3339(started_at))));
+  return res.affected() == 1;
+}
+
+absl::StatusOr<bool> FailScheduledRun(Connection& conn, const std::string& plan_id,
+                                      absl::Time finished_at, const std::string& error_message) {
+  OMS_ASSIGN_OR_RETURN(
+      Result res,
+      conn.Exec("fail scheduled run",
+                "UPDATE execution_history SET status = 'failed', started_at = $2::timestamptz, "
+                "finished_at = $2::timestamptz, error_message = $3 "
+                "WHERE plan_id = $1 AND status = 'scheduled'",
+                Params().Add(plan_id).Add(FormatRfc3339(finished_at)).Add(error_message)));
+  return res.affected() == 1;
+}
+
+absl::StatusOr<bool> DeleteScheduledRun(Connection& conn, const std::string& plan_id) {
+  OMS_ASSIGN_OR_RETURN(Result res, conn.Exec("unschedule run",
+                                             "DELETE FROM execution_history "
+                                             "WHERE plan_id = $1 AND status = 'scheduled'",
+                                             Params().Add(plan_id)));
+  return res.affected() == 1;
 }
 
 }  // namespace betteroms::store

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "oms-server/domain/run.h"
 #include "store/db.h"
 
@@ -36,5 +37,38 @@ absl::StatusOr<domain::Run> GetRun(Connection& conn, const std::string& plan_id)
 // Newest first; all modes when `mode` is empty.
 absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, int limit,
                                                   std::optional<domain::Mode> mode);
+
+struct RunFilter {
+  int limit = 50;
+  std::optional<domain::Mode> mode;
+  std::optional<absl::Time> since;  // runs started (scheduled: submitted) at or after it
+  bool scheduled = false;           // only scheduled runs, soonest due first
+};
+// Newest first, or soonest due first with `scheduled`.
+absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, const RunFilter& filter);
+
+// Scheduled plans (runs.h: a plan with a runAt) ----------------------------------------------
+
+// Inserts a run as `scheduled` for `run.run_at` (which must be set); false when the planId has a
+// run already.
+absl::StatusOr<bool> InsertScheduledRun(Connection& conn, const domain::Run& run);
+
+// Scheduled runs due at `now` (run_at <= now), soonest first, with their plans' text; at most
+// `limit`. A listed run may be claimed by another tick before this one claims it.
+absl::StatusOr<std::vector<domain::Run>> ListDueRuns(Connection& conn, absl::Time now, int limit);
+
+// Claims a due scheduled run: `scheduled` -> `running` from `started_at`, in the caller's
+// transaction. False when it is not (or no longer) scheduled and due: of concurrent claims one
+// wins; the others wait for its commit and then see it running.
+absl::StatusOr<bool> ClaimScheduledRun(Connection& conn, const std::string& plan_id,
+                                       absl::Time started_at);
+
+// Records as failed a scheduled run that could not start (its market refused it at run time);
+// false when it is no longer scheduled (another tick took it).
+absl::StatusOr<bool> FailScheduledRun(Connection& conn, const std::string& plan_id,
+                                      absl::Time finished_at, const std::string& error_message);
+
+// Deletes a run that is still scheduled, freeing its planId; false when it is not scheduled.
+absl::StatusOr<bool> DeleteScheduledRun(Connection& conn, const std::string& plan_id);
 
 }  // namespace betteroms::store

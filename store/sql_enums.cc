@@ -45,7 +45,8 @@ constexpr SqlNames<OrderStatus, 12> kOrderStatuses = {
      {OrderStatus::kExpired, "expired"},
      {OrderStatus::kRejected, "rejected"},
      {OrderStatus::kNotSent, "not_sent"}}};
-constexpr SqlNames<RunStatus, 3> kRunStatuses = {{{RunStatus::kRunning, "running"},
+constexpr SqlNames<RunStatus, 4> kRunStatuses = {{{RunStatus::kScheduled, "scheduled"},
+                                                  {RunStatus::kRunning, "running"},
                                                   {RunStatus::kCompleted, "completed"},
                                                   {RunStatus::kFailed, "failed"}}};
 constexpr SqlNames<TriggerStatus, 4> kTriggerStatuses = {{{TriggerStatus::kArmed, "armed"},

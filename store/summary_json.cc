@@ -237,6 +237,18 @@ std::string TickReportJson(const domain::TickReport& t) {
   Put(j, "triggersFired", int64_t{t.triggers_fired});
   Put(j, "triggersExpired", int64_t{t.triggers_expired});
   Put(j, "triggersCancelled", int64_t{t.triggers_cancelled});
+  if (!t.scheduled_runs.empty()) {
+    json due = json::array();
+    for (const auto& s : t.scheduled_runs) {
+      json one = json::object();
+      Put(one, "planId", s.plan_id);
+      Put(one, "status", std::string(domain::Name(s.status)));
+      if (!s.error_message.empty()) Put(one, "error", s.error_message);
+      due.push_back(one);
+    }
+    j["scheduledRuns"] = due;
+    Put(j, "scheduledFailed", int64_t{t.scheduled_failed});
+  }
   if (!t.live_error.empty()) Put(j, "liveError", t.live_error);
   Put(j, "startedAt", FormatRfc3339(t.started_at));
   Put(j, "finishedAt", FormatRfc3339(t.finished_at));

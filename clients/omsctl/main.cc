@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "clients/omsctl/commands/commands.h"
+#include "clients/omsctl/completion.h"
 #include "clients/omsctl/rpc.h"
+#include "common/version.h"
 
 namespace {
 
@@ -36,6 +38,8 @@ int Main(int argc, char** argv) {
                "omsctl"};
   app.require_subcommand(1);
   app.fallthrough();
+  app.set_version_flag("--version", betteroms::VersionLine("omsctl"),
+                       "print the git revision and exit");
   app.add_option("--server", options.server, "oms-server address [env BETTEROMS_SERVER]")
       ->capture_default_str();
   app.add_option("-o,--output", options.output, "table or json")
@@ -58,6 +62,14 @@ int Main(int argc, char** argv) {
   int exit_code = betteroms::omsctl::kOk;
   betteroms::omsctl::Client client(options);
   betteroms::omsctl::AddCommands(app, client, exit_code);
+  std::string shell;
+  CLI::App* completion = app.add_subcommand(
+      "completion", "print a shell completion script: source <(omsctl completion bash)");
+  completion->add_option("shell", shell, "bash")->required()->check(CLI::IsMember({"bash"}));
+  completion->callback([&app, &exit_code] {
+    std::cout << betteroms::omsctl::BashCompletion(app);
+    exit_code = betteroms::omsctl::kOk;
+  });
   try {
     std::vector<std::string> args = RewriteAlias(argc, argv);
     app.parse(args);

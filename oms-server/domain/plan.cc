@@ -403,7 +403,7 @@ PlanParseResult ParsePlan(std::string_view json_text) {
   }
   using K = JsonValue::Kind;
   Plan& plan = result.plan;
-  c.UnknownFields(*doc, {"$schema", "planId", "mode", "notes", "trades"}, "");
+  c.UnknownFields(*doc, {"$schema", "planId", "mode", "notes", "runAt", "trades"}, "");
   (void)c.Get(*doc, "$schema", "$schema", K::kString, false);
   if (auto* v = c.Get(*doc, "planId", "planId", K::kString, true)) {
     static const std::regex kPlanId("^[A-Za-z0-9_-]{1,128}$");
@@ -422,6 +422,14 @@ PlanParseResult ParsePlan(std::string_view json_text) {
   if (auto* v = c.Get(*doc, "notes", "notes", K::kString, false)) {
     if (v->text.size() > kMaxNotesBytes) c.Add("notes", "must be at most 4096 bytes");
     plan.notes = v->text;
+  }
+  if (auto* v = c.Get(*doc, "runAt", "runAt", K::kString, false)) {
+    auto when = ParseTime(v->text);
+    if (!when.ok()) {
+      c.Add("runAt", std::string(when.status().message()));
+    } else {
+      plan.run_at = *when;
+    }
   }
   if (auto* v = c.Get(*doc, "trades", "trades", K::kArray, true)) {
     if (v->items.empty()) {

@@ -58,6 +58,9 @@ struct Plan {
   std::string plan_id;
   Mode mode = Mode::kPaper;
   std::string notes;
+  // When the server is to run the plan (the first tick at or after it); none: at once. Not part
+  // of CanonicalPlanText: when a plan runs does not change what it does.
+  std::optional<absl::Time> run_at;
   std::vector<Trade> trades;
 };
 

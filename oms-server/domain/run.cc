@@ -10,6 +10,12 @@ namespace betteroms::domain {
 absl::Status CheckRerun(const Run& earlier, const std::string& plan_hash, bool retry) {
   std::string when = FormatRfc3339(earlier.finished_at.value_or(earlier.started_at));
   const char* status = Name(earlier.status);
+  if (earlier.status == RunStatus::kScheduled) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "plan \"", earlier.plan_id, "\" is already scheduled to run at ",
+        earlier.run_at ? FormatRfc3339(*earlier.run_at) : "a later tick",
+        " (a planId runs once; `omsctl plan unschedule ", earlier.plan_id, "` drops it)"));
+  }
   if (earlier.plan_hash != plan_hash) {
     return absl::AlreadyExistsError(
         absl::StrCat("planId \"", earlier.plan_id, "\" was already used for a different plan (",
@@ -24,6 +30,31 @@ absl::Status CheckRerun(const Run& earlier, const std::string& plan_hash, bool r
   }
   return absl::AlreadyExistsError(absl::StrCat("plan \"", earlier.plan_id, "\" already ran: ",
                                                status, " at ", when, " (a planId runs once)"));
+}
+
+absl::StatusOr<std::optional<absl::Time>> ResolveRunAt(std::optional<absl::Time> plan_run_at,
+                                                       const std::string& requested,
+                                                       absl::Time now) {
+  std::optional<absl::Time> when = plan_run_at;
+  if (!requested.empty()) {
+    absl::StatusOr<absl::Time> at = ParseTime(requested);
+    if (!at.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("run at: ", at.status().message()));
+    }
+    if (plan_run_at && *plan_run_at != *at) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the plan says runAt ", FormatRfc3339(*plan_run_at), " but it was submitted",
+                       " to run at ", FormatRfc3339(*at), ": give one time"));
+    }
+    when = *at;
+  }
+  if (when && *when < now - kRunAtGrace) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "runAt ", FormatRfc3339(*when), " is more than ", absl::FormatDuration(kRunAtGrace),
+        " in the past (now ", FormatRfc3339(now), "): give a later time, or none to run now"));
+  }
+  if (!when || *when <= now) return std::optional<absl::Time>();  // due: runs at once
+  return when;
 }
 
 RunSummary SummariseRun(const Plan& plan, const std::vector<Order>& orders,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "oms-server/domain/book.h"
 #include "oms-server/domain/order.h"
@@ -56,8 +57,21 @@ struct Run {
   std::optional<absl::Time> finished_at;
   std::optional<RunSummary> summary;
   std::string error_message;
-  int order_count = 0;  // orders the run placed, when read back
+  int order_count = 0;               // orders the run placed, when read back
+  std::optional<absl::Time> run_at;  // when it is (kScheduled) or was due; none: run at once
 };
+
+// How far in the past a plan's runAt may be and still run (at once): a scheduled job that
+// submits a little late is served; a stale or mistyped time is refused.
+inline constexpr absl::Duration kRunAtGrace = absl::Hours(1);
+
+// When a plan submitted at `now` runs: nullopt for at once (no time given, or one that is due
+// within kRunAtGrace), else the time to schedule it for. `plan_run_at` is the plan's runAt and
+// `requested` the submitter's (omsctl --at), RFC 3339 or empty. InvalidArgument when `requested`
+// is not a time, when both are given and differ, or when the time is over kRunAtGrace past.
+absl::StatusOr<std::optional<absl::Time>> ResolveRunAt(std::optional<absl::Time> plan_run_at,
+                                                       const std::string& requested,
+                                                       absl::Time now);
 
 // Whether a plan may take a planId that already has `earlier`: OK only for a retry of the same
 // plan whose earlier run failed before placing any order. AlreadyExists otherwise, explaining the
@@ -95,6 +109,10 @@ struct TickReport {
   int triggers_expired = 0;
   int triggers_cancelled = 0;
   std::string live_error;  // why live orders were not (wholly) reconciled
+  // Scheduled plans the tick ran first, in due order (a failed one: status kFailed and its
+  // error_message, no orders), and how many failed.
+  std::vector<RunSummary> scheduled_runs;
+  int scheduled_failed = 0;
   absl::Time started_at = absl::InfinitePast();
   absl::Time finished_at = absl::InfinitePast();
 };

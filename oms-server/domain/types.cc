@@ -34,7 +34,8 @@ constexpr Names<OrderStatus, 12> kOrderStatusNames = {
      {OrderStatus::kExpired, "expired"},
      {OrderStatus::kRejected, "rejected"},
      {OrderStatus::kNotSent, "not_sent"}}};
-constexpr Names<RunStatus, 3> kRunStatusNames = {{{RunStatus::kRunning, "running"},
+constexpr Names<RunStatus, 4> kRunStatusNames = {{{RunStatus::kScheduled, "scheduled"},
+                                                  {RunStatus::kRunning, "running"},
                                                   {RunStatus::kCompleted, "completed"},
                                                   {RunStatus::kFailed, "failed"}}};
 

@@ -33,7 +33,7 @@ enum class OrderStatus {
   kRejected,
   kNotSent,
 };
-enum class RunStatus { kRunning, kCompleted, kFailed };
+enum class RunStatus { kScheduled, kRunning, kCompleted, kFailed };
 
 inline constexpr std::array kAllModes = {Mode::kPaper, Mode::kLive};
 inline constexpr std::array kAllSides = {Side::kBuy, Side::kSell};
@@ -53,8 +53,8 @@ inline constexpr std::array kAllOrderStatuses = {OrderStatus::kNew,
                                                  OrderStatus::kExpired,
                                                  OrderStatus::kRejected,
                                                  OrderStatus::kNotSent};
-inline constexpr std::array kAllRunStatuses = {RunStatus::kRunning, RunStatus::kCompleted,
-                                               RunStatus::kFailed};
+inline constexpr std::array kAllRunStatuses = {RunStatus::kScheduled, RunStatus::kRunning,
+                                               RunStatus::kCompleted, RunStatus::kFailed};
 
 // The names plans and the API use: "paper", "BUY", "MARKET", "GTC", "partially_filled", ...
 // (C strings: Debian's Abseil takes no std::string_view in StrCat.)

@@ -158,6 +158,7 @@ v1::Run ToApi(const domain::Run& run) {
   if (run.finished_at) r.set_finished_at(FormatRfc3339(*run.finished_at));
   r.set_error_message(run.error_message);
   r.set_trade_count(run.trade_count);
+  if (run.run_at) r.set_run_at(FormatRfc3339(*run.run_at));
   if (run.summary) *r.mutable_summary() = ToApi(*run.summary);
   return r;
 }
@@ -182,6 +183,8 @@ v1::TickReport ToApi(const domain::TickReport& report) {
   t.set_triggers_fired(report.triggers_fired);
   t.set_triggers_expired(report.triggers_expired);
   t.set_triggers_cancelled(report.triggers_cancelled);
+  for (const auto& s : report.scheduled_runs) *t.add_scheduled_runs() = ToApi(s);
+  t.set_scheduled_failed(report.scheduled_failed);
   t.set_live_error(report.live_error);
   t.set_started_at(FormatRfc3339(report.started_at));
   t.set_finished_at(FormatRfc3339(report.finished_at));
@@ -319,6 +322,14 @@ absl::StatusOr<service::RunQuery> FromApi(const v1::ListRunsRequest& req) {
   } else {
     return mode.status();
   }
+  if (!req.since().empty()) {
+    absl::StatusOr<absl::Time> since = ParseTime(req.since());
+    if (!since.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("since: ", since.status().message()));
+    }
+    q.since = *since;
+  }
+  q.scheduled = req.scheduled();
   return q;
 }
 

@@ -74,7 +74,7 @@ grpc::Status OrderManagerImpl::SubmitPlan(grpc::ServerContext* ctx,
                                           const v1::SubmitPlanRequest* req, v1::RunSummary* resp) {
   ServerTimer timer(ctx);
   GrpcCallContext call(ctx);
-  return Reply(service_.SubmitPlan(req->plan_json(), req->retry(), call), resp);
+  return Reply(service_.SubmitPlan(req->plan_json(), req->retry(), call, req->run_at()), resp);
 }
 
 grpc::Status OrderManagerImpl::ValidatePlan(grpc::ServerContext* ctx,
@@ -200,6 +200,12 @@ grpc::Status OrderManagerImpl::GetReport(grpc::ServerContext* ctx, const v1::Get
   if (!query.ok()) return ToGrpc(query.status());
   GrpcCallContext call(ctx);
   return Reply(service_.GetReport(*query, call), resp);
+}
+
+grpc::Status OrderManagerImpl::UnschedulePlan(grpc::ServerContext* ctx,
+                                              const v1::UnschedulePlanRequest* req, v1::Run* resp) {
+  GrpcCallContext call(ctx);
+  return Reply(service_.UnschedulePlan(req->plan_id(), call), resp);
 }
 
 }  // namespace betteroms::grpc_api

@@ -43,6 +43,8 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
                              v1::Trigger* resp) override;
   grpc::Status GetReport(grpc::ServerContext* ctx, const v1::GetReportRequest* req,
                          v1::Report* resp) override;
+  grpc::Status UnschedulePlan(grpc::ServerContext*, const v1::UnschedulePlanRequest* req,
+                              v1::Run* resp) override;
 
  private:
   service::OmsService& service_;

@@ -29,6 +29,8 @@ using domain::Mode;
 using domain::OrderStatus;
 
 constexpr size_t kMaxPlanBytes = 8 << 20;
+// Scheduled plans run per tick at most; more due wait for the next tick.
+constexpr int kMaxDuePerTick = 1000;
 
 std::string Sha256Hex(const std::string& text) {
   uint8_t digest[EVP_MAX_MD_SIZE];
@@ -141,6 +143,17 @@ store::OrderFilter RestingPaperOrders() {
   return filter;
 }
 
+// "2 scheduled plan(s) ran (1 failed): a, b; " for a tick's message; "" when none was due.
+std::string ScheduledNote(const domain::TickReport& report) {
+  if (report.scheduled_runs.empty()) return "";
+  std::vector<std::string> ids;
+  for (const auto& s : report.scheduled_runs) {
+    ids.push_back(absl::StrCat(s.plan_id, " ", domain::Name(s.status)));
+  }
+  return absl::StrCat(report.scheduled_runs.size(), " scheduled plan(s) ran (",
+                      report.scheduled_failed, " failed): ", absl::StrJoin(ids, ", "), "; ");
+}
+
 // What a tick's live reconciliation changed, for its message; "" when nothing.
 std::string LiveReconcileNote(const ResumeReport& r) {
   std::vector<std::string> parts;
@@ -205,16 +218,12 @@ absl::Status OmsService::ClaimRun(store::Connection& conn, const domain::Run& ru
 }
 
 absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& plan_json, bool retry,
-                                                          const CallContext& call) {
+                                                          const CallContext& call,
+                                                          const std::string& run_at) {
   absl::Time started = clock_.Now();
   OMS_ASSIGN_OR_RETURN(PreparedPlan prepared, Prepare(plan_json));
   const domain::Plan& plan = prepared.plan;
-  if (plan.mode == Mode::kLive && options_.live == nullptr) {
-    return absl::FailedPreconditionError(
-        "live trading is not configured on this server: start oms-server with --live and a "
-        "signer (see README, Going live); submit the plan with \"mode\": \"paper\" to "
-        "simulate it");
-  }
+  OMS_RETURN_IF_ERROR(CheckLiveConfigured(plan));
   domain::Run run;
   run.plan_id = plan.plan_id;
   run.plan_json = prepared.json;
@@ -224,34 +233,121 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
   run.started_at = started;
 
   // A planId that ran already is refused before anything is read from the venue; the claim in
-  // the transaction below decides races.
+  // the transaction below decides races. This comes before the runAt checks, so that a plan
+  // resubmitted long after its time says it already ran.
+  bool rerun = false;
   {
     OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
     absl::StatusOr<domain::Run> earlier = store::GetRun(*conn, plan.plan_id);
     if (earlier.ok()) {
       OMS_RETURN_IF_ERROR(domain::CheckRerun(*earlier, prepared.hash, retry));
+      rerun = true;
     } else if (earlier.status().code() != absl::StatusCode::kNotFound) {
       return earlier.status();
     }
+  }
+  // A retry of a failed run runs it now, whatever time the plan named.
+  std::optional<absl::Time> when;
+  if (rerun && !run_at.empty()) {
+    return absl::InvalidArgumentError("a retry runs the failed plan at once: drop --at");
+  }
+  if (!rerun) {
+    OMS_ASSIGN_OR_RETURN(when, domain::ResolveRunAt(plan.run_at, run_at, started));
   }
 
   // Everything from the venue is read before BEGIN, holding no connection: a transaction only
   // claims, writes and commits. One book read per token: the simulation and the stored snapshots
   // use the same books.
   absl::StatusOr<PaperInputs> inputs = ReadMarkets(prepared, call);
+  if (when) {
+    run.run_at = when;
+    return Schedule(run, inputs, call);
+  }
+  return Execute(run, std::move(inputs), retry, /*scheduled=*/false, call);
+}
+
+absl::Status OmsService::CheckLiveConfigured(const domain::Plan& plan) const {
+  if (plan.mode == Mode::kLive && options_.live == nullptr) {
+    return absl::FailedPreconditionError(
+        "live trading is not configured on this server: start oms-server with --live and a "
+        "signer (see README, Going live); submit the plan with \"mode\": \"paper\" to "
+        "simulate it");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<domain::RunSummary> OmsService::Schedule(const domain::Run& run,
+                                                        const absl::StatusOr<PaperInputs>& inputs,
+                                                        const CallContext& call) {
+  // Validated in full now, as it would run now; a refusal stores nothing, so the trader fixes
+  // the plan and submits the same planId again. The market is checked again when it runs.
+  if (!inputs.ok()) {
+    absl::Status status = inputs.status();
+    LogWarn("plan not scheduled",
+            {{"plan_id", run.plan_id}, {"error", std::string(status.message())}});
+    return status;
+  }
+  OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+  OMS_ASSIGN_OR_RETURN(bool inserted, store::InsertScheduledRun(*conn, run));
+  if (!inserted) {
+    // Another request took the planId since SubmitPlan looked.
+    OMS_ASSIGN_OR_RETURN(domain::Run earlier, store::GetRun(*conn, run.plan_id));
+    OMS_RETURN_IF_ERROR(domain::CheckRerun(earlier, run.plan_hash, /*retry=*/false));
+    return absl::AlreadyExistsError(absl::StrCat("plan \"", run.plan_id, "\" is taken"));
+  }
+  LogInfo("plan scheduled", {{"plan_id", run.plan_id}, {"run_at", FormatRfc3339(*run.run_at)}});
+  domain::RunSummary summary;
+  summary.plan_id = run.plan_id;
+  summary.mode = run.mode;
+  summary.status = domain::RunStatus::kScheduled;
+  summary.started_at = run.started_at;
+  summary.warnings = inputs->warnings;
+  return summary;
+}
+
+absl::StatusOr<domain::RunSummary> OmsService::RunScheduled(const domain::Run& stored,
+                                                            const CallContext& call) {
+  domain::Run run = stored;
+  run.status = domain::RunStatus::kRunning;
+  run.started_at = clock_.Now();
+  absl::StatusOr<PreparedPlan> prepared = Prepare(stored.plan_json);
+  absl::Status refused = prepared.status();
+  if (refused.ok()) refused = CheckLiveConfigured(prepared->plan);
+  if (!refused.ok()) {
+    return Execute(run, refused, /*retry=*/false, /*scheduled=*/true, call);
+  }
+  return Execute(run, ReadMarkets(*prepared, call), /*retry=*/false, /*scheduled=*/true, call);
+}
+
+absl::Status OmsService::ClaimScheduled(store::Connection& conn, const domain::Run& run) {
+  OMS_ASSIGN_OR_RETURN(bool claimed, store::ClaimScheduledRun(conn, run.plan_id, run.started_at));
+  if (claimed) return absl::OkStatus();
+  return absl::AlreadyExistsError(
+      absl::StrCat("plan \"", run.plan_id, "\" is no longer scheduled: another tick ran it"));
+}
+
+absl::StatusOr<domain::RunSummary> OmsService::Execute(const domain::Run& run,
+                                                       absl::StatusOr<PaperInputs> inputs,
+                                                       bool retry, bool scheduled,
+                                                       const CallContext& call) {
+  absl::Time started = run.started_at;
+  // The claim on the planId: a new run, a retried failed one, or a scheduled one that came due.
+  auto claim = [&](store::Connection& tx) -> absl::Status {
+    return scheduled ? ClaimScheduled(tx, run) : ClaimRun(tx, run, retry);
+  };
   // A run refused by its markets is recorded as failed, as a run failing later is.
   bool record_failure = !inputs.ok();
   absl::Status status = inputs.status();
   int64_t statements = 0;
   absl::StatusOr<domain::RunSummary> summary;
-  if (status.ok() && plan.mode == Mode::kLive) {
+  if (status.ok() && run.mode == Mode::kLive) {
     LiveInputs live{inputs->books, inputs->priced_at, inputs->plan, inputs->markets,
                     inputs->warnings};
     bool claimed = false;
     summary = options_.live->Run(
         run, live,
         [&](store::Connection& tx) -> absl::Status {
-          OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
+          OMS_RETURN_IF_ERROR(claim(tx));
           // Its triggers are armed with the claim: a run refused later arms nothing.
           OMS_RETURN_IF_ERROR(ArmTriggers(tx, live.plan).status());
           claimed = true;
@@ -270,7 +366,7 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
       // The claim on the planId and everything the run writes commit together: a failed run
       // leaves nothing but its failure record, and one commit per plan keeps submissions fast.
       status = store::InTransaction(**conn, [&](store::Connection& tx) -> absl::Status {
-        OMS_RETURN_IF_ERROR(ClaimRun(tx, run, retry));
+        OMS_RETURN_IF_ERROR(claim(tx));
         record_failure = true;  // claimed: a failure from here on is the run's
         summary = RunPaperPlan(tx, *inputs, started, call);
         return summary.status();
@@ -288,19 +384,20 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
     }
     // A caller that gave up gets nothing committed, not even a failure record.
     if (record_failure && call.Check("recording the failure").ok()) {
-      absl::Status recorded = RecordFailure(run, status);
+      absl::Status recorded = RecordFailure(run, status, scheduled);
       if (!recorded.ok()) {
         LogError("cannot record failed run",
-                 {{"plan_id", plan.plan_id}, {"error", std::string(recorded.message())}});
+                 {{"plan_id", run.plan_id}, {"error", std::string(recorded.message())}});
       }
     }
     LogWarn("plan refused or failed",
-            {{"plan_id", plan.plan_id}, {"error", std::string(status.message())}});
+            {{"plan_id", run.plan_id}, {"error", std::string(status.message())}});
     return status;
   }
   LogInfo("plan completed",
-          {{"plan_id", plan.plan_id},
+          {{"plan_id", run.plan_id},
            {"orders", std::to_string(summary->orders_placed)},
+           {"scheduled", scheduled ? "true" : "false"},
            {"db_statements", std::to_string(statements)},
            {"millis", std::to_string(absl::ToInt64Milliseconds(clock_.Now() - started))}});
   return summary;
@@ -341,8 +438,14 @@ absl::StatusOr<std::map<std::string, domain::MarketInfo>> OmsService::ReadOutcom
   return markets;
 }
 
-absl::Status OmsService::RecordFailure(const domain::Run& run, const absl::Status& failure) {
+absl::Status OmsService::RecordFailure(const domain::Run& run, const absl::Status& failure,
+                                       bool scheduled) {
   OMS_ASSIGN_OR_RETURN(auto conn, pool_.Acquire(absl::Now() + absl::Seconds(5)));
+  if (scheduled) {
+    // Only while it is still scheduled: a paper run's rolled-back claim leaves it so.
+    return store::FailScheduledRun(*conn, run.plan_id, clock_.Now(), std::string(failure.message()))
+        .status();
+  }
   return store::RecordFailedRun(*conn, run, clock_.Now(), std::string(failure.message()));
 }
 
@@ -431,7 +534,8 @@ absl::StatusOr<std::vector<domain::Run>> OmsService::ListRuns(const RunQuery& qu
                                                               const CallContext& call) {
   int limit = query.limit > 0 ? std::min(query.limit, 1000) : 50;
   OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
-  OMS_ASSIGN_OR_RETURN(auto runs, store::ListRuns(*conn, limit, query.mode));
+  store::RunFilter filter{limit, query.mode, query.since, query.scheduled};
+  OMS_ASSIGN_OR_RETURN(auto runs, store::ListRuns(*conn, filter));
   for (auto& run : runs) run.summary.reset();  // lists stay small; GetRun has the summary
   return runs;
 }
@@ -706,6 +810,12 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
     report.finished_at = clock_.Now();
     return report;
   }
+  // Due plans first, so that maintenance then sees the orders they placed.
+  if (absl::Status due = RunDuePlans(*conn, report, call); !due.ok()) {
+    absl::Status unlocked = store::UnlockTicks(*conn);
+    if (!unlocked.ok()) LogWarn("tick unlock", {{"error", std::string(unlocked.message())}});
+    return due;
+  }
   // The live journal first: orders left in flight are placed or resolved by hash.
   std::string live_note;
   std::set<std::string> live_resolved;
@@ -809,7 +919,7 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
             &closed_note, "; ", stale.size(),
             " order(s) changed meanwhile and left as they are: ", absl::StrJoin(stale, ", "));
       }
-      report.message = absl::StrCat(report.orders_filled, " filled, ",
+      report.message = absl::StrCat(ScheduledNote(report), report.orders_filled, " filled, ",
                                     report.orders_partially_filled, " partially filled, ",
                                     report.orders_expired, " expired of ", report.orders_examined,
                                     " resting paper orders", closed_note, trigger_note, live_note);
@@ -822,6 +932,50 @@ absl::StatusOr<domain::TickReport> OmsService::RunTick(const CallContext& call) 
   OMS_RETURN_IF_ERROR(status);
   OMS_RETURN_IF_ERROR(unlocked);
   return report;
+}
+
+absl::Status OmsService::RunDuePlans(store::Connection& conn, domain::TickReport& report,
+                                     const CallContext& call) {
+  OMS_ASSIGN_OR_RETURN(std::vector<domain::Run> due,
+                       store::ListDueRuns(conn, report.started_at, kMaxDuePerTick));
+  for (const domain::Run& stored : due) {
+    OMS_RETURN_IF_ERROR(call.Check("running scheduled plans"));
+    absl::StatusOr<domain::RunSummary> ran = RunScheduled(stored, call);
+    if (ran.ok()) {
+      ran->orders.clear();  // the report counts them; `omsctl runs show` lists them
+      report.scheduled_runs.push_back(*std::move(ran));
+      continue;
+    }
+    if (ran.status().code() == absl::StatusCode::kAlreadyExists) continue;  // another tick's
+    OMS_RETURN_IF_ERROR(call.Check("running scheduled plans"));
+    domain::RunSummary failed;
+    failed.plan_id = stored.plan_id;
+    failed.mode = stored.mode;
+    failed.status = domain::RunStatus::kFailed;
+    failed.started_at = clock_.Now();
+    failed.finished_at = failed.started_at;
+    failed.error_message = std::string(ran.status().message());
+    report.scheduled_runs.push_back(std::move(failed));
+    ++report.scheduled_failed;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<domain::Run> OmsService::UnschedulePlan(const std::string& plan_id,
+                                                       const CallContext& call) {
+  OMS_ASSIGN_OR_RETURN(auto conn, Connect(call));
+  OMS_ASSIGN_OR_RETURN(domain::Run run, store::GetRun(*conn, plan_id));
+  OMS_ASSIGN_OR_RETURN(bool deleted, run.status == domain::RunStatus::kScheduled
+                                         ? store::DeleteScheduledRun(*conn, plan_id)
+                                         : absl::StatusOr<bool>(false));
+  if (!deleted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "plan \"", plan_id, "\" is not scheduled: it ",
+        run.status == domain::RunStatus::kScheduled ? "has just started running" : "ran already",
+        " (", domain::Name(run.status), ")"));
+  }
+  LogInfo("plan unscheduled", {{"plan_id", plan_id}});
+  return run;
 }
 
 absl::StatusOr<Account> OmsService::GetAccount(const CallContext& call) {

@@ -53,6 +53,8 @@ struct PlanValidation {
 struct RunQuery {
   int limit = 0;  // 0: the default (50); at most 1000
   std::optional<domain::Mode> mode;
+  std::optional<absl::Time> since;  // runs started (scheduled ones: submitted) at or after it
+  bool scheduled = false;           // only the plans waiting to run, soonest first
 };
 
 struct CancelResult {
@@ -132,9 +134,16 @@ class OmsService {
 
   // Runs a plan. InvalidArgument lists every violation; AlreadyExists names the earlier run;
   // FailedPrecondition for a SELL without shares, a breached risk limit or a halt.
-  absl::StatusOr<domain::RunSummary> SubmitPlan(
-      const std::string& plan_json, bool retry,
-      const CallContext& call = CallContext::Background());
+  // A plan with a future runAt (the plan's, or `run_at`, RFC 3339: InvalidArgument when both
+  // differ or the time is over domain::kRunAtGrace past) is validated in full, stored as
+  // scheduled, and returned with status kScheduled; RunTick runs it once it is due.
+  absl::StatusOr<domain::RunSummary> SubmitPlan(const std::string& plan_json, bool retry,
+                                                const CallContext& call = CallContext::Background(),
+                                                const std::string& run_at = "");
+  // Drops a scheduled plan before it runs, freeing its planId; returns it as it was. NotFound;
+  // FailedPrecondition when it is not scheduled (it ran, or is running).
+  absl::StatusOr<domain::Run> UnschedulePlan(const std::string& plan_id,
+                                             const CallContext& call = CallContext::Background());
   // Static and market validation; changes nothing.
   absl::StatusOr<PlanValidation> ValidatePlan(const std::string& plan_json,
                                               const CallContext& call = CallContext::Background());
@@ -161,11 +170,13 @@ class OmsService {
   absl::StatusOr<std::vector<domain::Position>> GetPositions(
       std::optional<domain::Mode> mode, const CallContext& call = CallContext::Background(),
       bool check = false);
-  // One maintenance pass; returns at once (skipped) when another tick holds the lock. Books that
-  // cannot be read (the venue down, a book refused, a market gone) only hold back fills on their
-  // tokens: expiries and the other tokens go ahead, and the message says why. Each order's new
-  // state is written only while the order is still as the tick read it, so a change made
-  // meanwhile (a cancel) is never overwritten; such orders are named in the message.
+  // One pass: first the scheduled plans that are due, each run as SubmitPlan runs a plan (a
+  // failure is the plan's, reported, not the tick's), then maintenance. Returns at once
+  // (skipped) when another tick holds the lock. Books that cannot be read (the venue down, a
+  // book refused, a market gone) only hold back fills on their tokens: expiries and the other
+  // tokens go ahead, and the message says why. Each order's new state is written only while the
+  // order is still as the tick read it, so a change made meanwhile (a cancel) is never
+  // overwritten; such orders are named in the message.
   absl::StatusOr<domain::TickReport> RunTick(const CallContext& call = CallContext::Background());
   // InvalidArgument when `token` is not a token id; NotFound when the venue has no book.
   absl::StatusOr<domain::Book> GetBook(const std::string& token,
@@ -219,8 +230,28 @@ class OmsService {
   absl::StatusOr<std::map<std::string, domain::MarketInfo>> ReadOutcomes(
       const domain::Plan& plan, const std::vector<std::string>& tokens,
       std::vector<domain::Violation>& warnings, const CallContext& call);
-  // Records `run` as failed with the failure's message, outside any transaction.
-  absl::Status RecordFailure(const domain::Run& run, const absl::Status& failure);
+  // Records `run` as failed with the failure's message, outside any transaction; a `scheduled`
+  // run only while it is still scheduled.
+  absl::Status RecordFailure(const domain::Run& run, const absl::Status& failure,
+                             bool scheduled = false);
+  // FailedPrecondition for a live plan on a server without live trading.
+  absl::Status CheckLiveConfigured(const domain::Plan& plan) const;
+  // Stores a validated plan as scheduled for run.run_at, or returns why not.
+  absl::StatusOr<domain::RunSummary> Schedule(const domain::Run& run,
+                                              const absl::StatusOr<PaperInputs>& inputs,
+                                              const CallContext& call);
+  // Claims and runs `run` (paper or live) on the markets read, or records why it failed.
+  // `scheduled`: the claim takes a due scheduled run (AlreadyExists when another tick did).
+  absl::StatusOr<domain::RunSummary> Execute(const domain::Run& run,
+                                             absl::StatusOr<PaperInputs> inputs, bool retry,
+                                             bool scheduled, const CallContext& call);
+  // Runs a scheduled run that is due, as it was stored; AlreadyExists when another tick ran it.
+  absl::StatusOr<domain::RunSummary> RunScheduled(const domain::Run& stored,
+                                                  const CallContext& call);
+  absl::Status ClaimScheduled(store::Connection& conn, const domain::Run& run);
+  // The tick's first step: runs every due scheduled plan, soonest first, into `report`.
+  absl::Status RunDuePlans(store::Connection& conn, domain::TickReport& report,
+                           const CallContext& call);
   // Claims the planId (or a failed run of it, on retry) inside the caller's transaction.
   absl::Status ClaimRun(store::Connection& conn, const domain::Run& run, bool retry);
   // Simulates and writes a claimed paper run, inside the caller's transaction.

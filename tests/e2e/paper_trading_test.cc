@@ -217,11 +217,11 @@ TEST_F(PaperTradingTest, ADirectoryOfPlansRunsOnceEach) {
   dir.Write("b.json", PlanJson("dir-b", {TradeJson(kNo, "BUY", "MARKET", "4")}));
   CommandResult first = stack_->Omsctl({"plan", "submit", "--dir", dir.path()});
   EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
-  EXPECT_THAT(first.out, HasSubstr("dir-a completed, 1 orders"));
+  EXPECT_THAT(first.out, HasSubstr("dir-a ran: completed, 1 orders"));
   CommandResult again = stack_->Omsctl({"plan", "submit", "--dir", dir.path()});
   EXPECT_EQ(again.exit_code, 0) << again.out;
-  EXPECT_EQ(std::count(again.out.begin(), again.out.end(), '\n'), 2);
-  EXPECT_THAT(again.out, HasSubstr("skipped"));
+  EXPECT_EQ(std::count(again.out.begin(), again.out.end(), '\n'), 3);  // a plan a line, a total
+  EXPECT_THAT(again.out, HasSubstr("2 plan(s): 0 ran, 0 scheduled, 2 already done, 0 failed"));
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 2);
 }
 

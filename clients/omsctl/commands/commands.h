@@ -8,7 +8,9 @@
 
 namespace betteroms::omsctl {
 
-void AddPlanCommands(CLI::App& app, Client& client, int& exit_code);      // plan submit|validate
+void AddPlanCommands(CLI::App& app, Client& client, int& exit_code);  // plan submit|validate
+// plan list|unschedule, on the `plan` command.
+void AddScheduleCommands(CLI::App& plan, Client& client, int& exit_code);
 void AddRunsCommands(CLI::App& app, Client& client, int& exit_code);      // runs list|show
 void AddOrdersCommands(CLI::App& app, Client& client, int& exit_code);    // orders list|cancel
 void AddPositionsCommand(CLI::App& app, Client& client, int& exit_code);  // positions

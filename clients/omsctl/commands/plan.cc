@@ -12,8 +12,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
 #include "clients/omsctl/commands/commands.h"
 #include "clients/omsctl/output.h"
+#include "clients/omsctl/time_arg.h"
 #include "clients/omsctl/views.h"
 #include "common/file.h"
 
@@ -44,13 +47,49 @@ absl::StatusOr<std::string> ReadPlan(const std::string& path) {
   return text;
 }
 
-// Submits each plan file of `dir` in name order, one line per plan; a plan that already ran with
-// the same content is skipped. Returns the worst exit code.
-int SubmitDirectory(Client& client, const std::string& dir, bool retry) {
+// When a scheduled plan runs, as the server holds it; "" when it cannot be read.
+std::string RunAtOf(Client& client, const std::string& plan_id) {
+  v1::GetRunRequest req;
+  req.set_plan_id(plan_id);
+  v1::Run run;
+  std::unique_ptr<grpc::ClientContext> context = client.NewContext();
+  if (!client.stub().GetRun(context.get(), req, &run).ok()) return "";
+  return run.run_at();
+}
+
+// "ran: completed, 3 orders (...)" or "scheduled: runs at T (...)" for a submitted plan.
+std::string SubmittedText(Client& client, const v1::RunSummary& resp) {
+  if (resp.status() == "scheduled") {
+    std::string at = RunAtOf(client, resp.plan_id());
+    return absl::StrCat("scheduled: runs at the first tick at or after ",
+                        at.empty() ? "its runAt" : at);
+  }
+  std::string out =
+      absl::StrCat(resp.status() == "failed" ? "failed" : "ran: " + resp.status(), ", ",
+                   resp.orders_placed(), " orders (", resp.orders_filled(), " filled, ",
+                   resp.orders_open(), " open, ", resp.orders_rejected(), " rejected)");
+  if (!resp.error_message().empty()) absl::StrAppend(&out, ": ", resp.error_message());
+  return out;
+}
+
+// A server message on one line per plan: its later lines (violations) indented under it.
+std::string Indented(const std::string& message) {
+  return absl::StrReplaceAll(message, {{"\n", "\n    "}});
+}
+
+// Submits each plan file of `dir` in name order, one line per plan: ran, scheduled, already done
+// (the planId has a run: ALREADY_EXISTS, whatever the run's outcome), or failed. A plan that is
+// invalid or fails does not stop the others; the exit code is the worst of them, so that a
+// scheduled job rerunning the folder succeeds once every plan ran or is scheduled.
+int SubmitDirectory(Client& client, const std::string& dir, bool retry, const std::string& at) {
   std::error_code ec;
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+    // A ConfigMap volume also holds dot-entries (..data, ..2026_...): only plain *.json files.
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json" && !absl::StartsWith(name, ".")) {
+      files.push_back(entry.path().string());
+    }
   }
   if (ec) {
     std::cerr << "error: cannot read " << dir << ": " << ec.message() << "\n";
@@ -58,34 +97,51 @@ int SubmitDirectory(Client& client, const std::string& dir, bool retry) {
   }
   if (absl::Status connected = client.Connect(); !connected.ok()) return UsageError(connected);
   std::sort(files.begin(), files.end());
+  if (files.empty()) std::cout << dir << ": no *.json plans\n";
   int worst = kOk;
+  int ran = 0;
+  int scheduled = 0;
+  int done = 0;
+  int failed = 0;
   for (const std::string& file : files) {
+    std::string name = std::filesystem::path(file).filename().string();
     absl::StatusOr<std::string> text = ReadPlan(file);
     if (!text.ok()) {
-      worst = std::max(worst, UsageError(text.status()));
+      std::cout << name << ": failed: " << text.status().message() << "\n";
+      worst = std::max(worst, static_cast<int>(kInvalidInput));
+      ++failed;
       continue;
     }
     v1::SubmitPlanRequest req;
     req.set_plan_json(*text);
     req.set_retry(retry);
+    req.set_run_at(at);
     v1::RunSummary resp;
     std::unique_ptr<grpc::ClientContext> context = client.NewContext();
     grpc::Status st = client.stub().SubmitPlan(context.get(), req, &resp);
     int code = kOk;
     if (st.ok()) {
-      std::cout << file << ": " << resp.plan_id() << " " << resp.status() << ", "
-                << resp.orders_placed() << " orders (" << resp.orders_filled() << " filled, "
-                << resp.orders_open() << " open, " << resp.orders_rejected() << " rejected)\n";
-      code = resp.status() == "failed" ? kRunFailed : kOk;
-    } else if (st.error_code() == grpc::StatusCode::ALREADY_EXISTS &&
-               absl::StrContains(st.error_message(), "already ran: completed")) {
-      std::cout << file << ": skipped, " << st.error_message() << "\n";
+      std::cout << name << ": " << resp.plan_id() << " " << SubmittedText(client, resp) << "\n";
+      if (resp.status() == "failed") {
+        code = kRunFailed;
+        ++failed;
+      } else if (resp.status() == "scheduled") {
+        ++scheduled;
+      } else {
+        ++ran;
+      }
+    } else if (st.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      std::cout << name << ": already done: " << Indented(st.error_message()) << "\n";
+      ++done;
     } else {
-      std::cout << file << ": error: " << st.error_message() << "\n";
+      std::cout << name << ": failed: " << Indented(st.error_message()) << "\n";
       code = ExitFor(st.error_code());
+      ++failed;
     }
     worst = std::max(worst, code);
   }
+  std::cout << files.size() << " plan(s): " << ran << " ran, " << scheduled << " scheduled, "
+            << done << " already done, " << failed << " failed\n";
   return worst;
 }
 
@@ -93,15 +149,33 @@ void AddSubmit(CLI::App& plan, Client& client, int& exit_code) {
   auto file = std::make_shared<std::string>();
   auto retry = std::make_shared<bool>(false);
   auto dir = std::make_shared<std::string>();
+  auto at = std::make_shared<std::string>();
   CLI::App* cmd = plan.add_subcommand("submit", "run a plan: FILE, or - / nothing for stdin");
   cmd->add_option("file", *file, "plan JSON file; - or omitted reads standard input");
   cmd->add_option("--dir", *dir,
-                  "run every DIR/*.json not run yet, in name order (plans that already ran are "
-                  "skipped; for a scheduled job)");
+                  "submit every DIR/*.json in name order, one line each (ran, scheduled, already "
+                  "done, failed); plans that already ran count as done: for a scheduled job");
   cmd->add_flag("--retry", *retry, "run again a plan whose earlier run failed before any order");
-  cmd->callback([&client, &exit_code, file, retry, dir] {
+  cmd->add_option("--at", *at,
+                  "schedule the plan: the server validates it now and runs it at the first tick "
+                  "at or after TIME (RFC 3339, or a duration from now: 30m, 2h); as the plan's "
+                  "runAt");
+  cmd->footer(
+      "A plan with a runAt (or --at) in the future is scheduled: `omsctl plan list --scheduled`\n"
+      "shows it, `omsctl plan unschedule PLAN_ID` drops it, and the first `omsctl tick` at or\n"
+      "after its time runs it. A runAt up to 1 hour past runs at once; an older one is refused.");
+  cmd->callback([&client, &exit_code, file, retry, dir, at] {
+    std::string run_at;
+    if (!at->empty()) {
+      absl::StatusOr<std::string> when = TimeArg("--at", *at, /*future=*/true, absl::Now());
+      if (!when.ok()) {
+        exit_code = UsageError(when.status());
+        return;
+      }
+      run_at = *when;
+    }
     if (!dir->empty()) {
-      exit_code = SubmitDirectory(client, *dir, *retry);
+      exit_code = SubmitDirectory(client, *dir, *retry, run_at);
       return;
     }
     absl::StatusOr<std::string> text = ReadPlan(*file);
@@ -112,9 +186,16 @@ void AddSubmit(CLI::App& plan, Client& client, int& exit_code) {
     v1::SubmitPlanRequest req;
     req.set_plan_json(*text);
     req.set_retry(*retry);
+    req.set_run_at(run_at);
     v1::RunSummary resp;
     if (!client.Call(&OrderManager::Stub::SubmitPlan, req, &resp, exit_code)) return;
-    Print(client.json(), resp, [&resp] { return SummaryText(resp); });
+    Print(client.json(), resp, [&client, &resp] {
+      if (resp.status() == "scheduled") {
+        return absl::StrCat("plan ", resp.plan_id(), " ", SubmittedText(client, resp), "\n",
+                            WarningsText(resp.warnings()));
+      }
+      return SummaryText(resp);
+    });
     exit_code = resp.status() == "failed" ? kRunFailed : kOk;
   });
 }
@@ -155,10 +236,11 @@ void AddValidate(CLI::App& plan, Client& client, int& exit_code) {
 }  // namespace
 
 void AddPlanCommands(CLI::App& app, Client& client, int& exit_code) {
-  CLI::App* plan = app.add_subcommand("plan", "submit or validate trade plans");
+  CLI::App* plan = app.add_subcommand("plan", "submit, validate, list or unschedule trade plans");
   plan->require_subcommand(1);
   AddSubmit(*plan, client, exit_code);
   AddValidate(*plan, client, exit_code);
+  AddScheduleCommands(*plan, client, exit_code);
 }
 
 }  // namespace betteroms::omsctl

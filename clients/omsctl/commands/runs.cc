@@ -4,8 +4,10 @@
 #include <sstream>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "clients/omsctl/commands/commands.h"
 #include "clients/omsctl/output.h"
+#include "clients/omsctl/time_arg.h"
 #include "clients/omsctl/views.h"
 
 namespace betteroms::omsctl {
@@ -30,6 +32,9 @@ std::string RunText(const v1::Run& run) {
       << Colour(run.status(), run.status()) << "  " << run.started_at()
       << (run.finished_at().empty() ? "" : " → " + run.finished_at()) << "\n"
       << "Trades: " << run.trade_count() << "\n";
+  if (run.status() == "scheduled") {
+    out << "Scheduled: runs at the first tick at or after " << run.run_at() << "\n";
+  }
   if (!run.error_message().empty()) out << "error: " << run.error_message() << "\n";
   return out.str();
 }
@@ -42,13 +47,25 @@ void AddRunsCommands(CLI::App& app, Client& client, int& exit_code) {
 
   auto limit = std::make_shared<int>(50);
   auto mode = std::make_shared<std::string>();
+  auto since = std::make_shared<std::string>();
   CLI::App* list = runs->add_subcommand("list", "newest runs first");
   list->add_option("--limit", *limit, "at most this many")->capture_default_str();
   list->add_option("--mode", *mode, "paper or live")->check(CLI::IsMember({"paper", "live"}));
-  list->callback([&client, &exit_code, limit, mode] {
+  list->add_option("--since", *since,
+                   "only runs started since: a duration back from now (24h, 7d) or an RFC 3339 "
+                   "time");
+  list->callback([&client, &exit_code, limit, mode, since] {
     v1::ListRunsRequest req;
     req.set_limit(*limit);
     req.set_mode(*mode);
+    if (!since->empty()) {
+      absl::StatusOr<std::string> from = TimeArg("--since", *since, /*future=*/false, absl::Now());
+      if (!from.ok()) {
+        exit_code = UsageError(from.status());
+        return;
+      }
+      req.set_since(*from);
+    }
     v1::ListRunsResponse resp;
     if (!client.Call(&OrderManager::Stub::ListRuns, req, &resp, exit_code)) return;
     Print(client.json(), resp, [&resp] { return RunsTable(resp); });
