@@ -8,14 +8,19 @@
 
 namespace betteroms::grpc_api {
 
-class OrderManagerImpl final : public v1::OrderManager::Service {
- public:
-  explicit OrderManagerImpl(service::OmsService& service) : service_(service) {}
+// SubmitPlan and ValidatePlan take their requests as bytes (plan_request.h): the generated
+// handlers are switched off and the same method names registered again over grpc::ByteBuffer.
+using OrderManagerBase = v1::OrderManager::WithGenericMethod_SubmitPlan<
+    v1::OrderManager::WithGenericMethod_ValidatePlan<v1::OrderManager::Service>>;
 
-  grpc::Status SubmitPlan(grpc::ServerContext*, const v1::SubmitPlanRequest* req,
-                          v1::RunSummary* resp) override;
-  grpc::Status ValidatePlan(grpc::ServerContext*, const v1::ValidatePlanRequest* req,
-                            v1::ValidatePlanResponse* resp) override;
+class OrderManagerImpl final : public OrderManagerBase {
+ public:
+  explicit OrderManagerImpl(service::OmsService& service);
+
+  grpc::Status SubmitPlanBytes(grpc::ServerContext*, const grpc::ByteBuffer* req,
+                               v1::RunSummary* resp);
+  grpc::Status ValidatePlanBytes(grpc::ServerContext*, const grpc::ByteBuffer* req,
+                                 v1::ValidatePlanResponse* resp);
   grpc::Status GetRun(grpc::ServerContext*, const v1::GetRunRequest* req, v1::Run* resp) override;
   grpc::Status ListRuns(grpc::ServerContext*, const v1::ListRunsRequest* req,
                         v1::ListRunsResponse* resp) override;
@@ -46,7 +51,9 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
   service::OmsService& service_;
 };
 
-// absl::Status → grpc::Status with the same code and message.
+// absl::Status → grpc::Status with the same code and message. A status that carries violations
+// (domain::ViolationsError) sends each of them as a google.rpc.BadRequest field violation, in a
+// google.rpc.Status in the grpc-status-details-bin trailer.
 grpc::Status ToGrpc(const absl::Status& status);
 
 }  // namespace betteroms::grpc_api
