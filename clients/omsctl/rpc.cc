@@ -35,8 +35,8 @@ int ExitFor(grpc::StatusCode code) {
 
 bool IsLocalServer(const std::string& target) {
   if (absl::StartsWith(target, "unix:") || absl::StartsWith(target, "unix-abstract:")) return true;
-  std::string_view host_port = target;
-  for (std::string_view scheme : {"dns:///", "ipv4:", "ipv6:"}) {
+  absl::string_view host_port = target;
+  for (absl::string_view scheme : {"dns:///", "ipv4:", "ipv6:"}) {
     if (absl::ConsumePrefix(&host_port, scheme)) break;
   }
   return IsLoopbackAddress(std::string(host_port));

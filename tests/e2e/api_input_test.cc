@@ -82,7 +82,7 @@ TEST_F(ApiInputTest, APlanThatIsNotUtf8IsInvalidArgumentWithItsOffsetFromTheServ
   for (const std::string method : {"SubmitPlan", "ValidatePlan"}) {
     grpc::Status st = RawCall(stack_->address(), method, RequestBytes(plan));
     EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
-    EXPECT_EQ(st.error_message(), "the plan is not valid UTF-8: byte 0xff at offset 17") << method;
+    EXPECT_EQ(st.error_message(), "the plan is not valid UTF-8: byte 0xff at offset 18") << method;
   }
   // Well-formed bytes through the same raw path still run.
   grpc::Status ok = RawCall(stack_->address(), "ValidatePlan", RequestBytes(PlanWithBadSides(1)));

@@ -399,7 +399,7 @@ TEST(PlanBounds, AHostilePlanOfSixteenMebibytesIsRefusedUnread) {
 TEST(PlanBounds, APlanThatIsNotUtf8IsRefusedWithTheOffset) {
   PlanParseResult r = ParsePlan("{\"planId\": \"p\xc3\", \"mode\": \"paper\"}");
   ASSERT_EQ(r.violations.size(), 1u) << Paths(r);
-  EXPECT_THAT(r.violations[0].message, HasSubstr("not valid UTF-8: byte 0xc3 at offset 12"));
+  EXPECT_THAT(r.violations[0].message, HasSubstr("not valid UTF-8: byte 0xc3 at offset 13"));
 }
 
 TEST(PlanBounds, DeepNestingManyValuesAndDuplicateKeysAreRefused) {
@@ -413,7 +413,7 @@ TEST(PlanBounds, DeepNestingManyValuesAndDuplicateKeysAreRefused) {
   EXPECT_THAT(Paths(ParsePlan(values)), HasSubstr("more than 500000 values"));
 
   std::string dup = R"({"planId": "dup", "trades": [{)";
-  for (int i = 0; i < 100'000; ++i) dup += "\"k" + std::to_string(i) + "\": 0,";
+  for (int i = 0; i < 50'000; ++i) dup += "\"k" + std::to_string(i) + "\": 0,";
   dup += R"("k5": 1}]})";
   EXPECT_THAT(Paths(ParsePlan(dup)), HasSubstr("duplicate key \"k5\""));
 }

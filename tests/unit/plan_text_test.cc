@@ -50,7 +50,7 @@ TEST(Utf8, TheOffsetIsTheFirstByteOfTheBadSequence) {
 TEST(PlanText, APlanThatIsNotUtf8IsRefusedWithTheOffsetAndTheByte) {
   EXPECT_THAT(CheckPlanText("{\"planId\": \"p\xff\"}"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("not valid UTF-8: byte 0xff at offset 12")));
+                       HasSubstr("not valid UTF-8: byte 0xff at offset 13")));
   EXPECT_THAT(CheckPlanText("{\"planId\": \"caf\xc3\xa9\"}"), IsOk());
 }
 
@@ -73,8 +73,8 @@ std::string ManyKeys(int n, bool duplicate) {
 }
 
 TEST(JsonLimits, ADuplicateKeyIsFoundAmongManyKeys) {
-  EXPECT_TRUE(ParseJson(ManyKeys(200'000, false)).ok());
-  EXPECT_THAT(ParseJson(ManyKeys(200'000, true)).status(),
+  EXPECT_TRUE(ParseJson(ManyKeys(50'000, false)).ok());
+  EXPECT_THAT(ParseJson(ManyKeys(50'000, true)).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("duplicate key \"k0\"")));
   EXPECT_THAT(ParseJson(R"({"a": {"b": 1, "c": 2, "b": 3}})").status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("duplicate key \"b\"")));
