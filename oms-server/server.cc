@@ -313,7 +313,7 @@ absl::Status RunServer(const ServerConfig& config) {
   }
   int port = 0;
   builder.AddListeningPort(config.listen, creds, &port);
-  builder.RegisterService(&api);
+  api.RegisterWith(builder);
   grpc::ResourceQuota quota("oms");
   quota.SetMaxThreads(32);
   builder.SetResourceQuota(quota);

@@ -13,6 +13,12 @@
 #include "google/rpc/status.pb.h"
 
 namespace betteroms::omsctl {
+namespace {
+
+// What omsctl accepts in one response's metadata: room for every violation of an invalid plan.
+constexpr int kMaxMetadataBytes = 4 << 20;
+
+}  // namespace
 
 int ExitFor(grpc::StatusCode code) {
   switch (code) {
@@ -107,7 +113,7 @@ absl::Status Client::Connect() {
   args.SetMaxReceiveMessageSize(64 << 20);
   // An invalid plan's violations come back in the grpc-status-details-bin trailer: 10,000 of
   // them (the most a plan reports) take about 1 MiB, far past gRPC's default 8 KiB.
-  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 4 << 20);
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
   channel_ = grpc::CreateCustomChannel(options_.server, credentials, args);
   stub_ = v1::OrderManager::NewStub(channel_);
   connected_ = absl::OkStatus();
@@ -120,6 +126,11 @@ std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
       std::chrono::system_clock::now() +
       std::chrono::milliseconds(static_cast<int64_t>(options_.timeout_seconds * 1000)));
   if (!bearer_.empty()) context->AddMetadata("authorization", bearer_);
+  // The server sends an invalid plan's violations within this many bytes (the channel accepts
+  // kMaxMetadataBytes); other gRPC clients get what fits in gRPC's default 8 KiB.
+  // Details travel base64-encoded: 4 bytes for every 3.
+  context->AddMetadata("x-oms-max-error-details",
+                       std::to_string(kMaxMetadataBytes / 4 * 3 - (64 << 10)));
   return context;
 }
 

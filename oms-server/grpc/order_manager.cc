@@ -1,5 +1,8 @@
 #include "oms-server/grpc/order_manager.h"
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/rpc/error_details.pb.h"
@@ -69,17 +72,39 @@ class ServerTimer {
 
 }  // namespace
 
-grpc::Status ToGrpc(const absl::Status& status) {
+size_t DetailsBudget(const grpc::ServerContext& ctx) {
+  auto it = ctx.client_metadata().find(kMaxErrorDetailsHeader);
+  size_t asked = 0;
+  if (it == ctx.client_metadata().end() ||
+      !absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &asked)) {
+    return kDefaultDetailsBytes;
+  }
+  return std::clamp(asked, kDefaultDetailsBytes, kMostDetailsBytes);
+}
+
+grpc::Status ToGrpc(const absl::Status& status, size_t details_bytes) {
   if (status.ok()) return grpc::Status::OK;
   auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message(status.message());
   std::vector<domain::Violation> violations = domain::ViolationsOf(status);
   if (violations.empty()) return {code, message};
   google::rpc::BadRequest bad_request;
-  for (const domain::Violation& v : violations) {
-    google::rpc::BadRequest::FieldViolation* f = bad_request.add_field_violations();
-    f->set_field(v.path);
-    f->set_description(v.message);
+  size_t bytes = 0;
+  for (size_t i = 0; i < violations.size(); ++i) {
+    const domain::Violation& v = violations[i];
+    google::rpc::BadRequest::FieldViolation f;
+    f.set_field(v.path);
+    f.set_description(v.message);
+    bytes += f.ByteSizeLong() + 8;  // the entry's tag and length
+    if (bytes + 256 > details_bytes) {  // room for the message and the last entry
+      google::rpc::BadRequest::FieldViolation* more = bad_request.add_field_violations();
+      more->set_description(absl::StrCat(
+          "and ", violations.size() - i,
+          " more not sent: this client accepts little metadata; send the header ",
+          kMaxErrorDetailsHeader, " (bytes) to receive them all, as omsctl does"));
+      break;
+    }
+    *bad_request.add_field_violations() = std::move(f);
   }
   google::rpc::Status details;
   details.set_code(static_cast<int>(code));
@@ -109,6 +134,11 @@ OrderManagerImpl::OrderManagerImpl(service::OmsService& service) : service_(serv
           this)));
 }
 
+void OrderManagerImpl::RegisterWith(grpc::ServerBuilder& builder) {
+  builder.RegisterService(this);
+  builder.RegisterCallbackGenericService(&unknown_methods_);
+}
+
 grpc::Status OrderManagerImpl::SubmitPlanBytes(grpc::ServerContext* ctx,
                                                const grpc::ByteBuffer* bytes,
                                                v1::RunSummary* resp) {
@@ -116,7 +146,11 @@ grpc::Status OrderManagerImpl::SubmitPlanBytes(grpc::ServerContext* ctx,
   absl::StatusOr<v1::SubmitPlanRequest> req = ReadSubmitPlanRequest(*bytes);
   if (!req.ok()) return ToGrpc(req.status());
   GrpcCallContext call(ctx);
-  return Reply(service_.SubmitPlan(req->plan_json(), req->retry(), call), resp);
+  absl::StatusOr<domain::RunSummary> summary =
+      service_.SubmitPlan(req->plan_json(), req->retry(), call);
+  if (!summary.ok()) return ToGrpc(summary.status(), DetailsBudget(*ctx));
+  *resp = ToApi(*summary);
+  return grpc::Status::OK;
 }
 
 grpc::Status OrderManagerImpl::ValidatePlanBytes(grpc::ServerContext* ctx,

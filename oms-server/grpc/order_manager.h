@@ -3,6 +3,8 @@
 // else happens here.
 #pragma once
 
+#include <grpcpp/generic/async_generic_service.h>
+
 #include "betteroms/v1/oms.grpc.pb.h"
 #include "oms-server/service/oms_service.h"
 
@@ -16,6 +18,11 @@ using OrderManagerBase = v1::OrderManager::WithGenericMethod_SubmitPlan<
 class OrderManagerImpl final : public OrderManagerBase {
  public:
   explicit OrderManagerImpl(service::OmsService& service);
+
+  // Registers the service with `builder`, and with it a generic service that answers any other
+  // method UNIMPLEMENTED as before: gRPC refuses to start a server with methods switched off
+  // (marked generic) and no generic service.
+  void RegisterWith(grpc::ServerBuilder& builder);
 
   grpc::Status SubmitPlanBytes(grpc::ServerContext*, const grpc::ByteBuffer* req,
                                v1::RunSummary* resp);
@@ -49,11 +56,24 @@ class OrderManagerImpl final : public OrderManagerBase {
 
  private:
   service::OmsService& service_;
+  grpc::CallbackGenericService unknown_methods_;
 };
 
+// The client metadata by which a caller says how many bytes of error details it accepts. gRPC
+// clients refuse more than 8 KiB of metadata unless told otherwise (GRPC_ARG_MAX_METADATA_SIZE),
+// so the details stay within kDefaultDetailsBytes unless the caller asks for more, as omsctl does.
+inline constexpr char kMaxErrorDetailsHeader[] = "x-oms-max-error-details";
+inline constexpr size_t kDefaultDetailsBytes = 4 << 10;
+inline constexpr size_t kMostDetailsBytes = 4 << 20;
+
+// The details budget `ctx`'s caller asked for (kMaxErrorDetailsHeader), within
+// [kDefaultDetailsBytes, kMostDetailsBytes].
+size_t DetailsBudget(const grpc::ServerContext& ctx);
+
 // absl::Status → grpc::Status with the same code and message. A status that carries violations
-// (domain::ViolationsError) sends each of them as a google.rpc.BadRequest field violation, in a
-// google.rpc.Status in the grpc-status-details-bin trailer.
-grpc::Status ToGrpc(const absl::Status& status);
+// (domain::ViolationsError) sends them as google.rpc.BadRequest field violations, in a
+// google.rpc.Status in the grpc-status-details-bin trailer: as many as fit in `details_bytes`
+// (serialized), and then one more whose description says how many were left out.
+grpc::Status ToGrpc(const absl::Status& status, size_t details_bytes = kDefaultDetailsBytes);
 
 }  // namespace betteroms::grpc_api

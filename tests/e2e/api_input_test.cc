@@ -98,14 +98,14 @@ TEST_F(ApiInputTest, APlanPastTheLimitIsRefusedNamingItAndAHostileOneQuickly) {
   EXPECT_THAT(st.error_message(), HasSubstr("the limit is 8388608 bytes (8 MiB)"));
 
   std::string hostile = R"({"planId": "keys", "trades": [{)";
-  for (int i = 0; hostile.size() < (7 << 20); ++i) hostile += "\"k" + std::to_string(i) + "\":0,";
-  hostile += R"("k0": 1}]})";
+  for (int i = 0; hostile.size() < (7 << 20); ++i) hostile += "\"key-padded-to-twenty-" + std::to_string(i) + "\":0,";
+  hostile += R"("key-padded-to-twenty-0": 1}]})";
   auto started = std::chrono::steady_clock::now();
   grpc::Status dup = RawCall(stack_->address(), "SubmitPlan", RequestBytes(hostile));
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(dup.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(dup.error_message(), HasSubstr("duplicate key \"k0\""));
+  EXPECT_THAT(dup.error_message(), HasSubstr("duplicate key \"key-padded-to-twenty-0\""));
   RecordProperty("hostile_plan_seconds", std::to_string(seconds));
 }
 
@@ -153,6 +153,7 @@ TEST_F(ApiInputTest, AnyGrpcClientFindsTheViolationsInTheStatusDetails) {
   req.set_plan_json(PlanWithBadSides(1000));
   v1::RunSummary resp;
   grpc::ClientContext ctx;
+  ctx.AddMetadata("x-oms-max-error-details", "1000000");
   grpc::Status st = stub->SubmitPlan(&ctx, req, &resp);
   ASSERT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_LE(st.error_message().size(), 1100u);
@@ -166,6 +167,37 @@ TEST_F(ApiInputTest, AnyGrpcClientFindsTheViolationsInTheStatusDetails) {
   ASSERT_EQ(bad.field_violations_size(), 1000);
   EXPECT_EQ(bad.field_violations(999).field(), "trades[999].side");
   EXPECT_EQ(bad.field_violations(999).description(), "must be \"BUY\" or \"SELL\", got \"HOLD\"");
+}
+
+// A client that says nothing gets what fits in gRPC's default 8 KiB of metadata: still
+// INVALID_ARGUMENT with the first violations, and one entry that says how to get the rest.
+TEST_F(ApiInputTest, AClientWithGrpcsDefaultsGetsTheFirstViolationsAndHowToGetAll) {
+  auto stub = v1::OrderManager::NewStub(
+      grpc::CreateChannel(stack_->address(), grpc::InsecureChannelCredentials()));
+  for (int n : {10, 1000}) {
+    v1::SubmitPlanRequest req;
+    req.set_plan_json(PlanWithBadSides(n));
+    v1::RunSummary resp;
+    grpc::ClientContext ctx;
+    grpc::Status st = stub->SubmitPlan(&ctx, req, &resp);
+    ASSERT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << n << st.error_message();
+    google::rpc::Status details;
+    ASSERT_TRUE(details.ParseFromString(st.error_details())) << n;
+    google::rpc::BadRequest bad;
+    ASSERT_TRUE(details.details(0).UnpackTo(&bad)) << n;
+    if (n == 10) {
+      EXPECT_EQ(bad.field_violations_size(), 10);
+      continue;
+    }
+    ASSERT_GT(bad.field_violations_size(), 10);
+    ASSERT_LT(bad.field_violations_size(), 1000);
+    const auto& last = bad.field_violations(bad.field_violations_size() - 1);
+    EXPECT_EQ(last.field(), "");
+    EXPECT_THAT(last.description(),
+                StartsWith("and " + std::to_string(1001 - bad.field_violations_size()) +
+                           " more not sent"));
+    EXPECT_THAT(last.description(), HasSubstr("x-oms-max-error-details"));
+  }
 }
 
 TEST(OmsctlPlanText, APlanThatIsNotUtf8OrTooLargeIsRefusedBeforeSending) {
