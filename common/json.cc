@@ -54,10 +54,9 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
       for (const JsonValue& m : members) names.push_back(&m.name);
       std::sort(names.begin(), names.end(),
                 [](const std::string* a, const std::string* b) { return *a < *b; });
-      auto dup = std::adjacent_find(names.begin(), names.end(),
-                                    [](const std::string* a, const std::string* b) {
-                                      return *a == *b;
-                                    });
+      auto dup =
+          std::adjacent_find(names.begin(), names.end(),
+                             [](const std::string* a, const std::string* b) { return *a == *b; });
       if (dup != names.end()) {
         error = absl::StrCat("duplicate key \"", **dup, "\"");
         return false;

@@ -42,8 +42,8 @@ const char* JsonKindName(JsonValue::Kind kind);
 // What one document may hold. Parsing costs time and memory in proportion to the text, within
 // these bounds, whatever its shape (duplicate keys are found by sorting, not by pairs).
 struct JsonLimits {
-  int max_depth = 64;                               // arrays and objects open at once
-  size_t max_values = static_cast<size_t>(-1);      // values of any kind, containers included
+  int max_depth = 64;                           // arrays and objects open at once
+  size_t max_values = static_cast<size_t>(-1);  // values of any kind, containers included
 };
 
 // Parses a JSON document. InvalidArgument with the position on a syntax error, a duplicate key,

@@ -56,9 +56,9 @@ absl::Status CheckPlanText(std::string_view text) {
                                                    " bytes (", kMaxPlanBytes >> 20, " MiB)"));
   }
   if (std::optional<size_t> bad = FirstInvalidUtf8(text)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "the plan is not valid UTF-8: byte 0x%02x at offset %d", static_cast<uint8_t>(text[*bad]),
-        *bad));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("the plan is not valid UTF-8: byte 0x%02x at offset %d",
+                        static_cast<uint8_t>(text[*bad]), *bad));
   }
   return absl::OkStatus();
 }

@@ -103,8 +103,8 @@ absl::Status Client::Connect() {
     }
     if (options_.tls_ca.empty() && !IsLocalServer(options_.server)) {
       connected_ = absl::InvalidArgumentError(absl::StrCat(
-          "--auth-token-file: refusing to send the bearer token in plaintext to ",
-          options_.server, ": give --tls-ca to reach it over TLS, or use a loopback address"));
+          "--auth-token-file: refusing to send the bearer token in plaintext to ", options_.server,
+          ": give --tls-ca to reach it over TLS, or use a loopback address"));
       return connected_;
     }
     bearer_ = "Bearer " + std::string(absl::StripAsciiWhitespace(*token));

@@ -497,8 +497,7 @@ std::string ViolationsText(const std::string& title, const std::vector<Violation
                                  violations.size() == 1 ? "" : "s", "):");
   for (size_t i = 0; i < violations.size(); ++i) {
     const Violation& v = violations[i];
-    std::string line =
-        absl::StrCat("\n  ", v.path.empty() ? "plan" : v.path, ": ", v.message);
+    std::string line = absl::StrCat("\n  ", v.path.empty() ? "plan" : v.path, ": ", v.message);
     if (msg.size() + line.size() > max_bytes) {
       absl::StrAppend(&msg, "\n  ... and ", violations.size() - i, " more");
       break;
@@ -543,7 +542,8 @@ std::vector<Violation> ViolationsOf(const absl::Status& status) {
   absl::StatusOr<JsonValue> list = ParseJson(std::string(*payload));
   if (!list.ok() || !list->is_array()) return out;
   out.reserve(list->items.size());
-  for (const JsonValue& item : list->items) out.push_back({item.StringOr("path"), item.StringOr("message")});
+  for (const JsonValue& item : list->items)
+    out.push_back({item.StringOr("path"), item.StringOr("message")});
   return out;
 }
 

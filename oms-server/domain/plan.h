@@ -99,10 +99,11 @@ std::vector<Violation> ViolationsOf(const absl::Status& status);
 
 // Parses and statically validates a plan's JSON text. Never fails on malformed input: every
 // problem becomes a violation. Text that fails CheckPlanText (too large, not UTF-8) is refused
-// before it is parsed; past that, kMaxPlanDepth, kMaxPlanValues and kMaxViolations bound the work. A trade's `trigger` is {"price": "bestBid" | "bestAsk" | "mid",
-// "below" | "above": a level strictly inside (0, 1), read like `price`, "until": RFC 3339}; its
-// `oco` is a name of 1 to 64 [A-Za-z0-9_-] that exactly two triggered trades of the plan share.
-// A trigger with any invalid part is left unset (the violation says why).
+// before it is parsed; past that, kMaxPlanDepth, kMaxPlanValues and kMaxViolations bound the work.
+// A trade's `trigger` is {"price": "bestBid" | "bestAsk" | "mid", "below" | "above": a level
+// strictly inside (0, 1), read like `price`, "until": RFC 3339}; its `oco` is a name of 1 to 64
+// [A-Za-z0-9_-] that exactly two triggered trades of the plan share. A trigger with any invalid
+// part is left unset (the violation says why).
 PlanParseResult ParsePlan(std::string_view json_text);
 
 // A canonical text of the plan's meaning (normalised ids, exact decimals, triggers and OCO

@@ -95,13 +95,13 @@ grpc::Status ToGrpc(const absl::Status& status, size_t details_bytes) {
     google::rpc::BadRequest::FieldViolation f;
     f.set_field(v.path);
     f.set_description(v.message);
-    bytes += f.ByteSizeLong() + 8;  // the entry's tag and length
+    bytes += f.ByteSizeLong() + 8;      // the entry's tag and length
     if (bytes + 256 > details_bytes) {  // room for the message and the last entry
       google::rpc::BadRequest::FieldViolation* more = bad_request.add_field_violations();
-      more->set_description(absl::StrCat(
-          "and ", violations.size() - i,
-          " more not sent: this client accepts little metadata; send the header ",
-          kMaxErrorDetailsHeader, " (bytes) to receive them all, as omsctl does"));
+      more->set_description(
+          absl::StrCat("and ", violations.size() - i,
+                       " more not sent: this client accepts little metadata; send the header ",
+                       kMaxErrorDetailsHeader, " (bytes) to receive them all, as omsctl does"));
       break;
     }
     *bad_request.add_field_violations() = std::move(f);

@@ -48,7 +48,7 @@ std::string PlanWithBadSides(int n) {
 // serializer would complain about a string that is not UTF-8.
 std::string RequestBytes(const std::string& plan) {
   std::string out = "\x0a";
-  for (uint64_t n = plan.size(); ; n >>= 7) {
+  for (uint64_t n = plan.size();; n >>= 7) {
     if (n < 0x80) {
       out.push_back(static_cast<char>(n));
       break;
@@ -98,7 +98,8 @@ TEST_F(ApiInputTest, APlanPastTheLimitIsRefusedNamingItAndAHostileOneQuickly) {
   EXPECT_THAT(st.error_message(), HasSubstr("the limit is 8388608 bytes (8 MiB)"));
 
   std::string hostile = R"({"planId": "keys", "trades": [{)";
-  for (int i = 0; hostile.size() < (7 << 20); ++i) hostile += "\"key-padded-to-twenty-" + std::to_string(i) + "\":0,";
+  for (int i = 0; hostile.size() < (7 << 20); ++i)
+    hostile += "\"key-padded-to-twenty-" + std::to_string(i) + "\":0,";
   hostile += R"("key-padded-to-twenty-0": 1}]})";
   auto started = std::chrono::steady_clock::now();
   grpc::Status dup = RawCall(stack_->address(), "SubmitPlan", RequestBytes(hostile));
@@ -115,9 +116,8 @@ TEST_F(ApiInputTest, AThousandViolationsReachOmsctlWhole) {
   EXPECT_EQ(submit.exit_code, kUsage);
   EXPECT_THAT(submit.err, StartsWith("error: the plan is invalid (1000 problems):\n"));
   for (int i : {0, 1, 500, 998, 999}) {
-    EXPECT_THAT(submit.err,
-                HasSubstr("\n  trades[" + std::to_string(i) +
-                          "].side: must be \"BUY\" or \"SELL\", got \"HOLD\"\n"));
+    EXPECT_THAT(submit.err, HasSubstr("\n  trades[" + std::to_string(i) +
+                                      "].side: must be \"BUY\" or \"SELL\", got \"HOLD\"\n"));
   }
   size_t lines = 0;
   for (size_t at = submit.err.find("\n  trades["); at != std::string::npos;
@@ -193,9 +193,9 @@ TEST_F(ApiInputTest, AClientWithGrpcsDefaultsGetsTheFirstViolationsAndHowToGetAl
     ASSERT_LT(bad.field_violations_size(), 1000);
     const auto& last = bad.field_violations(bad.field_violations_size() - 1);
     EXPECT_EQ(last.field(), "");
-    EXPECT_THAT(last.description(),
-                StartsWith("and " + std::to_string(1001 - bad.field_violations_size()) +
-                           " more not sent"));
+    EXPECT_THAT(
+        last.description(),
+        StartsWith("and " + std::to_string(1001 - bad.field_violations_size()) + " more not sent"));
     EXPECT_THAT(last.description(), HasSubstr("x-oms-max-error-details"));
   }
 }
@@ -228,13 +228,14 @@ TEST(OmsctlToken, ATokenIsNeverSentInPlaintextBeyondLoopback) {
   TempDir dir;
   dir.Write("token", "s3cret\n", 0600);
   for (const std::string server : {"oms.example.invalid:50051", "dns:///oms.example.invalid:443",
-                                    "127.evil.example:50051", "0.0.0.0:50051"}) {
+                                   "127.evil.example:50051", "0.0.0.0:50051"}) {
     CommandResult r =
         Omsctl({"--server", server, "--auth-token-file", dir.File("token"), "runs", "list"});
     EXPECT_EQ(r.exit_code, kUsage) << server << r.err;
-    EXPECT_EQ(r.err, "error: --auth-token-file: refusing to send the bearer token in plaintext "
-                     "to " + server +
-                         ": give --tls-ca to reach it over TLS, or use a loopback address\n");
+    EXPECT_EQ(r.err,
+              "error: --auth-token-file: refusing to send the bearer token in plaintext "
+              "to " +
+                  server + ": give --tls-ca to reach it over TLS, or use a loopback address\n");
   }
   // On loopback it goes ahead (and meets no server).
   CommandResult local =
@@ -252,8 +253,7 @@ TEST(OmsctlToken, AMissingOrUnreadableTokenFileIsAnError) {
   CommandResult directory =
       Omsctl({"--server", kNowhere, "--auth-token-file", dir.path(), "runs", "list"});
   EXPECT_EQ(directory.exit_code, kUsage);
-  EXPECT_EQ(directory.err,
-            "error: --auth-token-file: read " + dir.path() + ": Is a directory\n");
+  EXPECT_EQ(directory.err, "error: --auth-token-file: read " + dir.path() + ": Is a directory\n");
 }
 
 // oms-server checks the token file before anything else: no database is needed to see it refuse.

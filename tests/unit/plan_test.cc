@@ -403,8 +403,8 @@ TEST(PlanBounds, APlanThatIsNotUtf8IsRefusedWithTheOffset) {
 }
 
 TEST(PlanBounds, DeepNestingManyValuesAndDuplicateKeysAreRefused) {
-  std::string deep = R"({"planId": "deep", "notes": )" + std::string(20, '[') +
-                     std::string(20, ']') + "}";
+  std::string deep =
+      R"({"planId": "deep", "notes": )" + std::string(20, '[') + std::string(20, ']') + "}";
   EXPECT_THAT(Paths(ParsePlan(deep)), HasSubstr("nesting deeper than 16 levels"));
 
   std::string values = R"({"planId": "wide", "x": [)";
@@ -459,7 +459,8 @@ TEST(PlanViolations, AStatusCarriesEveryViolationWhileItsMessageStaysShort) {
   // A short list reads as it always did.
   absl::Status two = ViolationsError(absl::StatusCode::kInvalidArgument, "the plan is invalid",
                                      {{"planId", "is required"}, {"", "a plan"}});
-  EXPECT_EQ(two.message(), "the plan is invalid (2 problems):\n  planId: is required\n  plan: a plan");
+  EXPECT_EQ(two.message(),
+            "the plan is invalid (2 problems):\n  planId: is required\n  plan: a plan");
 }
 
 }  // namespace

@@ -32,15 +32,15 @@ TEST(Utf8, TheOffsetIsTheFirstByteOfTheBadSequence) {
     size_t offset;
   };
   for (const Case& c : std::vector<Case>{
-           {"ab\xff", 2},                     // never used in UTF-8
-           {"abc\x80", 3},                    // a continuation byte without a lead
-           {"\xc3\xa9\xc3", 2},               // cut short by the end
-           {"x\xc3(", 1},                     // a lead byte without its continuation
-           {"\xc0\x80", 0},                   // overlong NUL
-           {"\xe0\x80\xaf", 0},               // overlong '/'
-           {"ok\xed\xa0\x80", 2},             // a UTF-16 surrogate
-           {"\xf4\x90\x80\x80", 0},           // past U+10FFFF
-           {"\xe2\x82\xac\xe2\x82", 3},       // a good euro sign, then half of one
+           {"ab\xff", 2},                // never used in UTF-8
+           {"abc\x80", 3},               // a continuation byte without a lead
+           {"\xc3\xa9\xc3", 2},          // cut short by the end
+           {"x\xc3(", 1},                // a lead byte without its continuation
+           {"\xc0\x80", 0},              // overlong NUL
+           {"\xe0\x80\xaf", 0},          // overlong '/'
+           {"ok\xed\xa0\x80", 2},        // a UTF-16 surrogate
+           {"\xf4\x90\x80\x80", 0},      // past U+10FFFF
+           {"\xe2\x82\xac\xe2\x82", 3},  // a good euro sign, then half of one
            {std::string(1000, 'a') + "\xfe", 1000},
        }) {
     EXPECT_EQ(FirstInvalidUtf8(c.text), c.offset) << c.text;

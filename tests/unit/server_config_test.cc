@@ -66,8 +66,9 @@ TEST(BearerToken, AnUnreadableOrEmptyTokenFileIsAnErrorNamingTheFlag) {
   EXPECT_THAT(ReadBearerToken("/nonexistent/token"),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("--auth-token-file: read /nonexistent/token: No such file")));
-  EXPECT_THAT(ReadBearerToken("/"), StatusIs(absl::StatusCode::kInvalidArgument,
-                                             HasSubstr("--auth-token-file: read /: Is a directory")));
+  EXPECT_THAT(ReadBearerToken("/"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--auth-token-file: read /: Is a directory")));
   EXPECT_THAT(ReadBearerToken("/dev/null"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("/dev/null is empty")));
 }
