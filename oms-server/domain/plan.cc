@@ -542,8 +542,9 @@ std::vector<Violation> ViolationsOf(const absl::Status& status) {
   absl::StatusOr<JsonValue> list = ParseJson(std::string(*payload));
   if (!list.ok() || !list->is_array()) return out;
   out.reserve(list->items.size());
-  for (const JsonValue& item : list->items)
+  for (const JsonValue& item : list->items) {
     out.push_back({item.StringOr("path"), item.StringOr("message")});
+  }
   return out;
 }
 

@@ -35,8 +35,9 @@ BENCHMARK(BM_HostilePlan16MiB)->Unit(benchmark::kMillisecond);
 // (quadratic duplicate detection took minutes here).
 void BM_HostilePlanManyKeys(benchmark::State& state) {
   std::string text = R"({"planId": "keys", "trades": [{)";
-  for (int i = 0; text.size() < (7 << 20); ++i)
+  for (int i = 0; text.size() < (7 << 20); ++i) {
     text += "\"key-padded-to-twenty-" + std::to_string(i) + "\":0,";
+  }
   text += R"("key-padded-to-twenty-0": 1}]})";
   for (auto _ : state) benchmark::DoNotOptimize(ParsePlan(text));
 }

@@ -89,6 +89,9 @@ TEST_F(ApiInputTest, APlanThatIsNotUtf8IsInvalidArgumentWithItsOffsetFromTheServ
   EXPECT_TRUE(ok.ok()) << ok.error_message();
   EXPECT_EQ(RawCall(stack_->address(), "SubmitPlan", "\xff\xff").error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  // Methods the server does not have are still answered UNIMPLEMENTED.
+  EXPECT_EQ(RawCall(stack_->address(), "NoSuchMethod", "").error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(ApiInputTest, APlanPastTheLimitIsRefusedNamingItAndAHostileOneQuickly) {
@@ -98,8 +101,9 @@ TEST_F(ApiInputTest, APlanPastTheLimitIsRefusedNamingItAndAHostileOneQuickly) {
   EXPECT_THAT(st.error_message(), HasSubstr("the limit is 8388608 bytes (8 MiB)"));
 
   std::string hostile = R"({"planId": "keys", "trades": [{)";
-  for (int i = 0; hostile.size() < (7 << 20); ++i)
+  for (int i = 0; hostile.size() < (7 << 20); ++i) {
     hostile += "\"key-padded-to-twenty-" + std::to_string(i) + "\":0,";
+  }
   hostile += R"("key-padded-to-twenty-0": 1}]})";
   auto started = std::chrono::steady_clock::now();
   grpc::Status dup = RawCall(stack_->address(), "SubmitPlan", RequestBytes(hostile));
