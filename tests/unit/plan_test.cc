@@ -433,11 +433,12 @@ TEST(PlanBounds, AThousandViolationsAreAllListedAndPastTheCapOneLineCountsTheRes
   ASSERT_EQ(capped.violations.size(), kMaxViolations + 1);
   EXPECT_EQ(capped.violations.back().path, "");
   EXPECT_EQ(capped.violations.back().message,
-            absl::StrCat("and ", 2 * kMaxTrades - kMaxViolations, " more problems"));
+            absl::StrCat("and ", size_t{2} * kMaxTrades - kMaxViolations, " more problems"));
 }
 
 TEST(PlanViolations, AStatusCarriesEveryViolationWhileItsMessageStaysShort) {
   std::vector<Violation> violations;
+  violations.reserve(1000);
   for (int i = 0; i < 1000; ++i) {
     violations.push_back({absl::StrCat("trades[", i, "].side"), "must be \"BUY\" or \"SELL\""});
   }
