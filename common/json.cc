@@ -1,5 +1,6 @@
 #include "common/json.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -7,11 +8,11 @@
 namespace betteroms {
 namespace {
 
-constexpr int kMaxDepth = 64;
-
 // Builds a JsonValue tree from nlohmann's SAX events; numbers keep their source text.
 class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
  public:
+  explicit TreeBuilder(const JsonLimits& limits) : limits_(limits) {}
+
   JsonValue root;
   std::string error;
 
@@ -39,17 +40,28 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
   bool start_object(std::size_t /*size*/) override { return Open(JsonValue::Kind::kObject); }
   bool key(string_t& value) override {
     JsonValue* obj = stack_.back();
-    for (const JsonValue& member : obj->members) {
-      if (member.name == value) {
-        error = absl::StrCat("duplicate key \"", value, "\"");
-        return false;
-      }
-    }
     obj->members.emplace_back();
     obj->members.back().name = std::move(value);
     return true;
   }
+  // Duplicates are looked for once the object is complete: sorting its names costs
+  // O(n log n), where comparing each new key with the earlier ones would cost O(n^2).
   bool end_object() override {
+    const std::vector<JsonValue>& members = stack_.back()->members;
+    if (members.size() > 1) {
+      std::vector<const std::string*> names;
+      names.reserve(members.size());
+      for (const JsonValue& m : members) names.push_back(&m.name);
+      std::sort(names.begin(), names.end(),
+                [](const std::string* a, const std::string* b) { return *a < *b; });
+      auto dup =
+          std::adjacent_find(names.begin(), names.end(),
+                             [](const std::string* a, const std::string* b) { return *a == *b; });
+      if (dup != names.end()) {
+        error = absl::StrCat("duplicate key \"", **dup, "\"");
+        return false;
+      }
+    }
     stack_.pop_back();
     return true;
   }
@@ -86,7 +98,16 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return &parent->members.back();
   }
   bool Add(JsonValue value) {
+    if (!Count()) return false;
     Place(std::move(value));
+    return true;
+  }
+  // Counts a value against the limit; false (with the error) past it.
+  bool Count() {
+    if (++values_ > limits_.max_values) {
+      error = absl::StrCat("more than ", limits_.max_values, " values");
+      return false;
+    }
     return true;
   }
   bool AddNumber(std::string text) {
@@ -96,16 +117,19 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return Add(std::move(v));
   }
   bool Open(JsonValue::Kind kind) {
-    if (static_cast<int>(stack_.size()) >= kMaxDepth) {
-      error = absl::StrCat("nesting deeper than ", kMaxDepth, " levels");
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
+      error = absl::StrCat("nesting deeper than ", limits_.max_depth, " levels");
       return false;
     }
+    if (!Count()) return false;
     JsonValue v;
     v.kind = kind;
     stack_.push_back(Place(std::move(v)));
     return true;
   }
 
+  const JsonLimits& limits_;
+  size_t values_ = 0;
   // Pointers stay valid: a container is only appended to while it is the innermost open one.
   std::vector<JsonValue*> stack_;
 };
@@ -142,8 +166,8 @@ const char* JsonKindName(JsonValue::Kind kind) {
   return "unknown";
 }
 
-absl::StatusOr<JsonValue> ParseJson(std::string_view text) {
-  TreeBuilder builder;
+absl::StatusOr<JsonValue> ParseJson(std::string_view text, const JsonLimits& limits) {
+  TreeBuilder builder(limits);
   bool ok = nlohmann::json::sax_parse(text.begin(), text.end(), &builder,
                                       nlohmann::json::input_format_t::json, true);
   if (!ok) {

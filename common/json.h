@@ -39,9 +39,16 @@ class JsonValue {
 // Names a kind for messages: "a string", "an object", ...
 const char* JsonKindName(JsonValue::Kind kind);
 
+// What one document may hold. Parsing costs time and memory in proportion to the text, within
+// these bounds, whatever its shape (duplicate keys are found by sorting, not by pairs).
+struct JsonLimits {
+  int max_depth = 64;                           // arrays and objects open at once
+  size_t max_values = static_cast<size_t>(-1);  // values of any kind, containers included
+};
+
 // Parses a JSON document. InvalidArgument with the position on a syntax error, a duplicate key,
-// or nesting deeper than 64 levels.
-absl::StatusOr<JsonValue> ParseJson(std::string_view text);
+// nesting deeper than `limits.max_depth` or more than `limits.max_values` values.
+absl::StatusOr<JsonValue> ParseJson(std::string_view text, const JsonLimits& limits = {});
 
 // Compact JSON text of `value`; numbers are written as they were read.
 std::string DumpJson(const JsonValue& value);

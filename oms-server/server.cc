@@ -4,8 +4,11 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/auth_metadata_processor.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
@@ -23,6 +26,7 @@
 #include "common/file.h"
 #include "common/log.h"
 #include "common/net.h"
+#include "common/plan_text.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/plan.h"
 #include "oms-server/grpc/order_manager.h"
@@ -49,20 +53,21 @@ store::ConnectOptions MigrationConnection() {
 // Requires "authorization: Bearer <token>" on every call.
 class BearerTokenProcessor : public grpc::AuthMetadataProcessor {
  public:
-  explicit BearerTokenProcessor(std::string token) : expected_("Bearer " + std::move(token)) {}
+  explicit BearerTokenProcessor(const std::string& token)
+      : expected_(BearerTokenDigest("Bearer " + token)) {}
   bool IsBlocking() const override { return false; }
   grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext*, OutputMetadata*,
                        OutputMetadata*) override {
     auto it = auth_metadata.find("authorization");
     if (it == auth_metadata.end() ||
-        std::string(it->second.data(), it->second.size()) != expected_) {
+        !BearerTokenMatches(std::string_view(it->second.data(), it->second.size()), expected_)) {
       return {grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token"};
     }
     return grpc::Status::OK;
   }
 
  private:
-  std::string expected_;
+  std::array<uint8_t, 32> expected_;
 };
 
 absl::Status Migrate(store::Connection& conn) {
@@ -119,6 +124,23 @@ absl::StatusOr<service::LiveOptions> LiveOptionsFrom(const ServerConfig& c) {
 
 }  // namespace
 
+std::array<uint8_t, 32> BearerTokenDigest(std::string_view text) {
+  std::array<uint8_t, 32> digest{};
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest.data(), &len, EVP_sha256(), nullptr);
+  return digest;
+}
+
+bool BearerTokenMatches(std::string_view presented, const std::array<uint8_t, 32>& expected) {
+  std::array<uint8_t, 32> digest = BearerTokenDigest(presented);
+  return CRYPTO_memcmp(digest.data(), expected.data(), digest.size()) == 0;
+}
+
+absl::StatusOr<std::string> ReadBearerToken(const std::string& path) {
+  OMS_ASSIGN_OR_RETURN(std::string token, ReadFlagFile(path, "--auth-token-file"));
+  return std::string(absl::StripAsciiWhitespace(token));
+}
+
 absl::Status ValidateConfig(const ServerConfig& c) {
   if (c.database_url.empty()) {
     return absl::InvalidArgumentError("no database: set --database-url or DATABASE_URL");
@@ -132,6 +154,11 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   }
   if (c.tls_cert.empty() != c.tls_key.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!c.auth_token_file.empty() && c.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--auth-token-file needs --tls-cert and --tls-key: the bearer token is checked only over "
+        "TLS, and a token sent in plaintext is a token given away");
   }
   if (!IsLoopbackAddress(c.listen) && (c.tls_cert.empty() || c.auth_token_file.empty())) {
     return absl::InvalidArgumentError(
@@ -200,6 +227,11 @@ absl::Status RunMigrate(const ServerConfig& config) {
 
 absl::Status RunServer(const ServerConfig& config) {
   OMS_RETURN_IF_ERROR(ValidateConfig(config));
+  // An unreadable or empty token file stops the start before anything else happens.
+  std::string token;
+  if (!config.auth_token_file.empty()) {
+    OMS_ASSIGN_OR_RETURN(token, ReadBearerToken(config.auth_token_file));
+  }
   // Signals are taken by one thread with sigwait; block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -274,20 +306,20 @@ absl::Status RunServer(const ServerConfig& config) {
     grpc::SslServerCredentialsOptions ssl;
     ssl.pem_key_cert_pairs.push_back({key, cert});
     creds = grpc::SslServerCredentials(ssl);
-    if (!config.auth_token_file.empty()) {
-      OMS_ASSIGN_OR_RETURN(std::string token,
-                           ReadFlagFile(config.auth_token_file, "--auth-token-file"));
-      token = std::string(absl::StripAsciiWhitespace(token));
+    if (!token.empty()) {
       creds->SetAuthMetadataProcessor(std::make_shared<BearerTokenProcessor>(token));
+      OPENSSL_cleanse(token.data(), token.size());
     }
   }
   int port = 0;
   builder.AddListeningPort(config.listen, creds, &port);
-  builder.RegisterService(&api);
+  api.RegisterWith(builder);
   grpc::ResourceQuota quota("oms");
   quota.SetMaxThreads(32);
   builder.SetResourceQuota(quota);
-  builder.SetMaxReceiveMessageSize(16 << 20);
+  // Room for a plan twice the limit, so that one too large is refused with the limit named
+  // (common/plan_text.h) rather than by gRPC's message-size check.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(2 * kMaxPlanBytes + (64 << 10)));
   // One completion queue: on a small host each extra queue is another thread to wake per call.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

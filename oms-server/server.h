@@ -1,9 +1,13 @@
 // oms-server wiring: configuration, start-up checks, the gRPC server and graceful stop.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace betteroms {
@@ -43,6 +47,15 @@ struct ServerConfig {
   absl::Duration journal_grace = absl::Minutes(2);
   std::string fault_point;  // tests only (OMS_TEST_FAULT_POINT)
 };
+
+// The bearer token check, in time that depends on neither the token nor what was presented:
+// both sides are hashed (SHA-256, hiding the length) and the digests compared with CRYPTO_memcmp.
+std::array<uint8_t, 32> BearerTokenDigest(std::string_view text);
+bool BearerTokenMatches(std::string_view presented, const std::array<uint8_t, 32>& expected);
+
+// The token in --auth-token-file, without surrounding whitespace. An error naming the flag and
+// the file when it cannot be read or holds nothing but whitespace.
+absl::StatusOr<std::string> ReadBearerToken(const std::string& path);
 
 // Checks the configuration without touching the network. InvalidArgument says what is wrong.
 absl::Status ValidateConfig(const ServerConfig& config);

@@ -6,9 +6,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "clients/omsctl/output.h"
 #include "common/file.h"
+#include "common/net.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 namespace betteroms::omsctl {
+namespace {
+
+// What omsctl accepts in one response's metadata: room for every violation of an invalid plan.
+constexpr int kMaxMetadataBytes = 4 << 20;
+
+}  // namespace
 
 int ExitFor(grpc::StatusCode code) {
   switch (code) {
@@ -27,6 +37,43 @@ int ExitFor(grpc::StatusCode code) {
     default:
       return kRunFailed;
   }
+}
+
+bool IsLocalServer(const std::string& target) {
+  if (absl::StartsWith(target, "unix:") || absl::StartsWith(target, "unix-abstract:")) return true;
+  absl::string_view host_port = target;
+  for (absl::string_view scheme : {"dns:///", "ipv4:", "ipv6:"}) {
+    if (absl::ConsumePrefix(&host_port, scheme)) break;
+  }
+  return IsLoopbackAddress(std::string(host_port));
+}
+
+std::vector<std::pair<std::string, std::string>> FieldViolations(const grpc::Status& status) {
+  std::vector<std::pair<std::string, std::string>> out;
+  google::rpc::Status details;
+  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
+    return out;
+  }
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (!any.UnpackTo(&bad_request)) continue;
+    for (const auto& v : bad_request.field_violations()) {
+      out.emplace_back(v.field(), v.description());
+    }
+  }
+  return out;
+}
+
+std::string ErrorText(const grpc::Status& status) {
+  std::vector<std::pair<std::string, std::string>> violations = FieldViolations(status);
+  if (violations.empty()) return status.error_message();
+  // The message lists only the first violations; the details list them all.
+  const std::string& message = status.error_message();
+  std::string out = message.substr(0, message.find('\n'));
+  for (const auto& [field, description] : violations) {
+    absl::StrAppend(&out, "\n  ", field.empty() ? "plan" : field, ": ", description);
+  }
+  return out;
 }
 
 int UsageError(const absl::Status& status) {
@@ -54,10 +101,19 @@ absl::Status Client::Connect() {
       connected_ = absl::InvalidArgumentError(token.status().message());  // a usage error
       return connected_;
     }
+    if (options_.tls_ca.empty() && !IsLocalServer(options_.server)) {
+      connected_ = absl::InvalidArgumentError(absl::StrCat(
+          "--auth-token-file: refusing to send the bearer token in plaintext to ", options_.server,
+          ": give --tls-ca to reach it over TLS, or use a loopback address"));
+      return connected_;
+    }
     bearer_ = "Bearer " + std::string(absl::StripAsciiWhitespace(*token));
   }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
+  // An invalid plan's violations come back in the grpc-status-details-bin trailer: 10,000 of
+  // them (the most a plan reports) take about 1 MiB, far past gRPC's default 8 KiB.
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
   channel_ = grpc::CreateCustomChannel(options_.server, credentials, args);
   stub_ = v1::OrderManager::NewStub(channel_);
   connected_ = absl::OkStatus();
@@ -70,6 +126,11 @@ std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
       std::chrono::system_clock::now() +
       std::chrono::milliseconds(static_cast<int64_t>(options_.timeout_seconds * 1000)));
   if (!bearer_.empty()) context->AddMetadata("authorization", bearer_);
+  // The server sends an invalid plan's violations within this many bytes (the channel accepts
+  // kMaxMetadataBytes); other gRPC clients get what fits in gRPC's default 8 KiB.
+  // Details travel base64-encoded: 4 bytes for every 3.
+  context->AddMetadata("x-oms-max-error-details",
+                       std::to_string(kMaxMetadataBytes / 4 * 3 - (64 << 10)));
   return context;
 }
 
@@ -86,7 +147,16 @@ int Client::Error(const grpc::Status& status) const {
     message = absl::StrCat("oms-server at ", options_.server, " did not answer within ",
                            options_.timeout_seconds, "s");
   }
-  std::cerr << "error: " << message << "\n";
+  if (FieldViolations(status).empty()) {
+    std::cerr << "error: " << message << "\n";
+  } else {
+    std::cerr << "error: " << ErrorText(status) << "\n";
+    if (json()) {
+      // Programs get the whole google.rpc.Status, as proto JSON, where they read answers.
+      google::rpc::Status details;
+      if (details.ParseFromString(status.error_details())) std::cout << ToJson(details) << "\n";
+    }
+  }
   return ExitFor(status.error_code());
 }
 

@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "betteroms/v1/oms.grpc.pb.h"
@@ -32,6 +34,17 @@ struct GlobalOptions {
 // The exit code for a status from oms-server.
 int ExitFor(grpc::StatusCode code);
 
+// True for a server reached without leaving the host: a loopback address (common/net.h) or a
+// Unix socket. Only there may a bearer token travel without TLS.
+bool IsLocalServer(const std::string& target);
+
+// The field violations (path, sentence) of a google.rpc.BadRequest in the status's details.
+std::vector<std::pair<std::string, std::string>> FieldViolations(const grpc::Status& status);
+
+// The status's message; with field violations, its first line and then every violation, one
+// "  path: sentence" line each.
+std::string ErrorText(const grpc::Status& status);
+
 // Prints "error: <message>" for a local problem (flags, files, request text); returns
 // kInvalidInput.
 int UsageError(const absl::Status& status);
@@ -43,7 +56,8 @@ class Client {
 
   // Reads --tls-ca and --auth-token-file and builds the channel, once. InvalidArgument naming the
   // flag and the file when either cannot be read (or the token file is empty): a missing secret
-  // must never turn into an empty one silently.
+  // must never turn into an empty one silently. InvalidArgument too for a token without --tls-ca
+  // to a server that is not local (IsLocalServer): it would cross the network in plaintext.
   absl::Status Connect();
 
   // The channel and stub; Connect() must have succeeded.
@@ -55,7 +69,8 @@ class Client {
   std::unique_ptr<grpc::ClientContext> NewContext() const;
 
   // Prints "error: <message>" for a failed RPC, in words a person can act on for an unreachable
-  // or silent server, and returns its exit code.
+  // or silent server, with every field violation the server sent (ErrorText), and returns its
+  // exit code. With --output json the google.rpc.Status of such an error goes to stdout too.
   int Error(const grpc::Status& status) const;
 
   // Calls one OrderManager RPC; on failure prints the error, sets `exit_code` and returns false.

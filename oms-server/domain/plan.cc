@@ -4,10 +4,12 @@
 #include <map>
 #include <regex>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
 #include "common/hex.h"
 #include "common/json.h"
+#include "common/plan_text.h"
 #include "common/time.h"
 #include "oms-server/domain/trigger.h"
 
@@ -24,12 +26,31 @@ class Checker {
  public:
   std::vector<Violation> violations;
   std::vector<Violation> warnings;
+  size_t unlisted_violations = 0;
+  size_t unlisted_warnings = 0;
 
   void Add(std::string path, std::string message) {
+    if (violations.size() >= kMaxViolations) {
+      ++unlisted_violations;
+      return;
+    }
     violations.push_back({std::move(path), std::move(message)});
   }
   void Warn(std::string path, std::string message) {
+    if (warnings.size() >= kMaxViolations) {
+      ++unlisted_warnings;
+      return;
+    }
     warnings.push_back({std::move(path), std::move(message)});
+  }
+  // The last entries say how many were left out.
+  void Close() {
+    if (unlisted_violations > 0) {
+      violations.push_back({"", absl::StrCat("and ", unlisted_violations, " more problems")});
+    }
+    if (unlisted_warnings > 0) {
+      warnings.push_back({"", absl::StrCat("and ", unlisted_warnings, " more adjustments")});
+    }
   }
 
   // Returns the member when present and of `kind`; records a violation when of another kind.
@@ -391,7 +412,14 @@ std::optional<std::string> NormaliseTokenId(std::string_view text) {
 PlanParseResult ParsePlan(std::string_view json_text) {
   PlanParseResult result;
   Checker c;
-  auto doc = ParseJson(json_text);
+  if (absl::Status text = CheckPlanText(json_text); !text.ok()) {
+    result.violations.push_back({"", std::string(text.message())});
+    return result;
+  }
+  JsonLimits limits;
+  limits.max_depth = kMaxPlanDepth;
+  limits.max_values = kMaxPlanValues;
+  auto doc = ParseJson(json_text, limits);
   if (!doc.ok()) {
     result.violations.push_back({"", std::string(doc.status().message())});
     return result;
@@ -445,6 +473,7 @@ PlanParseResult ParsePlan(std::string_view json_text) {
       }
     }
   }
+  c.Close();
   result.violations = std::move(c.violations);
   result.warnings = std::move(c.warnings);
   return result;
@@ -470,13 +499,61 @@ std::string CanonicalPlanText(const Plan& plan) {
   return out;
 }
 
-std::string ViolationsText(const std::string& title, const std::vector<Violation>& violations) {
+std::string ViolationsText(const std::string& title, const std::vector<Violation>& violations,
+                           size_t max_bytes) {
   std::string msg = absl::StrCat(title, " (", violations.size(), " problem",
                                  violations.size() == 1 ? "" : "s", "):");
-  for (const auto& v : violations) {
-    absl::StrAppend(&msg, "\n  ", v.path.empty() ? "plan" : v.path, ": ", v.message);
+  for (size_t i = 0; i < violations.size(); ++i) {
+    const Violation& v = violations[i];
+    std::string line = absl::StrCat("\n  ", v.path.empty() ? "plan" : v.path, ": ", v.message);
+    if (msg.size() + line.size() > max_bytes) {
+      absl::StrAppend(&msg, "\n  ... and ", violations.size() - i, " more");
+      break;
+    }
+    msg += line;
   }
   return msg;
+}
+
+namespace {
+// Where a status keeps its violations: a JSON array of {"path", "message"}.
+constexpr char kViolationsPayload[] = "betteroms/violations";
+constexpr size_t kViolationsMessageBytes = 1024;
+}  // namespace
+
+absl::Status ViolationsError(absl::StatusCode code, const std::string& title,
+                             const std::vector<Violation>& violations) {
+  absl::Status status(code, ViolationsText(title, violations, kViolationsMessageBytes));
+  JsonValue list;
+  list.kind = JsonValue::Kind::kArray;
+  list.items.reserve(violations.size());
+  for (const Violation& v : violations) {
+    JsonValue item;
+    item.kind = JsonValue::Kind::kObject;
+    for (const auto& [name, text] : {std::pair{"path", &v.path}, {"message", &v.message}}) {
+      JsonValue field;
+      field.kind = JsonValue::Kind::kString;
+      field.name = name;
+      field.text = *text;
+      item.members.push_back(std::move(field));
+    }
+    list.items.push_back(std::move(item));
+  }
+  status.SetPayload(kViolationsPayload, absl::Cord(DumpJson(list)));
+  return status;
+}
+
+std::vector<Violation> ViolationsOf(const absl::Status& status) {
+  std::vector<Violation> out;
+  auto payload = status.GetPayload(kViolationsPayload);
+  if (!payload) return out;
+  absl::StatusOr<JsonValue> list = ParseJson(std::string(*payload));
+  if (!list.ok() || !list->is_array()) return out;
+  out.reserve(list->items.size());
+  for (const JsonValue& item : list->items) {
+    out.push_back({item.StringOr("path"), item.StringOr("message")});
+  }
+  return out;
 }
 
 }  // namespace betteroms::domain

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "oms-server/domain/types.h"
 
@@ -16,6 +17,13 @@ inline constexpr int kMaxTrades = 10'000;
 inline constexpr size_t kMaxNotesBytes = 4096;
 inline constexpr int kSizeDecimals = 2;  // the venue's precision for shares and USDC amounts
 inline constexpr int64_t kMaxSizeMicros = int64_t{10'000'000} * 1'000'000;  // 10M units
+// Bounds on a plan's JSON beyond its size (common/plan_text.h), so that parsing stays linear and
+// its memory bounded whatever the document's shape: a plan nests 4 levels (plan, trades, trade,
+// trigger) and a full 10,000-trade plan holds about 200,000 values.
+inline constexpr int kMaxPlanDepth = 16;
+inline constexpr size_t kMaxPlanValues = 500'000;
+// At most this many violations are listed; one more entry says how many were left out.
+inline constexpr size_t kMaxViolations = 10'000;
 
 // Which price of the book a trigger watches.
 enum class TriggerPrice { kBestBid, kBestAsk, kMid };
@@ -79,13 +87,26 @@ struct PlanParseResult {
 };
 
 // "`title` (N problems):" and one indented "path: message" line per violation, for messages.
-std::string ViolationsText(const std::string& title, const std::vector<Violation>& violations);
+// Past `max_bytes` the lines stop, and a last one says how many were left out.
+std::string ViolationsText(const std::string& title, const std::vector<Violation>& violations,
+                           size_t max_bytes = static_cast<size_t>(-1));
+
+// A status of `code` that carries its violations as data, for the gRPC edge to send as
+// google.rpc.BadRequest: its message is ViolationsText cut to 1 KiB (so it fits in any header),
+// and every violation is in its payload.
+absl::Status ViolationsError(absl::StatusCode code, const std::string& title,
+                             const std::vector<Violation>& violations);
+
+// The violations a ViolationsError carries; empty for any other status.
+std::vector<Violation> ViolationsOf(const absl::Status& status);
 
 // Parses and statically validates a plan's JSON text. Never fails on malformed input: every
-// problem becomes a violation. A trade's `trigger` is {"price": "bestBid" | "bestAsk" | "mid",
-// "below" | "above": a level strictly inside (0, 1), read like `price`, "until": RFC 3339}; its
-// `oco` is a name of 1 to 64 [A-Za-z0-9_-] that exactly two triggered trades of the plan share.
-// A trigger with any invalid part is left unset (the violation says why).
+// problem becomes a violation. Text that fails CheckPlanText (too large, not UTF-8) is refused
+// before it is parsed; past that, kMaxPlanDepth, kMaxPlanValues and kMaxViolations bound the work.
+// A trade's `trigger` is {"price": "bestBid" | "bestAsk" | "mid", "below" | "above": a level
+// strictly inside (0, 1), read like `price`, "until": RFC 3339}; its `oco` is a name of 1 to 64
+// [A-Za-z0-9_-] that exactly two triggered trades of the plan share. A trigger with any invalid
+// part is left unset (the violation says why).
 PlanParseResult ParsePlan(std::string_view json_text);
 
 // A canonical text of the plan's meaning (normalised ids, exact decimals, triggers and OCO

@@ -1,7 +1,14 @@
 #include "oms-server/grpc/order_manager.h"
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "oms-server/grpc/convert.h"
+#include "oms-server/grpc/plan_request.h"
 #include "store/db.h"
 
 namespace betteroms::grpc_api {
@@ -65,21 +72,92 @@ class ServerTimer {
 
 }  // namespace
 
-grpc::Status ToGrpc(const absl::Status& status) {
+size_t DetailsBudget(const grpc::ServerContext& ctx) {
+  auto it = ctx.client_metadata().find(kMaxErrorDetailsHeader);
+  size_t asked = 0;
+  if (it == ctx.client_metadata().end() ||
+      !absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &asked)) {
+    return kDefaultDetailsBytes;
+  }
+  return std::clamp(asked, kDefaultDetailsBytes, kMostDetailsBytes);
+}
+
+grpc::Status ToGrpc(const absl::Status& status, size_t details_bytes) {
   if (status.ok()) return grpc::Status::OK;
-  return {static_cast<grpc::StatusCode>(status.code()), std::string(status.message())};
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  std::vector<domain::Violation> violations = domain::ViolationsOf(status);
+  if (violations.empty()) return {code, message};
+  google::rpc::BadRequest bad_request;
+  size_t bytes = 0;
+  for (size_t i = 0; i < violations.size(); ++i) {
+    const domain::Violation& v = violations[i];
+    google::rpc::BadRequest::FieldViolation f;
+    f.set_field(v.path);
+    f.set_description(v.message);
+    bytes += f.ByteSizeLong() + 8;      // the entry's tag and length
+    if (bytes + 256 > details_bytes) {  // room for the message and the last entry
+      google::rpc::BadRequest::FieldViolation* more = bad_request.add_field_violations();
+      more->set_description(
+          absl::StrCat("and ", violations.size() - i,
+                       " more not sent: this client accepts little metadata; send the header ",
+                       kMaxErrorDetailsHeader, " (bytes) to receive them all, as omsctl does"));
+      break;
+    }
+    *bad_request.add_field_violations() = std::move(f);
+  }
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(code));
+  details.set_message(message);
+  details.add_details()->PackFrom(bad_request);
+  return {code, message, details.SerializeAsString()};
 }
 
-grpc::Status OrderManagerImpl::SubmitPlan(grpc::ServerContext* ctx,
-                                          const v1::SubmitPlanRequest* req, v1::RunSummary* resp) {
+OrderManagerImpl::OrderManagerImpl(service::OmsService& service) : service_(service) {
+  using grpc::internal::RpcMethodHandler;
+  using grpc::internal::RpcServiceMethod;
+  const std::string service_name = v1::OrderManager::service_full_name();
+  // grpc::Service keeps the name's pointer: the strings live as long as the process.
+  static const std::string kSubmitPlan = absl::StrCat("/", service_name, "/SubmitPlan");
+  static const std::string kValidatePlan = absl::StrCat("/", service_name, "/ValidatePlan");
+  AddMethod(new RpcServiceMethod(
+      kSubmitPlan.c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
+      new RpcMethodHandler<OrderManagerImpl, grpc::ByteBuffer, v1::RunSummary>(
+          [](OrderManagerImpl* self, grpc::ServerContext* ctx, const grpc::ByteBuffer* req,
+             v1::RunSummary* resp) { return self->SubmitPlanBytes(ctx, req, resp); },
+          this)));
+  AddMethod(new RpcServiceMethod(
+      kValidatePlan.c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
+      new RpcMethodHandler<OrderManagerImpl, grpc::ByteBuffer, v1::ValidatePlanResponse>(
+          [](OrderManagerImpl* self, grpc::ServerContext* ctx, const grpc::ByteBuffer* req,
+             v1::ValidatePlanResponse* resp) { return self->ValidatePlanBytes(ctx, req, resp); },
+          this)));
+}
+
+void OrderManagerImpl::RegisterWith(grpc::ServerBuilder& builder) {
+  builder.RegisterService(this);
+  builder.RegisterCallbackGenericService(&unknown_methods_);
+}
+
+grpc::Status OrderManagerImpl::SubmitPlanBytes(grpc::ServerContext* ctx,
+                                               const grpc::ByteBuffer* bytes,
+                                               v1::RunSummary* resp) {
   ServerTimer timer(ctx);
+  absl::StatusOr<v1::SubmitPlanRequest> req = ReadSubmitPlanRequest(*bytes);
+  if (!req.ok()) return ToGrpc(req.status());
   GrpcCallContext call(ctx);
-  return Reply(service_.SubmitPlan(req->plan_json(), req->retry(), call, req->run_at()), resp);
+  absl::StatusOr<domain::RunSummary> summary =
+      service_.SubmitPlan(req->plan_json(), req->retry(), call, req->run_at());
+  if (!summary.ok()) return ToGrpc(summary.status(), DetailsBudget(*ctx));
+  *resp = ToApi(*summary);
+  return grpc::Status::OK;
 }
 
-grpc::Status OrderManagerImpl::ValidatePlan(grpc::ServerContext* ctx,
-                                            const v1::ValidatePlanRequest* req,
-                                            v1::ValidatePlanResponse* resp) {
+grpc::Status OrderManagerImpl::ValidatePlanBytes(grpc::ServerContext* ctx,
+                                                 const grpc::ByteBuffer* bytes,
+                                                 v1::ValidatePlanResponse* resp) {
+  absl::StatusOr<v1::ValidatePlanRequest> req = ReadValidatePlanRequest(*bytes);
+  if (!req.ok()) return ToGrpc(req.status());
   GrpcCallContext call(ctx);
   return Reply(service_.ValidatePlan(req->plan_json(), call), resp);
 }

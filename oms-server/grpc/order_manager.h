@@ -3,19 +3,31 @@
 // else happens here.
 #pragma once
 
+#include <grpcpp/generic/async_generic_service.h>
+
 #include "betteroms/v1/oms.grpc.pb.h"
 #include "oms-server/service/oms_service.h"
 
 namespace betteroms::grpc_api {
 
-class OrderManagerImpl final : public v1::OrderManager::Service {
- public:
-  explicit OrderManagerImpl(service::OmsService& service) : service_(service) {}
+// SubmitPlan and ValidatePlan take their requests as bytes (plan_request.h): the generated
+// handlers are switched off and the same method names registered again over grpc::ByteBuffer.
+using OrderManagerBase = v1::OrderManager::WithGenericMethod_SubmitPlan<
+    v1::OrderManager::WithGenericMethod_ValidatePlan<v1::OrderManager::Service>>;
 
-  grpc::Status SubmitPlan(grpc::ServerContext*, const v1::SubmitPlanRequest* req,
-                          v1::RunSummary* resp) override;
-  grpc::Status ValidatePlan(grpc::ServerContext*, const v1::ValidatePlanRequest* req,
-                            v1::ValidatePlanResponse* resp) override;
+class OrderManagerImpl final : public OrderManagerBase {
+ public:
+  explicit OrderManagerImpl(service::OmsService& service);
+
+  // Registers the service with `builder`, and with it a generic service that answers any other
+  // method UNIMPLEMENTED as before: gRPC refuses to start a server with methods switched off
+  // (marked generic) and no generic service.
+  void RegisterWith(grpc::ServerBuilder& builder);
+
+  grpc::Status SubmitPlanBytes(grpc::ServerContext*, const grpc::ByteBuffer* req,
+                               v1::RunSummary* resp);
+  grpc::Status ValidatePlanBytes(grpc::ServerContext*, const grpc::ByteBuffer* req,
+                                 v1::ValidatePlanResponse* resp);
   grpc::Status GetRun(grpc::ServerContext*, const v1::GetRunRequest* req, v1::Run* resp) override;
   grpc::Status ListRuns(grpc::ServerContext*, const v1::ListRunsRequest* req,
                         v1::ListRunsResponse* resp) override;
@@ -48,9 +60,24 @@ class OrderManagerImpl final : public v1::OrderManager::Service {
 
  private:
   service::OmsService& service_;
+  grpc::CallbackGenericService unknown_methods_;
 };
 
-// absl::Status → grpc::Status with the same code and message.
-grpc::Status ToGrpc(const absl::Status& status);
+// The client metadata by which a caller says how many bytes of error details it accepts. gRPC
+// clients refuse more than 8 KiB of metadata unless told otherwise (GRPC_ARG_MAX_METADATA_SIZE),
+// so the details stay within kDefaultDetailsBytes unless the caller asks for more, as omsctl does.
+inline constexpr char kMaxErrorDetailsHeader[] = "x-oms-max-error-details";
+inline constexpr size_t kDefaultDetailsBytes = 4 << 10;
+inline constexpr size_t kMostDetailsBytes = 4 << 20;
+
+// The details budget `ctx`'s caller asked for (kMaxErrorDetailsHeader), within
+// [kDefaultDetailsBytes, kMostDetailsBytes].
+size_t DetailsBudget(const grpc::ServerContext& ctx);
+
+// absl::Status → grpc::Status with the same code and message. A status that carries violations
+// (domain::ViolationsError) sends them as google.rpc.BadRequest field violations, in a
+// google.rpc.Status in the grpc-status-details-bin trailer: as many as fit in `details_bytes`
+// (serialized), and then one more whose description says how many were left out.
+grpc::Status ToGrpc(const absl::Status& status, size_t details_bytes = kDefaultDetailsBytes);
 
 }  // namespace betteroms::grpc_api

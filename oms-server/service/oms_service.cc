@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/plan_text.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/cancel.h"
 #include "oms-server/domain/outcome.h"
@@ -28,7 +29,6 @@ namespace {
 using domain::Mode;
 using domain::OrderStatus;
 
-constexpr size_t kMaxPlanBytes = 8 << 20;
 // Scheduled plans run per tick at most; more due wait for the next tick.
 constexpr int kMaxDuePerTick = 1000;
 
@@ -40,7 +40,8 @@ std::string Sha256Hex(const std::string& text) {
 }
 
 absl::Status ViolationsError(const std::vector<domain::Violation>& violations) {
-  return absl::InvalidArgumentError(domain::ViolationsText("the plan is invalid", violations));
+  return domain::ViolationsError(absl::StatusCode::kInvalidArgument, "the plan is invalid",
+                                 violations);
 }
 
 std::vector<std::string> DistinctTokens(const domain::Plan& plan) {
@@ -196,9 +197,7 @@ absl::Status OmsService::CheckDatabase() {
 }
 
 absl::StatusOr<OmsService::PreparedPlan> OmsService::Prepare(const std::string& json) {
-  if (json.size() > kMaxPlanBytes) {
-    return absl::InvalidArgumentError("the plan is larger than 8 MiB");
-  }
+  OMS_RETURN_IF_ERROR(CheckPlanText(json));  // too large or not UTF-8: nothing is parsed
   domain::PlanParseResult parsed = domain::ParsePlan(json);
   if (!parsed.ok()) return ViolationsError(parsed.violations);
   PreparedPlan p{std::move(parsed.plan), json, "", std::move(parsed.warnings)};
@@ -494,11 +493,8 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
 
 absl::StatusOr<PlanValidation> OmsService::ValidatePlan(const std::string& plan_json,
                                                         const CallContext& call) {
+  OMS_RETURN_IF_ERROR(CheckPlanText(plan_json));  // too large or not UTF-8: nothing is parsed
   PlanValidation out;
-  if (plan_json.size() > kMaxPlanBytes) {
-    out.violations.push_back({"", "the plan is larger than 8 MiB"});
-    return out;
-  }
   domain::PlanParseResult parsed = domain::ParsePlan(plan_json);
   out.violations = parsed.violations;
   out.warnings = parsed.warnings;

@@ -23,6 +23,56 @@ void BM_ParsePlan10k(benchmark::State& state) {
 }
 BENCHMARK(BM_ParsePlan10k)->Unit(benchmark::kMillisecond);
 
+// Hostile plans: each must be answered (refused) in well under a second (issue #11, item 8).
+// 16 MiB, refused by its size before any parsing.
+void BM_HostilePlan16MiB(benchmark::State& state) {
+  std::string text = R"({"planId": "big", "notes": ")" + std::string(16 << 20, 'x') + R"("})";
+  for (auto _ : state) benchmark::DoNotOptimize(ParsePlan(text));
+}
+BENCHMARK(BM_HostilePlan16MiB)->Unit(benchmark::kMillisecond);
+
+// Just under the 8 MiB limit: one object of ~250,000 distinct keys and a duplicate at the end
+// (quadratic duplicate detection took minutes here).
+void BM_HostilePlanManyKeys(benchmark::State& state) {
+  std::string text = R"({"planId": "keys", "trades": [{)";
+  for (int i = 0; text.size() < (7 << 20); ++i) {
+    text += "\"key-padded-to-twenty-" + std::to_string(i) + "\":0,";
+  }
+  text += R"("key-padded-to-twenty-0": 1}]})";
+  for (auto _ : state) benchmark::DoNotOptimize(ParsePlan(text));
+}
+BENCHMARK(BM_HostilePlanManyKeys)->Unit(benchmark::kMillisecond);
+
+// Just under the limit: 4 million empty arrays, stopped at the value limit.
+void BM_HostilePlanManyValues(benchmark::State& state) {
+  std::string text = R"({"planId": "values", "notes": [)";
+  while (text.size() < (8 << 20) - 16) text += "[],";
+  text += "[]]}";
+  for (auto _ : state) benchmark::DoNotOptimize(ParsePlan(text));
+}
+BENCHMARK(BM_HostilePlanManyValues)->Unit(benchmark::kMillisecond);
+
+// Just under the limit: 4 million '[' (nesting stops at 16 levels).
+void BM_HostilePlanDeepNesting(benchmark::State& state) {
+  std::string text = R"({"planId": "deep", "notes": )" + std::string((8 << 20) - 64, '[');
+  for (auto _ : state) benchmark::DoNotOptimize(ParsePlan(text));
+}
+BENCHMARK(BM_HostilePlanDeepNesting)->Unit(benchmark::kMillisecond);
+
+// Just under the limit: 10,000 trades of ~800 unknown fields' worth each, as many violations as
+// the plan reports (the list stops at 10,000).
+void BM_HostilePlanManyViolations(benchmark::State& state) {
+  std::string text = R"({"planId": "violations", "trades": [)";
+  for (int t = 0; t < 10'000 && text.size() < (7 << 20); ++t) {
+    text += t ? ",{" : "{";
+    for (int k = 0; k < 80; ++k) text += (k ? ",\"u" : "\"u") + std::to_string(k) + "\":0";
+    text += "}";
+  }
+  text += "]}";
+  for (auto _ : state) benchmark::DoNotOptimize(ParsePlan(text));
+}
+BENCHMARK(BM_HostilePlanManyViolations)->Unit(benchmark::kMillisecond);
+
 void BM_SimulatePlan10k(benchmark::State& state) {
   PlanParseResult parsed = ParsePlan(BigPlan(10000));
   BookMap books;

@@ -52,7 +52,7 @@ class GrpcApiTest : public ::testing::Test {
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(impl_.get());
+    impl_->RegisterWith(builder);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     stub_ = v1::OrderManager::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 namespace betteroms::domain {
 namespace {
 
@@ -373,6 +375,93 @@ TEST(PlanTriggers, TheCanonicalTextCarriesTriggersAndOcoGroups) {
       canonical(
           R"(, "trigger": {"price": "bestBid", "below": 0.3, "until": "2030-01-02T00:00:00Z"})",
           ""));
+}
+
+// A plan of `n` trades whose side is "HOLD": one violation each.
+std::string PlanWithBadSides(int n) {
+  std::string out = R"({"planId": "many", "mode": "paper", "trades": [)";
+  for (int i = 0; i < n; ++i) {
+    out += std::string(i ? "," : "") + R"({"marketTokenId": "1001", "outcome": "YES", )" +
+           R"("side": "HOLD", "orderType": "MARKET", "size": 1})";
+  }
+  return out + "]}";
+}
+
+TEST(PlanBounds, AHostilePlanOfSixteenMebibytesIsRefusedUnread) {
+  // Most of it a single string: were it parsed, the refusal would name JSON, not the size.
+  std::string plan = R"({"planId": "big", "notes": ")" + std::string(16 << 20, 'x') + R"("})";
+  PlanParseResult r = ParsePlan(plan);
+  ASSERT_EQ(r.violations.size(), 1u) << Paths(r);
+  EXPECT_EQ(r.violations[0].path, "");
+  EXPECT_THAT(r.violations[0].message, HasSubstr("the limit is 8388608 bytes (8 MiB)"));
+}
+
+TEST(PlanBounds, APlanThatIsNotUtf8IsRefusedWithTheOffset) {
+  PlanParseResult r = ParsePlan("{\"planId\": \"p\xc3\", \"mode\": \"paper\"}");
+  ASSERT_EQ(r.violations.size(), 1u) << Paths(r);
+  EXPECT_THAT(r.violations[0].message, HasSubstr("not valid UTF-8: byte 0xc3 at offset 13"));
+}
+
+TEST(PlanBounds, DeepNestingManyValuesAndDuplicateKeysAreRefused) {
+  std::string deep =
+      R"({"planId": "deep", "notes": )" + std::string(20, '[') + std::string(20, ']') + "}";
+  EXPECT_THAT(Paths(ParsePlan(deep)), HasSubstr("nesting deeper than 16 levels"));
+
+  std::string values = R"({"planId": "wide", "x": [)";
+  for (size_t i = 0; i < kMaxPlanValues; ++i) values += i ? ",0" : "0";
+  values += "]}";
+  EXPECT_THAT(Paths(ParsePlan(values)), HasSubstr("more than 500000 values"));
+
+  std::string dup = R"({"planId": "dup", "trades": [{)";
+  for (int i = 0; i < 50'000; ++i) dup += "\"k" + std::to_string(i) + "\": 0,";
+  dup += R"("k5": 1}]})";
+  EXPECT_THAT(Paths(ParsePlan(dup)), HasSubstr("duplicate key \"k5\""));
+}
+
+TEST(PlanBounds, AThousandViolationsAreAllListedAndPastTheCapOneLineCountsTheRest) {
+  PlanParseResult thousand = ParsePlan(PlanWithBadSides(1000));
+  ASSERT_EQ(thousand.violations.size(), 1000u);
+  EXPECT_EQ(thousand.violations[999].path, "trades[999].side");
+
+  // 10,000 trades with two problems each: the first 10,000 are listed, then a count.
+  std::string plan = PlanWithBadSides(kMaxTrades);
+  for (size_t at = plan.find(R"("size": 1)"); at != std::string::npos;
+       at = plan.find(R"("size": 1)", at + 1)) {
+    plan.replace(at, 9, R"("size": 0)");
+  }
+  PlanParseResult capped = ParsePlan(plan);
+  ASSERT_EQ(capped.violations.size(), kMaxViolations + 1);
+  EXPECT_EQ(capped.violations.back().path, "");
+  EXPECT_EQ(capped.violations.back().message,
+            absl::StrCat("and ", size_t{2} * kMaxTrades - kMaxViolations, " more problems"));
+}
+
+TEST(PlanViolations, AStatusCarriesEveryViolationWhileItsMessageStaysShort) {
+  std::vector<Violation> violations;
+  violations.reserve(1000);
+  for (int i = 0; i < 1000; ++i) {
+    violations.push_back({absl::StrCat("trades[", i, "].side"), "must be \"BUY\" or \"SELL\""});
+  }
+  absl::Status status =
+      ViolationsError(absl::StatusCode::kInvalidArgument, "the plan is invalid", violations);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_LE(status.message().size(), 1100u);
+  EXPECT_THAT(std::string(status.message()),
+              testing::StartsWith("the plan is invalid (1000 problems):\n  trades[0].side: "));
+  EXPECT_THAT(std::string(status.message()), testing::EndsWith(" more"));
+  std::vector<Violation> back = ViolationsOf(status);
+  ASSERT_EQ(back.size(), violations.size());
+  for (size_t i = 0; i < back.size(); ++i) {
+    EXPECT_EQ(back[i].path, violations[i].path);
+    EXPECT_EQ(back[i].message, violations[i].message);
+  }
+  EXPECT_TRUE(ViolationsOf(absl::InvalidArgumentError("plain")).empty());
+
+  // A short list reads as it always did.
+  absl::Status two = ViolationsError(absl::StatusCode::kInvalidArgument, "the plan is invalid",
+                                     {{"planId", "is required"}, {"", "a plan"}});
+  EXPECT_EQ(two.message(),
+            "the plan is invalid (2 problems):\n  planId: is required\n  plan: a plan");
 }
 
 }  // namespace

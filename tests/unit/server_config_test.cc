@@ -40,6 +40,39 @@ TEST(ServerConfig, BeyondLoopbackNeedsTlsAndAToken) {
   EXPECT_THAT(ValidateConfig(c), IsOk());
 }
 
+TEST(ServerConfig, ATokenWithoutTlsIsRefusedRatherThanIgnored) {
+  ServerConfig c = Config("127.0.0.1:50051");
+  c.auth_token_file = "token";
+  EXPECT_THAT(ValidateConfig(c),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--auth-token-file needs --tls-cert and --tls-key")));
+  c.tls_cert = "cert.pem";
+  c.tls_key = "key.pem";
+  EXPECT_THAT(ValidateConfig(c), IsOk());
+}
+
+TEST(BearerToken, OnlyTheExactTokenMatches) {
+  const std::array<uint8_t, 32> expected = BearerTokenDigest("Bearer s3cret");
+  EXPECT_TRUE(BearerTokenMatches("Bearer s3cret", expected));
+  for (const char* wrong : {"", "Bearer ", "Bearer s3cre", "Bearer s3cret ", "Bearer s3crex",
+                            "bearer s3cret", "Bearer s3cret\n", "s3cret"}) {
+    EXPECT_FALSE(BearerTokenMatches(wrong, expected)) << wrong;
+  }
+  // The digest is SHA-256: equal lengths or not, what is compared is 32 bytes.
+  EXPECT_NE(BearerTokenDigest("a"), BearerTokenDigest("b"));
+}
+
+TEST(BearerToken, AnUnreadableOrEmptyTokenFileIsAnErrorNamingTheFlag) {
+  EXPECT_THAT(ReadBearerToken("/nonexistent/token"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("--auth-token-file: read /nonexistent/token: No such file")));
+  EXPECT_THAT(ReadBearerToken("/"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--auth-token-file: read /: Is a directory")));
+  EXPECT_THAT(ReadBearerToken("/dev/null"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("/dev/null is empty")));
+}
+
 TEST(ServerConfig, TheTickIntervalIsOffOrAtLeastFiveSeconds) {
   ServerConfig c = Config("127.0.0.1:50051");
   for (absl::Duration ok :

@@ -19,15 +19,29 @@
 #include "clients/omsctl/time_arg.h"
 #include "clients/omsctl/views.h"
 #include "common/file.h"
+#include "common/plan_text.h"
 
 namespace betteroms::omsctl {
 namespace {
 
 using v1::OrderManager;
 
+absl::StatusOr<std::string> ReadPlanText(const std::string& path);
+
 // A plan's text from a file, or stdin for "-" or no argument. InvalidArgument naming the file
-// (and the errno text) when it cannot be read, or when there is nothing to read.
+// (and the errno text) when it cannot be read, or when there is nothing to read; InvalidArgument
+// too when it is larger than the server takes or is not UTF-8 (CheckPlanText): nothing is sent.
 absl::StatusOr<std::string> ReadPlan(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadPlanText(path);
+  if (!text.ok()) return text;
+  if (absl::Status checked = CheckPlanText(*text); !checked.ok()) {
+    std::string where = path.empty() || path == "-" ? "standard input" : path;
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", checked.message()));
+  }
+  return text;
+}
+
+absl::StatusOr<std::string> ReadPlanText(const std::string& path) {
   if (path.empty() || path == "-") {
     if (path.empty() && isatty(STDIN_FILENO) != 0) {
       return absl::InvalidArgumentError(
@@ -134,7 +148,7 @@ int SubmitDirectory(Client& client, const std::string& dir, bool retry, const st
       std::cout << name << ": already done: " << Indented(st.error_message()) << "\n";
       ++done;
     } else {
-      std::cout << name << ": failed: " << Indented(st.error_message()) << "\n";
+      std::cout << name << ": failed: " << Indented(ErrorText(st)) << "\n";
       code = ExitFor(st.error_code());
       ++failed;
     }
