@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics.h"
 
 namespace betteroms::signer {
 
@@ -116,6 +117,11 @@ void Ledger::WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done
   done(now);
 }
 
+absl::Status Ledger::Health() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failed_;
+}
+
 void Ledger::FlushLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
@@ -125,8 +131,10 @@ void Ledger::FlushLoop() {
     batch.swap(pending_);
     uint64_t upto = queued_;
     lock.unlock();
+    metrics::Stopwatch watch;
     bool written = Write(batch);
     std::string error = written ? "" : std::strerror(errno);
+    metrics::ObserveLedgerFlush(written, watch.Seconds());
     lock.lock();
     if (written && failed_.ok()) {
       durable_ = upto;

@@ -44,6 +44,8 @@ class Ledger {
   // Calls `done` once the ticket's record is on disk (or the ledger failed), on the flusher thread
   // or, when that has already happened, at once on this one.
   void WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done);
+  // OK until a write fails; then the error every wait returns (the health check reads it).
+  absl::Status Health();
 
  private:
   explicit Ledger(int fd);

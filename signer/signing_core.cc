@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
 #include "common/hex.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 
 namespace betteroms::signer {
@@ -98,7 +99,7 @@ void SigningCore::Audit(const std::string& caller, const SignRequest& request,
                                 {"notional", FormatMicros(facts.notional)},
                                 {"decision", std::string(decision)},
                                 {"rule", std::string(rule)}};
-  (void)audit_->Append(std::move(rec));
+  metrics::CountAuditWrite(audit_->Append(std::move(rec)).ok());
 }
 
 policy::Refusal SigningCore::Refused(const std::string& caller, const SignRequest& request,

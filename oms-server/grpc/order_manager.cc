@@ -1,7 +1,9 @@
 #include "oms-server/grpc/order_manager.h"
 
 #include "absl/time/clock.h"
+#include "common/metrics.h"
 #include "oms-server/grpc/convert.h"
+#include "oms-server/service/tick_metrics.h"
 #include "store/db.h"
 
 namespace betteroms::grpc_api {
@@ -146,7 +148,10 @@ grpc::Status OrderManagerImpl::RunTick(grpc::ServerContext* ctx, const v1::RunTi
                                        v1::TickReport* resp) {
   ServerTimer timer(ctx);
   GrpcCallContext call(ctx);
-  return Reply(service_.RunTick(call), resp);
+  metrics::Stopwatch watch;
+  absl::StatusOr<domain::TickReport> report = service_.RunTick(call);
+  service::RecordTick(report, watch.Seconds());
+  return Reply(report, resp);
 }
 
 grpc::Status OrderManagerImpl::GetBook(grpc::ServerContext* ctx, const v1::GetBookRequest* req,

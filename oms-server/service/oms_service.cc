@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/metrics.h"
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -220,8 +221,10 @@ absl::StatusOr<domain::RunSummary> OmsService::SubmitPlan(const std::string& pla
     }
     LogWarn("plan refused or failed",
             {{"plan_id", plan.plan_id}, {"error", std::string(status.message())}});
+    metrics::CountPlanRun(domain::Name(plan.mode), record_failure ? "failed" : "refused");
     return status;
   }
+  metrics::CountPlanRun(domain::Name(plan.mode), domain::Name(summary->status));
   LogInfo("plan completed",
           {{"plan_id", plan.plan_id},
            {"orders", std::to_string(summary->orders_placed)},
