@@ -80,7 +80,8 @@ grpc::StatusCode CallAnything(const std::string& address, const std::string& met
   grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  grpc::ByteBuffer request;
+  grpc::Slice empty("");  // an empty message: every request type parses it
+  grpc::ByteBuffer request(&empty, 1);
   grpc::ByteBuffer response;
   std::promise<grpc::Status> done;
   stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,

@@ -82,7 +82,9 @@ TEST_F(MetricsTest, PrometheusScrapesBothProcessesAndReadsTheirSeriesBack) {
   int oms_port = FreePort();
   int signer_port = FreePort();
   int prometheus_port = FreePort();
-  ASSERT_GT(oms_port * signer_port * prometheus_port, 0);
+  ASSERT_GT(oms_port, 0);
+  ASSERT_GT(signer_port, 0);
+  ASSERT_GT(prometheus_port, 0);
   std::string oms_metrics = absl::StrCat("127.0.0.1:", oms_port);
   std::string signer_metrics = absl::StrCat("127.0.0.1:", signer_port);
   LiveStack s({"--metrics-listen", oms_metrics}, {}, {"--metrics-listen", signer_metrics});
