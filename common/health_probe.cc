@@ -74,8 +74,8 @@ absl::StatusOr<std::unique_ptr<HealthProbeServer>> HealthProbeServer::Start(
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 1);
   probe->server_ = builder.BuildAndStart();
   if (probe->server_ == nullptr || probe->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot serve health checks on ", listen, " (address in use or not available)"));
+    return absl::UnavailableError(absl::StrCat("cannot serve health checks on ", listen,
+                                               " (address in use or not available)"));
   }
   return probe;
 }

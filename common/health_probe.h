@@ -28,9 +28,9 @@ class HealthProbeServer {
   // SERVING when `serving()` is true, else NOT_SERVING; another name is NOT_FOUND. `serving` is
   // called once per Check, on a gRPC thread: it must be cheap (read a flag another thread keeps
   // up to date). Unavailable when the address cannot be bound.
-  static absl::StatusOr<std::unique_ptr<HealthProbeServer>> Start(
-      const std::string& listen, std::vector<std::string> services,
-      std::function<bool()> serving);
+  static absl::StatusOr<std::unique_ptr<HealthProbeServer>> Start(const std::string& listen,
+                                                                  std::vector<std::string> services,
+                                                                  std::function<bool()> serving);
   ~HealthProbeServer();  // stops serving
   int port() const { return port_; }
 

@@ -36,8 +36,7 @@ const Buckets& RpcBuckets() {
 // CLOB requests: 0.07-15 ms to the fake CLOB on loopback (/book ~2 ms, POST /order ~1.6 ms);
 // tens to hundreds of ms to clob.polymarket.com; the transport gives up at 10 s.
 const Buckets& HttpBuckets() {
-  static const Buckets b = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                            0.25,  0.5,    1,     2.5,  5,     10};
+  static const Buckets b = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   return b;
 }
 // Waiting for a pooled connection: 125 of 127 waits under 10 us (an idle connection), the rest
@@ -50,8 +49,7 @@ const Buckets& PoolWaitBuckets() {
 // Transactions: 2.5-100 ms measured (a synchronous commit on a loaded disk), ~1 ms on a quiet
 // one; a 1,000-order tick takes longer.
 const Buckets& TransactionBuckets() {
-  static const Buckets b = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                            0.05,   0.1,   0.25,   0.5,   1,    5};
+  static const Buckets b = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
   return b;
 }
 // Ticks: 25-100 ms measured with a few resting orders; seconds with many books to read over
@@ -125,7 +123,8 @@ void ObserveRpc(absl::string_view service, absl::string_view method, absl::strin
   static auto& latency = HistogramFamily(
       "grpc_server_handling_seconds",
       "Time from receiving a gRPC call to sending its status, by service, method and code.");
-  Labels labels = {{"grpc_service", S(service)}, {"grpc_method", S(method)}, {"grpc_code", S(code)}};
+  Labels labels = {
+      {"grpc_service", S(service)}, {"grpc_method", S(method)}, {"grpc_code", S(code)}};
   handled.Add(labels).Increment();
   latency.Add(labels, RpcBuckets()).Observe(seconds);
 }
@@ -170,22 +169,22 @@ void SetOrderCounts(const std::vector<OrderCount>& counts) {
   seen.insert(now.begin(), now.end());
 }
 
-void ObserveVenueHttp(absl::string_view method, absl::string_view endpoint, absl::string_view status,
-                      double seconds) {
+void ObserveVenueHttp(absl::string_view method, absl::string_view endpoint,
+                      absl::string_view status, double seconds) {
   static auto& requests = HistogramFamily(
       "betteroms_venue_http_request_duration_seconds",
       "CLOB HTTP requests by method, endpoint template and HTTP status (or transport failure: "
       "unavailable, deadline_exceeded, unknown).");
-  requests.Add({{"method", S(method)}, {"endpoint", S(endpoint)}, {"status", S(status)}},
-               HttpBuckets())
+  requests
+      .Add({{"method", S(method)}, {"endpoint", S(endpoint)}, {"status", S(status)}}, HttpBuckets())
       .Observe(seconds);
 }
 
 void ObserveBookFetch(absl::string_view source, absl::string_view result, int64_t books,
                       double seconds) {
-  static auto& fetches =
-      HistogramFamily("betteroms_book_fetch_duration_seconds",
-                      "Order book reads (one call for any number of tokens), by source and result.");
+  static auto& fetches = HistogramFamily(
+      "betteroms_book_fetch_duration_seconds",
+      "Order book reads (one call for any number of tokens), by source and result.");
   static auto& tokens = CounterFamily("betteroms_book_fetch_tokens_total",
                                       "Order books asked for, by source and result.");
   Labels labels = {{"source", S(source)}, {"result", S(result)}};
@@ -223,9 +222,9 @@ void CountRefusal(absl::string_view rule) {
 }
 
 void ObserveLedgerFlush(bool ok, double seconds) {
-  static auto& flushes = HistogramFamily(
-      "betteroms_signer_ledger_flush_duration_seconds",
-      "Ledger batches written and synced to disk (one fdatasync each), by result.");
+  static auto& flushes =
+      HistogramFamily("betteroms_signer_ledger_flush_duration_seconds",
+                      "Ledger batches written and synced to disk (one fdatasync each), by result.");
   flushes.Add({{"result", ok ? "ok" : "failed"}}, FlushBuckets()).Observe(seconds);
 }
 

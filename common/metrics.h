@@ -55,8 +55,8 @@ struct OrderCount {
 void SetOrderCounts(const std::vector<OrderCount>& counts);
 // One HTTP request to the CLOB: `endpoint` already templated (no ids), `status` the HTTP status
 // code as text, or the transport failure ("unavailable", "deadline_exceeded", "unknown").
-void ObserveVenueHttp(absl::string_view method, absl::string_view endpoint, absl::string_view status,
-                      double seconds);
+void ObserveVenueHttp(absl::string_view method, absl::string_view endpoint,
+                      absl::string_view status, double seconds);
 // One GetBooks call from `source` ("clob", "snapshots") for `books` tokens; result "ok",
 // "not_found" or the failure's code name in lower case.
 void ObserveBookFetch(absl::string_view source, absl::string_view result, int64_t books,

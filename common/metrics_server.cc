@@ -50,14 +50,14 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::s
   try {
     exposer = std::make_unique<prometheus::Exposer>(listen, /*num_threads=*/2);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
   }
   auto collectable = std::make_shared<HookedRegistry>();
   exposer->RegisterCollectable(collectable);
   std::vector<int> ports = exposer->GetListeningPorts();
   int port = ports.empty() ? 0 : ports.front();
-  return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(exposer), std::move(collectable), port));
+  return std::unique_ptr<MetricsServer>(
+      new MetricsServer(std::move(exposer), std::move(collectable), port));
 }
 
 }  // namespace betteroms::metrics

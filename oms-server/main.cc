@@ -48,7 +48,8 @@ int Main(int argc, char** argv) {
   std::string journal_grace = Env("OMS_JOURNAL_GRACE", "2m");
   config.fault_point = Env("OMS_TEST_FAULT_POINT", "");
   config.metrics_listen = Env("OMS_METRICS_LISTEN", "");
-  config.metrics_public = Env("OMS_METRICS_PUBLIC", "") == "1" || Env("OMS_METRICS_PUBLIC", "") == "true";
+  config.metrics_public =
+      Env("OMS_METRICS_PUBLIC", "") == "1" || Env("OMS_METRICS_PUBLIC", "") == "true";
   config.health_listen = Env("OMS_HEALTH_LISTEN", "");
 
   CLI::App app{"oms-server: BetterOMS order management service (gRPC).", "oms-server"};

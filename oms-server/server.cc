@@ -20,13 +20,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/decimal.h"
+#include "common/file.h"
 #include "common/health_probe.h"
+#include "common/log.h"
 #include "common/metrics.h"
 #include "common/metrics_server.h"
-#include "common/rpc_metrics.h"
-#include "common/file.h"
-#include "common/log.h"
 #include "common/net.h"
+#include "common/rpc_metrics.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/plan.h"
 #include "oms-server/grpc/order_manager.h"
@@ -235,8 +235,8 @@ absl::Status RunServer(const ServerConfig& config) {
   std::unique_ptr<metrics::MetricsServer> metrics_server;
   if (!config.metrics_listen.empty()) {
     OMS_ASSIGN_OR_RETURN(metrics_server, metrics::MetricsServer::Start(config.metrics_listen));
-    LogInfo("metrics listening", {{"address", config.metrics_listen},
-                                  {"port", std::to_string(metrics_server->port())}});
+    LogInfo("metrics listening",
+            {{"address", config.metrics_listen}, {"port", std::to_string(metrics_server->port())}});
   }
   {
     OMS_ASSIGN_OR_RETURN(auto conn,
@@ -318,8 +318,8 @@ absl::Status RunServer(const ServerConfig& config) {
   builder.AddListeningPort(config.listen, creds, &port);
   builder.RegisterService(&api);
   builder.experimental().SetInterceptorCreators(
-      RpcMetricsInterceptors({v1::OrderManager::service_full_name(),
-                              "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}));
+      RpcMetricsInterceptors({v1::OrderManager::service_full_name(), "grpc.health.v1.Health",
+                              "grpc.reflection.v1alpha.ServerReflection"}));
   grpc::ResourceQuota quota("oms");
   quota.SetMaxThreads(32);
   builder.SetResourceQuota(quota);
@@ -344,9 +344,9 @@ absl::Status RunServer(const ServerConfig& config) {
   std::atomic<bool> database_ok{false};
   std::unique_ptr<HealthProbeServer> probe;
   if (!config.health_listen.empty()) {
-    absl::StatusOr<std::unique_ptr<HealthProbeServer>> started = HealthProbeServer::Start(
-        config.health_listen, {v1::OrderManager::service_full_name()},
-        [&database_ok] { return database_ok.load(); });
+    absl::StatusOr<std::unique_ptr<HealthProbeServer>> started =
+        HealthProbeServer::Start(config.health_listen, {v1::OrderManager::service_full_name()},
+                                 [&database_ok] { return database_ok.load(); });
     if (!started.ok()) {
       server->Shutdown();
       return started.status();

@@ -44,7 +44,7 @@ struct ServerConfig {
   std::string fault_point;  // tests only (OMS_TEST_FAULT_POINT)
 
   // Observability, both off unless set.
-  std::string metrics_listen;  // HOST:PORT for GET /metrics (plain HTTP)
+  std::string metrics_listen;   // HOST:PORT for GET /metrics (plain HTTP)
   bool metrics_public = false;  // allow metrics_listen beyond loopback
   std::string health_listen;    // HOST:PORT: plaintext gRPC serving only Health/Check
 };

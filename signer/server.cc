@@ -25,10 +25,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/file.h"
 #include "common/health_probe.h"
-#include "common/metrics_server.h"
-#include "common/rpc_metrics.h"
 #include "common/log.h"
+#include "common/metrics_server.h"
 #include "common/net.h"
+#include "common/rpc_metrics.h"
 #include "common/status_macros.h"
 #include "common/time.h"
 #include "signer/audit/audit_log.h"
@@ -239,16 +239,14 @@ absl::Status RunServer(const SignerConfig& config) {
   std::unique_ptr<metrics::MetricsServer> metrics_server;
   if (!config.metrics_listen.empty()) {
     OMS_ASSIGN_OR_RETURN(metrics_server, metrics::MetricsServer::Start(config.metrics_listen));
-    LogInfo("metrics listening", {{"address", config.metrics_listen},
-                                  {"port", std::to_string(metrics_server->port())}});
+    LogInfo("metrics listening",
+            {{"address", config.metrics_listen}, {"port", std::to_string(metrics_server->port())}});
   }
   // Healthy while the key is loaded (it is, or the process would have stopped) and the ledger
   // can record signatures: no write has failed and the state folder is still writable (a volume
   // remounted read-only shows here before the next signature finds it).
   std::atomic<bool> healthy{true};
-  auto check = [&] {
-    return core->LedgerHealth().ok() && access(state_dir.c_str(), W_OK) == 0;
-  };
+  auto check = [&] { return core->LedgerHealth().ok() && access(state_dir.c_str(), W_OK) == 0; };
   std::unique_ptr<HealthProbeServer> probe;
   if (!config.health_listen.empty()) {
     absl::StatusOr<std::unique_ptr<HealthProbeServer>> started =

@@ -2,25 +2,38 @@
 
 #include <algorithm>
 #include <array>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/string_view.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace betteroms::market {
 namespace {
 
 // Every endpoint the market data and venue clients call (clob_market_data.cc, clob_venue*.cc).
-constexpr std::array<absl::string_view, 21> kKnown = {
-    "/book",          "/books",           "/tick-size",           "/neg-risk",
-    "/midpoint",      "/clob-markets/{id}", "/markets-by-token/{id}", "/markets/{id}",
-    "/order",         "/orders",          "/data/order/{id}",     "/data/orders",
-    "/data/trades",   "/balance-allowance", "/cancel-all",        "/auth/derive-api-key",
-    "/auth/api-key",  "/time",            "/fee-rate",            "/balance-allowance/update",
-    "/prices-history"};
+constexpr std::array<absl::string_view, 21> kKnown = {"/book",
+                                                      "/books",
+                                                      "/tick-size",
+                                                      "/neg-risk",
+                                                      "/midpoint",
+                                                      "/clob-markets/{id}",
+                                                      "/markets-by-token/{id}",
+                                                      "/markets/{id}",
+                                                      "/order",
+                                                      "/orders",
+                                                      "/data/order/{id}",
+                                                      "/data/orders",
+                                                      "/data/trades",
+                                                      "/balance-allowance",
+                                                      "/cancel-all",
+                                                      "/auth/derive-api-key",
+                                                      "/auth/api-key",
+                                                      "/time",
+                                                      "/fee-rate",
+                                                      "/balance-allowance/update",
+                                                      "/prices-history"};
 
 // A segment that names one thing (token id, condition id, order hash) rather than an endpoint.
 bool IsId(absl::string_view segment) {

@@ -74,10 +74,10 @@ void RecordRequest(CURL* h, const HttpRequest& request, CURLcode rc, const Trans
                    double seconds) {
   long code = 0;  // NOLINT(google-runtime-int): curl's API writes a long
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  std::string status = rc == CURLE_OK                    ? std::to_string(code)
-                       : !transfer.request_started       ? "unavailable"
+  std::string status = rc == CURLE_OK                   ? std::to_string(code)
+                       : !transfer.request_started      ? "unavailable"
                        : rc == CURLE_OPERATION_TIMEDOUT ? "deadline_exceeded"
-                                                         : "unknown";
+                                                        : "unknown";
   metrics::ObserveVenueHttp(request.method, EndpointTemplate(request.url), status, seconds);
 }
 

@@ -12,8 +12,7 @@ absl::StatusOr<std::map<std::string, domain::Book>> MeteredMarketData::GetBooks(
   absl::StatusOr<std::map<std::string, domain::Book>> books = inner_->GetBooks(tokens);
   std::string result =
       books.ok() ? "ok" : absl::AsciiStrToLower(absl::StatusCodeToString(books.status().code()));
-  metrics::ObserveBookFetch(source_, result, static_cast<int64_t>(tokens.size()),
-                            watch.Seconds());
+  metrics::ObserveBookFetch(source_, result, static_cast<int64_t>(tokens.size()), watch.Seconds());
   return books;
 }
 

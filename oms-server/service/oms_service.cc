@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/metrics.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/cancel.h"
 #include "oms-server/domain/outcome.h"

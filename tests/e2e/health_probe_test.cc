@@ -132,12 +132,12 @@ TEST(HealthProbeTest, KubeletProbeReachesTheMtlsSignerAndFollowsItsLedger) {
   dir.Write("key", kKeyHex, 0600);
   dir.Write("policy.json", R"({"chain_id": 137})");
   std::string probe = "127.0.0.1:" + std::to_string(FreePort());
-  BackgroundProcess signer({OmsSignerBin(), "--key-file", dir.File("key"), "--policy",
-                            dir.File("policy.json"), "--state-dir", dir.File("state"), "--listen",
-                            "127.0.0.1:0", "--tls-cert", dir.File("certs/signer.pem"), "--tls-key",
-                            dir.File("certs/signer.key"), "--client-ca", dir.File("certs/ca.pem"),
-                            "--port-file", dir.File("signer.port"), "--health-listen", probe},
-                           {}, dir.File("signer.log"));
+  BackgroundProcess signer(
+      {OmsSignerBin(), "--key-file", dir.File("key"), "--policy", dir.File("policy.json"),
+       "--state-dir", dir.File("state"), "--listen", "127.0.0.1:0", "--tls-cert",
+       dir.File("certs/signer.pem"), "--tls-key", dir.File("certs/signer.key"), "--client-ca",
+       dir.File("certs/ca.pem"), "--port-file", dir.File("signer.port"), "--health-listen", probe},
+      {}, dir.File("signer.log"));
   int port = WaitForPortFile(dir.File("signer.port"), 10'000, &signer);
   ASSERT_GT(port, 0) << signer.Log();
 
@@ -155,8 +155,8 @@ TEST(HealthProbeTest, KubeletProbeReachesTheMtlsSignerAndFollowsItsLedger) {
 }
 
 TEST(HealthProbeTest, HealthListenMustBeAnAddress) {
-  CommandResult r = RunCommand({OmsServerBin(), "--database-url", "postgresql://nowhere/x",
-                                "--health-listen", "50052"});
+  CommandResult r = RunCommand(
+      {OmsServerBin(), "--database-url", "postgresql://nowhere/x", "--health-listen", "50052"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--health-listen must be HOST:PORT"));
 }

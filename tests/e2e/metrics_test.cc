@@ -110,8 +110,10 @@ TEST_F(MetricsTest, PrometheusScrapesBothProcessesAndReadsTheirSeriesBack) {
     CommandResult check = RunCommand({kPromtool, "check", "metrics"}, {}, *text);
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err << "\n" << *text;
   }
-  EXPECT_THAT(oms_text, HasSubstr(R"(betteroms_plan_runs_total{mode="paper",status="completed"} 1)"));
-  EXPECT_THAT(oms_text, HasSubstr(R"(betteroms_plan_runs_total{mode="live",status="completed"} 1)"));
+  EXPECT_THAT(oms_text,
+              HasSubstr(R"(betteroms_plan_runs_total{mode="paper",status="completed"} 1)"));
+  EXPECT_THAT(oms_text,
+              HasSubstr(R"(betteroms_plan_runs_total{mode="live",status="completed"} 1)"));
   EXPECT_THAT(oms_text, HasSubstr(R"(grpc_server_handled_total{grpc_code="OK",grpc_method=)"
                                   R"("SubmitPlan",grpc_service="betteroms.v1.OrderManager"} 2)"));
   EXPECT_THAT(oms_text, HasSubstr(R"(betteroms_orders{mode="live",status="filled"} 1)"));
@@ -119,7 +121,8 @@ TEST_F(MetricsTest, PrometheusScrapesBothProcessesAndReadsTheirSeriesBack) {
   EXPECT_THAT(oms_text, HasSubstr(R"(betteroms_tick_duration_seconds_count{result="ok"} 1)"));
   EXPECT_THAT(oms_text, HasSubstr(R"(betteroms_venue_http_request_duration_seconds_count{)"
                                   R"(endpoint="/order",method="POST",status="200"} 1)"));
-  EXPECT_THAT(oms_text, HasSubstr(R"(betteroms_book_fetch_tokens_total{result="ok",source="clob"})"));
+  EXPECT_THAT(oms_text,
+              HasSubstr(R"(betteroms_book_fetch_tokens_total{result="ok",source="clob"})"));
   EXPECT_THAT(oms_text, HasSubstr(R"(betteroms_db_transaction_duration_seconds_count{)"
                                   R"(outcome="committed"})"));
   EXPECT_THAT(oms_text, HasSubstr("betteroms_db_pool_wait_seconds_count"));

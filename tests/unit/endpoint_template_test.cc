@@ -17,9 +17,10 @@ TEST(EndpointTemplateTest, DropsTheHostAndTheQuery) {
 TEST(EndpointTemplateTest, ReplacesIdsAndHashesWithAPlaceholder) {
   EXPECT_EQ(EndpointTemplate("https://clob.polymarket.com/data/order/0xdeadBEEF01"),
             "/data/order/{id}");
-  EXPECT_EQ(EndpointTemplate("https://clob.polymarket.com/markets-by-token/"
-                             "71321045679252212594626385532706912750332728571942532289631379312455"),
-            "/markets-by-token/{id}");
+  EXPECT_EQ(
+      EndpointTemplate("https://clob.polymarket.com/markets-by-token/"
+                       "71321045679252212594626385532706912750332728571942532289631379312455"),
+      "/markets-by-token/{id}");
   EXPECT_EQ(EndpointTemplate("https://clob.polymarket.com/clob-markets/0xa1"),
             "/clob-markets/{id}");
 }
