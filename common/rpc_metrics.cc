@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/metrics.h"
 
 namespace betteroms {
@@ -44,7 +45,7 @@ class RpcMetricsFactory : public grpc::experimental::ServerInterceptorFactoryInt
       if (service == nullptr) continue;
       for (int i = 0; i < service->method_count(); ++i) {
         const std::string& method = service->method(i)->name();
-        known_["/" + name + "/" + method] = {name, method};
+        known_[absl::StrCat("/", name, "/", method)] = {name, method};
       }
     }
   }

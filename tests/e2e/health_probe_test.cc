@@ -85,7 +85,7 @@ grpc::StatusCode CallAnything(const std::string& address, const std::string& met
   grpc::ByteBuffer response;
   std::promise<grpc::Status> done;
   stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status st) { done.set_value(st); });
+                 [&done](const grpc::Status& st) { done.set_value(st); });
   return done.get_future().get().error_code();
 }
 

@@ -101,6 +101,11 @@ TEST_F(MetricsTest, PrometheusScrapesBothProcessesAndReadsTheirSeriesBack) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   r = s.Omsctl({"tick"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // A live order over the signer policy's max_order_notional (1000): refused by that rule.
+  s.venue().SetCollateral(kLiveAddress, 10'000'000'000);
+  r = s.Omsctl({"plan", "submit", "-"},
+               Plan("metrics-refused", {LimitBuy(kTokenA, "1500", "0.40")}));
+  EXPECT_THAT(r.out + r.err, HasSubstr("max_order_notional"));
 
   // Both expositions, as Prometheus reads them, pass promtool's checks.
   std::string oms_text = Get("http://" + oms_metrics + "/metrics");
@@ -129,7 +134,9 @@ TEST_F(MetricsTest, PrometheusScrapesBothProcessesAndReadsTheirSeriesBack) {
   // Labels stay bounded: no token id, order hash or address in any series.
   EXPECT_THAT(oms_text, Not(HasSubstr("0x")));
   EXPECT_THAT(signer_text, HasSubstr(R"(betteroms_signer_signatures_total{kind="order"} 1)"));
-  EXPECT_THAT(signer_text, HasSubstr(R"(betteroms_signer_audit_writes_total{result="ok"} 1)"));
+  EXPECT_THAT(signer_text,
+              HasSubstr(R"(betteroms_signer_refusals_total{rule="max_order_notional"} 1)"));
+  EXPECT_THAT(signer_text, HasSubstr(R"(betteroms_signer_audit_writes_total{result="ok"} 2)"));
   EXPECT_THAT(signer_text, HasSubstr(R"(betteroms_signer_ledger_flush_duration_seconds_count{)"
                                      R"(result="ok"} 1)"));
   EXPECT_THAT(signer_text, HasSubstr(R"(grpc_method="SignOrder",grpc_service=)"
