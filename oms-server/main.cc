@@ -48,6 +48,10 @@ int Main(int argc, char** argv) {
   config.allowed_tokens = Env("OMS_ALLOWED_TOKENS", "");
   std::string journal_grace = Env("OMS_JOURNAL_GRACE", "2m");
   config.fault_point = Env("OMS_TEST_FAULT_POINT", "");
+  config.metrics_listen = Env("OMS_METRICS_LISTEN", "");
+  config.metrics_public =
+      Env("OMS_METRICS_PUBLIC", "") == "1" || Env("OMS_METRICS_PUBLIC", "") == "true";
+  config.health_listen = Env("OMS_HEALTH_LISTEN", "");
 
   CLI::App app{"oms-server: BetterOMS order management service (gRPC).", "oms-server"};
   app.set_version_flag("--version", betteroms::VersionLine("oms-server"),
@@ -111,6 +115,18 @@ int Main(int argc, char** argv) {
   app.add_option("--db-connections", config.db_connections, "database connections")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  app.add_option("--metrics-listen", config.metrics_listen,
+                 "serve Prometheus metrics (plain HTTP GET /metrics) on HOST:PORT, e.g. "
+                 "127.0.0.1:9464; loopback only unless --metrics-public; off unless set "
+                 "[env OMS_METRICS_LISTEN]");
+  app.add_flag("--metrics-public", config.metrics_public,
+               "allow --metrics-listen beyond loopback, for a scraper in another pod: metrics "
+               "are unauthenticated, so let only the scraper reach the port (NetworkPolicy or a "
+               "TLS proxy) [env OMS_METRICS_PUBLIC=1]");
+  app.add_option("--health-listen", config.health_listen,
+                 "serve plaintext gRPC on HOST:PORT answering only grpc.health.v1.Health/Check "
+                 "(SERVING while the database answers), for a kubelet gRPC probe while the API "
+                 "is TLS-only, e.g. 0.0.0.0:50052; off unless set [env OMS_HEALTH_LISTEN]");
   CLI::App* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
   app.footer(
       "Exit status: 0 after a clean stop, 1 when the configuration is wrong or a dependency\n"

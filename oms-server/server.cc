@@ -24,21 +24,28 @@
 #include "absl/strings/strip.h"
 #include "common/decimal.h"
 #include "common/file.h"
+#include "common/health_probe.h"
 #include "common/log.h"
+#include "common/metrics.h"
+#include "common/metrics_server.h"
 #include "common/net.h"
 #include "common/plan_text.h"
+#include "common/rpc_metrics.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/plan.h"
 #include "oms-server/grpc/order_manager.h"
 #include "oms-server/market/http.h"
 #include "oms-server/market/market_data.h"
+#include "oms-server/market/metered_market_data.h"
 #include "oms-server/service/live_trader.h"
 #include "oms-server/service/oms_service.h"
+#include "oms-server/service/tick_metrics.h"
 #include "oms-server/signer_client/order_signer.h"
 #include "oms-server/venue/clob_venue.h"
 #include "oms-server/venue/credentials.h"
 #include "store/db.h"
 #include "store/migrations.h"
+#include "store/order_counts.h"
 
 namespace betteroms {
 namespace {
@@ -122,6 +129,17 @@ absl::StatusOr<service::LiveOptions> LiveOptionsFrom(const ServerConfig& c) {
   return o;
 }
 
+// Refreshes the orders gauge; a failure leaves the last values (the health check says why).
+void RefreshOrderCounts(store::Pool& pool) {
+  absl::StatusOr<store::Pool::Lease> conn = pool.Acquire(absl::Now() + absl::Seconds(1));
+  if (!conn.ok()) return;
+  absl::StatusOr<std::vector<store::OrderStatusCount>> counts = store::CountOrdersByStatus(**conn);
+  if (!counts.ok()) return;
+  std::vector<metrics::OrderCount> out;
+  for (const store::OrderStatusCount& c : *counts) out.push_back({c.mode, c.status, c.count});
+  metrics::SetOrderCounts(out);
+}
+
 }  // namespace
 
 std::array<uint8_t, 32> BearerTokenDigest(std::string_view text) {
@@ -166,6 +184,12 @@ absl::Status ValidateConfig(const ServerConfig& c) {
                      " beyond loopback without TLS and a bearer token: "
                      "set --tls-cert, --tls-key and --auth-token-file, or listen on 127.0.0.1"));
   }
+  if (!c.metrics_listen.empty()) {
+    OMS_RETURN_IF_ERROR(metrics::CheckMetricsListen(c.metrics_listen, c.metrics_public));
+  } else if (c.metrics_public) {
+    return absl::InvalidArgumentError("--metrics-public goes with --metrics-listen");
+  }
+  if (!c.health_listen.empty()) OMS_RETURN_IF_ERROR(CheckHealthListen(c.health_listen));
   if (c.tick_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--tick-interval must not be negative");
   }
@@ -239,12 +263,21 @@ absl::Status RunServer(const ServerConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Metrics first, so a slow migration can be watched too.
+  std::unique_ptr<metrics::MetricsServer> metrics_server;
+  if (!config.metrics_listen.empty()) {
+    OMS_ASSIGN_OR_RETURN(metrics_server, metrics::MetricsServer::Start(config.metrics_listen));
+    LogInfo("metrics listening",
+            {{"address", config.metrics_listen}, {"port", std::to_string(metrics_server->port())}});
+  }
   {
     OMS_ASSIGN_OR_RETURN(auto conn,
                          store::Connection::Open(config.database_url, MigrationConnection()));
     OMS_RETURN_IF_ERROR(Migrate(*conn));
   }
-  OMS_ASSIGN_OR_RETURN(auto market, market::MakeMarketData(config.market_data, config.clob_url));
+  OMS_ASSIGN_OR_RETURN(auto source, market::MakeMarketData(config.market_data, config.clob_url));
+  auto market = std::make_unique<market::MeteredMarketData>(
+      std::move(source), absl::StartsWith(config.market_data, "snapshots:") ? "snapshots" : "clob");
   store::Pool pool(config.database_url, config.db_connections);
   SystemClock clock;
   std::unique_ptr<signer_client::OrderSigner> signer;
@@ -314,6 +347,9 @@ absl::Status RunServer(const ServerConfig& config) {
   int port = 0;
   builder.AddListeningPort(config.listen, creds, &port);
   api.RegisterWith(builder);
+  builder.experimental().SetInterceptorCreators(
+      RpcMetricsInterceptors({v1::OrderManager::service_full_name(), "grpc.health.v1.Health",
+                              "grpc.reflection.v1alpha.ServerReflection"}));
   grpc::ResourceQuota quota("oms");
   quota.SetMaxThreads(32);
   builder.SetResourceQuota(quota);
@@ -335,7 +371,24 @@ absl::Status RunServer(const ServerConfig& config) {
                                    {"port", std::to_string(port)},
                                    {"market_data", market->Describe()}});
 
-  // Health follows the database: SERVING only while it answers.
+  // Health follows the database: SERVING only while it answers. The probe port (a kubelet's
+  // plaintext gRPC probe while the API is TLS-only) reports the same bit.
+  std::atomic<bool> database_ok{false};
+  std::unique_ptr<HealthProbeServer> probe;
+  if (!config.health_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<HealthProbeServer>> started =
+        HealthProbeServer::Start(config.health_listen, {v1::OrderManager::service_full_name()},
+                                 [&database_ok] { return database_ok.load(); });
+    if (!started.ok()) {
+      server->Shutdown();
+      return started.status();
+    }
+    probe = *std::move(started);
+    LogInfo("health probe listening",
+            {{"address", config.health_listen}, {"port", std::to_string(probe->port())}});
+  }
+  // The orders gauge: one GROUP BY per scrape.
+  if (metrics_server != nullptr) metrics::AddScrapeHook([&pool] { RefreshOrderCounts(pool); });
   std::atomic<bool> stopping{false};
   std::mutex mu;
   std::condition_variable cv;
@@ -344,6 +397,7 @@ absl::Status RunServer(const ServerConfig& config) {
     bool first = true;
     while (!stopping) {
       bool ok = oms.CheckDatabase().ok();
+      database_ok = ok;
       if (ok != last || first) {
         server->GetHealthCheckService()->SetServingStatus(ok);
         if (!first || !ok) LogInfo("health", {{"serving", ok ? "true" : "false"}});
@@ -364,7 +418,9 @@ absl::Status RunServer(const ServerConfig& config) {
           return;
         }
         lock.unlock();
+        metrics::Stopwatch watch;
         auto report = oms.RunTick();
+        service::RecordTick(report, watch.Seconds());
         if (report.ok()) {
           LogInfo("tick", {{"report", report->message}});
         } else {
@@ -385,6 +441,8 @@ absl::Status RunServer(const ServerConfig& config) {
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   health.join();
   if (ticker.joinable()) ticker.join();
+  probe.reset();
+  metrics_server.reset();  // its scrape hook reads the pool, which goes next
   LogInfo("stopped");
   return absl::OkStatus();
 }

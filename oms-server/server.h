@@ -46,6 +46,11 @@ struct ServerConfig {
   std::string allowed_tokens;  // comma-separated token ids; empty: any
   absl::Duration journal_grace = absl::Minutes(2);
   std::string fault_point;  // tests only (OMS_TEST_FAULT_POINT)
+
+  // Observability, both off unless set.
+  std::string metrics_listen;   // HOST:PORT for GET /metrics (plain HTTP)
+  bool metrics_public = false;  // allow metrics_listen beyond loopback
+  std::string health_listen;    // HOST:PORT: plaintext gRPC serving only Health/Check
 };
 
 // The bearer token check, in time that depends on neither the token nor what was presented:

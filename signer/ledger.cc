@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "signer/disk.h"
+#include "common/metrics.h"
 
 namespace betteroms::signer {
 namespace {
@@ -218,6 +219,13 @@ void Ledger::WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done
   done(now);
 }
 
+absl::Status Ledger::Health() {
+  std::lock_guard<std::mutex> lock(mu_);
+  // The latest group decides: a disk that failed and has room again is healthy again.
+  if (!failures_.empty() && failures_.back().last == done_) return failures_.back().status;
+  return absl::OkStatus();
+}
+
 void Ledger::FlushLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
@@ -230,7 +238,11 @@ void Ledger::FlushLoop() {
     uint64_t first = done_ + 1;
     uint64_t last = queued_;
     lock.unlock();
+    size_t audit_records = records.size();
+    metrics::Stopwatch watch;
     absl::Status outcome = Commit(std::move(text), std::move(records));
+    metrics::ObserveLedgerFlush(outcome.ok(), watch.Seconds());
+    for (size_t i = 0; i < audit_records; ++i) metrics::CountAuditWrite(outcome.ok());
     lock.lock();
     if (!outcome.ok()) {
       LogError("signer: a group of records was not written; its requests fail",

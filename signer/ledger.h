@@ -71,6 +71,8 @@ class Ledger {
   // Calls `done` once the ticket's group is on disk or failed, on the flusher thread or, when
   // that has already happened, at once on this one.
   void WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done);
+  // OK until a write fails; then the error every wait returns (the health check reads it).
+  absl::Status Health();
 
   // When the audit log lacked committed records and accept_audit_gap let it start: what was
   // missing, for the audit record that notes it. Empty otherwise.

@@ -99,6 +99,16 @@ int Main(int argc, char** argv) {
   app.add_flag("--insecure-loopback", config.insecure_loopback,
                "plaintext gRPC, loopback addresses only");
   app.add_option("--port-file", config.port_file, "write the bound port here once listening");
+  app.add_option("--metrics-listen", config.metrics_listen,
+                 "serve Prometheus metrics (plain HTTP GET /metrics) on HOST:PORT, e.g. "
+                 "127.0.0.1:9465; loopback only unless --metrics-public; off unless set");
+  app.add_flag("--metrics-public", config.metrics_public,
+               "allow --metrics-listen beyond loopback, for a scraper in another pod: metrics "
+               "are unauthenticated, so let only the scraper reach the port (NetworkPolicy)");
+  app.add_option("--health-listen", config.health_listen,
+                 "serve plaintext gRPC on HOST:PORT answering only grpc.health.v1.Health/Check "
+                 "(SERVING while the key is loaded and the ledger writable), for a kubelet gRPC "
+                 "probe while the API is mTLS-only, e.g. 0.0.0.0:50062; off unless set");
   app.footer(kPolicyHelp);
   app.set_version_flag("--version", betteroms::VersionLine("oms-signer"),
                        "print the git revision and exit");

@@ -7,9 +7,12 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -17,14 +20,18 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/file.h"
+#include "common/health_probe.h"
 #include "common/log.h"
+#include "common/metrics_server.h"
 #include "common/net.h"
+#include "common/rpc_metrics.h"
 #include "common/status_macros.h"
 #include "common/time.h"
 #include "signer/audit/audit_log.h"
@@ -136,6 +143,12 @@ absl::Status ValidateConfig(const SignerConfig& c) {
                                                      "\" is not a SHA-256 fingerprint"));
     }
   }
+  if (!c.metrics_listen.empty()) {
+    OMS_RETURN_IF_ERROR(metrics::CheckMetricsListen(c.metrics_listen, c.metrics_public));
+  } else if (c.metrics_public) {
+    return absl::InvalidArgumentError("--metrics-public goes with --metrics-listen");
+  }
+  if (!c.health_listen.empty()) OMS_RETURN_IF_ERROR(CheckHealthListen(c.health_listen));
   if (absl::StartsWith(c.listen, kUnixPrefix)) {
     if (c.listen.size() == sizeof(kUnixPrefix) - 1) {
       return absl::InvalidArgumentError("--listen unix: needs a socket path (unix:/path)");
@@ -229,6 +242,9 @@ absl::Status RunServer(const SignerConfig& config) {
   int port = 0;
   builder.AddListeningPort(config.listen, creds, unix_socket ? nullptr : &port);
   builder.RegisterService(&service);
+  builder.experimental().SetInterceptorCreators(
+      RpcMetricsInterceptors({v1::Signer::service_full_name(), "grpc.health.v1.Health",
+                              "grpc.reflection.v1alpha.ServerReflection"}));
   // One completion queue: on a small host each extra queue is another thread to wake per call.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   // The socket is born 0600: no window in which another user could connect before a chmod.
@@ -257,9 +273,57 @@ absl::Status RunServer(const SignerConfig& config) {
                                                                  : "insecure-loopback"},
                                    {"signer_address", core->address()},
                                    {"policy", core->PolicySummary()}});
+  std::unique_ptr<metrics::MetricsServer> metrics_server;
+  if (!config.metrics_listen.empty()) {
+    OMS_ASSIGN_OR_RETURN(metrics_server, metrics::MetricsServer::Start(config.metrics_listen));
+    LogInfo("metrics listening",
+            {{"address", config.metrics_listen}, {"port", std::to_string(metrics_server->port())}});
+  }
+  // Healthy while the key is loaded (it is, or the process would have stopped) and the ledger
+  // can record signatures: no write has failed and the state folder is still writable (a volume
+  // remounted read-only shows here before the next signature finds it).
+  std::atomic<bool> healthy{true};
+  auto check = [&] { return core->LedgerHealth().ok() && access(state_dir.c_str(), W_OK) == 0; };
+  std::unique_ptr<HealthProbeServer> probe;
+  if (!config.health_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<HealthProbeServer>> started =
+        HealthProbeServer::Start(config.health_listen, {v1::Signer::service_full_name()},
+                                 [&healthy] { return healthy.load(); });
+    if (!started.ok()) {
+      server->Shutdown();
+      return started.status();
+    }
+    probe = *std::move(started);
+    LogInfo("health probe listening",
+            {{"address", config.health_listen}, {"port", std::to_string(probe->port())}});
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread health([&] {
+    bool last = true;
+    std::unique_lock<std::mutex> lock(mu);
+    while (!cv.wait_for(lock, std::chrono::seconds(2), [&] { return stopping; })) {
+      bool ok = check();
+      healthy = ok;
+      if (ok != last) {
+        server->GetHealthCheckService()->SetServingStatus(ok);
+        LogInfo("health", {{"serving", ok ? "true" : "false"}});
+        last = ok;
+      }
+    }
+  });
+
   int sig = 0;
   sigwait(&signals, &sig);
   LogInfo("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopping = true;
+  }
+  cv.notify_all();
+  health.join();
+  probe.reset();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   LogInfo("oms-signer stopped");
   return absl::OkStatus();

@@ -26,6 +26,10 @@ struct SignerConfig {
   std::vector<std::string> pinned_client_sha256;  // hex, colons allowed
   bool insecure_loopback = false;
   bool accept_audit_gap = false;  // start although the audit log lacks committed records
+  // Observability, both off unless set.
+  std::string metrics_listen;   // HOST:PORT for GET /metrics (plain HTTP)
+  bool metrics_public = false;  // allow metrics_listen beyond loopback
+  std::string health_listen;    // HOST:PORT: plaintext gRPC serving only Health/Check
 };
 
 // Checks the configuration without touching the network or the files: one key source, a

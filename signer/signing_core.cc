@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
 #include "common/hex.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 
 namespace betteroms::signer {

@@ -66,6 +66,8 @@ class SigningCore {
   const std::string& address() const { return address_; }
   uint64_t chain_id() const { return policy_.chain_id; }
   std::string PolicySummary() const { return policy_.Summary(); }
+  // OK while the ledger can record signatures; its write error once it cannot.
+  absl::Status LedgerHealth() { return ledger_->Health(); }
 
   // Signs one order for one intent, or refuses it by a policy rule (signing faster than
   // max_signs_per_second is a refusal too). InvalidArgument for malformed orders; AlreadyExists

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/metrics.h"
 #include "common/time.h"
 
 namespace betteroms::store {
@@ -307,18 +308,22 @@ absl::Status InTransaction(Connection& conn, const std::function<absl::Status(Co
   for (int attempt = 0; attempt < 3; ++attempt) {
     absl::Status begin = conn.ExecScript("begin", "BEGIN");
     if (!begin.ok()) return begin;
+    metrics::Stopwatch watch;
     last = body(conn);
     if (last.ok()) {
       absl::Status commit = conn.ExecScript("commit", "COMMIT");
       if (commit.ok()) {
         ++commits;
+        metrics::ObserveTransaction("committed", watch.Seconds());
         return absl::OkStatus();
       }
       last = commit;
     } else {
       (void)conn.ExecScript("rollback", "ROLLBACK");
     }
-    if (last.code() != absl::StatusCode::kAborted) return last;
+    bool retry = last.code() == absl::StatusCode::kAborted;
+    metrics::ObserveTransaction(retry ? "retried" : "rolled_back", watch.Seconds());
+    if (!retry) return last;
   }
   return last;
 }
@@ -339,6 +344,13 @@ Pool::Lease::~Lease() {
 }
 
 absl::StatusOr<Pool::Lease> Pool::Acquire(absl::Time deadline) {
+  metrics::Stopwatch watch;
+  absl::StatusOr<Lease> lease = AcquireUntil(deadline);
+  metrics::ObservePoolWait(watch.Seconds());
+  return lease;
+}
+
+absl::StatusOr<Pool::Lease> Pool::AcquireUntil(absl::Time deadline) {
   std::unique_lock<std::mutex> lock(mu_);
   auto ready = [&] { return !idle_.empty() || open_ < max_size_; };
   if (deadline == absl::InfiniteFuture()) {

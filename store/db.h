@@ -205,6 +205,8 @@ class Pool {
   absl::StatusOr<Lease> Acquire(absl::Time deadline = absl::InfiniteFuture());
 
  private:
+  // Acquire without the wait metric.
+  absl::StatusOr<Lease> AcquireUntil(absl::Time deadline);
   void Release(std::unique_ptr<Connection> conn);
 
   std::string url_;

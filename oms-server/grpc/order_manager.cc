@@ -5,10 +5,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/metrics.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "oms-server/grpc/convert.h"
 #include "oms-server/grpc/plan_request.h"
+#include "oms-server/service/tick_metrics.h"
 #include "store/db.h"
 
 namespace betteroms::grpc_api {
@@ -224,7 +226,10 @@ grpc::Status OrderManagerImpl::RunTick(grpc::ServerContext* ctx, const v1::RunTi
                                        v1::TickReport* resp) {
   ServerTimer timer(ctx);
   GrpcCallContext call(ctx);
-  return Reply(service_.RunTick(call), resp);
+  metrics::Stopwatch watch;
+  absl::StatusOr<domain::TickReport> report = service_.RunTick(call);
+  service::RecordTick(report, watch.Seconds());
+  return Reply(report, resp);
 }
 
 grpc::Status OrderManagerImpl::GetBook(grpc::ServerContext* ctx, const v1::GetBookRequest* req,

@@ -7,6 +7,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/metrics.h"
+#include "oms-server/market/endpoint.h"
 
 namespace betteroms::market {
 namespace {
@@ -65,6 +67,18 @@ bool HasLineBreak(const std::string& s) { return s.find_first_of("\r\n") != std:
 void InitCurlOnce() {
   static const bool kInit = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
   (void)kInit;
+}
+
+// One request's latency by endpoint template and HTTP status, or how the transport failed.
+void RecordRequest(CURL* h, const HttpRequest& request, CURLcode rc, const Transfer& transfer,
+                   double seconds) {
+  long code = 0;  // NOLINT(google-runtime-int): curl's API writes a long
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  std::string status = rc == CURLE_OK                   ? std::to_string(code)
+                       : !transfer.request_started      ? "unavailable"
+                       : rc == CURLE_OPERATION_TIMEDOUT ? "deadline_exceeded"
+                                                        : "unknown";
+  metrics::ObserveVenueHttp(request.method, EndpointTemplate(request.url), status, seconds);
 }
 
 }  // namespace
@@ -127,7 +141,9 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request) 
   for (const auto& [name, value] : request.headers) add_header(absl::StrCat(name, ": ", value));
   if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
+  metrics::Stopwatch watch;
   CURLcode rc = curl_easy_perform(h);
+  RecordRequest(h, request, rc, transfer, watch.Seconds());
   if (rc != CURLE_OK) {
     if (!transfer.request_started) {
       return absl::UnavailableError(

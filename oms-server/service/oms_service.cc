@@ -10,6 +10,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/plan_text.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/cancel.h"
 #include "oms-server/domain/outcome.h"
@@ -391,8 +392,10 @@ absl::StatusOr<domain::RunSummary> OmsService::Execute(const domain::Run& run,
     }
     LogWarn("plan refused or failed",
             {{"plan_id", run.plan_id}, {"error", std::string(status.message())}});
+    metrics::CountPlanRun(domain::Name(run.mode), record_failure ? "failed" : "refused");
     return status;
   }
+  metrics::CountPlanRun(domain::Name(run.mode), domain::Name(summary->status));
   LogInfo("plan completed",
           {{"plan_id", run.plan_id},
            {"orders", std::to_string(summary->orders_placed)},

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/hex.h"
+#include "common/metrics.h"
 #include "signer/grpc/convert.h"
 #include "signer/identity.h"
 
@@ -14,6 +15,7 @@ namespace {
 // Ends a call refused by the policy: the status, and the refusal as data in the trailer.
 void FinishRefused(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor,
                    const policy::Refusal& refusal) {
+  metrics::CountRefusal(policy::RuleId(refusal.rule));
   ctx->AddTrailingMetadata(kPolicyRefusalTrailer, ToProto(refusal).SerializeAsString());
   reactor->Finish(RefusalStatus(refusal));
 }
@@ -83,6 +85,7 @@ grpc::ServerUnaryReactor* SignerService::SignOrder(grpc::CallbackServerContext* 
                            return;
                          }
                          const SignResult& result = std::get<SignResult>(*outcome);
+                         metrics::CountSignature(result.replayed ? "order_replayed" : "order");
                          resp->set_order_hash("0x" + ToHex(result.order_hash));
                          resp->set_signature("0x" + ToHex(result.signature));
                          reactor->Finish(grpc::Status::OK);
@@ -111,6 +114,7 @@ grpc::ServerUnaryReactor* SignerService::SignClobAuth(grpc::CallbackServerContex
   } else if (auto* refusal = std::get_if<policy::Refusal>(&*outcome)) {
     FinishRefused(ctx, reactor, *refusal);
   } else {
+    metrics::CountSignature("clob_auth");
     resp->set_address(core_.address());
     resp->set_signature("0x" + ToHex(std::get<crypto::Signature>(*outcome)));
     reactor->Finish(grpc::Status::OK);

@@ -5,13 +5,14 @@
 namespace betteroms::test {
 
 LiveStack::LiveStack(const std::vector<std::string>& server_args,
-                     const std::map<std::string, std::string>& server_env) {
+                     const std::map<std::string, std::string>& server_env,
+                     const std::vector<std::string>& signer_args) {
   if (!clob_.Start()) {
     error_ = "fake CLOB did not start";
     return;
   }
   db_ = TestDatabase::Create(/*migrate=*/false);  // the server migrates at start
-  if (!StartSigner()) return;
+  if (!StartSigner(signer_args)) return;
   StartServer(server_args, server_env);
 }
 
@@ -23,7 +24,7 @@ LiveStack::~LiveStack() {
   db_.reset();
 }
 
-bool LiveStack::StartSigner() {
+bool LiveStack::StartSigner(const std::vector<std::string>& signer_args) {
   std::string certs = std::string(OMS_SOURCE_DIR) + "/deploy/local/certs";
   RunCommand({certs, dir_.File("certs")});
   dir_.Write("key", kLiveKeyHex, 0600);
@@ -34,29 +35,30 @@ bool LiveStack::StartSigner() {
                             "0x1234567890abcdef1234567890abcdef12345678"],
                  "signers": ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
                              "0x1234567890abcdef1234567890abcdef12345678"]})");
-  signer_ = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{OmsSignerBin(),
-                               "--key-file",
-                               dir_.File("key"),
-                               "--policy",
-                               dir_.File("policy.json"),
-                               "--state-dir",
-                               dir_.File("signer-state"),
-                               "--audit-log",
-                               dir_.File("audit.jsonl"),
-                               "--listen",
-                               "127.0.0.1:0",
-                               "--tls-cert",
-                               dir_.File("certs/signer.pem"),
-                               "--tls-key",
-                               dir_.File("certs/signer.key"),
-                               "--client-ca",
-                               dir_.File("certs/ca.pem"),
-                               "--pin-client-sha256",
-                               ReadTextFileForTest(dir_.File("certs/oms.sha256")).substr(0, 64),
-                               "--port-file",
-                               dir_.File("signer.port")},
-      std::map<std::string, std::string>{}, dir_.File("signer.log"));
+  std::vector<std::string> args{OmsSignerBin(),
+                                "--key-file",
+                                dir_.File("key"),
+                                "--policy",
+                                dir_.File("policy.json"),
+                                "--state-dir",
+                                dir_.File("signer-state"),
+                                "--audit-log",
+                                dir_.File("audit.jsonl"),
+                                "--listen",
+                                "127.0.0.1:0",
+                                "--tls-cert",
+                                dir_.File("certs/signer.pem"),
+                                "--tls-key",
+                                dir_.File("certs/signer.key"),
+                                "--client-ca",
+                                dir_.File("certs/ca.pem"),
+                                "--pin-client-sha256",
+                                ReadTextFileForTest(dir_.File("certs/oms.sha256")).substr(0, 64),
+                                "--port-file",
+                                dir_.File("signer.port")};
+  args.insert(args.end(), signer_args.begin(), signer_args.end());
+  signer_ = std::make_unique<BackgroundProcess>(args, std::map<std::string, std::string>{},
+                                                dir_.File("signer.log"));
   signer_port_ = WaitForPortFile(dir_.File("signer.port"), 10'000, signer_.get());
   if (signer_port_ == 0) error_ = "oms-signer did not start:\n" + signer_->Log();
   return signer_port_ > 0;

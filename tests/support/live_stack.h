@@ -21,10 +21,12 @@ inline constexpr char kLiveAddress[] = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb922
 
 class LiveStack {
  public:
-  // Starts the fake venue, the database and the signer, then the server with `server_args`
-  // added to the live flags; check ok() (and error()) before use.
+  // Starts the fake venue, the database and the signer (with `signer_args` added to its flags),
+  // then the server with `server_args` added to the live flags; check ok() (and error()) before
+  // use.
   explicit LiveStack(const std::vector<std::string>& server_args = {},
-                     const std::map<std::string, std::string>& server_env = {});
+                     const std::map<std::string, std::string>& server_env = {},
+                     const std::vector<std::string>& signer_args = {});
   ~LiveStack();
 
   bool ok() const { return port_ > 0; }
@@ -45,7 +47,7 @@ class LiveStack {
   CommandResult Omsctl(const std::vector<std::string>& args, const std::string& input = "");
 
  private:
-  bool StartSigner();
+  bool StartSigner(const std::vector<std::string>& signer_args);
   bool StartServer(const std::vector<std::string>& server_args,
                    const std::map<std::string, std::string>& extra_env);
 
