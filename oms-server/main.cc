@@ -46,7 +46,6 @@ int Main(int argc, char** argv) {
   config.max_daily_notional = Env("OMS_MAX_DAILY_NOTIONAL", "");
   config.allowed_tokens = Env("OMS_ALLOWED_TOKENS", "");
   std::string journal_grace = Env("OMS_JOURNAL_GRACE", "2m");
-  config.fault_point = Env("OMS_TEST_FAULT_POINT", "");
 
   CLI::App app{"oms-server: BetterOMS order management service (gRPC).", "oms-server"};
   app.add_option("--database-url", config.database_url, "PostgreSQL URL [env DATABASE_URL]");

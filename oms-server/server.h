@@ -41,7 +41,6 @@ struct ServerConfig {
   std::string max_daily_notional;
   std::string allowed_tokens;  // comma-separated token ids; empty: any
   absl::Duration journal_grace = absl::Minutes(2);
-  std::string fault_point;  // tests only (OMS_TEST_FAULT_POINT)
 };
 
 // Checks the configuration without touching the network. InvalidArgument says what is wrong.

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
+#include "common/fault_point.h"
 #include "common/hex.h"
 #include "common/status_macros.h"
 
@@ -114,6 +115,7 @@ absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
   if (auto* refusal = std::get_if<policy::Refusal>(&decision)) return *refusal;
   auto& decided = std::get<Decision>(decision);
   OMS_RETURN_IF_ERROR(ledger_->WaitDurable(decided.ticket));
+  FaultPoint("signer.after_ledger");  // test-only: remembered, the caller not yet answered
   return std::move(decided.result);
 }
 
@@ -132,6 +134,7 @@ void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& 
   ledger_->WhenDurable(decided.ticket, [result = std::move(decided.result),
                                         done = std::move(done)](const absl::Status& durable) {
     if (durable.ok()) {
+      FaultPoint("signer.after_ledger");
       done(result);
     } else {
       done(durable);
@@ -211,6 +214,7 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
     result.signature.assign(sig->begin(), sig->end());
   }
   std::string signature_hex = ToHex(result.signature);
+  FaultPoint("signer.before_ledger");  // test-only: signed, not yet remembered
   uint64_t ticket =
       ledger_->Append({day, request.intent_id, order_hash, signature_hex, facts.notional});
   intents_[request.intent_id] = {order_hash, signature_hex, ticket};

@@ -1,5 +1,7 @@
 #include "tests/support/live_stack.h"
 
+#include <cstdio>
+
 #include "tests/support/stack.h"
 
 namespace betteroms::test {
@@ -23,9 +25,12 @@ LiveStack::~LiveStack() {
   db_.reset();
 }
 
-bool LiveStack::StartSigner() {
+bool LiveStack::StartSigner(const std::map<std::string, std::string>& extra_env) {
+  // A restart keeps the port the server was given.
+  bool again = signer_port_ > 0;
   std::string certs = std::string(OMS_SOURCE_DIR) + "/deploy/local/certs";
-  RunCommand({certs, dir_.File("certs")});
+  if (!again) RunCommand({certs, dir_.File("certs")});
+  std::remove(dir_.File("signer.port").c_str());
   dir_.Write("key", kLiveKeyHex, 0600);
   // The policy admits the key's own address and one deposit wallet (type 3) as maker and signer.
   dir_.Write("policy.json",
@@ -45,7 +50,7 @@ bool LiveStack::StartSigner() {
                                "--audit-log",
                                dir_.File("audit.jsonl"),
                                "--listen",
-                               "127.0.0.1:0",
+                               "127.0.0.1:" + std::to_string(signer_port_),
                                "--tls-cert",
                                dir_.File("certs/signer.pem"),
                                "--tls-key",
@@ -56,7 +61,8 @@ bool LiveStack::StartSigner() {
                                ReadTextFileForTest(dir_.File("certs/oms.sha256")).substr(0, 64),
                                "--port-file",
                                dir_.File("signer.port")},
-      std::map<std::string, std::string>{}, dir_.File("signer.log"));
+      extra_env,
+      dir_.File(again ? "signer." + std::to_string(++signer_starts_) + ".log" : "signer.log"));
   signer_port_ = WaitForPortFile(dir_.File("signer.port"), 10'000, signer_.get());
   if (signer_port_ == 0) error_ = "oms-signer did not start:\n" + signer_->Log();
   return signer_port_ > 0;
@@ -64,6 +70,11 @@ bool LiveStack::StartSigner() {
 
 void LiveStack::StopSigner() {
   if (signer_) signer_->Stop();
+}
+
+bool LiveStack::RestartSigner(const std::map<std::string, std::string>& extra_env) {
+  if (signer_) signer_->Stop();
+  return StartSigner(extra_env);
 }
 
 bool LiveStack::StartServer(const std::vector<std::string>& server_args,
