@@ -126,8 +126,7 @@ int Load(Stack& stack, int clients, int plans) {
     threads.emplace_back([&, c] {
       auto stub = NewClient(stack.address(), c);
       for (int i = 0; i < plans; ++i) {
-        SubmitOne(*stub, "load-" + std::to_string(c) + "-" + std::to_string(i), c * plans + i,
-                  out);
+        SubmitOne(*stub, "load-" + std::to_string(c) + "-" + std::to_string(i), c * plans + i, out);
       }
     });
   }

@@ -37,9 +37,10 @@ class ClobFaultsTest : public ::testing::Test {
                        const std::string& timeout = "20") {
     std::vector<std::string> args = {"--timeout", timeout, "plan", "submit", "-"};
     args.insert(args.end(), flags.begin(), flags.end());
-    return stack_->Omsctl(args, PlanJson(id, {TradeJson(kToken, "BUY", "MARKET", "10"),
-                                              TradeJson(kToken, "SELL", "LIMIT", "2",
-                                                        R"(, "price": 0.60)")}));
+    return stack_->Omsctl(args,
+                          PlanJson(id, {TradeJson(kToken, "BUY", "MARKET", "10"),
+                                        TradeJson(kToken, "BUY", "LIMIT", "10",
+                                                  R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
   }
   int64_t Count(const std::string& sql) { return CountRows(stack_->db().url(), sql); }
   std::string Status(const std::string& id) {

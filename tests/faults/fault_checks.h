@@ -28,27 +28,32 @@ inline int64_t CountRows(const std::string& url, const std::string& sql) {
 // Every paper run is either absent or completed with all of its orders, every order's filled
 // shares and notional are the sum of its fills, and nothing is left running.
 inline void ExpectNothingHalfWritten(const std::string& db) {
-  EXPECT_EQ(CountRows(db, "SELECT count(*) FROM execution_history WHERE mode = 'paper' AND "
-                          "status = 'running'"),
+  EXPECT_EQ(CountRows(db,
+                      "SELECT count(*) FROM execution_history WHERE mode = 'paper' AND "
+                      "status = 'running'"),
             0)
       << "a paper run was left running";
-  EXPECT_EQ(CountRows(db, "SELECT count(*) FROM orders o JOIN execution_history r USING "
-                          "(plan_id) WHERE o.mode = 'paper' AND r.status <> 'completed'"),
+  EXPECT_EQ(CountRows(db,
+                      "SELECT count(*) FROM orders o JOIN execution_history r USING "
+                      "(plan_id) WHERE o.mode = 'paper' AND r.status <> 'completed'"),
             0)
       << "orders of a paper run that did not complete";
-  EXPECT_EQ(CountRows(db, "SELECT count(*) FROM execution_history r WHERE r.mode = 'paper' AND "
-                          "r.status = 'completed' AND r.trade_count <> (SELECT count(*) FROM "
-                          "orders o WHERE o.plan_id = r.plan_id)"),
+  EXPECT_EQ(CountRows(db,
+                      "SELECT count(*) FROM execution_history r WHERE r.mode = 'paper' AND "
+                      "r.status = 'completed' AND r.trade_count <> (SELECT count(*) FROM "
+                      "orders o WHERE o.plan_id = r.plan_id)"),
             0)
       << "a completed paper run without all of its orders";
-  EXPECT_EQ(CountRows(db, "SELECT count(*) FROM orders o WHERE o.filled_shares <> COALESCE(("
-                          "SELECT sum(e.shares) FROM executions e WHERE e.order_id = o.id), 0) "
-                          "OR o.filled_notional <> COALESCE((SELECT sum(e.notional) FROM "
-                          "executions e WHERE e.order_id = o.id), 0)"),
+  EXPECT_EQ(CountRows(db,
+                      "SELECT count(*) FROM orders o WHERE o.filled_shares <> COALESCE(("
+                      "SELECT sum(e.shares) FROM executions e WHERE e.order_id = o.id), 0) "
+                      "OR o.filled_notional <> COALESCE((SELECT sum(e.notional) FROM "
+                      "executions e WHERE e.order_id = o.id), 0)"),
             0)
       << "an order whose filled amounts are not the sum of its fills";
-  EXPECT_EQ(CountRows(db, "SELECT count(*) FROM executions e JOIN orders o ON o.id = e.order_id "
-                          "WHERE e.book_snapshot_id IS NULL AND o.mode = 'paper'"),
+  EXPECT_EQ(CountRows(db,
+                      "SELECT count(*) FROM executions e JOIN orders o ON o.id = e.order_id "
+                      "WHERE e.book_snapshot_id IS NULL AND o.mode = 'paper'"),
             0)
       << "a paper fill without its book snapshot";
 }

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
+#include <functional>
 
 #include "tests/faults/fault_checks.h"
 #include "tests/support/plans.h"
@@ -126,7 +126,8 @@ TEST_F(PaperKillTest, KilledAfterCommitBeforeAnsweringKeepsTheRunAndRefusesItAga
 
 TEST_F(PaperKillTest, KilledMidTickFillsTheRestingOrderOnceAfterRestart) {
   CommandResult placed = Submit(PlanJson(
-      "resting", {TradeJson(kTokenB, "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
+      "resting",
+      {TradeJson(kTokenB, "BUY", "LIMIT", "10", R"(, "price": 0.45, "sizeUnit": "SHARES")")}));
   ASSERT_EQ(placed.exit_code, 0) << placed.err;
   std::string resting_fills =
       "SELECT count(*) FROM executions e JOIN orders o ON o.id = e.order_id "
