@@ -121,6 +121,7 @@ void Report(const char* what, Outcome& out, double wall_ms) {
 int Load(Stack& stack, int clients, int plans) {
   Outcome out;
   std::vector<std::thread> threads;
+  threads.reserve(clients);
   auto start = Clock::now();
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
@@ -141,6 +142,7 @@ int Soak(Stack& stack, int clients, int seconds, int warmup) {
   Outcome out;
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
+  threads.reserve(clients);
   auto start = Clock::now();
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
@@ -170,9 +172,9 @@ int Soak(Stack& stack, int clients, int seconds, int warmup) {
     std::printf("soak: too short for RSS samples after a %d s warm-up\n", warmup);
     return out.errors == 0 ? 0 : 1;
   }
-  double first = static_cast<double>(samples.front());
-  double last = static_cast<double>(samples.back());
-  double peak = static_cast<double>(*std::max_element(samples.begin(), samples.end()));
+  auto first = static_cast<double>(samples.front());
+  auto last = static_cast<double>(samples.back());
+  auto peak = static_cast<double>(*std::max_element(samples.begin(), samples.end()));
   double growth = (last - first) / first * 100.0;
   std::printf(
       "soak: oms-server VmRSS %.1f MB at %d s, %.1f MB at the end (peak %.1f MB): growth %.2f %% "

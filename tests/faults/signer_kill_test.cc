@@ -3,10 +3,10 @@
 // restart (the intent is remembered in the signer's ledger, and the OMS asks again by intent).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>

@@ -1,8 +1,11 @@
 #include "tests/support/stack.h"
 
+#include <utility>
+
 namespace betteroms::test {
 
-Stack::Stack(const std::vector<std::string>& extra_server_args) : server_args_(extra_server_args) {
+Stack::Stack(std::vector<std::string> extra_server_args)
+    : server_args_(std::move(extra_server_args)) {
   if (!clob_.Start()) return;
   db_ = TestDatabase::Create(/*migrate=*/false);  // the server migrates at start
   StartServer({});

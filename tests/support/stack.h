@@ -16,7 +16,7 @@ namespace betteroms::test {
 class Stack {
  public:
   // Starts everything; check ok() (and error()) before use.
-  explicit Stack(const std::vector<std::string>& extra_server_args = {});
+  explicit Stack(std::vector<std::string> extra_server_args = {});
   ~Stack();
 
   bool ok() const { return port_ > 0; }
