@@ -47,7 +47,6 @@ int Main(int argc, char** argv) {
   config.max_daily_notional = Env("OMS_MAX_DAILY_NOTIONAL", "");
   config.allowed_tokens = Env("OMS_ALLOWED_TOKENS", "");
   std::string journal_grace = Env("OMS_JOURNAL_GRACE", "2m");
-  config.fault_point = Env("OMS_TEST_FAULT_POINT", "");
   config.metrics_listen = Env("OMS_METRICS_LISTEN", "");
   config.metrics_public =
       Env("OMS_METRICS_PUBLIC", "") == "1" || Env("OMS_METRICS_PUBLIC", "") == "true";

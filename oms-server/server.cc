@@ -125,7 +125,6 @@ absl::StatusOr<service::LiveOptions> LiveOptionsFrom(const ServerConfig& c) {
     o.limits.allowed_tokens.insert(*id);
   }
   o.grace = c.journal_grace;
-  o.fault_point = c.fault_point;
   return o;
 }
 

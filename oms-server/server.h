@@ -45,8 +45,6 @@ struct ServerConfig {
   std::string max_daily_notional;
   std::string allowed_tokens;  // comma-separated token ids; empty: any
   absl::Duration journal_grace = absl::Minutes(2);
-  std::string fault_point;  // tests only (OMS_TEST_FAULT_POINT)
-
   // Observability, both off unless set.
   std::string metrics_listen;   // HOST:PORT for GET /metrics (plain HTTP)
   bool metrics_public = false;  // allow metrics_listen beyond loopback

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/decimal.h"
+#include "common/fault_point.h"
 #include "common/hex.h"
 #include "common/metrics.h"
 #include "common/status_macros.h"
@@ -189,6 +190,7 @@ absl::StatusOr<SignOutcome> SigningCore::SignOrder(const SignRequest& request,
   if (auto* refusal = std::get_if<policy::Refusal>(&decision)) return *refusal;
   auto& decided = std::get<Decision>(decision);
   OMS_RETURN_IF_ERROR(Settle(decided));
+  FaultPoint("signer.after_ledger");  // test-only: remembered, the caller not yet answered
   return std::move(decided.result);
 }
 
@@ -211,6 +213,7 @@ void SigningCore::SignOrderAsync(const SignRequest& request, const std::string& 
                                 done = std::move(done)](const absl::Status&) {
     absl::Status durable = Settle(decided);  // settled by now: it does not block
     if (durable.ok()) {
+      FaultPoint("signer.after_ledger");
       done(decided.result);
     } else {
       done(durable);
@@ -289,6 +292,7 @@ absl::StatusOr<std::variant<SigningCore::Decision, policy::Refusal>> SigningCore
     result.signature.assign(sig->begin(), sig->end());
   }
   std::string signature_hex = ToHex(result.signature);
+  FaultPoint("signer.before_ledger");  // test-only: signed, not yet remembered
   // One ticket for both records: the group commit writes them together.
   uint64_t ticket =
       Audit(caller, request, order_hash, facts, "signed", "",

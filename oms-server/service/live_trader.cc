@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <thread>
 
 #include "absl/cleanup/cleanup.h"
@@ -13,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/decimal.h"
+#include "common/fault_point.h"
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -162,13 +162,6 @@ LiveTrader::LiveTrader(store::Pool& pool, const Clock& clock, signer_client::Ord
                        venue::Venue& venue, LiveOptions options)
     : pool_(pool), clock_(clock), signer_(signer), venue_(venue), options_(std::move(options)) {}
 
-void LiveTrader::MaybeDie(const char* point) const {
-  if (options_.fault_point == point) {
-    LogError("test fault point reached: killing the process", {{"point", point}});
-    raise(SIGKILL);
-  }
-}
-
 void LiveTrader::SetInFlight(const std::vector<Order>& orders, bool in_flight) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const Order& o : orders) {
@@ -290,12 +283,12 @@ absl::Status LiveTrader::Send(std::vector<Order*>& batch, absl::Time deadline,
     return committed;
   }
   pending.clear();
-  MaybeDie("after-sign");
+  FaultPoint("live.before_post");
   std::vector<venue::WireOrder> wire;
   wire.reserve(batch.size());
   for (const Order* o : batch) wire.push_back(ToWire(*o));
   std::vector<venue::PostResult> results = venue_.PostOrders(wire, deadline);
-  MaybeDie("after-post");
+  FaultPoint("live.after_post");
   absl::Time answered = clock_.Now();
   for (size_t i = 0; i < batch.size(); ++i) {
     Order& o = *batch[i];
@@ -472,6 +465,7 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
     });
     if (!written.ok()) return written;
   }
+  FaultPoint("live.after_intent");
   if (armed_only) {
     LogInfo("live plan armed its triggers",
             {{"plan_id", plan.plan_id}, {"triggers", std::to_string(triggered)}});
@@ -482,6 +476,7 @@ absl::StatusOr<domain::RunSummary> LiveTrader::Run(const domain::Run& run, const
   all.reserve(orders.size());
   for (Order& o : orders) all.push_back(&o);
   std::vector<absl::Status> signed_ok = SignAll(all);
+  FaultPoint("live.after_signature");  // signed by the signer, not yet journalled
   size_t stop = orders.size();
   std::string stop_reason;
   absl::Status failure;  // why nothing may have reached the venue

@@ -41,9 +41,6 @@ struct LiveOptions {
   // L2 credentials from a file; none: derived through the signer at first use.
   std::optional<venue::ApiCredentials> credentials;
   int sign_concurrency = 16;  // signatures, and venue reads by hash, at a time
-  // Test-only: "after-sign" or "after-post" kills the process there (SIGKILL), to prove the
-  // journal.
-  std::string fault_point;
 };
 
 // What the account looks like at the venue, for omsctl account.
@@ -180,7 +177,6 @@ class LiveTrader {
   static absl::Status LoadFills(store::Connection& conn, std::vector<domain::Order>& orders);
   // Finishes each running live run of `plan_ids` whose orders all left the journal.
   absl::Status FinishRuns(const std::set<std::string>& plan_ids, int& finished);
-  void MaybeDie(const char* point) const;
   void SetInFlight(const std::vector<domain::Order>& orders, bool in_flight);
 
   store::Pool& pool_;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/fault_point.h"
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/plan_text.h"
@@ -126,6 +127,7 @@ absl::StatusOr<std::vector<int64_t>> WriteTick(store::Connection& tx,
   for (const std::string& token : tokens) used.push_back(&books.at(token));
   OMS_RETURN_IF_ERROR(store::InsertSnapshots(tx, used));
   OMS_RETURN_IF_ERROR(store::InsertExecutions(tx, outcome.fills));
+  FaultPoint("tick.after_fills");  // test-only: fills and states written, not yet committed
   return stale;
 }
 
@@ -368,10 +370,12 @@ absl::StatusOr<domain::RunSummary> OmsService::Execute(const domain::Run& run,
       status = store::InTransaction(**conn, [&](store::Connection& tx) -> absl::Status {
         OMS_RETURN_IF_ERROR(claim(tx));
         record_failure = true;  // claimed: a failure from here on is the run's
+        FaultPoint("paper.after_claim");
         summary = RunPaperPlan(tx, *inputs, started, call);
         return summary.status();
       });
       statements = (*conn)->statements() - before;
+      if (status.ok()) FaultPoint("paper.after_commit");  // committed, not yet answered
     }
   }
   if (!status.ok()) {
@@ -476,6 +480,7 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
   for (const auto& [token, book] : inputs.books) snapshots.push_back(&book);
   OMS_RETURN_IF_ERROR(store::InsertSnapshots(conn, snapshots));
   OMS_RETURN_IF_ERROR(store::InsertOrders(conn, orders));
+  FaultPoint("paper.after_orders");
   std::vector<domain::Execution> fills;
   for (auto& order : orders) {
     for (auto& f : order.fills) {
@@ -484,12 +489,14 @@ absl::StatusOr<domain::RunSummary> OmsService::RunPaperPlan(store::Connection& c
     }
   }
   OMS_RETURN_IF_ERROR(store::InsertExecutions(conn, fills));
+  FaultPoint("paper.after_fills");
   domain::RunSummary summary =
       domain::SummariseRun(plan, orders, history, inputs.books, started, finished);
   summary.warnings = inputs.warnings;
   // Triggered trades wait for their prices: armed with the run, watched by every tick.
   OMS_ASSIGN_OR_RETURN(summary.triggers_armed, ArmTriggers(conn, plan));
   OMS_RETURN_IF_ERROR(store::FinishRun(conn, summary));
+  FaultPoint("paper.before_commit");
   OMS_RETURN_IF_ERROR(call.Check("committing the run"));
   return summary;
 }

@@ -150,7 +150,7 @@ TEST_F(LiveTradingTest, AnAnswerLostAfterAcceptanceIsResolvedByHash) {
 // kill -9 at a journal step, then a restart: exactly one order per intent at the venue.
 void KillAndRestart(LiveTradingTest* test, LiveStack& s, const std::string& point,
                     const std::string& plan_id, int expected_posts) {
-  ASSERT_TRUE(s.RestartServer({}, {{"OMS_TEST_FAULT_POINT", point}}));
+  ASSERT_TRUE(s.RestartServer({}, {{"BETTEROMS_FAULT_POINT", point}}));
   CommandResult r =
       s.Omsctl({"plan", "submit", "-"},
                R"({"planId": ")" + plan_id + R"(", "mode": "live", "trades": [{"marketTokenId":
@@ -175,13 +175,13 @@ void KillAndRestart(LiveTradingTest* test, LiveStack& s, const std::string& poin
 TEST_F(LiveTradingTest, KilledAfterSigningBeforePostingPlacesTheOrderOnRestart) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
-  KillAndRestart(this, *s, "after-sign", "live-kill-sign", 1);
+  KillAndRestart(this, *s, "live.before_post", "live-kill-sign", 1);
 }
 
 TEST_F(LiveTradingTest, KilledAfterPostingBeforeTheAnswerAdoptsTheVenuesOrder) {
   auto s = Start();
   ASSERT_TRUE(s->ok());
-  KillAndRestart(this, *s, "after-post", "live-kill-post", 1);
+  KillAndRestart(this, *s, "live.after_post", "live-kill-post", 1);
 }
 
 TEST_F(LiveTradingTest, RefusalsBeforeSigningPostNothing) {

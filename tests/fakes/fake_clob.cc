@@ -82,6 +82,8 @@ FakeClob::Response FakeClob::Control(const HttpRequest& request) {
     fail_html_ = query["html"] == "1";
   } else if (path == "/_fake/delay") {
     delay_ms_ = std::stoi(query["ms"]);
+  } else if (path == "/_fake/cut") {
+    cut_count_ = query.count("count") ? std::stoi(query["count"]) : 1;
   } else if (path == "/_fake/stats") {
     return {200, nlohmann::json(counts_).dump()};
   } else {
@@ -248,7 +250,16 @@ FakeClob::Response FakeClob::MarketData(const std::string& endpoint, const std::
     --garble_count_;
     r.body.resize(r.body.size() / 2);
   }
+  ApplyTransportFaults(r);
   return r;
+}
+
+void FakeClob::ApplyTransportFaults(Response& response) {
+  if (response.status != 200) return;
+  int left = cut_count_.load();
+  while (left > 0 && !cut_count_.compare_exchange_weak(left, left - 1)) {
+  }
+  if (left > 0) response.cut = true;
 }
 
 FakeClob::Response FakeClob::Answer(const std::string& endpoint, const std::string& param,
@@ -347,6 +358,7 @@ void FakeClob::ResetLocked() {
   counts_.clear();
   fail_count_ = 0;
   garble_count_ = 0;
+  cut_count_ = 0;
 }
 
 std::string VenueBookJson(const std::string& token,

@@ -20,6 +20,8 @@
 //   POST /_fake/garble?count=N          the next N market-data answers of 200 are cut in half
 //                                       (malformed JSON)
 //   POST /_fake/delay?ms=M              every market-data answer waits M ms
+//   POST /_fake/cut?count=N             the next N market-data answers of 200 stop halfway and
+//                                       the connection is reset
 //   GET  /_fake/stats                   {"book": n, "books": n, "tick-size": n,
 //                                        "markets-by-token": n, "clob-markets": n, ...}
 //   POST /_fake/reset                   forget books, markets, resolutions, failures and
@@ -148,6 +150,8 @@ class FakeClob {
   void FailNext(int status, int count, bool html = false);
   void GarbleNext(int count);
   void SetDelayMs(int ms) { delay_ms_ = ms; }
+  // The next `count` market-data answers of 200 are cut halfway by a connection reset.
+  void CutNext(int count) { cut_count_ = count; }
   // "book", "books", "tick-size", "neg-risk", "midpoint", "markets-by-token", "clob-markets"
   int Count(const std::string& endpoint);
   // Forgets market data; the venue's state is kept (venue().Reset() forgets it).
@@ -172,6 +176,8 @@ class FakeClob {
   };
 
   Response Handle(const HttpRequest& request);
+  // Transport faults on a market-data answer (CutNext).
+  void ApplyTransportFaults(Response& response);
   Response Control(const HttpRequest& request);
   // `endpoint` is the path's first segment ("book", "clob-markets"), `param` the rest, if any.
   Response MarketData(const std::string& endpoint, const std::string& param,
@@ -202,6 +208,7 @@ class FakeClob {
   bool fail_html_ = false;
   int garble_count_ = 0;
   std::atomic<int> delay_ms_{0};
+  std::atomic<int> cut_count_{0};
   MarketView market_view_{*this};
   FakeVenue venue_;
   HttpServer server_;  // last: stopped first, before the state its threads use

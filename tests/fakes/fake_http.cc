@@ -60,6 +60,15 @@ bool WriteAll(int fd, const std::string& data) {
   return true;
 }
 
+// Writes `partial` (a response cut short), then closes with SO_LINGER 0 so the peer sees a
+// reset rather than an orderly end.
+void CutMidResponse(int fd, const std::string& partial) {
+  (void)WriteAll(fd, partial);
+  linger reset{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  close(fd);
+}
+
 // Parses the request line and headers of `head` (without the blank line) into `req`.
 void ParseHead(const std::string& head, HttpRequest& req) {
   std::istringstream lines(head);
@@ -213,6 +222,10 @@ void HttpServer::Serve(int fd) {
       out.append(name).append(": ").append(value).append("\r\n");
     }
     out.append("\r\n").append(r.body);
+    if (r.cut) {
+      CutMidResponse(fd, out.substr(0, out.size() - r.body.size() / 2));
+      return;
+    }
     if (!WriteAll(fd, out)) break;
   }
   close(fd);

@@ -31,6 +31,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   bool drop = false;  // close the connection without writing anything
+  // Write the head and half the body, then reset the connection (RST): a connection that dies
+  // mid-response.
+  bool cut = false;
 };
 
 class HttpServer {

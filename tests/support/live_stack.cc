@@ -1,5 +1,7 @@
 #include "tests/support/live_stack.h"
 
+#include <cstdio>
+
 #include "tests/support/stack.h"
 
 namespace betteroms::test {
@@ -12,7 +14,8 @@ LiveStack::LiveStack(const std::vector<std::string>& server_args,
     return;
   }
   db_ = TestDatabase::Create(/*migrate=*/false);  // the server migrates at start
-  if (!StartSigner(signer_args)) return;
+  signer_args_ = signer_args;
+  if (!StartSigner()) return;
   StartServer(server_args, server_env);
 }
 
@@ -24,9 +27,12 @@ LiveStack::~LiveStack() {
   db_.reset();
 }
 
-bool LiveStack::StartSigner(const std::vector<std::string>& signer_args) {
+bool LiveStack::StartSigner(const std::map<std::string, std::string>& extra_env) {
+  // A restart keeps the port the server was given.
+  bool again = signer_port_ > 0;
   std::string certs = std::string(OMS_SOURCE_DIR) + "/deploy/local/certs";
-  RunCommand({certs, dir_.File("certs")});
+  if (!again) RunCommand({certs, dir_.File("certs")});
+  std::remove(dir_.File("signer.port").c_str());
   dir_.Write("key", kLiveKeyHex, 0600);
   // The policy admits the key's own address and one deposit wallet (type 3) as maker and signer.
   dir_.Write("policy.json",
@@ -45,7 +51,7 @@ bool LiveStack::StartSigner(const std::vector<std::string>& signer_args) {
                                 "--audit-log",
                                 dir_.File("audit.jsonl"),
                                 "--listen",
-                                "127.0.0.1:0",
+                                "127.0.0.1:" + std::to_string(signer_port_),
                                 "--tls-cert",
                                 dir_.File("certs/signer.pem"),
                                 "--tls-key",
@@ -56,9 +62,10 @@ bool LiveStack::StartSigner(const std::vector<std::string>& signer_args) {
                                 ReadTextFileForTest(dir_.File("certs/oms.sha256")).substr(0, 64),
                                 "--port-file",
                                 dir_.File("signer.port")};
-  args.insert(args.end(), signer_args.begin(), signer_args.end());
-  signer_ = std::make_unique<BackgroundProcess>(args, std::map<std::string, std::string>{},
-                                                dir_.File("signer.log"));
+  args.insert(args.end(), signer_args_.begin(), signer_args_.end());
+  signer_ = std::make_unique<BackgroundProcess>(
+      args, extra_env,
+      dir_.File(again ? "signer." + std::to_string(++signer_starts_) + ".log" : "signer.log"));
   signer_port_ = WaitForPortFile(dir_.File("signer.port"), 10'000, signer_.get());
   if (signer_port_ == 0) error_ = "oms-signer did not start:\n" + signer_->Log();
   return signer_port_ > 0;
@@ -66,6 +73,11 @@ bool LiveStack::StartSigner(const std::vector<std::string>& signer_args) {
 
 void LiveStack::StopSigner() {
   if (signer_) signer_->Stop();
+}
+
+bool LiveStack::RestartSigner(const std::map<std::string, std::string>& extra_env) {
+  if (signer_) signer_->Stop();
+  return StartSigner(extra_env);
 }
 
 bool LiveStack::StartServer(const std::vector<std::string>& server_args,

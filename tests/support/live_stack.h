@@ -43,11 +43,15 @@ class LiveStack {
   bool RestartServer(const std::vector<std::string>& server_args = {},
                      const std::map<std::string, std::string>& extra_env = {});
   void StopSigner();
+  // Starts oms-signer again on the same port, key, policy and state folder (after it died or was
+  // stopped), with `extra_env` (e.g. a fault point). False when it does not come up.
+  bool RestartSigner(const std::map<std::string, std::string>& extra_env = {});
+  BackgroundProcess& signer() { return *signer_; }
 
   CommandResult Omsctl(const std::vector<std::string>& args, const std::string& input = "");
 
  private:
-  bool StartSigner(const std::vector<std::string>& signer_args);
+  bool StartSigner(const std::map<std::string, std::string>& extra_env = {});
   bool StartServer(const std::vector<std::string>& server_args,
                    const std::map<std::string, std::string>& extra_env);
 
@@ -57,6 +61,7 @@ class LiveStack {
   std::unique_ptr<BackgroundProcess> signer_;
   std::unique_ptr<BackgroundProcess> server_;
   int signer_port_ = 0;
+  int signer_starts_ = 0;
   int port_ = 0;
   int starts_ = 0;
   std::string error_;

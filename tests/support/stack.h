@@ -2,6 +2,7 @@
 // oms-server binary on a free port, stopped when the stack goes away. omsctl runs as a process.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ namespace betteroms::test {
 class Stack {
  public:
   // Starts everything; check ok() (and error()) before use.
-  explicit Stack(const std::vector<std::string>& extra_server_args = {});
+  explicit Stack(std::vector<std::string> extra_server_args = {});
   ~Stack();
 
   bool ok() const { return port_ > 0; }
@@ -26,6 +27,11 @@ class Stack {
   TempDir& dir() { return dir_; }
   BackgroundProcess& server() { return *server_; }
 
+  // Stops oms-server (it may have died already) and starts it again on the same database and
+  // fake CLOB, with `extra_env` added (e.g. BETTEROMS_FAULT_POINT). False when it does not come
+  // up (error() says why).
+  bool RestartServer(const std::map<std::string, std::string>& extra_env = {});
+
   // Runs omsctl against this stack.
   CommandResult Omsctl(const std::vector<std::string>& args, const std::string& input = "");
 
@@ -33,8 +39,12 @@ class Stack {
   TempDir dir_;
   FakeClob clob_;
   std::unique_ptr<TestDatabase> db_;
+  bool StartServer(const std::map<std::string, std::string>& extra_env);
+
+  std::vector<std::string> server_args_;
   std::unique_ptr<BackgroundProcess> server_;
   int port_ = 0;
+  int starts_ = 0;
 };
 
 // Paths to the built binaries.
