@@ -113,7 +113,7 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--db-connections", config.db_connections, "database connections")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(2, 64));
   app.add_option("--metrics-listen", config.metrics_listen,
                  "serve Prometheus metrics (plain HTTP GET /metrics) on HOST:PORT, e.g. "
                  "127.0.0.1:9464; loopback only unless --metrics-public; off unless set "

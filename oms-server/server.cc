@@ -199,6 +199,11 @@ absl::Status ValidateConfig(const ServerConfig& c) {
         "--tick-interval must be 0s (ticks only on request) or at least ",
         absl::FormatDuration(kMinTickInterval), ", got ", absl::FormatDuration(c.tick_interval)));
   }
+  if (c.db_connections < 2) {
+    return absl::InvalidArgumentError(
+        "--db-connections must be at least 2: a tick holds one (and its lock) while the plans "
+        "that came due, and the live journal, run on another");
+  }
   if (!c.live) return absl::OkStatus();
   if (c.signer_addr.empty()) {
     return absl::InvalidArgumentError(
@@ -230,11 +235,6 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   if (!c.builder_code.empty() && !IsHexOf(c.builder_code, 64)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--builder-code must be 0x and 64 hex digits, got \"", c.builder_code, "\""));
-  }
-  if (c.db_connections < 2) {
-    return absl::InvalidArgumentError(
-        "--live needs --db-connections of at least 2: a tick holds one while the live journal "
-        "is resumed on another");
   }
   if (c.journal_grace <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--journal-grace must be positive");

@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "signer/disk.h"
 #include "common/metrics.h"
+#include "signer/disk.h"
 
 namespace betteroms::signer {
 namespace {
@@ -219,10 +219,12 @@ void Ledger::WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done
   done(now);
 }
 
-absl::Status Ledger::Health() {
+absl::Status Ledger::Health(std::chrono::steady_clock::duration hold) {
   std::lock_guard<std::mutex> lock(mu_);
-  // The latest group decides: a disk that failed and has room again is healthy again.
-  if (!failures_.empty() && failures_.back().last == done_) return failures_.back().status;
+  if (!failures_.empty() && failures_.back().last == done_ &&
+      std::chrono::steady_clock::now() - failed_at_ < hold) {
+    return failures_.back().status;
+  }
   return absl::OkStatus();
 }
 
@@ -247,6 +249,7 @@ void Ledger::FlushLoop() {
     if (!outcome.ok()) {
       LogError("signer: a group of records was not written; its requests fail",
                {{"error", std::string(outcome.message())}});
+      failed_at_ = std::chrono::steady_clock::now();
       if (!failures_.empty() && failures_.back().last + 1 == first) {
         failures_.back().last = last;  // one outage, one range
         failures_.back().status = outcome;

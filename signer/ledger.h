@@ -13,6 +13,7 @@
 // end at the first NUL byte.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -71,8 +72,10 @@ class Ledger {
   // Calls `done` once the ticket's group is on disk or failed, on the flusher thread or, when
   // that has already happened, at once on this one.
   void WhenDurable(uint64_t ticket, std::function<void(absl::Status)> done);
-  // OK until a write fails; then the error every wait returns (the health check reads it).
-  absl::Status Health();
+  // The latest group's failure for `hold` after it, then OK again: unhealthy while writes fail,
+  // and ready again to take the request that finds out whether the disk has room now (nothing
+  // else would write).
+  absl::Status Health(std::chrono::steady_clock::duration hold = std::chrono::seconds(30));
 
   // When the audit log lacked committed records and accept_audit_gap let it start: what was
   // missing, for the audit record that notes it. Empty otherwise.
@@ -108,7 +111,8 @@ class Ledger {
     uint64_t last;
     absl::Status status;
   };
-  std::vector<Failure> failures_;  // ticket ranges whose group failed
+  std::vector<Failure> failures_;                    // ticket ranges whose group failed
+  std::chrono::steady_clock::time_point failed_at_;  // when the latest failed group was written
   bool stopping_ = false;
   std::vector<std::pair<uint64_t, std::function<void(absl::Status)>>> waiters_;
   std::thread flusher_;  // last: it starts once everything above exists

@@ -80,13 +80,13 @@ absl::StatusOr<std::unique_ptr<SigningCore>> SigningCore::Create(
   auto core = std::unique_ptr<SigningCore>(
       new SigningCore(std::move(key), std::move(policy), audit, clock, options));
   SigningCore* c = core.get();
-  OMS_ASSIGN_OR_RETURN(c->ledger_,
-                       Ledger::Open(state_dir + "/ledger.jsonl",
-                                    [c](const LedgerRecord& r) {
-                                      c->intents_[r.intent] = {r.order_hash, r.signature, 0};
-                                      c->daily_[r.day] = AddSaturating(c->daily_[r.day], r.notional);
-                                    },
-                                    {audit, options.accept_audit_gap}));
+  OMS_ASSIGN_OR_RETURN(
+      c->ledger_, Ledger::Open(state_dir + "/ledger.jsonl",
+                               [c](const LedgerRecord& r) {
+                                 c->intents_[r.intent] = {r.order_hash, r.signature, 0};
+                                 c->daily_[r.day] = AddSaturating(c->daily_[r.day], r.notional);
+                               },
+                               {audit, options.accept_audit_gap}));
   if (!c->ledger_->audit_gap().empty()) {
     // Started past a gap on purpose: the log itself says what was missing.
     uint64_t ticket = c->QueueAudit({{"time", FormatRfc3339(clock.Now())},

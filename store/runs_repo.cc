@@ -190,13 +190,13 @@ absl::StatusOr<domain::Run> GetRun(Connection& conn, const std::string& plan_id)
 absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, int limit,
                                                   std::optional<domain::Mode> mode) {
   OMS_ASSIGN_OR_RETURN(
-      Result res,
-      conn.Exec("list runs",
-                absl::StrCat("SELECT ", kRunColumns,
-                             " FROM execution_history "
-                             "WHERE ($2 = '' OR mode = $2) ORDER BY started_at DESC, plan_id "
-                             "LIMIT $1"),
-                Params().Add(limit).Add(mode ? SqlText(*mode) : "")));
+      Result res, conn.Exec("list runs",
+                            absl::StrCat("SELECT ", kRunColumns,
+                                         " FROM execution_history "
+                                         "WHERE status <> 'scheduled' AND ($2 = '' OR mode = $2) "
+                                         "ORDER BY started_at DESC, plan_id "
+                                         "LIMIT $1"),
+                            Params().Add(limit).Add(mode ? SqlText(*mode) : "")));
   return ReadRuns(res);
 }
 

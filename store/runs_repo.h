@@ -34,7 +34,7 @@ absl::StatusOr<std::vector<std::string>> ListRunningLiveRuns(Connection& conn);
 // NotFound when there is no such run.
 absl::StatusOr<domain::Run> GetRun(Connection& conn, const std::string& plan_id);
 
-// Newest first; all modes when `mode` is empty.
+// Runs that started, newest first (not plans still scheduled); all modes when `mode` is empty.
 absl::StatusOr<std::vector<domain::Run>> ListRuns(Connection& conn, int limit,
                                                   std::optional<domain::Mode> mode);
 

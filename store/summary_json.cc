@@ -249,6 +249,7 @@ std::string TickReportJson(const domain::TickReport& t) {
     j["scheduledRuns"] = due;
     Put(j, "scheduledFailed", int64_t{t.scheduled_failed});
   }
+  if (t.scheduled_deferred > 0) Put(j, "scheduledDeferred", int64_t{t.scheduled_deferred});
   if (!t.live_error.empty()) Put(j, "liveError", t.live_error);
   Put(j, "startedAt", FormatRfc3339(t.started_at));
   Put(j, "finishedAt", FormatRfc3339(t.finished_at));

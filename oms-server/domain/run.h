@@ -113,6 +113,10 @@ struct TickReport {
   // error_message, no orders), and how many failed.
   std::vector<RunSummary> scheduled_runs;
   int scheduled_failed = 0;
+  // Due plans left scheduled for the next tick: the venue, the signer or the database was
+  // unavailable, or trading was halted, before anything of theirs was claimed.
+  int scheduled_deferred = 0;
+  std::string scheduled_deferred_reason;  // the last one's
   absl::Time started_at = absl::InfinitePast();
   absl::Time finished_at = absl::InfinitePast();
 };

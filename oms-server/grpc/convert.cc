@@ -185,6 +185,7 @@ v1::TickReport ToApi(const domain::TickReport& report) {
   t.set_triggers_cancelled(report.triggers_cancelled);
   for (const auto& s : report.scheduled_runs) *t.add_scheduled_runs() = ToApi(s);
   t.set_scheduled_failed(report.scheduled_failed);
+  t.set_scheduled_deferred(report.scheduled_deferred);
   t.set_live_error(report.live_error);
   t.set_started_at(FormatRfc3339(report.started_at));
   t.set_finished_at(FormatRfc3339(report.finished_at));

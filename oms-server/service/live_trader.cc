@@ -52,11 +52,6 @@ absl::StatusOr<std::string> RandomSalt() {
 
 constexpr char kHalted[] = "live trading is halted";
 
-bool IsHalted(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kFailedPrecondition &&
-         absl::StartsWith(status.message(), kHalted);
-}
-
 absl::Status HaltedError(const store::TradingControls& controls) {
   return absl::FailedPreconditionError(
       absl::StrCat(kHalted, " (since ", FormatRfc3339(controls.changed_at),
@@ -152,6 +147,11 @@ domain::PostAnswer ToAnswer(const venue::PostResult& r) {
 }
 
 }  // namespace
+
+bool IsHalted(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kFailedPrecondition &&
+         absl::StartsWith(status.message(), kHalted);
+}
 
 absl::Status VenueError(const absl::Status& status, const std::string& what) {
   return {OutageOrRefusal(status), absl::StrCat("cannot read ", what, " at the venue: ",

@@ -29,6 +29,9 @@ class OrderSigner;
 
 namespace betteroms::service {
 
+// The refusal of a live run while trading is halted (the kill switch).
+bool IsHalted(const absl::Status& status);
+
 struct LiveOptions {
   domain::LiveAccount account;  // signer: empty means the signer's own address
   domain::RiskLimits limits;

@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/fault_point.h"
 #include "common/hex.h"
 #include "common/log.h"
-#include "common/plan_text.h"
 #include "common/metrics.h"
+#include "common/plan_text.h"
 #include "common/status_macros.h"
 #include "oms-server/domain/cancel.h"
 #include "oms-server/domain/outcome.h"
@@ -148,13 +149,29 @@ store::OrderFilter RestingPaperOrders() {
 }
 
 // "2 scheduled plan(s) ran (1 failed): a, b; " for a tick's message; "" when none was due.
+// A scheduled plan that meets an outage (venue, signer, database) or the kill switch when due,
+// before anything of it was claimed, waits for the next tick instead of failing. The payload
+// tells the tick so.
+constexpr char kDeferredPayload[] = "betteroms.dev/scheduled-deferred";
+
+bool Deferrable(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDeadlineExceeded || IsHalted(status);
+}
+
 std::string ScheduledNote(const domain::TickReport& report) {
-  if (report.scheduled_runs.empty()) return "";
+  std::string deferred;
+  if (report.scheduled_deferred > 0) {
+    deferred =
+        absl::StrCat(report.scheduled_deferred, " scheduled plan(s) deferred to the next tick (",
+                     report.scheduled_deferred_reason, "); ");
+  }
+  if (report.scheduled_runs.empty()) return deferred;
   std::vector<std::string> ids;
   for (const auto& s : report.scheduled_runs) {
     ids.push_back(absl::StrCat(s.plan_id, " ", domain::Name(s.status)));
   }
-  return absl::StrCat(report.scheduled_runs.size(), " scheduled plan(s) ran (",
+  return absl::StrCat(deferred, report.scheduled_runs.size(), " scheduled plan(s) ran (",
                       report.scheduled_failed, " failed): ", absl::StrJoin(ids, ", "), "; ");
 }
 
@@ -342,10 +359,10 @@ absl::StatusOr<domain::RunSummary> OmsService::Execute(const domain::Run& run,
   absl::Status status = inputs.status();
   int64_t statements = 0;
   absl::StatusOr<domain::RunSummary> summary;
+  bool claimed = false;  // live: its orders were journalled under the claim
   if (status.ok() && run.mode == Mode::kLive) {
     LiveInputs live{inputs->books, inputs->priced_at, inputs->plan, inputs->markets,
                     inputs->warnings};
-    bool claimed = false;
     summary = options_.live->Run(
         run, live,
         [&](store::Connection& tx) -> absl::Status {
@@ -377,6 +394,12 @@ absl::StatusOr<domain::RunSummary> OmsService::Execute(const domain::Run& run,
       statements = (*conn)->statements() - before;
       if (status.ok()) FaultPoint("paper.after_commit");  // committed, not yet answered
     }
+  }
+  if (!status.ok() && scheduled && !claimed && Deferrable(status)) {
+    LogWarn("scheduled plan deferred to the next tick",
+            {{"plan_id", run.plan_id}, {"error", std::string(status.message())}});
+    status.SetPayload(kDeferredPayload, absl::Cord("1"));
+    return status;
   }
   if (!status.ok()) {
     // A refusal of an adjusted plan says what was adjusted: "invalid price (1)" makes sense only
@@ -953,6 +976,11 @@ absl::Status OmsService::RunDuePlans(store::Connection& conn, domain::TickReport
       continue;
     }
     if (ran.status().code() == absl::StatusCode::kAlreadyExists) continue;  // another tick's
+    if (ran.status().GetPayload(kDeferredPayload).has_value()) {
+      ++report.scheduled_deferred;
+      report.scheduled_deferred_reason = std::string(ran.status().message());
+      continue;
+    }
     OMS_RETURN_IF_ERROR(call.Check("running scheduled plans"));
     domain::RunSummary failed;
     failed.plan_id = stored.plan_id;

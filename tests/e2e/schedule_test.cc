@@ -190,6 +190,29 @@ TEST_F(ScheduleTest, AScheduledRunThatFailsWhenDueIsRecordedAndReported) {
   EXPECT_EQ(Orders("sell-at"), 0);
 }
 
+// An outage when a plan comes due is not the plan's failure: it stays scheduled, the tick says so,
+// and the first tick that can read the market runs it.
+TEST_F(ScheduleTest, AScheduledRunThatMeetsAnOutageWaitsForTheNextTick) {
+  absl::Time run_at = absl::Now() + absl::Seconds(2);
+  CommandResult r = Submit(BuyPlan("outage-at", FormatRfc3339(run_at)));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  absl::SleepFor(run_at - absl::Now() + absl::Milliseconds(200));
+  stack_->clob().FailNext(503, 1000);
+  r = Omsctl({"-o", "json", "tick"});
+  stack_->clob().FailNext(503, 0);
+  EXPECT_EQ(Status("outage-at"), "scheduled") << r.out << r.err;
+  EXPECT_EQ(Orders("outage-at"), 0);
+  nlohmann::json report = Json(r);
+  EXPECT_EQ(report.value("scheduledDeferred", 0), 1) << r.out;
+  EXPECT_THAT(report.value("message", ""), HasSubstr("deferred to the next tick")) << r.out;
+
+  r = Omsctl({"tick"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("scheduled plan outage-at: completed"));
+  EXPECT_EQ(Status("outage-at"), "completed");
+  EXPECT_EQ(Orders("outage-at"), 1);
+}
+
 TEST_F(ScheduleTest, SubmitDirRunsEachPlanOnceAndARerunSucceeds) {
   TempDir plans;
   std::string later = FormatRfc3339(absl::Now() + absl::Hours(1));

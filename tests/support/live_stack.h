@@ -60,6 +60,7 @@ class LiveStack {
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<BackgroundProcess> signer_;
   std::unique_ptr<BackgroundProcess> server_;
+  std::vector<std::string> signer_args_;  // added to the signer's flags at every start
   int signer_port_ = 0;
   int signer_starts_ = 0;
   int port_ = 0;
