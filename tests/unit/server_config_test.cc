@@ -133,7 +133,7 @@ TEST(ServerConfig, LiveTradingSettingsAreCheckedAtStartNamingTheFlag) {
       {[](ServerConfig& c) { c.max_order_notional = "-5"; }, "--max-order-notional must be"},
       {[](ServerConfig& c) { c.max_daily_notional = "lots"; }, "--max-daily-notional must be"},
       {[](ServerConfig& c) { c.allowed_tokens = "123,abc"; }, "\"abc\" is not a token id"},
-      {[](ServerConfig& c) { c.db_connections = 1; }, "--db-connections of at least 2"},
+      {[](ServerConfig& c) { c.db_connections = 1; }, "--db-connections must be at least 2"},
       {[](ServerConfig& c) { c.journal_grace = absl::ZeroDuration(); }, "--journal-grace"},
   };
   for (const Case& k : cases) {
