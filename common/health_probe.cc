@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/net.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -55,6 +56,18 @@ absl::Status CheckHealthListen(const std::string& listen) {
         absl::StrCat("--health-listen must be HOST:PORT or [IPv6]:PORT, got \"", listen, "\""));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<HealthProbeServer>> HealthProbeServer::StartIfSet(
+    const std::string& listen, std::vector<std::string> services, std::function<bool()> serving) {
+  if (listen.empty()) return nullptr;
+  absl::StatusOr<std::unique_ptr<HealthProbeServer>> probe =
+      Start(listen, std::move(services), std::move(serving));
+  if (probe.ok()) {
+    LogInfo("health probe listening",
+            {{"address", listen}, {"port", std::to_string((*probe)->port())}});
+  }
+  return probe;
 }
 
 absl::StatusOr<std::unique_ptr<HealthProbeServer>> HealthProbeServer::Start(

@@ -31,6 +31,9 @@ class HealthProbeServer {
   static absl::StatusOr<std::unique_ptr<HealthProbeServer>> Start(const std::string& listen,
                                                                   std::vector<std::string> services,
                                                                   std::function<bool()> serving);
+  // As Start, and logs the address; nullptr when `listen` is empty (no probe port asked for).
+  static absl::StatusOr<std::unique_ptr<HealthProbeServer>> StartIfSet(
+      const std::string& listen, std::vector<std::string> services, std::function<bool()> serving);
   ~HealthProbeServer();  // stops serving
   int port() const { return port_; }
 

@@ -373,18 +373,12 @@ absl::Status RunServer(const ServerConfig& config) {
   // Health follows the database: SERVING only while it answers. The probe port (a kubelet's
   // plaintext gRPC probe while the API is TLS-only) reports the same bit.
   std::atomic<bool> database_ok{false};
-  std::unique_ptr<HealthProbeServer> probe;
-  if (!config.health_listen.empty()) {
-    absl::StatusOr<std::unique_ptr<HealthProbeServer>> started =
-        HealthProbeServer::Start(config.health_listen, {v1::OrderManager::service_full_name()},
-                                 [&database_ok] { return database_ok.load(); });
-    if (!started.ok()) {
-      server->Shutdown();
-      return started.status();
-    }
-    probe = *std::move(started);
-    LogInfo("health probe listening",
-            {{"address", config.health_listen}, {"port", std::to_string(probe->port())}});
+  absl::StatusOr<std::unique_ptr<HealthProbeServer>> probe =
+      HealthProbeServer::StartIfSet(config.health_listen, {v1::OrderManager::service_full_name()},
+                                    [&database_ok] { return database_ok.load(); });
+  if (!probe.ok()) {
+    server->Shutdown();
+    return probe.status();
   }
   // The orders gauge: one GROUP BY per scrape.
   if (metrics_server != nullptr) metrics::AddScrapeHook([&pool] { RefreshOrderCounts(pool); });
@@ -440,7 +434,7 @@ absl::Status RunServer(const ServerConfig& config) {
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   health.join();
   if (ticker.joinable()) ticker.join();
-  probe.reset();
+  probe->reset();
   metrics_server.reset();  // its scrape hook reads the pool, which goes next
   LogInfo("stopped");
   return absl::OkStatus();

@@ -284,18 +284,12 @@ absl::Status RunServer(const SignerConfig& config) {
   // remounted read-only shows here before the next signature finds it).
   std::atomic<bool> healthy{true};
   auto check = [&] { return core->LedgerHealth().ok() && access(state_dir.c_str(), W_OK) == 0; };
-  std::unique_ptr<HealthProbeServer> probe;
-  if (!config.health_listen.empty()) {
-    absl::StatusOr<std::unique_ptr<HealthProbeServer>> started =
-        HealthProbeServer::Start(config.health_listen, {v1::Signer::service_full_name()},
-                                 [&healthy] { return healthy.load(); });
-    if (!started.ok()) {
-      server->Shutdown();
-      return started.status();
-    }
-    probe = *std::move(started);
-    LogInfo("health probe listening",
-            {{"address", config.health_listen}, {"port", std::to_string(probe->port())}});
+  absl::StatusOr<std::unique_ptr<HealthProbeServer>> probe =
+      HealthProbeServer::StartIfSet(config.health_listen, {v1::Signer::service_full_name()},
+                                    [&healthy] { return healthy.load(); });
+  if (!probe.ok()) {
+    server->Shutdown();
+    return probe.status();
   }
   std::mutex mu;
   std::condition_variable cv;
@@ -323,7 +317,7 @@ absl::Status RunServer(const SignerConfig& config) {
   }
   cv.notify_all();
   health.join();
-  probe.reset();
+  probe->reset();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   LogInfo("oms-signer stopped");
   return absl::OkStatus();
