@@ -41,7 +41,15 @@ class PostgresRestartTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string pg = std::string(OMS_SOURCE_DIR) + "/deploy/local/pg";
-    CommandResult started = RunCommand({pg, "start", dir_.File("pg"), "--fast"}, {}, "", 120);
+    // deploy/local/pg picks a free port before the server binds it; a test running beside this one
+    // may take it meanwhile ("Address already in use"), so a failed start is tried on a fresh
+    // cluster, twice at most.
+    CommandResult started;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      pg_dir_ = dir_.File("pg" + std::to_string(attempt));
+      started = RunCommand({pg, "start", pg_dir_, "--fast"}, {}, "", 120);
+      if (started.exit_code == 0) break;
+    }
     ASSERT_EQ(started.exit_code, 0) << started.err;
     url_ = started.out.substr(0, started.out.find('\n'));
     pg_started_ = true;
@@ -61,7 +69,7 @@ class PostgresRestartTest : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     if (pg_started_) {
-      RunCommand({std::string(OMS_SOURCE_DIR) + "/deploy/local/pg", "stop", dir_.File("pg")});
+      RunCommand({std::string(OMS_SOURCE_DIR) + "/deploy/local/pg", "stop", pg_dir_});
     }
   }
 
@@ -90,6 +98,7 @@ class PostgresRestartTest : public ::testing::Test {
   TempDir dir_;
   std::string url_;
   bool pg_started_ = false;
+  std::string pg_dir_;  // the cluster deploy/local/pg started
   FakeClob clob_;
   std::unique_ptr<BackgroundProcess> server_;
   int port_ = 0;
@@ -106,7 +115,7 @@ TEST_F(PostgresRestartTest, ARunDuringAnOutageFailsCleanlyAndTheServerRecoversOn
     return Omsctl({"plan", "submit", "-"}, Plan("during-outage"));
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CommandResult stopped = PgCtl(dir_.File("pg"), "stop");
+  CommandResult stopped = PgCtl(pg_dir_, "stop");
   ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
   CommandResult r = during.get();
   clob_.SetDelayMs(0);
@@ -119,7 +128,7 @@ TEST_F(PostgresRestartTest, ARunDuringAnOutageFailsCleanlyAndTheServerRecoversOn
   CommandResult refused = Omsctl({"plan", "submit", "-"}, Plan("while-down"));
   EXPECT_EQ(refused.exit_code, kUnavailable) << refused.err;
 
-  CommandResult restarted = PgCtl(dir_.File("pg"), "start");
+  CommandResult restarted = PgCtl(pg_dir_, "start");
   ASSERT_EQ(restarted.exit_code, 0) << restarted.err;
   EXPECT_TRUE(HealthBecomes(0, 15'000)) << "health did not come back:\n" << server_->Log();
   EXPECT_TRUE(server_->Running()) << "the server did not survive the outage";
