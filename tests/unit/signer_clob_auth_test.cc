@@ -13,6 +13,7 @@
 #include "signer/crypto/ecdsa.h"
 #include "signer/signing_core.h"
 #include "tests/support/process.h"
+#include "tests/support/signer_matchers.h"
 #include "tests/support/static_market.h"
 #include "tests/support/status_matchers.h"
 
@@ -26,34 +27,6 @@ using ::testing::HasSubstr;
 constexpr char kKeyHex[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 constexpr char kAddress[] = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 constexpr int64_t kNow = 1'800'000'000;
-
-MATCHER(IsSigned, "is signed") {
-  if (!arg.ok()) {
-    *result_listener << "whose status is " << arg.status();
-    return false;
-  }
-  if (const auto* refusal = std::get_if<policy::Refusal>(&*arg)) {
-    *result_listener << "refused by " << policy::RuleId(refusal->rule) << ": " << refusal->message;
-    return false;
-  }
-  return true;
-}
-
-// A refusal by the rule with id `rule` whose message matches `message_matcher`.
-MATCHER_P2(IsRefusedBy, rule, message_matcher, std::string("is refused by ") + rule) {
-  if (!arg.ok()) {
-    *result_listener << "whose status is " << arg.status();
-    return false;
-  }
-  const auto* refusal = std::get_if<policy::Refusal>(&*arg);
-  if (refusal == nullptr) {
-    *result_listener << "which signed";
-    return false;
-  }
-  *result_listener << "refused by " << policy::RuleId(refusal->rule) << ": " << refusal->message;
-  return policy::RuleId(refusal->rule) == rule &&
-         ::testing::ExplainMatchResult(message_matcher, refusal->message, result_listener);
-}
 
 class ClobAuthTest : public ::testing::Test {
  protected:

@@ -10,6 +10,7 @@
 #include "common/hex.h"
 #include "signer/signing_core.h"
 #include "tests/support/process.h"
+#include "tests/support/signer_matchers.h"
 #include "tests/support/static_market.h"
 #include "tests/support/status_matchers.h"
 
@@ -25,34 +26,6 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 // 216749242866087232 * 10^6 ≡ 512000 (mod 2^64): as a 64-bit price this collateral for one
 // micro-share reads 0.512, inside any band.
 constexpr int64_t kWraps = 216'749'242'866'087'232;
-
-MATCHER(IsSigned, "is signed") {
-  if (!arg.ok()) {
-    *result_listener << "whose status is " << arg.status();
-    return false;
-  }
-  if (const auto* refusal = std::get_if<policy::Refusal>(&*arg)) {
-    *result_listener << "refused by " << policy::RuleId(refusal->rule) << ": " << refusal->message;
-    return false;
-  }
-  return true;
-}
-
-// A refusal by the rule with id `rule` whose message matches `message_matcher`.
-MATCHER_P2(IsRefusedBy, rule, message_matcher, std::string("is refused by ") + rule) {
-  if (!arg.ok()) {
-    *result_listener << "whose status is " << arg.status();
-    return false;
-  }
-  const auto* refusal = std::get_if<policy::Refusal>(&*arg);
-  if (refusal == nullptr) {
-    *result_listener << "which signed";
-    return false;
-  }
-  *result_listener << "refused by " << policy::RuleId(refusal->rule) << ": " << refusal->message;
-  return policy::RuleId(refusal->rule) == rule &&
-         ::testing::ExplainMatchResult(message_matcher, refusal->message, result_listener);
-}
 
 class EconomicsTest : public ::testing::Test {
  protected:
