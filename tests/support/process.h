@@ -64,4 +64,8 @@ class TempDir {
   std::string path_;
 };
 
+// A loopback port nothing listens on now (the kernel's pick for an ephemeral bind, released);
+// 0 when none could be had. Another process may take it before the caller binds it.
+int FreePort();
+
 }  // namespace betteroms::test
